@@ -1,0 +1,148 @@
+"""Command line: ``python -m retrieval {ask,build,eval,bench}``; a thin layer over ``Engine``."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import Settings
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(model=args.model, index_dir=args.index_dir, corpus_dir=args.corpus_dir)
+
+
+def _load_engine(args, progress: bool = False):
+    from .engine import Engine
+    from .model import ModelNotFoundError
+
+    try:
+        return Engine.load(_settings(args), progress=progress, force_rebuild=getattr(args, "force", False))
+    except ModelNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(3)
+
+
+def format_answer(answer) -> str:
+    """Human-readable answer: the highlighted sentence, its citation, the passage."""
+    if not answer.answered:
+        return "Not in this document: nothing in it answers this question closely enough."
+    lines = []
+    if answer.note:
+        lines.append(f"({answer.note})")
+    for rank, r in enumerate(answer.results, 1):
+        marked = f"{r.text[: r.highlight_start]}>>> {r.highlight} <<<{r.text[r.highlight_end :]}"
+        head = "Answer" if rank == 1 else f"Result {rank}"
+        lines += [f"{head}: {r.highlight}", f"  Source: {r.citation.label}", f"  Passage: {marked}", ""]
+    return "\n".join(lines).rstrip()
+
+
+def cmd_ask(args) -> int:
+    from .engine import Answer, QuestionError
+
+    if args.question is not None:
+        question = " ".join(args.question)
+        if not question.strip():
+            print("error: the question is empty; give a question about the document.", file=sys.stderr)
+            return 2
+        engine = _load_engine(args)
+        answer = engine.ask(question, top_k=args.top_k)
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+        return 0
+    if not args.json:
+        print("error: give a QUESTION, or use --json to read questions from stdin.", file=sys.stderr)
+        return 2
+    engine = _load_engine(args)
+    # Invalid UTF-8 on stdin becomes U+FFFD instead of an exception.
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    for line in stdin:
+        question = line.rstrip("\r\n")
+        try:
+            out = engine.ask(question, top_k=args.top_k).to_dict()
+        except QuestionError as exc:
+            out = Answer(question, False, error=str(exc)).to_dict()
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_build(args) -> int:
+    engine = _load_engine(args, progress=True)
+    m = engine.index.manifest
+    state = "built" if engine.rebuilt else "up to date (use --force to rebuild)"
+    print(f"index {state}: {m['passage_count']} passages, {m['sentence_count']} sentences, "
+          f"model {m['model']}, dim {m['dimension']}, in {engine.settings.index_dir}")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluation import evaluate, load_questions
+    from .ranking import RankingParams
+
+    engine = _load_engine(args)
+    questions = load_questions(Path(args.file))
+    modes = ["dense", "bm25", "rrf", "hybrid"] if args.compare else [args.mode]
+    reports = {}
+    for mode in modes:
+        view = engine.with_params(mode=mode) if mode else engine
+        reports[mode or view.params.mode] = evaluate(lambda q: view.ask(q, top_k=5), questions).figures()
+    if args.json:
+        print(json.dumps(reports, indent=1))
+        return 0
+    print(f"{args.file}: {len(questions)} questions")
+    keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "off_topic_refused", "false_refusals"]
+    print(f"{'method':<8} " + " ".join(f"{k:>17}" for k in keys))
+    for mode, fig in reports.items():
+        print(f"{mode:<8} " + " ".join(f"{str(fig[k]):>17}" for k in keys))
+    for mode, fig in reports.items():
+        print(f"[{mode}] missed@1: {fig['missed@1']}; missed@3: {fig['missed@3']}; "
+              f"off-topic answered: {fig['off_topic_answered']}; answerable refused: {fig['answerable_refused']}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    return run_bench(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("retrieval").setLevel(logging.INFO)
+    parser = argparse.ArgumentParser(prog="python -m retrieval", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--model", help="sentence-transformers model name or path (env RETRIEVAL_MODEL)")
+    common.add_argument("--index-dir", help="index folder (env RETRIEVAL_INDEX_DIR)")
+    common.add_argument("--corpus-dir", help="corpus folder (env RETRIEVAL_CORPUS_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question (or questions on stdin with --json)")
+    ask.add_argument("question", nargs="*", default=None)
+    ask.add_argument("--top-k", type=int, default=None)
+    ask.add_argument("--json", action="store_true")
+    ask.set_defaults(func=cmd_ask)
+
+    build = sub.add_parser("build", parents=[common], help="build the index if missing or stale")
+    build.add_argument("--force", action="store_true", help="rebuild even when the index is valid")
+    build.set_defaults(func=cmd_build)
+
+    ev = sub.add_parser("eval", parents=[common], help="score a question set (JSON lines)")
+    ev.add_argument("file")
+    ev.add_argument("--mode", choices=["dense", "bm25", "rrf", "hybrid"], default=None)
+    ev.add_argument("--compare", action="store_true", help="score dense, bm25, rrf and hybrid side by side")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
+
+    bench = sub.add_parser("bench", parents=[common], help="cold start and warm latency beside bare encoding")
+    bench.add_argument("--questions", type=int, default=200)
+    bench.add_argument("--cold-runs", type=int, default=3)
+    bench.set_defaults(func=cmd_bench)
+
+    args = parser.parse_args(argv)
+    if args.command == "ask" and not args.question:
+        args.question = None
+    return args.func(args)

@@ -1,0 +1,79 @@
+"""Load the documents of the corpus folder and split them into passages.
+
+Every ``.txt`` and ``.md`` file in the folder is a document. Its metadata (title,
+author, place, date) comes from an optional sidecar ``<name>.meta.json``; without
+one the title is the file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .passages import Passage, split_passages
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document of the corpus: its id (file stem), metadata and text."""
+
+    id: str
+    path: Path
+    title: str
+    author: str | None
+    place: str | None
+    date: str | None
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def metadata(self) -> dict:
+        return {"id": self.id, "title": self.title, "author": self.author, "place": self.place,
+                "date": self.date, "file": self.path.name}
+
+
+def load_document(path: Path) -> Document:
+    """Read one document and its sidecar metadata, if any."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    meta_path = path.with_suffix(".meta.json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    return Document(
+        id=path.stem,
+        path=path,
+        title=meta.get("title") or path.stem.replace("-", " ").replace("_", " "),
+        author=meta.get("author"),
+        place=meta.get("place"),
+        date=meta.get("date"),
+        text=text,
+    )
+
+
+def load_corpus(folder: Path) -> list[Document]:
+    """All documents in a folder, in file-name order."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {folder}")
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    return [load_document(p) for p in paths]
+
+
+def corpus_hash(documents: list[Document]) -> str:
+    """One hash over every document's id, metadata and text: changes when the corpus does."""
+    h = hashlib.sha256()
+    for doc in documents:
+        h.update(json.dumps(doc.metadata(), sort_keys=True).encode())
+        h.update(doc.sha256.encode())
+    return h.hexdigest()
+
+
+def corpus_passages(documents: list[Document]) -> list[Passage]:
+    """Passages of every document, numbered across the corpus."""
+    passages: list[Passage] = []
+    for doc in documents:
+        passages.extend(split_passages(doc.text, doc.id, doc.title, first_id=len(passages)))
+    return passages

@@ -1,0 +1,199 @@
+"""The search engine's Python API: ``Engine.load()`` then ``engine.ask(question)``.
+
+The chat page and the CLI both use this and nothing below it.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import faiss
+import numpy as np
+
+from .citation import Citation, cite
+from .config import MAX_QUESTION_CHARS, Settings
+from .corpus import load_corpus
+from .lexical import bm25_scores, term_overlap, tokenize
+from .model import Embedder
+from .passages import Passage
+from .ranking import (
+    RankingParams,
+    choose_highlight,
+    dense_scores,
+    distinct_order,
+    fuse,
+    is_answerable,
+    max_per_owner,
+)
+from .store import Index, load_or_build
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One passage found for a question."""
+
+    text: str
+    highlight: str
+    highlight_start: int  # character offsets of the highlight in text
+    highlight_end: int
+    score: float
+    citation: Citation
+    passage_id: int
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "highlight": self.highlight,
+            "highlight_span": [self.highlight_start, self.highlight_end],
+            "score": round(float(self.score), 4),
+            "citation": self.citation.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says to a question: the results, best first, or a refusal."""
+
+    question: str
+    answered: bool
+    results: list[SearchResult] = field(default_factory=list)
+    error: str | None = None
+    note: str | None = None
+    searched_as: str | None = None  # the question as searched, when a follow-up was expanded
+
+    def to_dict(self) -> dict:
+        d: dict = {"question": self.question, "answered": self.answered,
+                   "results": [r.to_dict() for r in self.results]}
+        if self.error:
+            d["error"] = self.error
+        if self.note:
+            d["note"] = self.note
+        if self.searched_as:
+            d["searched_as"] = self.searched_as
+        return d
+
+
+class QuestionError(ValueError):
+    """The question cannot be searched (empty); the message is for the user."""
+
+
+def clean_question(question: str) -> tuple[str, str | None]:
+    """Normalise a question (Unicode NFKC, control characters removed, whitespace folded) and
+    cut it to MAX_QUESTION_CHARS. Returns the question and a note when it was cut."""
+    text = unicodedata.normalize("NFKC", question or "")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("The question is empty: type a question about the document.")
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS], f"The question was cut to its first {MAX_QUESTION_CHARS} characters."
+    return text, None
+
+
+class Engine:
+    """Model + index + ranking. Thread-safe for concurrent ``ask`` calls (read-only state)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, index: Index,
+                 params: RankingParams | None = None, rebuilt: bool = False):
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+        self.params = params or RankingParams()
+        self.rebuilt = rebuilt
+        self._documents = {d["id"]: d for d in index.documents}
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
+             embedder: Embedder | None = None) -> "Engine":
+        """Load the model and the index, building the index first when it is missing or stale."""
+        settings = settings or Settings.from_env()
+        # One thread is faster for one query at a time on this machine (see README, "Speed").
+        faiss.omp_set_num_threads(1)
+        embedder = embedder or Embedder(settings.model)
+        documents = load_corpus(settings.corpus_dir)
+        index, rebuilt = load_or_build(settings.index_dir, documents, embedder, progress=progress,
+                                       force=force_rebuild)
+        return cls(settings, embedder, index, rebuilt=rebuilt)
+
+    # --- information for the page -------------------------------------------------
+    @property
+    def passages(self) -> list[Passage]:
+        return self.index.passages
+
+    @property
+    def documents(self) -> list[dict]:
+        return self.index.documents
+
+    def sections(self, doc_id: str | None = None) -> list[str]:
+        """Section headings in document order."""
+        seen: list[str] = []
+        for p in self.index.passages:
+            if p.section and (doc_id is None or p.doc_id == doc_id) and p.section not in seen:
+                seen.append(p.section)
+        return seen
+
+    def cite_passage(self, passage: Passage, page: int | None = None) -> Citation:
+        return cite(passage, self._documents.get(passage.doc_id), page)
+
+    # --- search ---------------------------------------------------------------------
+    def ask(self, question: str, top_k: int | None = None, params: RankingParams | None = None) -> Answer:
+        """Answer a question with the best passages, or refuse when nothing is relevant.
+
+        Raises QuestionError for an empty question.
+        """
+        text, note = clean_question(question)
+        return self.search(text, top_k=top_k, params=params, note=note, question=question)
+
+    def search(self, text: str, *, top_k: int | None = None, params: RankingParams | None = None,
+               note: str | None = None, question: str | None = None, offset: int = 0) -> Answer:
+        params = params or self.params
+        top_k = max(1, int(top_k or self.settings.top_k))
+        idx = self.index
+        n = len(idx.passages)
+        qv = self.embedder.encode_query(text)
+
+        passage_sim = np.empty(n, dtype=np.float32)
+        sims, ids = idx.passage_index.search(qv[None, :], n)
+        passage_sim[ids[0]] = sims[0]
+        sentence_sim = idx.sentence_vectors @ qv
+        best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
+        dense = dense_scores(passage_sim, best_sentence, params)
+        lexical = bm25_scores(idx.bm25, text)
+        fused = fuse(dense, lexical, params)
+
+        best_similarity = float(max(passage_sim.max(), best_sentence.max()))
+        answered = is_answerable(best_similarity, params)
+        if not answered:
+            return Answer(question if question is not None else text, False, [], note=note)
+
+        order = list(np.argsort(-fused, kind="stable"))
+        order = distinct_order(order, [p.text for p in idx.passages],
+                               [(p.doc_id, p.paragraph_overall) for p in idx.passages])
+        chosen = order[offset : offset + top_k]
+        q_terms = set(tokenize(text))
+        results = [self._result(idx.passages[i], float(fused[i]), sentence_sim, q_terms, params) for i in chosen]
+        return Answer(question if question is not None else text, True, results, note=note)
+
+    def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
+                params: RankingParams) -> SearchResult:
+        rows = np.flatnonzero(self.index.sentence_owner == passage.id)
+        overlap = np.array([term_overlap(q_terms, s.text, self.index.idf) for s in passage.sentences])
+        best = choose_highlight(sentence_sim[rows], overlap, params)
+        sentence = passage.sentences[best]
+        return SearchResult(
+            text=passage.text,
+            highlight=sentence.text,
+            highlight_start=sentence.start,
+            highlight_end=sentence.end,
+            score=score,
+            citation=cite(passage, self._documents.get(passage.doc_id), sentence.page),
+            passage_id=passage.id,
+        )
+
+    def with_params(self, **changes) -> "Engine":
+        """A view of this engine with other ranking settings (for evaluation)."""
+        return Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt)

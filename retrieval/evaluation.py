@@ -1,0 +1,105 @@
+"""Scoring a question set: hit@1, hit@3, MRR@5, highlight@1, refusals.
+
+A question set is JSON lines: ``{"id", "question", "gold": [fragments]}``; ``gold: []``
+marks an off-topic question that should be refused. A result answers when its
+passage contains a gold fragment, compared on lower-case letters and digits only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .passages import MAX_PASSAGE_WORDS
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def squash(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+def load_questions(path: Path) -> list[dict]:
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rows.append(json.loads(line))
+    return rows
+
+
+def contains_gold(text: str, gold: list[str]) -> bool:
+    flat = squash(text)
+    return any(squash(g) and squash(g) in flat for g in gold)
+
+
+@dataclass
+class EvalReport:
+    answerable: int = 0
+    off_topic: int = 0
+    hit1: int = 0
+    hit3: int = 0
+    mrr5: float = 0.0
+    highlight1: int = 0
+    refused_off_topic: int = 0
+    false_refusals: int = 0
+    missed: list[str] = field(default_factory=list)
+    missed_top3: list[str] = field(default_factory=list)
+    not_refused: list[str] = field(default_factory=list)
+    falsely_refused: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict:
+        a = max(self.answerable, 1)
+        return {
+            "answerable": self.answerable,
+            "off_topic": self.off_topic,
+            "hit@1": round(self.hit1 / a, 3),
+            "hit@3": round(self.hit3 / a, 3),
+            "mrr@5": round(self.mrr5 / a, 3),
+            "highlight@1": round(self.highlight1 / a, 3),
+            "off_topic_refused": f"{self.refused_off_topic}/{self.off_topic}",
+            "false_refusals": self.false_refusals,
+            "missed@1": self.missed,
+            "missed@3": self.missed_top3,
+            "off_topic_answered": self.not_refused,
+            "answerable_refused": self.falsely_refused,
+        }
+
+
+def evaluate(ask, questions: list[dict]) -> EvalReport:
+    """Score ``ask(question) -> Answer`` (asked for 5 results) on a question set."""
+    report = EvalReport()
+    for q in questions:
+        answer = ask(q["question"])
+        gold = q.get("gold") or []
+        if not gold:
+            report.off_topic += 1
+            if answer.answered:
+                report.not_refused.append(q["id"])
+            else:
+                report.refused_off_topic += 1
+            continue
+        report.answerable += 1
+        if not answer.answered:
+            report.false_refusals += 1
+            report.falsely_refused.append(q["id"])
+        results = answer.results if answer.answered else []
+        rank = next(
+            (i for i, r in enumerate(results[:5], 1)
+             if len(r.text.split()) <= MAX_PASSAGE_WORDS and contains_gold(r.text, gold)),
+            None,
+        )
+        if rank == 1:
+            report.hit1 += 1
+        else:
+            report.missed.append(q["id"])
+        if rank is not None and rank <= 3:
+            report.hit3 += 1
+        else:
+            report.missed_top3.append(q["id"])
+        if rank is not None:
+            report.mrr5 += 1.0 / rank
+        if results and contains_gold(results[0].highlight, gold):
+            report.highlight1 += 1
+    return report

@@ -1,0 +1,285 @@
+"""Split a plain-text document into cited passages.
+
+The splitter reads a document's structure from the shape of its lines, not
+from a list of known headings:
+
+* blocks are runs of non-blank lines (a line of spaces is blank);
+* the front matter is the leading blocks up to and including a place/date
+  line ("New York, 25 June 2013");
+* a heading is a block of one short line that does not end like a sentence;
+* a page break is a line inside a block that begins with a space (how this
+  text extraction marks a new page), or a form feed;
+* a word broken across lines ("High-" / "level") is rejoined as "High-level".
+
+Pure functions only: nothing here needs the model or the index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SPLITTER_VERSION = "3"
+MAX_PASSAGE_WORDS = 200
+MAX_HEADING_WORDS = 12
+
+_DATE_LINE = re.compile(
+    r"^[A-Z][\w .'-]*,\s*\d{1,2}\s+(January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\s+\d{4}$"
+)
+_SENTENCE_END = re.compile(r"[.!?:;,][\"'”’)]*$")
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
+# and the next one starts with a capital letter, digit or opening quote.
+_SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "No.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "vs.", "U.S.", "U.N.")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a passage: its text and where it sits in the passage text."""
+
+    text: str
+    start: int
+    end: int
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A unit of retrieval: verbatim text with everything a citation needs."""
+
+    id: int
+    doc_id: str
+    doc_title: str
+    section: str | None
+    paragraph: int  # 1-based within its section
+    paragraph_overall: int  # 1-based within the document
+    page_start: int | None
+    page_end: int | None
+    text: str
+    sentences: tuple[Sentence, ...] = field(default_factory=tuple)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "doc_title": self.doc_title,
+            "section": self.section,
+            "paragraph": self.paragraph,
+            "paragraph_overall": self.paragraph_overall,
+            "page_start": self.page_start,
+            "page_end": self.page_end,
+            "text": self.text,
+            "sentences": [[s.text, s.start, s.end, s.page] for s in self.sentences],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Passage":
+        return cls(
+            id=d["id"],
+            doc_id=d["doc_id"],
+            doc_title=d["doc_title"],
+            section=d["section"],
+            paragraph=d["paragraph"],
+            paragraph_overall=d["paragraph_overall"],
+            page_start=d["page_start"],
+            page_end=d["page_end"],
+            text=d["text"],
+            sentences=tuple(Sentence(t, s, e, p) for t, s, e, p in d["sentences"]),
+        )
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of non-blank lines, with the page each line is on."""
+
+    lines: tuple[str, ...]
+    pages: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the paragraphs (blocks) under it; heading None for front matter."""
+
+    heading: str | None
+    blocks: tuple[Block, ...]
+
+
+def read_blocks(text: str) -> list[Block]:
+    """Group lines into blocks and number pages (first page is 1)."""
+    blocks: list[Block] = []
+    lines: list[str] = []
+    pages: list[int] = []
+    page = 1
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if "\f" in raw:
+            page += raw.count("\f")
+            raw = raw.replace("\f", "")
+        if not raw.strip():
+            if lines:
+                blocks.append(Block(tuple(lines), tuple(pages)))
+                lines, pages = [], []
+            continue
+        if lines and raw[:1].isspace():
+            page += 1  # a continuation line that starts with a space opens a new page
+        lines.append(raw.strip())
+        pages.append(page)
+    if lines:
+        blocks.append(Block(tuple(lines), tuple(pages)))
+    return blocks
+
+
+def is_heading(block: Block) -> bool:
+    """A heading is one short line that does not end like a sentence or a clause."""
+    if len(block.lines) != 1:
+        return False
+    line = block.lines[0]
+    if line.startswith("#"):
+        return bool(line.lstrip("#").strip())
+    words = line.split()
+    return (
+        0 < len(words) <= MAX_HEADING_WORDS
+        and line[0].isupper()
+        and not _SENTENCE_END.search(line)
+        and not _DATE_LINE.match(line)
+    )
+
+
+def join_lines(lines: list[str] | tuple[str, ...]) -> tuple[str, list[int]]:
+    """Join lines into one verbatim string, rejoining words hyphenated at a line end.
+
+    Returns the text and, for each line, the offset where it starts in the text.
+    """
+    text = ""
+    starts: list[int] = []
+    for line in lines:
+        line = re.sub(r"\s+", " ", line.strip())
+        if text and not (text.endswith("-") and len(text) > 1 and text[-2].isalpha()):
+            text += " "
+        starts.append(len(text))
+        text += line
+    return text, starts
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a normalised text."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_BOUNDARY.finditer(text):
+        candidate = text[start : m.start()]
+        if candidate.endswith(_ABBREVIATIONS):
+            continue
+        end = m.start() + len(m.group(0).rstrip())
+        spans.append((start, end))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text.rstrip())))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def split_sections(text: str) -> tuple[list[str], list[Section]]:
+    """Front-matter lines, and the sections of the body in order."""
+    blocks = read_blocks(text)
+    front: list[str] = []
+    # Front matter: leading blocks up to a place/date line, if one comes early.
+    for i, block in enumerate(blocks[:4]):
+        if any(_DATE_LINE.match(line) for line in block.lines):
+            for b in blocks[: i + 1]:
+                front.extend(b.lines)
+            blocks = blocks[i + 1 :]
+            break
+    sections: list[Section] = []
+    heading: str | None = None
+    current: list[Block] = []
+    for block in blocks:
+        if is_heading(block):
+            if current or heading is not None:
+                sections.append(Section(heading, tuple(current)))
+            heading, current = block.lines[0].lstrip("#").strip(), []
+        else:
+            current.append(block)
+    if current or heading is not None:
+        sections.append(Section(heading, tuple(current)))
+    return front, sections
+
+
+def _sentence_windows(spans: list[tuple[int, int]], text: str, max_words: int) -> list[tuple[int, int]]:
+    """Group consecutive sentences into windows of at most max_words words."""
+    windows: list[tuple[int, int]] = []
+    start_idx = 0
+    words = 0
+    for i, (s, e) in enumerate(spans):
+        n = len(text[s:e].split())
+        if words and words + n > max_words:
+            windows.append((start_idx, i))
+            start_idx, words = i, 0
+        words += n
+    windows.append((start_idx, len(spans)))
+    return windows
+
+
+def _page_at(offset: int, line_starts: list[int], pages: tuple[int, ...]) -> int:
+    page = pages[0]
+    for start, p in zip(line_starts, pages):
+        if start > offset:
+            break
+        page = p
+    return page
+
+
+def split_passages(
+    text: str,
+    doc_id: str,
+    doc_title: str,
+    *,
+    first_id: int = 0,
+    max_words: int = MAX_PASSAGE_WORDS,
+    paged: bool = True,
+) -> list[Passage]:
+    """Split a document into passages: one a paragraph, or sentence windows of a long one.
+
+    The front matter (title block with place and date) becomes a passage with no
+    section. ``paged=False`` is for formats without page marks (page stays None).
+    """
+    front, sections = split_sections(text)
+    passages: list[Passage] = []
+    overall = 0
+
+    def add(block_lines, block_pages, section: str | None, para: int) -> None:
+        joined, line_starts = join_lines(block_lines)
+        spans = split_sentences(joined)
+        for w_start, w_end in _sentence_windows(spans, joined, max_words):
+            a, b = spans[w_start][0], spans[w_end - 1][1]
+            piece = joined[a:b]
+            sentences = tuple(
+                Sentence(joined[s:e], s - a, e - a, _page_at(s, line_starts, block_pages) if paged else None)
+                for s, e in spans[w_start:w_end]
+            )
+            page_start = _page_at(a, line_starts, block_pages) if paged else None
+            page_end = _page_at(b - 1, line_starts, block_pages) if paged else None
+            passages.append(
+                Passage(
+                    id=first_id + len(passages),
+                    doc_id=doc_id,
+                    doc_title=doc_title,
+                    section=section,
+                    paragraph=para,
+                    paragraph_overall=overall,
+                    page_start=page_start,
+                    page_end=page_end,
+                    text=piece,
+                    sentences=sentences,
+                )
+            )
+
+    if front:
+        add(tuple(front), tuple(1 for _ in front), None, 0)
+    for section in sections:
+        for para, block in enumerate(section.blocks, start=1):
+            overall += 1
+            add(block.lines, block.pages, section.heading, para)
+    return passages

@@ -1,0 +1,94 @@
+"""Ranking: fusing dense and lexical scores, choosing the highlight, keeping results distinct,
+and deciding when to refuse. Pure functions over arrays, testable without a model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RankingParams:
+    """Settings of the ranking, chosen on question sets (see README, "Quality").
+
+    mode: "hybrid" (dense + weighted BM25), "rrf", "dense" or "bm25".
+    passage_weight: share of the passage vector in the dense score; the rest is the
+        best-matching sentence of the passage (max-sim over sentences).
+    lexical_weight: weight of the max-normalised BM25 score added to the dense score.
+    highlight_lexical_weight: weight of idf-weighted term overlap when choosing the sentence.
+    refusal_threshold: the best dense similarity a question must reach to be answered.
+    """
+
+    mode: str = "hybrid"
+    passage_weight: float = 0.5
+    lexical_weight: float = 0.3
+    highlight_lexical_weight: float = 0.3
+    refusal_threshold: float = 0.3
+    rrf_k: int = 60
+
+
+def max_per_owner(scores: np.ndarray, owners: np.ndarray, n_owners: int) -> np.ndarray:
+    """For each owner (passage), the maximum score of its items (sentences); -1 if none."""
+    best = np.full(n_owners, -1.0, dtype=np.float32)
+    np.maximum.at(best, owners, scores.astype(np.float32))
+    return best
+
+
+def normalise_max(scores: np.ndarray) -> np.ndarray:
+    """Scale non-negative scores so the best is 1 (all zeros stay zeros)."""
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else np.zeros_like(scores)
+
+
+def reciprocal_rank_fusion(score_lists: list[np.ndarray], k: int = 60) -> np.ndarray:
+    """RRF: sum over rankings of 1 / (k + rank), rank starting at 1."""
+    fused = np.zeros_like(score_lists[0], dtype=np.float64)
+    for scores in score_lists:
+        ranks = np.empty(len(scores), dtype=np.int64)
+        ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+        fused += 1.0 / (k + ranks)
+    return fused
+
+
+def dense_scores(passage_sim: np.ndarray, best_sentence_sim: np.ndarray, params: RankingParams) -> np.ndarray:
+    return params.passage_weight * passage_sim + (1 - params.passage_weight) * best_sentence_sim
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray, params: RankingParams) -> np.ndarray:
+    """One score per passage according to the ranking mode."""
+    if params.mode == "dense":
+        return dense.astype(np.float64)
+    if params.mode == "bm25":
+        return lexical.astype(np.float64)
+    if params.mode == "rrf":
+        return reciprocal_rank_fusion([dense, lexical], params.rrf_k)
+    if params.mode == "hybrid":
+        return dense + params.lexical_weight * normalise_max(lexical)
+    raise ValueError(f"unknown ranking mode {params.mode!r}")
+
+
+def choose_highlight(sentence_sim: np.ndarray, sentence_overlap: np.ndarray, params: RankingParams) -> int:
+    """Index of the sentence that best answers: semantic similarity plus term overlap."""
+    return int(np.argmax(sentence_sim + params.highlight_lexical_weight * sentence_overlap))
+
+
+def distinct_order(order: list[int], texts: list[str], spans: list[tuple[str, int]]) -> list[int]:
+    """Drop results whose text repeats an earlier one or that come from a paragraph
+    (span key: document and paragraph) already shown."""
+    seen_text: set[str] = set()
+    seen_span: set[tuple[str, int]] = set()
+    kept = []
+    for i in order:
+        key = " ".join(texts[i].lower().split())
+        if key in seen_text or spans[i] in seen_span:
+            continue
+        seen_text.add(key)
+        seen_span.add(spans[i])
+        kept.append(i)
+    return kept
+
+
+def is_answerable(best_similarity: float, params: RankingParams) -> bool:
+    """Refuse when even the closest sentence or passage is not similar enough."""
+    return best_similarity >= params.refusal_threshold

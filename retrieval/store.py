@@ -1,0 +1,234 @@
+"""The one place that owns the index files.
+
+Layout of the index folder::
+
+    index/manifest.json      what was built, from what, and every file's size and sha256
+    index/<generation>/      passages.json, passages.faiss, sentences.faiss, bm25/
+
+A build writes a new generation folder, then replaces ``manifest.json``
+atomically (write to a temporary name, fsync, rename): the manifest is the
+commit point, so a crash mid-build leaves the previous index in force and never
+a half-index. Loading checks the manifest against the corpus and the model and
+every file against its recorded size and hash; any mismatch is a
+``StaleIndexError`` and the caller rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from .corpus import Document, corpus_hash, corpus_passages
+from .lexical import build_bm25, inverse_document_frequencies
+from .passages import SPLITTER_VERSION, Passage
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class StaleIndexError(Exception):
+    """The index on disk is missing, out of date or damaged; the message says which."""
+
+
+@dataclass
+class Index:
+    """Everything search needs, loaded in memory."""
+
+    passages: list[Passage]
+    passage_index: faiss.Index
+    sentence_index: faiss.Index
+    sentence_owner: np.ndarray  # passage id of each sentence vector
+    sentence_vectors: np.ndarray
+    bm25: bm25s.BM25
+    idf: dict[str, float]
+    manifest: dict
+    documents: list[dict]
+
+
+def embedding_text(passage: Passage) -> str:
+    """What is embedded for a passage: its section heading gives the paragraph its topic."""
+    return f"{passage.section}: {passage.text}" if passage.section else passage.text
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _file_records(folder: Path) -> dict[str, dict]:
+    return {
+        str(p.relative_to(folder)): {"size": p.stat().st_size, "sha256": _sha256(p)}
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def expected_identity(documents: list[Document], model_name: str) -> dict:
+    """The fields a manifest must match for the index to serve this corpus and model."""
+    return {
+        "format": FORMAT_VERSION,
+        "corpus_sha256": corpus_hash(documents),
+        "model": model_name,
+        "splitter_version": SPLITTER_VERSION,
+    }
+
+
+def flat_index(vectors: np.ndarray) -> faiss.Index:
+    """Exact inner-product search over unit vectors (cosine similarity)."""
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    return index
+
+
+def build_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False) -> Index:
+    """Split, embed and index the corpus, then publish it atomically."""
+    started = time.perf_counter()
+    passages = corpus_passages(documents)
+    if not passages:
+        raise ValueError("the corpus has no text to index")
+    sentences = [(p.id, s.text) for p in passages for s in p.sentences]
+    texts = [embedding_text(p) for p in passages] + [text for _, text in sentences]
+    vectors = embedder.encode(texts, progress=progress)
+    passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
+    sentence_owner = np.array([pid for pid, _ in sentences], dtype=np.int64)
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    generation = f"g-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    staging = index_dir / f".{generation}.tmp"
+    staging.mkdir()
+    try:
+        with (staging / "passages.json").open("w", encoding="utf-8") as f:
+            json.dump(
+                {
+                    "passages": [p.to_dict() for p in passages],
+                    "sentence_owner": sentence_owner.tolist(),
+                    "documents": [d.metadata() | {"sha256": d.sha256} for d in documents],
+                },
+                f,
+                ensure_ascii=False,
+            )
+        faiss.write_index(flat_index(passage_vectors), str(staging / "passages.faiss"))
+        faiss.write_index(flat_index(sentence_vectors), str(staging / "sentences.faiss"))
+        build_bm25([p.text for p in passages]).save(str(staging / "bm25"), show_progress=False)
+        files = _file_records(staging)
+        os.replace(staging, index_dir / generation)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    manifest = expected_identity(documents, embedder.name) | {
+        "generation": generation,
+        "dimension": int(vectors.shape[1]),
+        "passage_count": len(passages),
+        "sentence_count": len(sentences),
+        "documents": {d.id: d.sha256 for d in documents},
+        "index_type": "IndexFlatIP",
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 2),
+        "files": files,
+    }
+    _write_json_atomic(index_dir / MANIFEST, manifest)
+    _remove_old_generations(index_dir, keep=generation)
+    log.info("built index %s: %d passages in %.1f s", generation, len(passages), manifest["build_seconds"])
+    return load_index(index_dir, documents, embedder.name)
+
+
+def _remove_old_generations(index_dir: Path, keep: str) -> None:
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name != keep and (child.name.startswith("g-") or child.name.startswith(".g-")):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise StaleIndexError(f"no index at {index_dir}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StaleIndexError(f"unreadable manifest {path}: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise StaleIndexError(f"unreadable manifest {path}")
+    return manifest
+
+
+def load_index(index_dir: Path, documents: list[Document], model_name: str) -> Index:
+    """Load a valid index, or raise StaleIndexError saying why it cannot serve."""
+    manifest = read_manifest(index_dir)
+    for key, value in expected_identity(documents, model_name).items():
+        if manifest.get(key) != value:
+            raise StaleIndexError(f"index was built for another {key.replace('_', ' ')}")
+    folder = index_dir / str(manifest.get("generation"))
+    files = manifest.get("files") or {}
+    for name, record in files.items():
+        path = folder / name
+        if not path.is_file():
+            raise StaleIndexError(f"index file missing: {name}")
+        if path.stat().st_size != record["size"] or _sha256(path) != record["sha256"]:
+            raise StaleIndexError(f"index file damaged (size or checksum differs): {name}")
+    try:
+        data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
+        passages = [Passage.from_dict(d) for d in data["passages"]]
+        passage_index = faiss.read_index(str(folder / "passages.faiss"))
+        sentence_index = faiss.read_index(str(folder / "sentences.faiss"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)
+    except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
+        raise StaleIndexError(f"index files unreadable: {exc.__class__.__name__}: {exc}") from exc
+    sizes = {len(passages), passage_index.ntotal, bm25.scores["num_docs"], manifest.get("passage_count")}
+    if len(sizes) != 1 or sentence_index.ntotal != len(sentence_owner):
+        raise StaleIndexError("index parts disagree on the number of passages")
+    if passage_index.d != manifest.get("dimension"):
+        raise StaleIndexError("index dimension differs from the manifest")
+    sentence_vectors = sentence_index.reconstruct_n(0, sentence_index.ntotal)
+    return Index(
+        passages=passages,
+        passage_index=passage_index,
+        sentence_index=sentence_index,
+        sentence_owner=sentence_owner,
+        sentence_vectors=sentence_vectors,
+        bm25=bm25,
+        idf=inverse_document_frequencies([p.text for p in passages]),
+        manifest=manifest,
+        documents=data.get("documents", []),
+    )
+
+
+def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
+                  force: bool = False) -> tuple[Index, bool]:
+    """The index for this corpus and model: loaded if valid, else rebuilt. Returns (index, rebuilt)."""
+    if not force:
+        try:
+            return load_index(index_dir, documents, embedder.name), False
+        except StaleIndexError as exc:
+            log.warning("rebuilding the index: %s", exc)
+    return build_index(index_dir, documents, embedder, progress=progress), True
