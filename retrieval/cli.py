@@ -85,19 +85,27 @@ def cmd_eval(args) -> int:
 
     engine = _load_engine(args)
     questions = load_questions(Path(args.file))
-    modes = ["dense", "bm25", "rrf", "hybrid"] if args.compare else [args.mode]
-    reports = {}
-    for mode in modes:
-        view = engine.with_params(mode=mode) if mode else engine
-        reports[mode or view.params.mode] = evaluate(lambda q: view.ask(q, top_k=5), questions).figures()
+    views = {"final": engine}
+    if args.compare:
+        views = {
+            "dense": engine.with_params(mode="dense"),
+            "bm25": engine.with_params(mode="bm25"),
+            "rrf": engine.with_params(mode="rrf"),
+            "dense+bm25": engine.with_params(token_weight=0.0, lexical_weight=0.3),
+            "final": engine,
+        }
+    elif args.mode:
+        views = {args.mode: engine.with_params(mode=args.mode)}
+    reports = {name: evaluate(lambda q, v=view: v.ask(q, top_k=5), questions).figures()
+               for name, view in views.items()}
     if args.json:
         print(json.dumps(reports, indent=1))
         return 0
     print(f"{args.file}: {len(questions)} questions")
     keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "off_topic_refused", "false_refusals"]
-    print(f"{'method':<8} " + " ".join(f"{k:>17}" for k in keys))
+    print(f"{'method':<11}" + "".join(f"{k:>18}" for k in keys))
     for mode, fig in reports.items():
-        print(f"{mode:<8} " + " ".join(f"{str(fig[k]):>17}" for k in keys))
+        print(f"{mode:<11}" + "".join(f"{str(fig[k]):>18}" for k in keys))
     for mode, fig in reports.items():
         print(f"[{mode}] missed@1: {fig['missed@1']}; missed@3: {fig['missed@3']}; "
               f"off-topic answered: {fig['off_topic_answered']}; answerable refused: {fig['answerable_refused']}")

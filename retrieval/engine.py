@@ -25,11 +25,14 @@ from .ranking import (
     distinct_order,
     fuse,
     is_answerable,
+    late_interaction,
     max_per_owner,
 )
 from .store import Index, load_or_build
 
 log = logging.getLogger(__name__)
+
+LATE_INTERACTION_POOL = 50
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,8 @@ class Engine:
         top_k = max(1, int(top_k or self.settings.top_k))
         idx = self.index
         n = len(idx.passages)
-        qv = self.embedder.encode_query(text)
+        vectors, tokens = self.embedder.encode_with_tokens([text])
+        qv, q_tokens = vectors[0], tokens[0]
 
         passage_sim = np.empty(n, dtype=np.float32)
         sims, ids = idx.passage_index.search(qv[None, :], n)
@@ -163,7 +167,15 @@ class Engine:
         best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
         dense = dense_scores(passage_sim, best_sentence, params)
         lexical = bm25_scores(idx.bm25, text)
-        fused = fuse(dense, lexical, params)
+        token = None
+        if params.mode == "hybrid" and params.token_weight:
+            token = np.zeros(n, dtype=np.float32)
+            # Late interaction re-scores a candidate pool chosen by the cheaper scores.
+            pool = np.argsort(-fuse(dense, lexical, params))[:LATE_INTERACTION_POOL]
+            off = idx.token_offsets
+            for i in pool:
+                token[i] = late_interaction(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
+        fused = fuse(dense, lexical, params, token)
 
         best_similarity = float(max(passage_sim.max(), best_sentence.max()))
         answered = is_answerable(best_similarity, params)
@@ -180,7 +192,8 @@ class Engine:
 
     def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
                 params: RankingParams) -> SearchResult:
-        rows = np.flatnonzero(self.index.sentence_owner == passage.id)
+        first = self.index.sentence_start[passage.id]
+        rows = np.arange(first, first + len(passage.sentences))
         overlap = np.array([term_overlap(q_terms, s.text, self.index.idf) for s in passage.sentences])
         best = choose_highlight(sentence_sim[rows], overlap, params)
         sentence = passage.sentences[best]

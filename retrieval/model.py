@@ -75,3 +75,27 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
+
+    def encode_with_tokens(self, texts: list[str], *, batch_size: int = 32,
+                           progress: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Sentence vectors and, from the same forward pass, each text's content-token vectors
+        (unit length; special tokens, punctuation and stop words dropped) for late interaction."""
+        from .lexical import STOPWORDS
+
+        outputs = self.model.encode(texts, batch_size=batch_size, output_value=None,
+                                    convert_to_numpy=False, show_progress_bar=progress)
+        sentence_vectors = []
+        token_vectors = []
+        for out in outputs:
+            vec = out["sentence_embedding"].float().numpy()
+            sentence_vectors.append(vec / max(float(np.linalg.norm(vec)), 1e-12))
+            length = int(out["attention_mask"].sum())  # padding is not part of the text
+            tokens = self.model.tokenizer.convert_ids_to_tokens(out["input_ids"][:length].tolist())
+            keep = [i for i, t in enumerate(tokens)
+                    if t.strip("#").isalnum() and t not in self.model.tokenizer.all_special_tokens
+                    and t not in STOPWORDS]
+            emb = out["token_embeddings"][:length].float().numpy()
+            emb = emb[keep] if keep else emb
+            emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+            token_vectors.append(emb.astype(np.float32))
+        return np.ascontiguousarray(np.stack(sentence_vectors), dtype=np.float32), token_vectors

@@ -12,19 +12,22 @@ import numpy as np
 class RankingParams:
     """Settings of the ranking, chosen on question sets (see README, "Quality").
 
-    mode: "hybrid" (dense + weighted BM25), "rrf", "dense" or "bm25".
+    mode: "hybrid" (dense + late interaction + weighted BM25), "rrf", "dense" or "bm25".
     passage_weight: share of the passage vector in the dense score; the rest is the
         best-matching sentence of the passage (max-sim over sentences).
+    token_weight: weight of the late-interaction score (mean over the question's content
+        tokens of their best cosine with the passage's tokens, same MiniLM model).
     lexical_weight: weight of the max-normalised BM25 score added to the dense score.
     highlight_lexical_weight: weight of idf-weighted term overlap when choosing the sentence.
     refusal_threshold: the best dense similarity a question must reach to be answered.
     """
 
     mode: str = "hybrid"
-    passage_weight: float = 0.5
-    lexical_weight: float = 0.3
+    passage_weight: float = 0.2
+    token_weight: float = 0.6
+    lexical_weight: float = 0.05
     highlight_lexical_weight: float = 0.3
-    refusal_threshold: float = 0.3
+    refusal_threshold: float = 0.205
     rrf_k: int = 60
 
 
@@ -55,7 +58,15 @@ def dense_scores(passage_sim: np.ndarray, best_sentence_sim: np.ndarray, params:
     return params.passage_weight * passage_sim + (1 - params.passage_weight) * best_sentence_sim
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, params: RankingParams) -> np.ndarray:
+def late_interaction(question_tokens: np.ndarray, passage_tokens: np.ndarray) -> float:
+    """ColBERT-style MaxSim: mean over question tokens of the best cosine with a passage token."""
+    if not len(question_tokens) or not len(passage_tokens):
+        return 0.0
+    return float((question_tokens @ passage_tokens.T).max(axis=1).mean())
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray, params: RankingParams,
+         token: np.ndarray | None = None) -> np.ndarray:
     """One score per passage according to the ranking mode."""
     if params.mode == "dense":
         return dense.astype(np.float64)
@@ -64,7 +75,10 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, params: RankingParams) -> np.nd
     if params.mode == "rrf":
         return reciprocal_rank_fusion([dense, lexical], params.rrf_k)
     if params.mode == "hybrid":
-        return dense + params.lexical_weight * normalise_max(lexical)
+        fused = dense + params.lexical_weight * normalise_max(lexical)
+        if token is not None and params.token_weight:
+            fused = fused + params.token_weight * token
+        return fused
     raise ValueError(f"unknown ranking mode {params.mode!r}")
 
 

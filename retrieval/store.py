@@ -53,15 +53,13 @@ class Index:
     sentence_index: faiss.Index
     sentence_owner: np.ndarray  # passage id of each sentence vector
     sentence_vectors: np.ndarray
+    sentence_start: np.ndarray  # row of each passage's first sentence (sentences are stored in order)
+    token_vectors: np.ndarray  # content-token vectors of all passages, float16, concatenated
+    token_offsets: np.ndarray  # passage i owns token_vectors[token_offsets[i]:token_offsets[i+1]]
     bm25: bm25s.BM25
     idf: dict[str, float]
     manifest: dict
     documents: list[dict]
-
-
-def embedding_text(passage: Passage) -> str:
-    """What is embedded for a passage: its section heading gives the paragraph its topic."""
-    return f"{passage.section}: {passage.text}" if passage.section else passage.text
 
 
 def _sha256(path: Path) -> str:
@@ -117,9 +115,11 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
     if not passages:
         raise ValueError("the corpus has no text to index")
     sentences = [(p.id, s.text) for p in passages for s in p.sentences]
-    texts = [embedding_text(p) for p in passages] + [text for _, text in sentences]
-    vectors = embedder.encode(texts, progress=progress)
+    texts = [p.text for p in passages] + [text for _, text in sentences]
+    vectors, tokens = embedder.encode_with_tokens(texts, progress=progress)
     passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
+    passage_tokens = tokens[: len(passages)]
+    token_offsets = np.cumsum([0] + [len(t) for t in passage_tokens]).astype(np.int64)
     sentence_owner = np.array([pid for pid, _ in sentences], dtype=np.int64)
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -139,6 +139,8 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
             )
         faiss.write_index(flat_index(passage_vectors), str(staging / "passages.faiss"))
         faiss.write_index(flat_index(sentence_vectors), str(staging / "sentences.faiss"))
+        np.save(staging / "tokens.npy", np.concatenate(passage_tokens).astype(np.float16))
+        np.save(staging / "token_offsets.npy", token_offsets)
         build_bm25([p.text for p in passages]).save(str(staging / "bm25"), show_progress=False)
         files = _file_records(staging)
         os.replace(staging, index_dir / generation)
@@ -202,10 +204,13 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str) -> I
         sentence_index = faiss.read_index(str(folder / "sentences.faiss"))
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)
+        token_vectors = np.load(folder / "tokens.npy", allow_pickle=False)
+        token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise StaleIndexError(f"index files unreadable: {exc.__class__.__name__}: {exc}") from exc
     sizes = {len(passages), passage_index.ntotal, bm25.scores["num_docs"], manifest.get("passage_count")}
-    if len(sizes) != 1 or sentence_index.ntotal != len(sentence_owner):
+    if (len(sizes) != 1 or sentence_index.ntotal != len(sentence_owner)
+            or len(token_offsets) != len(passages) + 1 or token_offsets[-1] != len(token_vectors)):
         raise StaleIndexError("index parts disagree on the number of passages")
     if passage_index.d != manifest.get("dimension"):
         raise StaleIndexError("index dimension differs from the manifest")
@@ -216,6 +221,9 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str) -> I
         sentence_index=sentence_index,
         sentence_owner=sentence_owner,
         sentence_vectors=sentence_vectors,
+        sentence_start=np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64),
+        token_vectors=token_vectors,
+        token_offsets=token_offsets,
         bm25=bm25,
         idf=inverse_document_frequencies([p.text for p in passages]),
         manifest=manifest,
