@@ -1,0 +1,67 @@
+"""Shared fixtures: the real model and a real index built once per test session."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from retrieval.config import Settings  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+SHARED_DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+CORPUS = ROOT / "corpus"
+DOC_ID = "panel-discussion-international-migration-and-development-2013-06-25"
+
+
+class CountingEmbedder:
+    """The real embedder, counting how many texts it encodes (to prove an index was reused)."""
+
+    def __init__(self, embedder):
+        self._embedder = embedder
+        self.name = embedder.name
+        self.dimension = embedder.dimension
+        self.model = embedder.model
+        self.encoded = 0
+
+    def encode(self, texts, **kw):
+        self.encoded += len(texts)
+        return self._embedder.encode(texts, **kw)
+
+    def encode_query(self, text):
+        self.encoded += 1
+        return self._embedder.encode_query(text)
+
+    def encode_with_tokens(self, texts, **kw):
+        self.encoded += len(texts)
+        return self._embedder.encode_with_tokens(texts, **kw)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from retrieval.model import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture(scope="session")
+def settings(index_dir) -> Settings:
+    return Settings(corpus_dir=CORPUS, index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def engine(settings, embedder):
+    from retrieval.engine import Engine
+
+    return Engine.load(settings, embedder=embedder)

@@ -1,0 +1,87 @@
+"""The CLI contract, run as a user would: a new process per command."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+SCHEMA_KEYS = {"text": str, "highlight": str, "score": float}
+CITATION_KEYS = {"document": str, "paragraph": int, "label": str}
+
+
+@pytest.fixture(scope="module")
+def env(engine, settings):
+    # The session engine has built the index: the CLI must reuse it.
+    return os.environ | {"RETRIEVAL_INDEX_DIR": str(settings.index_dir), "PYTHONIOENCODING": "utf-8"}
+
+
+def run(args, env, stdin=b""):
+    return subprocess.run([sys.executable, "-m", "retrieval", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, timeout=300)
+
+
+def check_schema(obj):
+    assert isinstance(obj["question"], str) and isinstance(obj["answered"], bool)
+    for r in obj["results"]:
+        for key, kind in SCHEMA_KEYS.items():
+            assert isinstance(r[key], kind)
+        c = r["citation"]
+        for key, kind in CITATION_KEYS.items():
+            assert isinstance(c[key], kind)
+        assert c["section"] is None or isinstance(c["section"], str)
+        assert c["page"] is None or isinstance(c["page"], int)
+        assert r["highlight"] in r["text"]
+
+
+def test_ask_json_prints_one_object_in_the_contract_schema(env):
+    out = run(["ask", "Do migrants take jobs from native workers?", "--json", "--top-k", "2"], env)
+    assert out.returncode == 0, out.stderr
+    obj = json.loads(out.stdout)
+    check_schema(obj)
+    assert obj["answered"] and len(obj["results"]) == 2
+    assert "did not compete for jobs" in obj["results"][0]["highlight"]
+
+
+def test_ask_human_output_shows_answer_citation_and_passage(env):
+    out = run(["ask", "Which ILO convention should be ratified?"], env)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    assert text.startswith("Answer: ")
+    assert '"The 2013 High-level Dialogue and beyond", para. 2, p. 3' in text
+    assert ">>> " in text
+
+
+def test_stdin_mode_answers_each_line_in_order_and_survives_bad_input(env):
+    lines = [b"What is the capital of France?", b"", b"Who bears the costs of migration?",
+             b"caf\xe9 \xff\xfe remittances", ("x" * 1500).encode()]
+    out = run(["ask", "--json"], env, stdin=b"\n".join(lines) + b"\n")
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert len(rows) == 5
+    for row in rows:
+        check_schema(row)
+    assert rows[0]["answered"] is False
+    assert rows[1] == {"question": "", "answered": False, "results": [], "error": rows[1]["error"]}
+    assert rows[2]["answered"] and "disproportionately born" in rows[2]["results"][0]["text"]
+    assert "\ufffd" in rows[3]["question"]
+    assert "cut" in rows[4]["note"]
+
+
+def test_empty_question_exits_2_with_one_line(env):
+    out = run(["ask", "  "], env)
+    assert out.returncode == 2
+    assert len(out.stderr.decode().strip().splitlines()) == 1
+
+
+def test_eval_reports_the_figures(env, tmp_path):
+    qs = tmp_path / "q.jsonl"
+    qs.write_text('{"id": "a", "question": "Do migrants become entrepreneurs?", "gold": ["entrepreneurs and job creators"]}\n'
+                  '{"id": "b", "question": "What is the capital of France?", "gold": []}\n')
+    out = run(["eval", str(qs), "--json"], env)
+    assert out.returncode == 0, out.stderr
+    fig = json.loads(out.stdout)["final"]
+    assert fig["hit@1"] == 1.0 and fig["off_topic_refused"] == "1/1"

@@ -1,0 +1,97 @@
+"""Search on the real model and index: answers, highlights, citations, refusals, quality."""
+
+import pytest
+
+from conftest import DATA, DOC_ID, SHARED_DEV
+from retrieval.config import MAX_QUESTION_CHARS
+from retrieval.engine import QuestionError
+from retrieval.evaluation import evaluate, load_questions, squash
+from retrieval.lexical import tokenize
+
+
+def test_jobs_question_gets_the_no_competition_sentence_first(engine):
+    answer = engine.ask("Do migrants take jobs from native workers?")
+    assert answer.answered
+    top = answer.results[0]
+    assert "did not compete for jobs with the native-born population" in top.highlight
+    assert top.citation.section == "Migration and development: drivers and impacts"
+    assert top.citation.paragraph == 3 and top.citation.page == 1
+
+
+def test_ilo_domestic_workers_sentence_is_cited_in_the_2013_section_page_3(engine):
+    answer = engine.ask("Which ILO convention on domestic workers should be ratified?")
+    top = answer.results[0]
+    assert "Convention concerning Decent Work for Domestic Workers" in top.highlight
+    c = top.citation
+    assert (c.document, c.section, c.page, c.paragraph) == (DOC_ID, "The 2013 High-level Dialogue and beyond", 3, 2)
+    assert c.label == ('Panel discussion on international migration and development (New York, 25 June 2013), '
+                       '"The 2013 High-level Dialogue and beyond", para. 2, p. 3')
+
+
+def test_highlight_is_a_verbatim_sentence_of_the_passage(engine):
+    for q in ["What did panellists say about remittances?", "Who pays for migration?", "What about xenophobia?"]:
+        for r in engine.ask(q, top_k=3).results:
+            assert r.text[r.highlight_start : r.highlight_end] == r.highlight
+
+
+def test_top_three_results_are_distinct(engine):
+    for q in ["migration", "What did participants call for?", "rights of migrants"]:
+        results = engine.ask(q, top_k=3).results
+        assert len({r.text for r in results}) == len(results) == 3
+        assert len({(r.citation.document, r.citation.paragraph_overall) for r in results}) == 3
+
+
+@pytest.mark.parametrize("question", ["What is the capital of France?", "How do I reset my password?",
+                                      "Who won the football world cup in 2018?"])
+def test_off_topic_questions_are_refused(engine, question):
+    answer = engine.ask(question)
+    assert not answer.answered and answer.results == []
+
+
+def test_empty_question_is_an_error_and_long_one_is_cut_with_a_note(engine):
+    with pytest.raises(QuestionError):
+        engine.ask("   \n\t ")
+    answer = engine.ask("What about remittances? " * 100)
+    assert answer.note and str(MAX_QUESTION_CHARS) in answer.note
+    assert answer.answered
+
+
+def test_odd_unicode_and_markup_do_not_break_search(engine):
+    for q in ["ｍｉｇｒａｎｔｓ ｒｅｍｉｔｔａｎｃｅｓ", "remittances\u200b\u0000?", "<script>alert(1)</script>",
+              "**bold** [x](javascript:alert(1))", "🙂🙂", "ремиттансы"]:
+        engine.ask(q)  # no exception
+    assert engine.ask("ｒｅｍｉｔｔａｎｃｅｓ").results[0].text.startswith("Remittances")
+
+
+def _report(engine, path):
+    return evaluate(lambda q: engine.ask(q, top_k=5), load_questions(path)).figures()
+
+
+def test_quality_on_shared_dev_set_meets_the_floor(engine):
+    if not SHARED_DEV.exists():
+        pytest.skip(f"{SHARED_DEV} not present")
+    fig = _report(engine, SHARED_DEV)
+    assert fig["hit@1"] >= 0.85 and fig["hit@3"] >= 0.95
+    assert fig["off_topic_answered"] == [] and fig["answerable_refused"] == []
+
+
+def test_quality_on_project_set_does_not_regress(engine):
+    # Guards the measured level (README, "Quality"); the issue's 0.85 floor is not reached yet.
+    fig = _report(engine, DATA / "questions.jsonl")
+    assert fig["hit@1"] >= 0.74 and fig["hit@3"] >= 0.93
+    assert fig["off_topic_answered"] == []
+    assert len(fig["answerable_refused"]) <= 1
+
+
+def test_project_question_set_is_in_a_newcomers_words(engine):
+    questions = load_questions(DATA / "questions.jsonl")
+    answerable = [q for q in questions if q["gold"]]
+    assert len(answerable) >= 40 and len(questions) - len(answerable) >= 10
+    sentences = [s.text for p in engine.passages for s in p.sentences]
+    no_shared_word = 0
+    for q in answerable:
+        answering = [s for s in sentences if any(squash(g) in squash(s) for g in q["gold"])]
+        assert answering, f"{q['id']}: gold fragment not in the document"
+        if not any(set(tokenize(q["question"])) & set(tokenize(s)) for s in answering):
+            no_shared_word += 1
+    assert no_shared_word * 2 >= len(answerable)

@@ -1,0 +1,65 @@
+"""Pure ranking functions: fusion, highlight choice, distinct results, refusal."""
+
+import numpy as np
+
+from retrieval.ranking import (
+    RankingParams,
+    choose_highlight,
+    distinct_order,
+    fuse,
+    is_answerable,
+    late_interaction,
+    max_per_owner,
+    normalise_max,
+    reciprocal_rank_fusion,
+)
+
+
+def test_rrf_rewards_items_ranked_well_by_both_lists():
+    dense = np.array([0.9, 0.8, 0.1])
+    lexical = np.array([0.0, 5.0, 4.0])
+    fused = reciprocal_rank_fusion([dense, lexical], k=60)
+    assert int(np.argmax(fused)) == 1
+
+
+def test_hybrid_adds_weighted_normalised_bm25_and_token_scores():
+    params = RankingParams(lexical_weight=0.5, token_weight=1.0)
+    dense = np.array([0.5, 0.4])
+    lexical = np.array([0.0, 10.0])
+    token = np.array([0.1, 0.0])
+    assert np.allclose(fuse(dense, lexical, params, token), [0.6, 0.9])
+    assert np.allclose(fuse(dense, lexical, RankingParams(mode="dense")), dense)
+
+
+def test_normalise_max_keeps_zero_vectors_zero():
+    assert normalise_max(np.zeros(3)).tolist() == [0, 0, 0]
+    assert normalise_max(np.array([1.0, 4.0])).tolist() == [0.25, 1.0]
+
+
+def test_max_per_owner_takes_each_passages_best_sentence():
+    best = max_per_owner(np.array([0.1, 0.7, 0.3, 0.2]), np.array([0, 0, 1, 2]), 4)
+    assert np.allclose(best, [0.7, 0.3, 0.2, -1.0])
+
+
+def test_highlight_prefers_term_overlap_when_similarity_is_close():
+    params = RankingParams(highlight_lexical_weight=0.3)
+    assert choose_highlight(np.array([0.50, 0.45]), np.array([0.0, 1.0]), params) == 1
+    assert choose_highlight(np.array([0.90, 0.20]), np.array([0.0, 1.0]), params) == 0
+
+
+def test_distinct_order_drops_repeated_text_and_same_paragraph():
+    texts = ["A b.", "a  B.", "C d.", "E f."]
+    spans = [("d", 1), ("d", 2), ("d", 1), ("d", 3)]
+    assert distinct_order([0, 1, 2, 3], texts, spans) == [0, 3]
+
+
+def test_late_interaction_is_mean_of_best_token_matches():
+    q = np.array([[1.0, 0.0], [0.0, 1.0]])
+    p = np.array([[1.0, 0.0], [0.6, 0.8]])
+    assert abs(late_interaction(q, p) - (1.0 + 0.8) / 2) < 1e-9
+    assert late_interaction(np.zeros((0, 2)), p) == 0.0
+
+
+def test_refusal_threshold():
+    params = RankingParams(refusal_threshold=0.3)
+    assert is_answerable(0.31, params) and not is_answerable(0.29, params)
