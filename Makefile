@@ -1,0 +1,36 @@
+# make run: set up and start the chat; make test: set up and run every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+
+.PHONY: run test index eval bench clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/python -m retrieval build
+
+run: index
+	$(BIN)/python -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+		--server.headless true --browser.gatherUsageStats false
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/python -m retrieval eval tests/data/questions.jsonl --compare
+	test ! -f ../shared/eval/dev_questions.jsonl || $(BIN)/python -m retrieval eval ../shared/eval/dev_questions.jsonl --compare
+
+bench: $(STAMP)
+	$(BIN)/python -m retrieval bench
+
+clean:
+	rm -rf $(VENV) index/g-* index/manifest.json

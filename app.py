@@ -1,0 +1,196 @@
+"""Streamlit chat over the corpus: UI only; all search and conversation logic is in `retrieval`."""
+
+from __future__ import annotations
+
+import html
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import streamlit as st
+
+from retrieval.citation import format_date
+from retrieval.config import Settings
+from retrieval.conversation import Turn, respond
+from retrieval.transcript import conversation_markdown
+from retrieval.engine import Engine, QuestionError
+
+SUGGESTED = [
+    "Do migrants take jobs from native workers?",
+    "What did panellists say about remittances?",
+    "Which groups of migrants need better protection?",
+    "How can xenophobia be countered?",
+    "What should happen to the Global Forum on Migration and Development?",
+]
+
+st.set_page_config(page_title="Ask the panel summary", page_icon="🌍", layout="centered")
+st.markdown(
+    """<style>
+    .answer {font-size:1.15rem; line-height:1.55; border-left:4px solid #1f6feb; padding:.4rem .8rem;
+             background:#f3f7ff; border-radius:4px; margin-bottom:.3rem;}
+    .cite {color:#444; font-size:.88rem; margin:.2rem 0 .6rem 0;}
+    .passage {color:#333; line-height:1.5;}
+    .passage mark, .docpara.cited {background:#fff3b0;}
+    .docpara {padding:.3rem .5rem; margin:.3rem 0; border-radius:4px;}
+    .docpara.cited {border-left:4px solid #e0a800;}
+    .page {color:#888; font-size:.8rem; margin-right:.4rem;}
+    </style>""",
+    unsafe_allow_html=True,
+)
+
+
+_ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
+
+
+def esc(text: str) -> str:
+    """Escape text for st.markdown(unsafe_allow_html=True): HTML and Markdown are shown literally."""
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+@st.cache_resource(show_spinner="Loading the model and the index (the first start builds the index)…")
+def get_engine() -> Engine:
+    return Engine.load(Settings.from_env())
+
+
+def document_card(engine: Engine) -> dict:
+    return engine.documents[0] if engine.documents else {"title": "the corpus"}
+
+
+def marked_passage(result: dict) -> str:
+    text, (a, b) = result["text"], result["highlight_span"]
+    return f'<div class="passage">{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}</div>'
+
+
+def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | None = None) -> str:
+    """A section's paragraphs with page numbers; the cited paragraph (overall number) marked."""
+    parts = []
+    for p in engine.passages:
+        if p.doc_id != doc_id or p.section != section:
+            continue
+        pages = f"p. {p.page_start}" if p.page_start == p.page_end else f"pp. {p.page_start}–{p.page_end}"
+        cls = "docpara cited" if p.paragraph_overall == cited else "docpara"
+        parts.append(f'<div class="{cls}" data-para="{p.paragraph_overall}"><span class="page">'
+                     f'{esc(pages)} · para. {p.paragraph}</span>{esc(p.text)}</div>')
+    return "\n".join(parts)
+
+
+def render_result_body(result: dict, show_scores: bool) -> None:
+    st.markdown(marked_passage(result), unsafe_allow_html=True)
+    st.markdown(f'<div class="cite">📄 {esc(result["citation"]["label"])}</div>', unsafe_allow_html=True)
+    if show_scores:
+        st.caption(f"score {result['score']:.3f}")
+
+
+def render_assistant(engine: Engine, msg: dict, idx: int, show_scores: bool) -> None:
+    kind = msg["kind"]
+    if kind in ("help", "error", "more-none"):
+        (st.error if kind == "error" else st.markdown)(esc(msg["text"]) if kind != "error" else msg["text"])
+        return
+    answer = msg["answer"]
+    if kind == "refusal":
+        sections = engine.sections()
+        st.markdown("**The document doesn't cover this.** Nothing in it answers the question closely enough.")
+        st.markdown("It covers: " + "; ".join(f"*{esc(s)}*" for s in sections) + ".")
+        st.caption("Try rephrasing with the document's topics, e.g. remittances, labour mobility, migrant rights.")
+        return
+    if answer.get("note"):
+        st.caption(answer["note"])
+    if answer.get("searched_as"):
+        st.caption(f"Searched as: {answer['searched_as']}")
+    results = answer["results"]
+    top = results[0]
+    st.markdown(f'<div class="answer">{esc(top["highlight"])}</div>', unsafe_allow_html=True)
+    render_result_body(top, show_scores)
+    c = top["citation"]
+    with st.expander("Show in document"):
+        st.markdown(f"**{esc(c['section'] or 'Title block')}**", unsafe_allow_html=True)
+        st.markdown(section_html(engine, c["document"], c["section"], c["paragraph_overall"]),
+                    unsafe_allow_html=True)
+    if len(results) > 1:
+        with st.expander(f"More results ({len(results) - 1})"):
+            for r in results[1:]:
+                st.markdown(f"**{esc(r['highlight'])}**", unsafe_allow_html=True)
+                render_result_body(r, show_scores)
+
+
+def queue(question: str) -> None:
+    st.session_state.pending = question
+
+
+def history_turns(messages: list[dict]) -> list[Turn]:
+    return [Turn(m["question"], m["searched_as"], m["kind"] == "answer", m["shown"])
+            for m in messages if m["role"] == "assistant" and m.get("searched_as")]
+
+
+def main() -> None:
+    try:
+        engine = get_engine()
+    except Exception as exc:  # the page explains instead of showing a traceback
+        st.error(f"The search engine could not start: {exc}")
+        st.stop()
+    state = st.session_state
+    state.setdefault("messages", [])
+    doc = document_card(engine)
+    sections = engine.sections()
+
+    with st.sidebar:
+        st.header("The document")
+        st.markdown(f"**{esc(doc.get('title', ''))}**", unsafe_allow_html=True)
+        meta = [doc.get("author"), doc.get("place"), format_date(doc.get("date"))]
+        st.caption(" · ".join(esc(x) for x in meta if x))
+        st.subheader("Contents")
+        for s in sections:
+            with st.expander(s):
+                st.markdown(section_html(engine, doc.get("id"), s), unsafe_allow_html=True)
+        st.subheader("Settings")
+        top_k = st.slider("Number of results", 1, 8, engine.settings.top_k, key="top_k")
+        show_scores = st.toggle("Show scores", key="show_scores")
+        if st.button("Clear conversation", key="clear", use_container_width=True):
+            state.messages = []
+        st.download_button("Download conversation (Markdown)", conversation_markdown(state.messages, doc.get("title", "")),
+                           file_name="conversation.md", mime="text/markdown", key="download",
+                           use_container_width=True, disabled=not state.messages)
+
+    st.title("Ask the panel summary")
+    prompt = st.chat_input("Ask a question about the document…")
+    if state.get("pending"):
+        prompt, state.pending = state.pending, None
+
+    if prompt is not None:
+        state.messages.append({"role": "user", "text": prompt})
+        try:
+            reply = respond(engine, prompt, history_turns(state.messages[:-1]), top_k)
+            state.messages.append({
+                "role": "assistant", "kind": reply.kind, "question": prompt, "text": reply.text,
+                "searched_as": reply.searched_as, "shown": reply.shown,
+                "answer": reply.answer.to_dict() if reply.answer else None,
+            })
+        except QuestionError as exc:
+            state.messages.append({"role": "assistant", "kind": "help", "text": str(exc)})
+        except Exception as exc:  # keep the chat alive whatever the engine raised
+            state.messages.append({"role": "assistant", "kind": "error",
+                                   "text": f"Sorry, something went wrong while searching ({exc.__class__.__name__}). "
+                                           "Please try again or rephrase."})
+
+    if not state.messages:
+        st.markdown(
+            f"This chat answers from one document only: **{esc(doc.get('title', ''))}**, "
+            f"a summary by the {esc(doc.get('author') or 'author')} of a panel held in "
+            f"{esc(doc.get('place') or '')} on {esc(format_date(doc.get('date')) or '')}. "
+            "Every answer is a sentence of the document itself, with its section, paragraph and page.",
+            unsafe_allow_html=True,
+        )
+        st.markdown("**Sections:** " + " · ".join(esc(s) for s in sections), unsafe_allow_html=True)
+        st.markdown("**Try a question:**")
+        for i, q in enumerate(SUGGESTED):
+            st.button(q, key=f"suggest_{i}", on_click=queue, args=(q,))
+
+    for i, msg in enumerate(state.messages):
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.markdown(esc(msg["text"]), unsafe_allow_html=True)
+            else:
+                render_assistant(engine, msg, i, show_scores)
+
+
+main()

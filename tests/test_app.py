@@ -1,0 +1,158 @@
+"""The chat page in-process with Streamlit's AppTest, on the real engine."""
+
+import html
+import threading
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from retrieval.model import Embedder
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+INJECTIONS = ["![x](http://example.com/a.png)", "<script>alert(1)</script>", "[click](javascript:alert(1))",
+              "**bold**"]
+
+
+@pytest.fixture
+def at(engine, settings, monkeypatch):
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    return app
+
+
+def ask(app, text):
+    app.chat_input[0].set_value(text).run()
+    assert not app.exception
+    return app.chat_message[-1]
+
+
+def shown(markdown_value: str) -> str:
+    return html.unescape(markdown_value)
+
+
+def test_question_gets_highlighted_answer_and_citation(at):
+    msg = ask(at, "Do migrants take jobs from native workers?")
+    values = [m.value for m in msg.markdown]
+    assert "did not compete for jobs with the native" in shown(values[0])
+    assert any("<mark>" in v and "did not compete" in shown(v) for v in values)
+    assert any('"Migration and development: drivers and impacts", para. 3, p. 1' in shown(v) for v in values)
+    assert [e.label for e in at.expander][:2] == ["Show in document", "More results (2)"]
+
+
+def test_show_in_document_marks_the_cited_paragraph_with_pages(at):
+    ask(at, "Which ILO convention should be ratified?")
+    doc = next(e for e in at.expander if e.label == "Show in document")
+    body = " ".join(m.value for m in doc.markdown)
+    assert 'class="docpara cited" data-para="12"' in body
+    assert "p&#46; 3" in body
+
+
+def test_empty_chat_shows_the_document_and_suggested_questions(at):
+    text = " ".join(shown(m.value) for m in at.main.markdown)
+    assert "Panel discussion on international migration and development" in text
+    assert "Conclusions" in text and "25 June 2013" in text
+    suggestions = [b for b in at.button if b.key and b.key.startswith("suggest_")]
+    assert 4 <= len(suggestions) <= 6
+
+
+def test_suggested_question_click_asks_it(at):
+    at.button(key="suggest_1").click().run()
+    assert not at.exception
+    assert shown(at.chat_message[0].markdown[0].value) == "What did panellists say about remittances?"
+    assert "Remittances were found" in shown(at.chat_message[1].markdown[1].value)
+
+
+def test_off_topic_question_gets_a_clear_refusal_with_sections(at):
+    msg = ask(at, "What is the capital of France?")
+    text = " ".join(shown(m.value) for m in msg.markdown)
+    assert "doesn't cover this" in text
+    assert "Conclusions" in text and "<mark>" not in text
+
+
+def test_greeting_gets_help_not_a_search(at):
+    msg = ask(at, "Hello!")
+    text = " ".join(shown(m.value) for m in msg.markdown)
+    assert "I answer questions about one document" in text
+    assert not at.expander or all(e.label != "Show in document" for e in at.expander)
+
+
+def test_follow_up_is_understood_with_the_previous_question(at):
+    ask(at, "Which groups need extra protection?")
+    msg = ask(at, "What about children?")
+    text = " ".join(shown(m.value) for m in msg.markdown)
+    assert "children" in text.lower()
+    assert "Searched as: Which groups need extra protection? What about children?" in " ".join(
+        c.value for c in msg.caption)
+
+
+def test_more_shows_the_next_results_of_the_previous_question(at):
+    first = ask(at, "What did panellists say about remittances?")
+    first_texts = {shown(m.value) for m in first.markdown}
+    more = ask(at, "more")
+    more_texts = {shown(m.value) for m in more.markdown if "passage" in m.value}
+    assert more_texts and not (more_texts & first_texts)
+
+
+@pytest.mark.parametrize("text", INJECTIONS)
+def test_typed_markup_is_shown_literally(at, text):
+    ask(at, text)
+    user = at.chat_message[0].markdown[0].value
+    assert shown(user) == text
+    for ch in "<>[]()*!":
+        if ch in text:
+            assert ch not in user  # every markup character is an entity, so nothing renders
+
+
+def test_clear_conversation_empties_the_chat(at):
+    ask(at, "Who bears the costs of migration?")
+    assert at.chat_message
+    at.sidebar.button(key="clear").click().run()
+    assert not at.exception and not at.chat_message
+
+
+def test_download_contains_questions_answers_and_citations(at):
+    ask(at, "Who bears the costs of migration?")
+    from retrieval.transcript import conversation_markdown
+
+    md = conversation_markdown(at.session_state.messages, "Panel")
+    assert "**Question:** Who bears the costs of migration?" in md
+    assert "disproportionately born by the migrants themselves" in md
+    assert '"Migration and development: drivers and impacts", para. 5, p. 2' in md
+
+
+def test_table_of_contents_opens_each_section(at):
+    labels = [e.label for e in at.sidebar.expander]
+    assert labels == ["Summary", "Migration and development: drivers and impacts",
+                      "Facilitating labour mobility - protecting migrant rights",
+                      "The 2013 High-level Dialogue and beyond", "Conclusions"]
+    conclusions = at.sidebar.expander[-1].markdown[0].value
+    assert "The panel discussion concluded" in shown(conclusions)
+
+
+def test_ten_sessions_at_once_each_get_their_own_answer(engine, settings, monkeypatch):
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    questions = {
+        "Who bears the costs of migration?": "disproportionately born",
+        "Which ILO convention should be ratified?": "Domestic Workers",
+        "Do migrants become entrepreneurs?": "entrepreneurs",
+        "What did panellists say about remittances?": "Remittances",
+        "Is migration a solution to poverty?": "panacea",
+    }
+    jobs = list(questions.items()) * 2
+    before = Embedder.instances
+    outcomes: list = [None] * len(jobs)
+
+    def session(i, question, expected):
+        app = AppTest.from_file(APP, default_timeout=120).run()
+        app.chat_input[0].set_value(question).run()
+        outcomes[i] = (not app.exception, expected in shown(app.chat_message[1].markdown[1].value))
+
+    threads = [threading.Thread(target=session, args=(i, q, e)) for i, (q, e) in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == [(True, True)] * len(jobs)
+    assert Embedder.instances - before <= 1  # one model in memory, shared by every session
