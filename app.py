@@ -76,7 +76,7 @@ def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | 
 
 def render_result_body(result: dict, show_scores: bool) -> None:
     st.markdown(marked_passage(result), unsafe_allow_html=True)
-    st.markdown(f'<div class="cite">📄 {esc(result["citation"]["label"])}</div>', unsafe_allow_html=True)
+    st.markdown(f'<div class="cite">Source: {esc(result["citation"]["label"])}</div>', unsafe_allow_html=True)
     if show_scores:
         st.caption(f"score {result['score']:.3f}")
 
@@ -130,26 +130,10 @@ def main() -> None:
         st.stop()
     state = st.session_state
     state.setdefault("messages", [])
+    state.setdefault("top_k", engine.settings.top_k)
+    state.setdefault("show_scores", False)
     doc = document_card(engine)
     sections = engine.sections()
-
-    with st.sidebar:
-        st.header("The document")
-        st.markdown(f"**{esc(doc.get('title', ''))}**", unsafe_allow_html=True)
-        meta = [doc.get("author"), doc.get("place"), format_date(doc.get("date"))]
-        st.caption(" · ".join(esc(x) for x in meta if x))
-        st.subheader("Contents")
-        for s in sections:
-            with st.expander(s):
-                st.markdown(section_html(engine, doc.get("id"), s), unsafe_allow_html=True)
-        st.subheader("Settings")
-        top_k = st.slider("Number of results", 1, 8, engine.settings.top_k, key="top_k")
-        show_scores = st.toggle("Show scores", key="show_scores")
-        if st.button("Clear conversation", key="clear", use_container_width=True):
-            state.messages = []
-        st.download_button("Download conversation (Markdown)", conversation_markdown(state.messages, doc.get("title", "")),
-                           file_name="conversation.md", mime="text/markdown", key="download",
-                           use_container_width=True, disabled=not state.messages)
 
     st.title("Ask the panel summary")
     prompt = st.chat_input("Ask a question about the document…")
@@ -159,7 +143,7 @@ def main() -> None:
     if prompt is not None:
         state.messages.append({"role": "user", "text": prompt})
         try:
-            reply = respond(engine, prompt, history_turns(state.messages[:-1]), top_k)
+            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k)
             state.messages.append({
                 "role": "assistant", "kind": reply.kind, "question": prompt, "text": reply.text,
                 "searched_as": reply.searched_as, "shown": reply.shown,
@@ -171,6 +155,24 @@ def main() -> None:
             state.messages.append({"role": "assistant", "kind": "error",
                                    "text": f"Sorry, something went wrong while searching ({exc.__class__.__name__}). "
                                            "Please try again or rephrase."})
+
+    with st.sidebar:
+        st.header("The document")
+        st.markdown(f"**{esc(doc.get('title', ''))}**", unsafe_allow_html=True)
+        meta = [doc.get("author"), doc.get("place"), format_date(doc.get("date"))]
+        st.caption(" · ".join(esc(x) for x in meta if x))
+        st.subheader("Contents")
+        for s in sections:
+            with st.expander(s):
+                st.markdown(section_html(engine, doc.get("id"), s), unsafe_allow_html=True)
+        st.subheader("Settings")
+        st.slider("Number of results", 1, 8, key="top_k")
+        st.toggle("Show scores", key="show_scores")
+        if st.button("Clear conversation", key="clear", use_container_width=True):
+            state.messages = []
+        st.download_button("Download conversation (Markdown)", conversation_markdown(state.messages, doc.get("title", "")),
+                           file_name="conversation.md", mime="text/markdown", key="download",
+                           use_container_width=True, disabled=not state.messages)
 
     if not state.messages:
         st.markdown(
@@ -190,7 +192,7 @@ def main() -> None:
             if msg["role"] == "user":
                 st.markdown(esc(msg["text"]), unsafe_allow_html=True)
             else:
-                render_assistant(engine, msg, i, show_scores)
+                render_assistant(engine, msg, i, state.show_scores)
 
 
 main()
