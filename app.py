@@ -81,7 +81,7 @@ def render_result_body(result: dict, show_scores: bool) -> None:
         st.caption(f"score {result['score']:.3f}")
 
 
-def render_assistant(engine: Engine, msg: dict, idx: int, show_scores: bool) -> None:
+def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
     kind = msg["kind"]
     if kind in ("help", "error", "more-none"):
         (st.error if kind == "error" else st.markdown)(esc(msg["text"]) if kind != "error" else msg["text"])
@@ -187,12 +187,12 @@ def main() -> None:
         for i, q in enumerate(SUGGESTED):
             st.button(q, key=f"suggest_{i}", on_click=queue, args=(q,))
 
-    for i, msg in enumerate(state.messages):
+    for msg in state.messages:
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
                 st.markdown(esc(msg["text"]), unsafe_allow_html=True)
             else:
-                render_assistant(engine, msg, i, state.show_scores)
+                render_assistant(engine, msg, state.show_scores)
 
 
 main()

@@ -139,9 +139,6 @@ class Engine:
                 seen.append(p.section)
         return seen
 
-    def cite_passage(self, passage: Passage, page: int | None = None) -> Citation:
-        return cite(passage, self._documents.get(passage.doc_id), page)
-
     # --- search ---------------------------------------------------------------------
     def ask(self, question: str, top_k: int | None = None, params: RankingParams | None = None) -> Answer:
         """Answer a question with the best passages, or refuse when nothing is relevant.
