@@ -27,6 +27,7 @@ from .ranking import (
     is_answerable,
     late_interaction,
     max_per_owner,
+    text_key,
 )
 from .store import Index, load_or_build
 
@@ -108,6 +109,10 @@ class Engine:
         self.params = params or RankingParams()
         self.rebuilt = rebuilt
         self._documents = {d["id"]: d for d in index.documents}
+        # Per-passage facts the per-question path needs, computed once.
+        self._text_keys = [text_key(p.text) for p in index.passages]
+        self._spans = [(p.doc_id, p.paragraph_overall) for p in index.passages]
+        self._sentence_terms = [[set(tokenize(s.text)) for s in p.sentences] for p in index.passages]
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
@@ -179,10 +184,9 @@ class Engine:
         if not answered:
             return Answer(question if question is not None else text, False, [], note=note)
 
-        order = list(np.argsort(-fused, kind="stable"))
-        order = distinct_order(order, [p.text for p in idx.passages],
-                               [(p.doc_id, p.paragraph_overall) for p in idx.passages])
-        chosen = order[offset : offset + top_k]
+        order = distinct_order(np.argsort(-fused, kind="stable").tolist(), self._text_keys, self._spans,
+                               limit=offset + top_k)
+        chosen = order[offset:]
         q_terms = set(tokenize(text))
         results = [self._result(idx.passages[i], float(fused[i]), sentence_sim, q_terms, params) for i in chosen]
         return Answer(question if question is not None else text, True, results, note=note)
@@ -191,7 +195,8 @@ class Engine:
                 params: RankingParams) -> SearchResult:
         first = self.index.sentence_start[passage.id]
         rows = np.arange(first, first + len(passage.sentences))
-        overlap = np.array([term_overlap(q_terms, s.text, self.index.idf) for s in passage.sentences])
+        overlap = np.array([term_overlap(q_terms, terms, self.index.idf)
+                            for terms in self._sentence_terms[passage.id]])
         best = choose_highlight(sentence_sim[rows], overlap, params)
         sentence = passage.sentences[best]
         return SearchResult(

@@ -52,11 +52,11 @@ def inverse_document_frequencies(texts: list[str]) -> dict[str, float]:
     return {term: math.log(1 + (n - f + 0.5) / (f + 0.5)) for term, f in df.items()}
 
 
-def term_overlap(question_terms: set[str], text: str, idf: dict[str, float]) -> float:
-    """Share of the question's idf weight whose terms occur in the text (0..1)."""
+def term_overlap(question_terms: set[str], text_terms: set[str], idf: dict[str, float]) -> float:
+    """Share of the question's idf weight whose terms occur in the text's terms (0..1)."""
     if not question_terms:
         return 0.0
     default = max(idf.values(), default=1.0)
     total = sum(idf.get(t, default) for t in question_terms)
-    found = set(tokenize(text)) & question_terms
+    found = text_terms & question_terms
     return sum(idf.get(t, default) for t in found) / total

@@ -87,20 +87,27 @@ def choose_highlight(sentence_sim: np.ndarray, sentence_overlap: np.ndarray, par
     return int(np.argmax(sentence_sim + params.highlight_lexical_weight * sentence_overlap))
 
 
-def distinct_order(order: list[int], texts: list[str], spans: list[tuple[str, int]]) -> list[int]:
+def distinct_order(order: list[int], text_keys: list[str], spans: list[tuple[str, int]],
+                   limit: int | None = None) -> list[int]:
     """Drop results whose text repeats an earlier one or that come from a paragraph
-    (span key: document and paragraph) already shown."""
+    (span key: document and paragraph) already shown; stop once ``limit`` are kept."""
     seen_text: set[str] = set()
     seen_span: set[tuple[str, int]] = set()
     kept = []
     for i in order:
-        key = " ".join(texts[i].lower().split())
-        if key in seen_text or spans[i] in seen_span:
+        if text_keys[i] in seen_text or spans[i] in seen_span:
             continue
-        seen_text.add(key)
+        seen_text.add(text_keys[i])
         seen_span.add(spans[i])
         kept.append(i)
+        if limit is not None and len(kept) >= limit:
+            break
     return kept
+
+
+def text_key(text: str) -> str:
+    """What makes two passage texts the same result: case and spacing ignored."""
+    return " ".join(text.lower().split())
 
 
 def is_answerable(best_similarity: float, params: RankingParams) -> bool:

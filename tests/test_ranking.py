@@ -12,6 +12,7 @@ from retrieval.ranking import (
     max_per_owner,
     normalise_max,
     reciprocal_rank_fusion,
+    text_key,
 )
 
 
@@ -48,9 +49,10 @@ def test_highlight_prefers_term_overlap_when_similarity_is_close():
 
 
 def test_distinct_order_drops_repeated_text_and_same_paragraph():
-    texts = ["A b.", "a  B.", "C d.", "E f."]
+    texts = [text_key(t) for t in ["A b.", "a  B.", "C d.", "E f."]]
     spans = [("d", 1), ("d", 2), ("d", 1), ("d", 3)]
     assert distinct_order([0, 1, 2, 3], texts, spans) == [0, 3]
+    assert distinct_order([0, 1, 2, 3], texts, spans, limit=1) == [0]
 
 
 def test_late_interaction_is_mean_of_best_token_matches():
