@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import html
+import logging
 import os
+import sys
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st
+
+_log = logging.getLogger("retrieval")
+if not _log.handlers:  # the engine says when it loads the model or rebuilds the index
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    _log.addHandler(_handler)
+    _log.setLevel(logging.INFO)
 
 from retrieval.citation import format_date
 from retrieval.config import Settings

@@ -14,9 +14,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+import logging
+
 import numpy as np
 
 from .config import DEFAULT_MODEL
+
+log = logging.getLogger(__name__)
 
 
 class ModelNotFoundError(RuntimeError):
@@ -52,6 +56,7 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         path = resolve_model(name)
+        log.info("loading embedding model %s", name)
         try:
             self.model = SentenceTransformer(path, device="cpu")
         except Exception as exc:  # the library raises several types for a missing model

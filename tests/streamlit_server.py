@@ -24,15 +24,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(env_extra: dict | None = None):
-    """Yield the base URL of a running app; stop the process this started, by its PID."""
+def streamlit_server(env_extra: dict | None = None, log_path: Path | None = None):
+    """Yield the base URL of a running app; stop the process this started, by its PID.
+    The server's output goes to ``log_path`` when given."""
     port = free_port()
+    log = open(log_path, "wb") if log_path else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=os.environ | (env_extra or {}), stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=log if log_path else subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90
@@ -52,3 +54,5 @@ def streamlit_server(env_extra: dict | None = None):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log:
+            log.close()

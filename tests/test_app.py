@@ -1,13 +1,10 @@
 """The chat page in-process with Streamlit's AppTest, on the real engine."""
 
 import html
-import threading
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from retrieval.model import Embedder
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 INJECTIONS = ["![x](http://example.com/a.png)", "<script>alert(1)</script>", "[click](javascript:alert(1))",
@@ -129,30 +126,3 @@ def test_table_of_contents_opens_each_section(at):
                       "The 2013 High-level Dialogue and beyond", "Conclusions"]
     conclusions = at.sidebar.expander[-1].markdown[0].value
     assert "The panel discussion concluded" in shown(conclusions)
-
-
-def test_ten_sessions_at_once_each_get_their_own_answer(engine, settings, monkeypatch):
-    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
-    questions = {
-        "Who bears the costs of migration?": "disproportionately born",
-        "Which ILO convention should be ratified?": "Domestic Workers",
-        "Do migrants become entrepreneurs?": "entrepreneurs",
-        "What did panellists say about remittances?": "Remittances",
-        "Is migration a solution to poverty?": "panacea",
-    }
-    jobs = list(questions.items()) * 2
-    before = Embedder.instances
-    outcomes: list = [None] * len(jobs)
-
-    def session(i, question, expected):
-        app = AppTest.from_file(APP, default_timeout=120).run()
-        app.chat_input[0].set_value(question).run()
-        outcomes[i] = (not app.exception, expected in shown(app.chat_message[1].markdown[1].value))
-
-    threads = [threading.Thread(target=session, args=(i, q, e)) for i, (q, e) in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert outcomes == [(True, True)] * len(jobs)
-    assert Embedder.instances - before <= 1  # one model in memory, shared by every session

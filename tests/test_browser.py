@@ -1,6 +1,8 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright against `streamlit run app.py`."""
 
+import asyncio
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,13 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def server(engine, settings):
-    with streamlit_server({"RETRIEVAL_INDEX_DIR": str(settings.index_dir)}) as url:
+def server_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("server") / "streamlit.log"
+
+
+@pytest.fixture(scope="module")
+def server(engine, settings, server_log):
+    with streamlit_server({"RETRIEVAL_INDEX_DIR": str(settings.index_dir)}, server_log) as url:
         yield url
 
 
@@ -88,3 +95,46 @@ def test_typed_html_is_shown_as_text(page):
     user = page.get_by_test_id("stChatMessage").nth(0).get_by_test_id("stChatMessageContent")
     expect(user).to_have_text(text, timeout=60_000)
     assert page.locator("img[src='http://example.com/a.png']").count() == 0
+
+
+def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, server_log):
+    questions = {
+        "Who bears the costs of migration?": "disproportionately born",
+        "Which ILO convention should be ratified?": "Domestic Workers",
+        "Do migrants become entrepreneurs?": "entrepreneurs",
+        "What did panellists say about remittances?": "Remittances",
+        "Is migration a solution to poverty?": "panacea",
+    }
+    jobs = list(questions.items()) * 2
+
+    async def session(browser, question, expected):
+        context = await browser.new_context()
+        page = await context.new_page()
+        await page.goto(server)
+        box = page.get_by_test_id("stChatInputTextArea")
+        await box.wait_for(timeout=120_000)
+        await box.fill(question)
+        await box.press("Enter")
+        passage = page.get_by_test_id("stChatMessage").nth(1).locator(".passage").first
+        await passage.wait_for(timeout=120_000)
+        text = await passage.inner_text()
+        await context.close()
+        return expected in text
+
+    async def run_all():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return await asyncio.gather(*(session(browser, q, e) for q, e in jobs))
+            finally:
+                await browser.close()
+
+    outcome: list = []
+    # The async API runs in its own thread, away from the sync API's event loop in this one.
+    worker = threading.Thread(target=lambda: outcome.extend(asyncio.run(run_all())))
+    worker.start()
+    worker.join(300)
+    assert outcome == [True] * len(jobs)
+    assert server_log.read_text(errors="replace").count("loading embedding model") == 1
