@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -70,6 +71,7 @@ def marked_passage(result: dict) -> str:
     return f'<div class="passage">{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}</div>'
 
 
+@functools.lru_cache(maxsize=256)  # the same sections are drawn on every rerun
 def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | None = None) -> str:
     """A section's paragraphs with page numbers; the cited paragraph (overall number) marked."""
     parts = []
@@ -98,7 +100,8 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
     answer = msg["answer"]
     if kind == "refusal":
         sections = engine.sections()
-        st.markdown("**The document doesn't cover this.** Nothing in it answers the question closely enough.")
+        st.markdown('<div class="refusal"><b>The document doesn\'t cover this.</b> Nothing in it answers the '
+                    'question closely enough.</div>', unsafe_allow_html=True)
         st.markdown("It covers: " + "; ".join(f"*{esc(s)}*" for s in sections) + ".")
         st.caption("Try rephrasing with the document's topics, e.g. remittances, labour mobility, migrant rights.")
         return
