@@ -80,6 +80,8 @@ def test_show_in_document_marks_the_cited_paragraph(page):
     answer = ask(page, "Which ILO convention should be ratified?")
     answer.get_by_text("Show in document").click()
     cited = answer.locator(".docpara.cited")
+    expect(cited).to_be_visible()  # hidden until the expander opens
+    cited.scroll_into_view_if_needed()
     expect(cited).to_be_in_viewport(ratio=0.3)
     expect(cited).to_contain_text("Convention concerning Decent Work for Domestic Workers")
     expect(cited).to_contain_text("p. 3")
