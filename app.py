@@ -38,6 +38,7 @@ st.markdown(
     """<style>
     .answer {font-size:1.15rem; line-height:1.55; border-left:4px solid #1f6feb; padding:.4rem .8rem;
              background:#f3f7ff; border-radius:4px; margin-bottom:.3rem;}
+    .who {color:#1f4fb0; font-size:.95rem; font-style:italic; white-space:nowrap;}
     .cite {color:#444; font-size:.88rem; margin:.2rem 0 .6rem 0;}
     .passage {color:#333; line-height:1.5;}
     .passage mark, .docpara.cited {background:#fff3b0;}
@@ -111,7 +112,9 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
         st.caption(f"Searched as: {answer['searched_as']}")
     results = answer["results"]
     top = results[0]
-    st.markdown(f'<div class="answer">{esc(top["highlight"])}</div>', unsafe_allow_html=True)
+    who = (top["citation"].get("attribution") or {}).get("label")
+    said_by = f'<span class="who"> — {esc(who)}</span>' if who else ""
+    st.markdown(f'<div class="answer">{esc(top["highlight"])}{said_by}</div>', unsafe_allow_html=True)
     render_result_body(top, show_scores)
     c = top["citation"]
     with st.expander("Show in document"):

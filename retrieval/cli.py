@@ -37,7 +37,9 @@ def format_answer(answer) -> str:
     for rank, r in enumerate(answer.results, 1):
         marked = f"{r.text[: r.highlight_start]}>>> {r.highlight} <<<{r.text[r.highlight_end :]}"
         head = "Answer" if rank == 1 else f"Result {rank}"
-        lines += [f"{head}: {r.highlight}", f"  Source: {r.citation.label}", f"  Passage: {marked}", ""]
+        who = (r.citation.attribution or {}).get("label")
+        lines += [f"{head}: {r.highlight}" + (f" — {who}" if who else ""), f"  Source: {r.citation.label}",
+                  f"  Passage: {marked}", ""]
     return "\n".join(lines).rstrip()
 
 
@@ -107,6 +109,8 @@ def cmd_eval(args) -> int:
     for mode, fig in reports.items():
         print(f"{mode:<11}" + "".join(f"{str(fig[k]):>18}" for k in keys))
     for mode, fig in reports.items():
+        for key in (k for k in fig if k.startswith("hit@1[")):
+            print(f"[{mode}] {key}: {fig[key]}")
         print(f"[{mode}] missed@1: {fig['missed@1']}; missed@3: {fig['missed@3']}; "
               f"off-topic answered: {fig['off_topic_answered']}; answerable refused: {fig['answerable_refused']}")
     return 0

@@ -205,7 +205,8 @@ class Engine:
             highlight_start=sentence.start,
             highlight_end=sentence.end,
             score=score,
-            citation=cite(passage, self._documents.get(passage.doc_id), sentence.page),
+            citation=cite(passage, self._documents.get(passage.doc_id), sentence.page,
+                          sentence.attribution.to_dict() | {"label": sentence.attribution.label}),
             passage_id=passage.id,
         )
 

@@ -47,6 +47,7 @@ class EvalReport:
     missed: list[str] = field(default_factory=list)
     missed_top3: list[str] = field(default_factory=list)
     not_refused: list[str] = field(default_factory=list)
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> [questions, hits@1]
     falsely_refused: list[str] = field(default_factory=list)
 
     def figures(self) -> dict:
@@ -64,7 +65,7 @@ class EvalReport:
             "missed@3": self.missed_top3,
             "off_topic_answered": self.not_refused,
             "answerable_refused": self.falsely_refused,
-        }
+        } | {f"hit@1[{kind}]": f"{hits}/{n}" for kind, (n, hits) in sorted(self.kinds.items())}
 
 
 def evaluate(ask, questions: list[dict]) -> EvalReport:
@@ -90,6 +91,10 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
              if len(r.text.split()) <= MAX_PASSAGE_WORDS and contains_gold(r.text, gold)),
             None,
         )
+        if q.get("kind"):
+            counts = report.kinds.setdefault(q["kind"], [0, 0])
+            counts[0] += 1
+            counts[1] += rank == 1
         if rank == 1:
             report.hit1 += 1
         else:

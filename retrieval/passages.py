@@ -19,7 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-SPLITTER_VERSION = "3"
+from .attribution import UNKNOWN, Attribution, attribute_paragraph
+
+SPLITTER_VERSION = "4"
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -42,6 +44,7 @@ class Sentence:
     start: int
     end: int
     page: int | None
+    attribution: Attribution = UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,8 @@ class Passage:
             "page_start": self.page_start,
             "page_end": self.page_end,
             "text": self.text,
-            "sentences": [[s.text, s.start, s.end, s.page] for s in self.sentences],
+            "sentences": [[s.text, s.start, s.end, s.page, s.attribution.speaker, s.attribution.agreement]
+                          for s in self.sentences],
         }
 
     @classmethod
@@ -89,7 +93,7 @@ class Passage:
             page_start=d["page_start"],
             page_end=d["page_end"],
             text=d["text"],
-            sentences=tuple(Sentence(t, s, e, p) for t, s, e, p in d["sentences"]),
+            sentences=tuple(Sentence(t, s, e, p, Attribution(who, agree)) for t, s, e, p, who, agree in d["sentences"]),
         )
 
 
@@ -252,12 +256,14 @@ def split_passages(
     def add(block_lines, block_pages, section: str | None, para: int) -> None:
         joined, line_starts = join_lines(block_lines)
         spans = split_sentences(joined)
+        attributions = attribute_paragraph([joined[s:e] for s, e in spans])
         for w_start, w_end in _sentence_windows(spans, joined, max_words):
             a, b = spans[w_start][0], spans[w_end - 1][1]
             piece = joined[a:b]
             sentences = tuple(
-                Sentence(joined[s:e], s - a, e - a, _page_at(s, line_starts, block_pages) if paged else None)
-                for s, e in spans[w_start:w_end]
+                Sentence(joined[s:e], s - a, e - a, _page_at(s, line_starts, block_pages) if paged else None,
+                         attributions[k])
+                for k, (s, e) in enumerate(spans[w_start:w_end], start=w_start)
             )
             page_start = _page_at(a, line_starts, block_pages) if paged else None
             page_end = _page_at(b - 1, line_starts, block_pages) if paged else None

@@ -126,3 +126,8 @@ def test_table_of_contents_opens_each_section(at):
                       "The 2013 High-level Dialogue and beyond", "Conclusions"]
     conclusions = at.sidebar.expander[-1].markdown[0].value
     assert "The panel discussion concluded" in shown(conclusions)
+
+
+def test_answer_names_who_said_it(at):
+    msg = ask(at, "What did one participant call for?")
+    assert "— one participant" in shown(msg.markdown[0].value)

@@ -95,3 +95,11 @@ def test_project_question_set_is_in_a_newcomers_words(engine):
         if not any(set(tokenize(q["question"])) & set(tokenize(s)) for s in answering):
             no_shared_word += 1
     assert no_shared_word * 2 >= len(answerable)
+
+
+def test_results_say_who_said_it(engine):
+    top = engine.ask("What did one participant call for?").results[0]
+    assert top.highlight.startswith("One participant called for")
+    assert top.citation.attribution == {"speaker": "one participant", "agreement": "one", "label": "one participant"}
+    consensus = engine.ask("On what was there consensus?").results[0].citation.attribution
+    assert consensus["agreement"] == "consensus"
