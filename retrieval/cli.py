@@ -82,11 +82,15 @@ def cmd_build(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import evaluate, load_questions
-    from .ranking import RankingParams
+    from .evaluation import evaluate, evaluate_conversations, load_questions
 
     engine = _load_engine(args)
     questions = load_questions(Path(args.file))
+    if questions and "turns" in questions[0]:
+        report = evaluate_conversations(engine, questions)
+        print(json.dumps(report, indent=1) if args.json else
+              "\n".join(f"{k}: {v}" for k, v in report.items()))
+        return 0
     views = {"final": engine}
     if args.compare:
         views = {

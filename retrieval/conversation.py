@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .engine import Answer, Engine
+from .engine import Answer, Engine, clean_question
 
 _SMALL_TALK = re.compile(
     r"^(hi|hello|hey|hiya|good (morning|afternoon|evening|day)|greetings|thanks|thank you|thanks a lot|"
@@ -95,9 +95,11 @@ def respond(engine: Engine, message: str, history: list[Turn], top_k: int) -> Re
                          text="There are no further passages on that question.")
         return Reply("answer", answer, previous.searched_as, previous.shown + len(answer.results))
     query = contextualize(message, previous.searched_as if previous else None)
-    answer = engine.ask(query, top_k=top_k)
+    text, note = clean_question(message)
+    context = previous.searched_as if query != message else None
+    answer = engine.search(text, top_k=top_k, note=note, question=message, context=context)
     answer = Answer(message, answer.answered, answer.results, note=answer.note,
-                    searched_as=query if query != message else None)
+                    searched_as=query if context else None)
     if not answer.answered:
         return Reply("refusal", answer, query)
     return Reply("answer", answer, query, len(answer.results))

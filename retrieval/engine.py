@@ -81,6 +81,16 @@ class Answer:
         return d
 
 
+@dataclass(frozen=True)
+class _Scores:
+    """Everything ranking computed for one question text."""
+
+    fused: np.ndarray
+    sentence_sim: np.ndarray
+    best_similarity: float
+    terms: set[str]
+
+
 class QuestionError(ValueError):
     """The question cannot be searched (empty); the message is for the user."""
 
@@ -154,14 +164,37 @@ class Engine:
         return self.search(text, top_k=top_k, params=params, note=note, question=question)
 
     def search(self, text: str, *, top_k: int | None = None, params: RankingParams | None = None,
-               note: str | None = None, question: str | None = None, offset: int = 0) -> Answer:
+               note: str | None = None, question: str | None = None, offset: int = 0,
+               context: str | None = None) -> Answer:
+        """Rank passages for ``text``. With ``context`` (the previous question of a follow-up),
+        the scores of the follow-up joined to its context are mixed with those of the follow-up
+        alone, so the new words lead and the context disambiguates."""
         params = params or self.params
         top_k = max(1, int(top_k or self.settings.top_k))
+        asked = question if question is not None else text
+        scores = self._scores(f"{context} {text}" if context else text, params)
+        if context:
+            alone = self._scores(text, params)
+            w = params.follow_up_weight
+            scores = _Scores(
+                fused=(1 - w) * scores.fused + w * alone.fused,
+                sentence_sim=(1 - w) * scores.sentence_sim + w * alone.sentence_sim,
+                best_similarity=scores.best_similarity,
+                terms=alone.terms or scores.terms,
+            )
+        if not is_answerable(scores.best_similarity, params):
+            return Answer(asked, False, [], note=note)
+        order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
+                               limit=offset + top_k)
+        results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
+                                params) for i in order[offset:]]
+        return Answer(asked, True, results, note=note)
+
+    def _scores(self, text: str, params: RankingParams) -> "_Scores":
         idx = self.index
         n = len(idx.passages)
         vectors, tokens = self.embedder.encode_with_tokens([text])
         qv, q_tokens = vectors[0], tokens[0]
-
         passage_sim = np.empty(n, dtype=np.float32)
         sims, ids = idx.passage_index.search(qv[None, :], n)
         passage_sim[ids[0]] = sims[0]
@@ -177,19 +210,12 @@ class Engine:
             off = idx.token_offsets
             for i in pool:
                 token[i] = late_interaction(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
-        fused = fuse(dense, lexical, params, token)
-
-        best_similarity = float(max(passage_sim.max(), best_sentence.max()))
-        answered = is_answerable(best_similarity, params)
-        if not answered:
-            return Answer(question if question is not None else text, False, [], note=note)
-
-        order = distinct_order(np.argsort(-fused, kind="stable").tolist(), self._text_keys, self._spans,
-                               limit=offset + top_k)
-        chosen = order[offset:]
-        q_terms = set(tokenize(text))
-        results = [self._result(idx.passages[i], float(fused[i]), sentence_sim, q_terms, params) for i in chosen]
-        return Answer(question if question is not None else text, True, results, note=note)
+        return _Scores(
+            fused=fuse(dense, lexical, params, token),
+            sentence_sim=sentence_sim,
+            best_similarity=float(max(passage_sim.max(), best_sentence.max())),
+            terms=set(tokenize(text)),
+        )
 
     def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
                 params: RankingParams) -> SearchResult:

@@ -108,3 +108,28 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
         if results and contains_gold(results[0].highlight, gold):
             report.highlight1 += 1
     return report
+
+
+def evaluate_conversations(engine, rows: list[dict]) -> dict:
+    """Second-turn hit@1 of two-turn exchanges, with and without the previous turn."""
+    from .conversation import Turn, respond
+
+    with_context = without = 0
+    missed: list[str] = []
+    for row in rows:
+        first, second = row["turns"][:2]
+
+        def hit(answer) -> bool:
+            return bool(answer and answer.answered and answer.results
+                        and contains_gold(answer.results[0].text, row["gold"]))
+
+        without += hit(respond(engine, second, [], 5).answer)
+        previous = respond(engine, first, [], 5)
+        history = [Turn(first, previous.searched_as or first, previous.kind == "answer", previous.shown)]
+        if hit(respond(engine, second, history, 5).answer):
+            with_context += 1
+        else:
+            missed.append(row["id"])
+    n = max(len(rows), 1)
+    return {"exchanges": len(rows), "second_turn_hit@1_with_context": round(with_context / n, 3),
+            "second_turn_hit@1_without_context": round(without / n, 3), "missed_with_context": missed}

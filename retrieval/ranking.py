@@ -20,6 +20,8 @@ class RankingParams:
     lexical_weight: weight of the max-normalised BM25 score added to the dense score.
     highlight_lexical_weight: weight of idf-weighted term overlap when choosing the sentence.
     refusal_threshold: the best dense similarity a question must reach to be answered.
+    follow_up_weight: share of the follow-up's own scores when mixed with the scores of the
+        follow-up joined to the previous question.
     """
 
     mode: str = "hybrid"
@@ -29,6 +31,7 @@ class RankingParams:
     highlight_lexical_weight: float = 0.3
     refusal_threshold: float = 0.205
     rrf_k: int = 60
+    follow_up_weight: float = 0.5
 
 
 def max_per_owner(scores: np.ndarray, owners: np.ndarray, n_owners: int) -> np.ndarray:

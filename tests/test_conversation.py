@@ -44,3 +44,13 @@ def test_respond_follow_up_finds_the_right_passage(engine):
     follow = respond(engine, "What about children?", history, top_k=3)
     assert follow.answer.answered and "children" in follow.answer.results[0].text
     assert follow.answer.searched_as == "Which groups need extra protection? What about children?"
+
+
+def test_conversation_set_second_turns_are_answered_with_the_previous_turn(engine):
+    from conftest import DATA
+    from retrieval.evaluation import evaluate_conversations, load_questions
+
+    report = evaluate_conversations(engine, load_questions(DATA / "conversations.jsonl"))
+    assert report["exchanges"] >= 15
+    assert report["second_turn_hit@1_with_context"] >= 0.85
+    assert report["second_turn_hit@1_with_context"] > report["second_turn_hit@1_without_context"]
