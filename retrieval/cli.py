@@ -1,4 +1,4 @@
-"""Command line: ``python -m retrieval {ask,build,eval,bench}``; a thin layer over ``Engine``."""
+"""Command line: ``python -m retrieval {ask,build,eval,add,remove,list,bench}``; a thin layer over ``Engine``."""
 
 from __future__ import annotations
 
@@ -120,6 +120,56 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_add(args) -> int:
+    from .formats import IngestError
+    from .library import add_document
+
+    corpus_dir = _settings(args).corpus_dir
+    added, failed = [], 0
+    for path in args.files:
+        try:
+            added.append(add_document(Path(path), corpus_dir))
+        except IngestError as exc:
+            failed += 1
+            print(f"error: {exc}", file=sys.stderr)
+    if added:
+        engine = _load_engine(args, progress=True)
+        counts = _passage_counts(engine)
+        for doc_id in added:
+            print(f"added {doc_id}: {counts.get(doc_id, 0)} passages")
+        print(f"embedded: {', '.join(engine.index.manifest.get('embedded_documents', [])) or 'nothing new'}")
+    return 1 if failed else 0
+
+
+def cmd_remove(args) -> int:
+    from .formats import IngestError
+    from .library import remove_document
+
+    try:
+        removed = remove_document(args.document, _settings(args).corpus_dir)
+    except IngestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    engine = _load_engine(args)
+    print(f"removed {', '.join(removed)}; the index now has {len(engine.passages)} passages")
+    return 0
+
+
+def _passage_counts(engine) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in engine.passages:
+        counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+    return counts
+
+
+def cmd_list(args) -> int:
+    engine = _load_engine(args)
+    counts = _passage_counts(engine)
+    for doc in engine.documents:
+        print(f"{doc['id']}\t{counts.get(doc['id'], 0)} passages\t{doc['file']}\t{doc['title']}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench import run_bench
 
@@ -152,6 +202,17 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--compare", action="store_true", help="score dense, bm25, rrf and hybrid side by side")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
+
+    add = sub.add_parser("add", parents=[common], help="copy documents into the corpus and index them")
+    add.add_argument("files", nargs="+")
+    add.set_defaults(func=cmd_add)
+
+    remove = sub.add_parser("remove", parents=[common], help="remove a document (its id, as `list` shows)")
+    remove.add_argument("document")
+    remove.set_defaults(func=cmd_remove)
+
+    lst = sub.add_parser("list", parents=[common], help="documents in the index with passage counts")
+    lst.set_defaults(func=cmd_list)
 
     bench = sub.add_parser("bench", parents=[common], help="cold start and warm latency beside bare encoding")
     bench.add_argument("--questions", type=int, default=200)

@@ -1,8 +1,9 @@
 """Load the documents of the corpus folder and split them into passages.
 
-Every ``.txt`` and ``.md`` file in the folder is a document. Its metadata (title,
-author, place, date) comes from an optional sidecar ``<name>.meta.json``; without
-one the title is the file name.
+Every ``.txt``, ``.md``, ``.pdf`` and ``.docx`` file in the folder is a document (see
+``formats``). Its metadata (title, author, place, date) comes from an optional sidecar
+``<name>.meta.json``; without one the title is the file name. A file that cannot be read
+is skipped with a warning: one bad file never takes the corpus down.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import logging
+
+from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
 from .passages import Passage, split_passages
 
-DOCUMENT_SUFFIXES = (".txt", ".md")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Document:
     place: str | None
     date: str | None
     text: str
+    paged: bool = True
+    space_page_breaks: bool = True
 
     @property
     def sha256(self) -> str:
@@ -40,7 +46,7 @@ class Document:
 
 def load_document(path: Path) -> Document:
     """Read one document and its sidecar metadata, if any."""
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    content = read_document_text(path)
     meta_path = path.with_suffix(".meta.json")
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     return Document(
@@ -50,16 +56,23 @@ def load_document(path: Path) -> Document:
         author=meta.get("author"),
         place=meta.get("place"),
         date=meta.get("date"),
-        text=text,
+        text=content.text,
+        paged=content.paged,
+        space_page_breaks=content.space_page_breaks,
     )
 
 
 def load_corpus(folder: Path) -> list[Document]:
-    """All documents in a folder, in file-name order."""
+    """All readable documents in a folder, in file-name order (unreadable ones are skipped)."""
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {folder}")
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
-    return [load_document(p) for p in paths]
+    documents = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
+        try:
+            documents.append(load_document(path))
+        except IngestError as exc:
+            log.warning("skipping %s", exc)
+    return documents
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -75,5 +88,6 @@ def corpus_passages(documents: list[Document]) -> list[Passage]:
     """Passages of every document, numbered across the corpus."""
     passages: list[Passage] = []
     for doc in documents:
-        passages.extend(split_passages(doc.text, doc.id, doc.title, first_id=len(passages)))
+        passages.extend(split_passages(doc.text, doc.id, doc.title, first_id=len(passages), paged=doc.paged,
+                                       space_page_breaks=doc.space_page_breaks))
     return passages

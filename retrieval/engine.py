@@ -155,17 +155,19 @@ class Engine:
         return seen
 
     # --- search ---------------------------------------------------------------------
-    def ask(self, question: str, top_k: int | None = None, params: RankingParams | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, params: RankingParams | None = None,
+            documents: set[str] | None = None) -> Answer:
         """Answer a question with the best passages, or refuse when nothing is relevant.
+        ``documents`` limits the search to those document ids.
 
         Raises QuestionError for an empty question.
         """
         text, note = clean_question(question)
-        return self.search(text, top_k=top_k, params=params, note=note, question=question)
+        return self.search(text, top_k=top_k, params=params, note=note, question=question, documents=documents)
 
     def search(self, text: str, *, top_k: int | None = None, params: RankingParams | None = None,
                note: str | None = None, question: str | None = None, offset: int = 0,
-               context: str | None = None) -> Answer:
+               context: str | None = None, documents: set[str] | None = None) -> Answer:
         """Rank passages for ``text``. With ``context`` (the previous question of a follow-up),
         the scores of the follow-up joined to its context are mixed with those of the follow-up
         alone, so the new words lead and the context disambiguates."""
@@ -182,12 +184,20 @@ class Engine:
                 best_similarity=scores.best_similarity,
                 terms=alone.terms or scores.terms,
             )
+        if documents is not None:
+            excluded = np.array([p.doc_id not in documents for p in self.index.passages])
+            scores = _Scores(np.where(excluded, -np.inf, scores.fused), scores.sentence_sim,
+                             scores.best_similarity if not excluded.all() else -1.0, scores.terms)
+            # Relevance is judged on the chosen documents only.
+            allowed = ~excluded[self.index.sentence_owner]
+            if allowed.any():
+                scores = replace(scores, best_similarity=float(scores.sentence_sim[allowed].max()))
         if not is_answerable(scores.best_similarity, params):
             return Answer(asked, False, [], note=note)
         order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
                                limit=offset + top_k)
         results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
-                                params) for i in order[offset:]]
+                                params) for i in order[offset:] if np.isfinite(scores.fused[i])]
         return Answer(asked, True, results, note=note)
 
     def _scores(self, text: str, params: RankingParams) -> "_Scores":

@@ -113,8 +113,9 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-def read_blocks(text: str) -> list[Block]:
-    """Group lines into blocks and number pages (first page is 1)."""
+def read_blocks(text: str, space_page_breaks: bool = True) -> list[Block]:
+    """Group lines into blocks and number pages (first page is 1): a form feed starts a page,
+    and so does a continuation line that begins with a space when ``space_page_breaks``."""
     blocks: list[Block] = []
     lines: list[str] = []
     pages: list[int] = []
@@ -128,7 +129,7 @@ def read_blocks(text: str) -> list[Block]:
                 blocks.append(Block(tuple(lines), tuple(pages)))
                 lines, pages = [], []
             continue
-        if lines and raw[:1].isspace():
+        if space_page_breaks and lines and raw[:1].isspace():
             page += 1  # a continuation line that starts with a space opens a new page
         lines.append(raw.strip())
         pages.append(page)
@@ -185,9 +186,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def split_sections(text: str) -> tuple[list[str], list[Section]]:
+def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str], list[Section]]:
     """Front-matter lines, and the sections of the body in order."""
-    blocks = read_blocks(text)
+    blocks = read_blocks(text, space_page_breaks)
     front: list[str] = []
     # Front matter: leading blocks up to a place/date line, if one comes early.
     for i, block in enumerate(blocks[:4]):
@@ -243,13 +244,15 @@ def split_passages(
     first_id: int = 0,
     max_words: int = MAX_PASSAGE_WORDS,
     paged: bool = True,
+    space_page_breaks: bool = True,
 ) -> list[Passage]:
     """Split a document into passages: one a paragraph, or sentence windows of a long one.
 
     The front matter (title block with place and date) becomes a passage with no
-    section. ``paged=False`` is for formats without page marks (page stays None).
+    section. ``paged=False`` is for formats without pages (page stays None);
+    ``space_page_breaks`` says whether a line starting with a space marks a new page.
     """
-    front, sections = split_sections(text)
+    front, sections = split_sections(text, space_page_breaks)
     passages: list[Passage] = []
     overall = 0
 

@@ -108,19 +108,58 @@ def flat_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def build_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False) -> Index:
-    """Split, embed and index the corpus, then publish it atomically."""
+def _document_vectors(index: Index) -> dict[str, tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
+    """Per document of a built index: its hash, passage vectors, sentence vectors, token vectors."""
+    hashes = index.manifest.get("documents") or {}
+    passage_vectors = index.passage_index.reconstruct_n(0, index.passage_index.ntotal)
+    out: dict[str, tuple[str, list, list, list]] = {}
+    for p in index.passages:
+        entry = out.setdefault(p.doc_id, (hashes.get(p.doc_id, ""), [], [], []))
+        first = index.sentence_start[p.id]
+        entry[1].append(passage_vectors[p.id])
+        entry[2].extend(index.sentence_vectors[first : first + len(p.sentences)])
+        a, b = index.token_offsets[p.id], index.token_offsets[p.id + 1]
+        entry[3].append(index.token_vectors[a:b].astype(np.float32))
+    return {k: (h, np.array(pv, dtype=np.float32), np.array(sv, dtype=np.float32), tv)
+            for k, (h, pv, sv, tv) in out.items()}
+
+
+def build_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
+                previous: Index | None = None) -> Index:
+    """Split, embed and index the corpus, then publish it atomically.
+
+    With ``previous`` (an index built with the same model and splitter), documents whose
+    content hash is unchanged reuse its vectors: only new or changed documents are embedded.
+    """
     started = time.perf_counter()
     passages = corpus_passages(documents)
     if not passages:
         raise ValueError("the corpus has no text to index")
-    sentences = [(p.id, s.text) for p in passages for s in p.sentences]
-    texts = [p.text for p in passages] + [text for _, text in sentences]
-    vectors, tokens = embedder.encode_with_tokens(texts, progress=progress)
-    passage_vectors, sentence_vectors = vectors[: len(passages)], vectors[len(passages) :]
-    passage_tokens = tokens[: len(passages)]
+    reusable = _document_vectors(previous) if previous is not None else {}
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    fresh = [d.id for d in documents if d.id in by_doc and reusable.get(d.id, ("",))[0] != d.sha256]
+    fresh_passages = [p for doc_id in fresh for p in by_doc[doc_id]]
+    embedded = {}
+    if fresh_passages:
+        # Token vectors are needed for passages only; sentences take the plain (cheaper) path.
+        p_vectors, p_tokens = embedder.encode_with_tokens([p.text for p in fresh_passages], progress=progress)
+        s_vectors = embedder.encode([s.text for p in fresh_passages for s in p.sentences], progress=progress)
+        i = j = 0
+        for doc_id in fresh:
+            doc_passages = by_doc[doc_id]
+            n_sent = sum(len(p.sentences) for p in doc_passages)
+            embedded[doc_id] = (p_vectors[i : i + len(doc_passages)], s_vectors[j : j + n_sent],
+                                p_tokens[i : i + len(doc_passages)])
+            i += len(doc_passages)
+            j += n_sent
+    parts = [embedded[d.id] if d.id in embedded else reusable[d.id][1:] for d in documents if d.id in by_doc]
+    passage_vectors = np.concatenate([pv for pv, _, _ in parts]).astype(np.float32)
+    sentence_vectors = np.concatenate([sv for _, sv, _ in parts]).astype(np.float32)
+    passage_tokens = [t for _, _, tv in parts for t in tv]
     token_offsets = np.cumsum([0] + [len(t) for t in passage_tokens]).astype(np.int64)
-    sentence_owner = np.array([pid for pid, _ in sentences], dtype=np.int64)
+    sentence_owner = np.array([p.id for p in passages for _ in p.sentences], dtype=np.int64)
 
     index_dir.mkdir(parents=True, exist_ok=True)
     generation = f"g-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -149,10 +188,11 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
         raise
     manifest = expected_identity(documents, embedder.name) | {
         "generation": generation,
-        "dimension": int(vectors.shape[1]),
+        "dimension": int(passage_vectors.shape[1]),
         "passage_count": len(passages),
-        "sentence_count": len(sentences),
+        "sentence_count": len(sentence_owner),
         "documents": {d.id: d.sha256 for d in documents},
+        "embedded_documents": fresh,
         "index_type": "IndexFlatIP",
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
@@ -183,10 +223,13 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
-def load_index(index_dir: Path, documents: list[Document], model_name: str) -> Index:
-    """Load a valid index, or raise StaleIndexError saying why it cannot serve."""
+def load_index(index_dir: Path, documents: list[Document], model_name: str, *, any_corpus: bool = False) -> Index:
+    """Load a valid index, or raise StaleIndexError saying why it cannot serve.
+    ``any_corpus`` accepts an index of another corpus (to reuse its vectors in a rebuild)."""
     manifest = read_manifest(index_dir)
     for key, value in expected_identity(documents, model_name).items():
+        if any_corpus and key == "corpus_sha256":
+            continue
         if manifest.get(key) != value:
             raise StaleIndexError(f"index was built for another {key.replace('_', ' ')}")
     folder = index_dir / str(manifest.get("generation"))
@@ -233,10 +276,16 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str) -> I
 
 def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
                   force: bool = False) -> tuple[Index, bool]:
-    """The index for this corpus and model: loaded if valid, else rebuilt. Returns (index, rebuilt)."""
+    """The index for this corpus and model: loaded if valid, else rebuilt (reusing the vectors of
+    unchanged documents when the old index is intact). Returns (index, rebuilt)."""
+    previous = None
     if not force:
         try:
             return load_index(index_dir, documents, embedder.name), False
         except StaleIndexError as exc:
             log.warning("rebuilding the index: %s", exc)
-    return build_index(index_dir, documents, embedder, progress=progress), True
+        try:
+            previous = load_index(index_dir, documents, embedder.name, any_corpus=True)
+        except StaleIndexError:
+            previous = None
+    return build_index(index_dir, documents, embedder, progress=progress, previous=previous), True
