@@ -24,6 +24,8 @@ from retrieval.config import Settings
 from retrieval.conversation import Turn, respond
 from retrieval.transcript import conversation_markdown
 from retrieval.engine import Engine, QuestionError
+from retrieval.formats import SUPPORTED_SUFFIXES, IngestError
+from retrieval.library import add_document
 
 SUGGESTED = [
     "Do migrants take jobs from native workers?",
@@ -128,6 +130,24 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
                 render_result_body(r, show_scores)
 
 
+def add_uploaded(upload, engine: Engine) -> None:
+    """Add an uploaded file to the corpus (same path as `python -m retrieval add`), then reload."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        try:
+            doc_id = add_document(path, engine.settings.corpus_dir)
+        except IngestError as exc:
+            st.error(f"Could not add the document: {exc}")
+            return
+    get_engine.clear()  # every session gets the engine with the new document
+    st.session_state.notice = f"Added {doc_id}."
+    st.rerun()
+
+
 def queue(question: str) -> None:
     st.session_state.pending = question
 
@@ -151,6 +171,8 @@ def main() -> None:
     sections = engine.sections()
 
     st.title("Ask the panel summary")
+    if state.get("notice"):
+        st.success(state.pop("notice"))
     prompt = st.chat_input("Ask a question about the document…")
     if state.get("pending"):
         prompt, state.pending = state.pending, None
@@ -158,7 +180,8 @@ def main() -> None:
     if prompt is not None:
         state.messages.append({"role": "user", "text": prompt})
         try:
-            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k)
+            chosen = set(state.get("doc_filter") or []) or None
+            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k, chosen)
             state.messages.append({
                 "role": "assistant", "kind": reply.kind, "question": prompt, "text": reply.text,
                 "searched_as": reply.searched_as, "shown": reply.shown,
@@ -180,6 +203,16 @@ def main() -> None:
         for s in sections:
             with st.expander(s):
                 st.markdown(section_html(engine, doc.get("id"), s), unsafe_allow_html=True)
+        if len(engine.documents) > 1:
+            st.subheader("Documents")
+            titles = {d["id"]: d["title"] for d in engine.documents}
+            st.multiselect("Search only in", list(titles), format_func=titles.get, key="doc_filter",
+                           placeholder="All documents")
+        upload = st.file_uploader("Add a document", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+                                  key="upload")
+        if upload is not None and state.get("uploaded") != upload.file_id:
+            state.uploaded = upload.file_id
+            add_uploaded(upload, engine)
         st.subheader("Settings")
         st.slider("Number of results", 1, 8, key="top_k")
         st.toggle("Show scores", key="show_scores")

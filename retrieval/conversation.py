@@ -81,15 +81,18 @@ def contextualize(message: str, previous: str | None) -> str:
     return message
 
 
-def respond(engine: Engine, message: str, history: list[Turn], top_k: int) -> Reply:
-    """What the chat answers to a message, given the earlier turns (oldest first)."""
+def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
+            documents: set[str] | None = None) -> Reply:
+    """What the chat answers to a message, given the earlier turns (oldest first);
+    ``documents`` limits the search to those document ids."""
     previous = next((t for t in reversed(history) if t.answered), None)
     if is_small_talk(message):
         return Reply("help", None, None, text=HELP_TEXT)
     if is_more(message):
         if previous is None:
             return Reply("help", None, None, text="Ask a question first; then \"more\" shows further passages.")
-        answer = engine.search(previous.searched_as, top_k=top_k, offset=previous.shown, question=message)
+        answer = engine.search(previous.searched_as, top_k=top_k, offset=previous.shown, question=message,
+                               documents=documents)
         if not answer.results:
             return Reply("more-none", answer, previous.searched_as, previous.shown,
                          text="There are no further passages on that question.")
@@ -97,7 +100,7 @@ def respond(engine: Engine, message: str, history: list[Turn], top_k: int) -> Re
     query = contextualize(message, previous.searched_as if previous else None)
     text, note = clean_question(message)
     context = previous.searched_as if query != message else None
-    answer = engine.search(text, top_k=top_k, note=note, question=message, context=context)
+    answer = engine.search(text, top_k=top_k, note=note, question=message, context=context, documents=documents)
     answer = Answer(message, answer.answered, answer.results, note=answer.note,
                     searched_as=query if context else None)
     if not answer.answered:

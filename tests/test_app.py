@@ -131,3 +131,28 @@ def test_table_of_contents_opens_each_section(at):
 def test_answer_names_who_said_it(at):
     msg = ask(at, "What did one participant call for?")
     assert "— one participant" in shown(msg.markdown[0].value)
+
+
+def test_document_filter_limits_answers_to_chosen_documents(engine, tmp_path, monkeypatch):
+    import shutil
+
+    import streamlit as st
+
+    from conftest import CORPUS
+    from test_ingest import PDF_PAGES, make_pdf
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    make_pdf(corpus / "fishing-fleet.pdf", PDF_PAGES)
+    monkeypatch.setenv("RETRIEVAL_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(tmp_path / "index"))
+    st.cache_resource.clear()  # this test needs an engine over its own corpus
+    try:
+        app = AppTest.from_file(APP, default_timeout=120).run()
+        assert not app.exception
+        app.multiselect(key="doc_filter").set_value(["fishing-fleet"]).run()
+        msg = ask(app, "Is training needed before working at sea?")
+        cites = [shown(m.value) for m in msg.markdown if 'class="cite"' in m.value]
+        assert cites and all("fishing fleet" in c for c in cites)
+    finally:
+        st.cache_resource.clear()

@@ -140,3 +140,26 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
     worker.join(300)
     assert outcome == [True] * len(jobs)
     assert server_log.read_text(errors="replace").count("loading embedding model") == 1
+
+
+def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, settings):
+    import shutil
+
+    from test_ingest import PDF_PAGES, make_pdf
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index)  # a valid index of the bundled corpus: only the PDF is embedded
+    pdf = make_pdf(tmp_path / "fishing-fleet.pdf", PDF_PAGES)
+    with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(url)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(pdf))
+        expect(page.get_by_text("Added fishing-fleet.")).to_be_visible(timeout=120_000)
+        assert (corpus / "fishing-fleet.pdf").exists()
+        answer = ask(page, "How many life rafts should a vessel carry?")
+        expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
+        context.close()
