@@ -34,6 +34,7 @@ from .store import Index, load_or_build
 log = logging.getLogger(__name__)
 
 LATE_INTERACTION_POOL = 50
+APPROXIMATE_CANDIDATES = 1000
 
 
 @dataclass(frozen=True)
@@ -205,9 +206,12 @@ class Engine:
         n = len(idx.passages)
         vectors, tokens = self.embedder.encode_with_tokens([text])
         qv, q_tokens = vectors[0], tokens[0]
-        passage_sim = np.empty(n, dtype=np.float32)
-        sims, ids = idx.passage_index.search(qv[None, :], n)
-        passage_sim[ids[0]] = sims[0]
+        # An exact index scores every passage; an approximate one the nearest candidates only.
+        k = n if isinstance(idx.passage_index, faiss.IndexFlat) else min(n, APPROXIMATE_CANDIDATES)
+        passage_sim = np.full(n, -1.0, dtype=np.float32)
+        sims, ids = idx.passage_index.search(qv[None, :], k)
+        found = ids[0] >= 0
+        passage_sim[ids[0][found]] = sims[0][found]
         sentence_sim = idx.sentence_vectors @ qv
         best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
         dense = dense_scores(passage_sim, best_sentence, params)

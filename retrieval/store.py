@@ -33,6 +33,7 @@ import numpy as np
 from .corpus import Document, corpus_hash, corpus_passages
 from .lexical import build_bm25, inverse_document_frequencies
 from .passages import SPLITTER_VERSION, Passage
+from .vector_index import build_vector_index, index_spec, set_search_params
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +102,12 @@ def expected_identity(documents: list[Document], model_name: str) -> dict:
     }
 
 
-def flat_index(vectors: np.ndarray) -> faiss.Index:
-    """Exact inner-product search over unit vectors (cosine similarity)."""
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(vectors)
-    return index
-
-
 def _document_vectors(index: Index) -> dict[str, tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
     """Per document of a built index: its hash, passage vectors, sentence vectors, token vectors."""
     hashes = index.manifest.get("documents") or {}
+    if not isinstance(index.passage_index, faiss.IndexFlat):
+        # An inverted-file index reconstructs through a direct map (8-bit approximations of the vectors).
+        faiss.extract_index_ivf(index.passage_index).make_direct_map()
     passage_vectors = index.passage_index.reconstruct_n(0, index.passage_index.ntotal)
     out: dict[str, tuple[str, list, list, list]] = {}
     for p in index.passages:
@@ -176,8 +173,11 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
                 f,
                 ensure_ascii=False,
             )
-        faiss.write_index(flat_index(passage_vectors), str(staging / "passages.faiss"))
-        faiss.write_index(flat_index(sentence_vectors), str(staging / "sentences.faiss"))
+        spec = index_spec(len(passage_vectors))
+        faiss.write_index(build_vector_index(passage_vectors, spec), str(staging / "passages.faiss"))
+        # Sentence vectors are kept exactly: highlights and max-sim read them directly.
+        faiss.write_index(build_vector_index(sentence_vectors, {"type": "IndexFlatIP"}),
+                          str(staging / "sentences.faiss"))
         np.save(staging / "tokens.npy", np.concatenate(passage_tokens).astype(np.float16))
         np.save(staging / "token_offsets.npy", token_offsets)
         build_bm25([p.text for p in passages]).save(str(staging / "bm25"), show_progress=False)
@@ -193,7 +193,7 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
         "sentence_count": len(sentence_owner),
         "documents": {d.id: d.sha256 for d in documents},
         "embedded_documents": fresh,
-        "index_type": "IndexFlatIP",
+        "index": spec,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
         "files": files,
@@ -244,6 +244,7 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
         passages = [Passage.from_dict(d) for d in data["passages"]]
         passage_index = faiss.read_index(str(folder / "passages.faiss"))
+        set_search_params(passage_index, manifest.get("index") or {})
         sentence_index = faiss.read_index(str(folder / "sentences.faiss"))
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)

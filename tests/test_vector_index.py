@@ -1,0 +1,54 @@
+"""Index type by corpus size, and the engine on an approximate index."""
+
+import shutil
+
+import numpy as np
+
+from conftest import CORPUS, CountingEmbedder
+from retrieval import vector_index
+from retrieval.config import Settings
+from retrieval.corpus import load_corpus
+from retrieval.engine import Engine
+from retrieval.vector_index import EXACT_LIMIT, build_vector_index, index_spec
+
+
+def clustered(n, d=64, clusters=200, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, d))
+    x = centres[rng.integers(0, clusters, n)] + 0.35 * rng.normal(size=(n, d))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_small_corpora_get_exact_search_and_large_ones_an_ivf_index():
+    assert index_spec(100)["type"] == "IndexFlatIP"
+    assert index_spec(EXACT_LIMIT)["type"] == "IndexFlatIP"
+    big = index_spec(1_000_000)
+    assert big["type"] == "IVF,SQ8" and big["nlist"] >= 1000 and big["nprobe"] >= 8
+
+
+def test_ivf_index_keeps_recall_at_10_above_095():
+    data = clustered(60_000)
+    queries = clustered(200, seed=1)
+    exact = build_vector_index(data, {"type": "IndexFlatIP"}).search(queries, 10)[1]
+    approx = build_vector_index(data).search(queries, 10)[1]
+    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
+    assert recall >= 0.95
+
+
+def test_engine_answers_and_reuses_vectors_on_an_approximate_index(tmp_path, embedder, monkeypatch):
+    monkeypatch.setattr(vector_index, "EXACT_LIMIT", 5)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    engine = Engine.load(settings, embedder=embedder)
+    assert engine.index.manifest["index"]["type"] == "IVF,SQ8"
+    top = engine.ask("Do migrants take jobs from native workers?").results[0]
+    assert "did not compete for jobs" in top.highlight
+    # A reload reuses it, and a changed corpus reuses the stored vectors of unchanged documents.
+    spy = CountingEmbedder(embedder)
+    assert not Engine.load(settings, embedder=spy).rebuilt and spy.encoded == 0
+    (corpus / "note.txt").write_text("Extra note\n\nSeasonal workers need housing.\n")
+    engine = Engine.load(settings, embedder=spy)
+    assert engine.rebuilt and spy.encoded == 2  # one passage and its one sentence
+    assert {d.id for d in load_corpus(corpus)} == set(engine.index.manifest["documents"])
+    assert "did not compete for jobs" in engine.ask("Do migrants take jobs from native workers?").results[0].highlight
