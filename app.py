@@ -7,6 +7,8 @@ import html
 import logging
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -132,9 +134,6 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
 
 def add_uploaded(upload, engine: Engine) -> None:
     """Add an uploaded file to the corpus (same path as `python -m retrieval add`), then reload."""
-    import tempfile
-    from pathlib import Path
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())

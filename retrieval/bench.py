@@ -1,4 +1,8 @@
-"""Benchmark (prints figures, asserts nothing): cold start and warm latency beside bare encoding.
+"""Benchmarks (print figures, assert nothing).
+
+``bench``: cold start and warm latency beside bare encoding; ``bench --throughput``: build
+embedding speed beside bare ``model.encode``; ``bench --scale``: FAISS at 10k/100k/1M vectors.
+
 
 * cold start: a new ``python -m retrieval ask`` process to its first answer, beside a bare
   script that only imports sentence-transformers, loads the same model and encodes one query;
@@ -14,6 +18,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import numpy as np
 
 from .config import PROJECT_ROOT
 
@@ -50,7 +56,13 @@ def _questions() -> list[str]:
 def run_bench(args) -> int:
     from .cli import _load_engine
 
+    if args.scale:
+        run_scale_bench([int(n) for n in args.sizes.split(",")])
+        return 0
     engine = _load_engine(args)  # builds the index first if needed, so cold runs only load it
+    if args.throughput:
+        run_throughput_bench(engine)
+        return 0
     env = os.environ | {"RETRIEVAL_INDEX_DIR": str(engine.settings.index_dir), "HF_HUB_OFFLINE": "1"}
     ask = [sys.executable, "-m", "retrieval", "ask", "Do migrants take jobs from native workers?", "--json"]
     bare = [sys.executable, "-c", BARE_SCRIPT]
@@ -79,3 +91,82 @@ def run_bench(args) -> int:
     print(f"warm over {len(questions)} questions: ask p50 {p50:.1f} ms p95 {p95:.1f} ms; "
           f"bare encode p50 {b50:.1f} ms p95 {b95:.1f} ms; ratio p50 {p50 / b50:.2f} p95 {p95 / b95:.2f}")
     return 0
+
+
+def _clustered(n: int, d: int, rng, clusters: int = 1000) -> np.ndarray:
+    """Unit vectors around random centres: closer to real embeddings than uniform noise."""
+    centres = rng.standard_normal((clusters, d), dtype=np.float32)
+    x = centres[rng.integers(0, clusters, n)]
+    x += 0.5 * rng.standard_normal((n, d), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200) -> None:
+    """Build time, memory, one-query latency and recall@10 of the index type chosen for each size."""
+    import faiss
+
+    from .vector_index import build_vector_index, index_spec
+
+    faiss.omp_set_num_threads(1)
+    rng = np.random.default_rng(0)
+    print(f"{'N':>9} {'index':>22} {'build s':>8} {'index MiB':>10} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'recall@10':>9} {'flat p50 ms':>11}")
+    for n in sizes:
+        data = _clustered(n, d, rng)
+        q = data[rng.choice(n, queries, replace=False)] + 0.1 * rng.standard_normal((queries, d), dtype=np.float32)
+        q /= np.linalg.norm(q, axis=1, keepdims=True)
+        spec = index_spec(n)
+        before = _rss_mib()
+        t = time.perf_counter()
+        index = build_vector_index(data, spec)
+        build = time.perf_counter() - t
+        size_mib = faiss.serialize_index(index).nbytes / 2**20
+        latencies = []
+        approx = np.empty((queries, 10), dtype=np.int64)
+        for i in range(queries):
+            t = time.perf_counter()
+            approx[i] = index.search(q[i : i + 1], 10)[1][0]
+            latencies.append((time.perf_counter() - t) * 1000)
+        flat = faiss.IndexFlatIP(d)
+        flat.add(data)
+        flat_lat = []
+        exact = np.empty((queries, 10), dtype=np.int64)
+        for i in range(queries):
+            t = time.perf_counter()
+            exact[i] = flat.search(q[i : i + 1], 10)[1][0]
+            flat_lat.append((time.perf_counter() - t) * 1000)
+        recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
+        name = spec["type"] + (f" nlist {spec['nlist']} nprobe {spec['nprobe']}" if "nlist" in spec else "")
+        print(f"{n:>9} {name:>22} {build:>8.1f} {size_mib:>10.0f} {_percentile(latencies, .5):>7.2f} "
+              f"{_percentile(latencies, .95):>7.2f} {recall:>9.3f} {_percentile(flat_lat, .5):>11.2f}"
+              f"   (process RSS +{_rss_mib() - before:.0f} MiB)", flush=True)
+        del data, index, flat
+
+
+def run_throughput_bench(engine, repeat: int = 20) -> None:
+    """Passages per second when building, beside a bare model.encode over the same passages."""
+    texts = [p.text for p in engine.passages] * repeat
+    model = engine.embedder.model
+    model.encode(texts[:32])  # warm-up
+    t = time.perf_counter()
+    model.encode(texts, batch_size=32)
+    bare = len(texts) / (time.perf_counter() - t)
+    t = time.perf_counter()
+    engine.embedder.encode_with_tokens(texts)
+    ours = len(texts) / (time.perf_counter() - t)
+    sentences = [s.text for p in engine.passages for s in p.sentences] * repeat
+    t = time.perf_counter()
+    engine.embedder.encode(sentences)
+    with_sentences = len(texts) / (len(texts) / ours + (time.perf_counter() - t))
+    print(f"embedding {len(texts)} passages: build path {ours:.1f}/s, bare model.encode {bare:.1f}/s, "
+          f"ratio {ours / bare:.2f}; with the sentence vectors too {with_sentences:.1f} passages/s "
+          f"(ratio {with_sentences / bare:.2f})")

@@ -217,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     bench = sub.add_parser("bench", parents=[common], help="cold start and warm latency beside bare encoding")
     bench.add_argument("--questions", type=int, default=200)
     bench.add_argument("--cold-runs", type=int, default=3)
+    bench.add_argument("--throughput", action="store_true", help="embedding speed when building")
+    bench.add_argument("--scale", action="store_true", help="index build, memory, latency, recall at scale")
+    bench.add_argument("--sizes", default="10000,100000,1000000")
     bench.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)

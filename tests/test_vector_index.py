@@ -6,17 +6,13 @@ import numpy as np
 
 from conftest import CORPUS, CountingEmbedder
 from retrieval import vector_index
+from retrieval.bench import _clustered
 from retrieval.config import Settings
 from retrieval.corpus import load_corpus
 from retrieval.engine import Engine
 from retrieval.vector_index import EXACT_LIMIT, build_vector_index, index_spec
 
 
-def clustered(n, d=64, clusters=200, seed=0):
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(size=(clusters, d))
-    x = centres[rng.integers(0, clusters, n)] + 0.35 * rng.normal(size=(n, d))
-    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
 def test_small_corpora_get_exact_search_and_large_ones_an_ivf_index():
@@ -27,8 +23,10 @@ def test_small_corpora_get_exact_search_and_large_ones_an_ivf_index():
 
 
 def test_ivf_index_keeps_recall_at_10_above_095():
-    data = clustered(60_000)
-    queries = clustered(200, seed=1)
+    rng = np.random.default_rng(0)
+    data = _clustered(50_000, 384, rng)  # the generator `bench --scale` uses
+    queries = data[:200] + 0.1 * rng.standard_normal((200, 384), dtype=np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     exact = build_vector_index(data, {"type": "IndexFlatIP"}).search(queries, 10)[1]
     approx = build_vector_index(data).search(queries, 10)[1]
     recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
