@@ -57,6 +57,7 @@ st.markdown(
 _ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
 
 
+@functools.lru_cache(maxsize=8192)  # the history re-renders the same texts on every rerun
 def esc(text: str) -> str:
     """Escape text for st.markdown(unsafe_allow_html=True): HTML and Markdown are shown literally."""
     return "".join(_ESCAPES.get(ch, ch) for ch in text)
