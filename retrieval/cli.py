@@ -16,12 +16,13 @@ def _settings(args) -> Settings:
     return Settings.from_env(model=args.model, index_dir=args.index_dir, corpus_dir=args.corpus_dir)
 
 
-def _load_engine(args, progress: bool = False):
+def _load_engine(args):
+    """The engine for these settings; a build, when one is needed, shows a progress bar."""
     from .engine import Engine
     from .model import ModelNotFoundError
 
     try:
-        return Engine.load(_settings(args), progress=progress, force_rebuild=getattr(args, "force", False))
+        return Engine.load(_settings(args), progress=True, force_rebuild=getattr(args, "force", False))
     except ModelNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(3)
@@ -73,7 +74,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_build(args) -> int:
-    engine = _load_engine(args, progress=True)
+    engine = _load_engine(args)
     m = engine.index.manifest
     state = "built" if engine.rebuilt else "up to date (use --force to rebuild)"
     print(f"index {state}: {m['passage_count']} passages, {m['sentence_count']} sentences, "
@@ -133,7 +134,7 @@ def cmd_add(args) -> int:
             failed += 1
             print(f"error: {exc}", file=sys.stderr)
     if added:
-        engine = _load_engine(args, progress=True)
+        engine = _load_engine(args)
         counts = _passage_counts(engine)
         for doc_id in added:
             print(f"added {doc_id}: {counts.get(doc_id, 0)} passages")
