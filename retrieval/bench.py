@@ -110,6 +110,17 @@ def _rss_mib() -> float:
     return float("nan")
 
 
+def _one_at_a_time(index, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray, list[float]]:
+    """Top-k ids of each query searched alone, and each search's time in ms."""
+    ids = np.empty((len(queries), k), dtype=np.int64)
+    latencies = []
+    for i in range(len(queries)):
+        t = time.perf_counter()
+        ids[i] = index.search(queries[i : i + 1], k)[1][0]
+        latencies.append((time.perf_counter() - t) * 1000)
+    return ids, latencies
+
+
 def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200) -> None:
     """Build time, memory, one-query latency and recall@10 of the index type chosen for each size."""
     import faiss
@@ -130,20 +141,10 @@ def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200) -> None:
         index = build_vector_index(data, spec)
         build = time.perf_counter() - t
         size_mib = faiss.serialize_index(index).nbytes / 2**20
-        latencies = []
-        approx = np.empty((queries, 10), dtype=np.int64)
-        for i in range(queries):
-            t = time.perf_counter()
-            approx[i] = index.search(q[i : i + 1], 10)[1][0]
-            latencies.append((time.perf_counter() - t) * 1000)
+        approx, latencies = _one_at_a_time(index, q)
         flat = faiss.IndexFlatIP(d)
         flat.add(data)
-        flat_lat = []
-        exact = np.empty((queries, 10), dtype=np.int64)
-        for i in range(queries):
-            t = time.perf_counter()
-            exact[i] = flat.search(q[i : i + 1], 10)[1][0]
-            flat_lat.append((time.perf_counter() - t) * 1000)
+        exact, flat_lat = _one_at_a_time(flat, q)
         recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
         name = spec["type"] + (f" nlist {spec['nlist']} nprobe {spec['nprobe']}" if "nlist" in spec else "")
         print(f"{n:>9} {name:>22} {build:>8.1f} {size_mib:>10.0f} {_percentile(latencies, .5):>7.2f} "
