@@ -123,6 +123,7 @@ class Engine:
         # Per-passage facts the per-question path needs, computed once.
         self._text_keys = [text_key(p.text) for p in index.passages]
         self._spans = [(p.doc_id, p.paragraph_overall) for p in index.passages]
+        self._doc_ids = np.array([p.doc_id for p in index.passages])
         self._sentence_terms = [[set(tokenize(s.text)) for s in p.sentences] for p in index.passages]
 
     @classmethod
@@ -186,7 +187,7 @@ class Engine:
                 terms=alone.terms or scores.terms,
             )
         if documents is not None:
-            excluded = np.array([p.doc_id not in documents for p in self.index.passages])
+            excluded = ~np.isin(self._doc_ids, list(documents))
             scores = _Scores(np.where(excluded, -np.inf, scores.fused), scores.sentence_sim,
                              scores.best_similarity if not excluded.all() else -1.0, scores.terms)
             # Relevance is judged on the chosen documents only.
