@@ -55,6 +55,7 @@ def main(n: int = 20) -> None:
             if i >= 3:  # the first answers warm up the page
                 times.append(elapsed)
         browser.close()
+    print("in order (ms):", " ".join(f"{t:.0f}" for t in times))
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     print(f"Enter to answer rendered, {len(times)} questions: p50 {statistics.median(times):.0f} ms, p95 {p95:.0f} ms")
