@@ -49,6 +49,8 @@ st.markdown(
     .docpara {padding:.3rem .5rem; margin:.3rem 0; border-radius:4px;}
     .docpara.cited {border-left:4px solid #e0a800;}
     .page {color:#888; font-size:.8rem; margin-right:.4rem;}
+    .score, .hint {color:#777; font-size:.8rem;}
+    .more {margin-bottom:.8rem;}
     </style>""",
     unsafe_allow_html=True,
 )
@@ -91,13 +93,15 @@ def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | 
     return "\n".join(parts)
 
 
-def render_result_body(result: dict, show_scores: bool) -> None:
-    st.markdown(marked_passage(result), unsafe_allow_html=True)
-    st.markdown(f'<div class="cite">Source: {esc(result["citation"]["label"])}</div>', unsafe_allow_html=True)
-    if show_scores:
-        st.caption(f"score {result['score']:.3f}")
+def result_html(result: dict, show_scores: bool) -> str:
+    """A result's passage with its sentence marked, then its citation (and score when asked)."""
+    score = f'<div class="score">score {result["score"]:.3f}</div>' if show_scores else ""
+    return (marked_passage(result) + f'<div class="cite">Source: {esc(result["citation"]["label"])}</div>'
+            + score)
 
 
+# Each Streamlit element is a message resent on every rerun, so an answer is drawn as few
+# elements as possible: that keeps the time to the newest answer flat as the conversation grows.
 def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
     kind = msg["kind"]
     if kind in ("help", "error", "more-none"):
@@ -105,11 +109,11 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
         return
     answer = msg["answer"]
     if kind == "refusal":
-        sections = engine.sections()
+        sections = "; ".join(f"<i>{esc(s)}</i>" for s in engine.sections())
         st.markdown('<div class="refusal"><b>The document doesn\'t cover this.</b> Nothing in it answers the '
-                    'question closely enough.</div>', unsafe_allow_html=True)
-        st.markdown("It covers: " + "; ".join(f"*{esc(s)}*" for s in sections) + ".")
-        st.caption("Try rephrasing with the document's topics, e.g. remittances, labour mobility, migrant rights.")
+                    f'question closely enough.</div><p>It covers: {sections}.</p><div class="hint">Try '
+                    "rephrasing with the document&#39;s topics, e&#46;g&#46; remittances, labour mobility, "
+                    "migrant rights&#46;</div>", unsafe_allow_html=True)
         return
     if answer.get("note"):
         st.caption(answer["note"])
@@ -119,18 +123,25 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
     top = results[0]
     who = (top["citation"].get("attribution") or {}).get("label")
     said_by = f'<span class="who"> — {esc(who)}</span>' if who else ""
-    st.markdown(f'<div class="answer">{esc(top["highlight"])}{said_by}</div>', unsafe_allow_html=True)
-    render_result_body(top, show_scores)
+    st.markdown(f'<div class="answer">{esc(top["highlight"])}{said_by}</div>' + result_html(top, show_scores),
+                unsafe_allow_html=True)
     c = top["citation"]
     with st.expander("Show in document"):
-        st.markdown(f"**{esc(c['section'] or 'Title block')}**", unsafe_allow_html=True)
-        st.markdown(section_html(engine, c["document"], c["section"], c["paragraph_overall"]),
+        st.markdown(f'<p><b>{esc(c["section"] or "Title block")}</b></p>'
+                    + section_html(engine, c["document"], c["section"], c["paragraph_overall"]),
                     unsafe_allow_html=True)
     if len(results) > 1:
         with st.expander(f"More results ({len(results) - 1})"):
-            for r in results[1:]:
-                st.markdown(f"**{esc(r['highlight'])}**", unsafe_allow_html=True)
-                render_result_body(r, show_scores)
+            st.markdown("".join(f'<div class="more"><b>{esc(r["highlight"])}</b>{result_html(r, show_scores)}</div>'
+                                for r in results[1:]), unsafe_allow_html=True)
+
+
+def render_message(engine: Engine, msg: dict, show_scores: bool) -> None:
+    with st.chat_message(msg["role"]):
+        if msg["role"] == "user":
+            st.markdown(esc(msg["text"]), unsafe_allow_html=True)
+        else:
+            render_assistant(engine, msg, show_scores)
 
 
 def add_uploaded(upload, engine: Engine) -> None:
@@ -235,12 +246,14 @@ def main() -> None:
         for i, q in enumerate(SUGGESTED):
             st.button(q, key=f"suggest_{i}", on_click=queue, args=(q,))
 
-    for msg in state.messages:
-        with st.chat_message(msg["role"]):
-            if msg["role"] == "user":
-                st.markdown(esc(msg["text"]), unsafe_allow_html=True)
-            else:
-                render_assistant(engine, msg, state.show_scores)
+    # The newest exchange is drawn first, into a container below the earlier ones: the browser
+    # shows the new answer as soon as it is drawn, while the (unchanged) history is resent.
+    earlier, latest = st.container(), st.container()
+    last_question = max((i for i, m in enumerate(state.messages) if m["role"] == "user"), default=0)
+    for box, msgs in ((latest, state.messages[last_question:]), (earlier, state.messages[:last_question])):
+        with box:
+            for msg in msgs:
+                render_message(engine, msg, state.show_scores)
 
 
 main()

@@ -18,20 +18,25 @@ from retrieval.evaluation import load_questions  # noqa: E402
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server  # noqa: E402
 
 
-LATENCY_PROBE = """(before) => {
+LATENCY_PROBE = """(question) => {
   let start = null;
   document.addEventListener("keydown", (e) => { if (e.key === "Enter" && start === null) start = performance.now(); },
                             {capture: true, once: true});
   window.__latency = new Promise((resolve) => {
     const check = () => {
-      const messages = document.querySelectorAll('[data-testid="stChatMessage"]');
-      if (start !== null && messages.length > before + 1 && messages[before + 1].querySelector(".cite, .refusal")) {
+      // Done when the message showing this question is followed by its answer (or refusal).
+      const messages = [...document.querySelectorAll('[data-testid="stChatMessage"]')];
+      const asked = messages.findIndex((m) => {
+        const body = m.querySelector('[data-testid="stChatMessageContent"]');
+        return body !== null && body.innerText.trim() === question;
+      });
+      if (start !== null && asked >= 0 && messages[asked + 1] && messages[asked + 1].querySelector(".cite, .refusal")) {
         observer.disconnect();
         resolve(performance.now() - start);
       }
     };
     const observer = new MutationObserver(check);
-    observer.observe(document.body, {subtree: true, childList: true});
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
   });
 }"""
 
@@ -49,7 +54,7 @@ def main(n: int = 20) -> None:
             box.fill(q)
             # Timed inside the page: from the Enter keydown to the new answer (or refusal) in the DOM.
             # Playwright's own waits poll at growing intervals and would blur the figure.
-            page.evaluate(LATENCY_PROBE, page.get_by_test_id("stChatMessage").count())
+            page.evaluate(LATENCY_PROBE, q)
             box.press("Enter")
             elapsed = page.evaluate("window.__latency")
             if i >= 3:  # the first answers warm up the page

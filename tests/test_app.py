@@ -1,6 +1,7 @@
 """The chat page in-process with Streamlit's AppTest, on the real engine."""
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,11 @@ def ask(app, text):
 
 def shown(markdown_value: str) -> str:
     return html.unescape(markdown_value)
+
+
+def passages(msg) -> list[str]:
+    """The passages an answer shows (the first one, then "More results"), as the reader sees them."""
+    return [shown(p) for m in msg.markdown for p in re.findall(r'<div class="passage">(.*?)</div>', m.value)]
 
 
 def test_question_gets_highlighted_answer_and_citation(at):
@@ -58,7 +64,7 @@ def test_suggested_question_click_asks_it(at):
     at.button(key="suggest_1").click().run()
     assert not at.exception
     assert shown(at.chat_message[0].markdown[0].value) == "What did panellists say about remittances?"
-    assert "Remittances were found" in shown(at.chat_message[1].markdown[1].value)
+    assert "Remittances were found" in passages(at.chat_message[1])[0]
 
 
 def test_off_topic_question_gets_a_clear_refusal_with_sections(at):
@@ -86,10 +92,10 @@ def test_follow_up_is_understood_with_the_previous_question(at):
 
 def test_more_shows_the_next_results_of_the_previous_question(at):
     first = ask(at, "What did panellists say about remittances?")
-    first_texts = {shown(m.value) for m in first.markdown}
+    first_texts = set(passages(first))
     more = ask(at, "more")
-    more_texts = {shown(m.value) for m in more.markdown if "passage" in m.value}
-    assert more_texts and not (more_texts & first_texts)
+    more_texts = set(passages(more))
+    assert len(first_texts) == 3 and len(more_texts) == 3 and not (more_texts & first_texts)
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
@@ -126,6 +132,27 @@ def test_table_of_contents_opens_each_section(at):
                       "The 2013 High-level Dialogue and beyond", "Conclusions"]
     conclusions = at.sidebar.expander[-1].markdown[0].value
     assert "The panel discussion concluded" in shown(conclusions)
+
+
+def test_conversation_reads_in_the_order_it_was_asked(at):
+    questions = ["Who bears the costs of migration?", "What did panellists say about remittances?",
+                 "What is the capital of France?"]
+    for q in questions:
+        ask(at, q)
+    users = [shown(m.markdown[0].value) for m in at.chat_message if m.name == "user"]
+    assert users == questions
+    roles = [m.name for m in at.chat_message]
+    assert roles == ["user", "assistant"] * 3
+    assert "doesn't cover this" in shown(at.chat_message[-1].markdown[0].value)
+
+
+def test_scores_are_hidden_unless_asked_for(at):
+    msg = ask(at, "Who bears the costs of migration?")
+    assert "score" not in " ".join(m.value for m in msg.markdown)
+    at.sidebar.toggle(key="show_scores").set_value(True).run()
+    assert not at.exception
+    scores = re.findall(r'class="score">score (\d\.\d{3})<', " ".join(m.value for m in at.chat_message[-1].markdown))
+    assert len(scores) == 3 and scores == sorted(scores, reverse=True)
 
 
 def test_answer_names_who_said_it(at):

@@ -70,6 +70,20 @@ def test_typed_question_shows_answer_and_citation(page):
     page.screenshot(path=str(ARTEFACTS / "answer.png"), full_page=True, animations="disabled")
 
 
+def test_second_question_is_answered_below_the_first(page):
+    ask(page, "Who bears the costs of migration?")
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("What did panellists say about remittances?")
+    box.press("Enter")
+    contents = page.get_by_test_id("stChatMessageContent")
+    expect(contents).to_have_count(4, timeout=60_000)
+    expect(contents.nth(3).locator(".cite").first).to_be_visible(timeout=60_000)
+    expect(contents.nth(0)).to_have_text("Who bears the costs of migration?")
+    expect(contents.nth(1).locator(".answer")).to_contain_text("costs of migration")
+    expect(contents.nth(2)).to_have_text("What did panellists say about remittances?")
+    expect(contents.nth(3).locator(".passage").first).to_contain_text("Remittances")
+
+
 def test_suggested_question_click_answers_it(page):
     page.get_by_role("button", name="What did panellists say about remittances?").click()
     answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
