@@ -246,14 +246,15 @@ def main() -> None:
         for i, q in enumerate(SUGGESTED):
             st.button(q, key=f"suggest_{i}", on_click=queue, args=(q,))
 
-    # The newest exchange is drawn first, into a container below the earlier ones: the browser
-    # shows the new answer as soon as it is drawn, while the (unchanged) history is resent.
-    earlier, latest = st.container(), st.container()
-    last_question = max((i for i, m in enumerate(state.messages) if m["role"] == "user"), default=0)
-    for box, msgs in ((latest, state.messages[last_question:]), (earlier, state.messages[:last_question])):
+    # One container per exchange, in reading order, filled newest first: the browser shows the new
+    # answer as soon as it is drawn, while the earlier (unchanged) exchanges are resent into the
+    # places they already hold, so nothing on screen moves or blinks.
+    starts = [i for i, m in enumerate(state.messages) if m["role"] == "user" or i == 0]
+    exchanges = [state.messages[a:b] for a, b in zip(starts, starts[1:] + [len(state.messages)])]
+    boxes = [st.container() for _ in exchanges]
+    for box, exchange in reversed(list(zip(boxes, exchanges))):
         with box:
-            for msg in msgs:
+            for msg in exchange:
                 render_message(engine, msg, state.show_scores)
-
 
 main()

@@ -84,6 +84,27 @@ def test_second_question_is_answered_below_the_first(page):
     expect(contents.nth(3).locator(".passage").first).to_contain_text("Remittances")
 
 
+RECORD_MESSAGES = """() => {
+  window.__states = [];
+  const record = () => window.__states.push(
+    [...document.querySelectorAll('[data-testid="stChatMessageContent"]')].map((m) => m.innerText.trim()));
+  new MutationObserver(record).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_earlier_answers_stay_in_place_while_a_new_one_arrives(page):
+    ask(page, "Who bears the costs of migration?")
+    contents = page.get_by_test_id("stChatMessageContent")
+    before = [contents.nth(i).inner_text().strip() for i in range(2)]
+    page.evaluate(RECORD_MESSAGES)
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill("What did panellists say about remittances?")
+    box.press("Enter")
+    expect(contents.nth(3).locator(".cite").first).to_be_visible(timeout=60_000)
+    states = page.evaluate("window.__states")
+    assert states and all(state[:2] == before for state in states)
+
+
 def test_suggested_question_click_answers_it(page):
     page.get_by_role("button", name="What did panellists say about remittances?").click()
     answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
