@@ -116,9 +116,9 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
                     "migrant rights&#46;</div>", unsafe_allow_html=True)
         return
     if answer.get("note"):
-        st.caption(answer["note"])
+        st.caption(esc(answer["note"]))
     if answer.get("searched_as"):
-        st.caption(f"Searched as: {answer['searched_as']}")
+        st.caption(f"Searched as: {esc(answer['searched_as'])}")  # it holds what the user typed
     results = answer["results"]
     top = results[0]
     who = (top["citation"].get("attribution") or {}).get("label")
@@ -152,7 +152,7 @@ def add_uploaded(upload, engine: Engine) -> None:
         try:
             doc_id = add_document(path, engine.settings.corpus_dir)
         except IngestError as exc:
-            st.error(f"Could not add the document: {exc}")
+            st.error(f"Could not add the document: {esc(str(exc))}")
             return
     get_engine.clear()  # every session gets the engine with the new document
     st.session_state.notice = f"Added {doc_id}."
@@ -183,7 +183,7 @@ def main() -> None:
 
     st.title("Ask the panel summary")
     if state.get("notice"):
-        st.success(state.pop("notice"))
+        st.success(esc(state.pop("notice")))
     prompt = st.chat_input("Ask a question about the document…")
     if state.get("pending"):
         prompt, state.pending = state.pending, None

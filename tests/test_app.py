@@ -87,7 +87,16 @@ def test_follow_up_is_understood_with_the_previous_question(at):
     text = " ".join(shown(m.value) for m in msg.markdown)
     assert "children" in text.lower()
     assert "Searched as: Which groups need extra protection? What about children?" in " ".join(
-        c.value for c in msg.caption)
+        shown(c.value) for c in msg.caption)
+
+
+def test_follow_up_shows_typed_markup_literally_in_searched_as(at):
+    ask(at, "Which groups need extra protection?")
+    msg = ask(at, "What about <b>children</b>?")
+    searched = " ".join(c.value for c in msg.caption)
+    assert "Searched as: Which groups need extra protection? What about <b>children</b>?" in shown(
+        searched)
+    assert "<" not in searched
 
 
 def test_more_shows_the_next_results_of_the_previous_question(at):
