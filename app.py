@@ -101,11 +101,14 @@ def result_html(result: dict, show_scores: bool) -> str:
 
 
 # Each Streamlit element is a message resent on every rerun, so an answer is drawn as few
-# elements as possible: that keeps the time to the newest answer flat as the conversation grows.
+# elements as possible: that keeps rerunning a long conversation cheap.
 def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
     kind = msg["kind"]
-    if kind in ("help", "error", "more-none"):
-        (st.error if kind == "error" else st.markdown)(esc(msg["text"]) if kind != "error" else msg["text"])
+    if kind == "error":
+        st.error(msg["text"])
+        return
+    if kind in ("help", "more-none"):
+        st.markdown(esc(msg["text"]))
         return
     answer = msg["answer"]
     if kind == "refusal":
@@ -249,7 +252,7 @@ def main() -> None:
     # One container per exchange, in reading order, filled newest first: the browser shows the new
     # answer as soon as it is drawn, while the earlier (unchanged) exchanges are resent into the
     # places they already hold, so nothing on screen moves or blinks.
-    starts = [i for i, m in enumerate(state.messages) if m["role"] == "user" or i == 0]
+    starts = [i for i, m in enumerate(state.messages) if m["role"] == "user"]
     exchanges = [state.messages[a:b] for a, b in zip(starts, starts[1:] + [len(state.messages)])]
     boxes = [st.container() for _ in exchanges]
     for box, exchange in reversed(list(zip(boxes, exchanges))):

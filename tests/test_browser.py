@@ -51,10 +51,14 @@ def page(browser, server):
     context.close()
 
 
-def ask(page, question: str):
+def send(page, question: str) -> None:
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     box.press("Enter")
+
+
+def ask(page, question: str):
+    send(page, question)
     answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
     expect(answer.locator(".cite").first).to_be_visible(timeout=60_000)
     return answer
@@ -72,9 +76,7 @@ def test_typed_question_shows_answer_and_citation(page):
 
 def test_second_question_is_answered_below_the_first(page):
     ask(page, "Who bears the costs of migration?")
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill("What did panellists say about remittances?")
-    box.press("Enter")
+    send(page, "What did panellists say about remittances?")
     contents = page.get_by_test_id("stChatMessageContent")
     expect(contents).to_have_count(4, timeout=60_000)
     expect(contents.nth(3).locator(".cite").first).to_be_visible(timeout=60_000)
@@ -97,9 +99,7 @@ def test_earlier_answers_stay_in_place_while_a_new_one_arrives(page):
     contents = page.get_by_test_id("stChatMessageContent")
     before = [contents.nth(i).inner_text().strip() for i in range(2)]
     page.evaluate(RECORD_MESSAGES)
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill("What did panellists say about remittances?")
-    box.press("Enter")
+    send(page, "What did panellists say about remittances?")
     expect(contents.nth(3).locator(".cite").first).to_be_visible(timeout=60_000)
     states = page.evaluate("window.__states")
     assert states and all(state[:2] == before for state in states)
@@ -126,9 +126,7 @@ def test_show_in_document_marks_the_cited_paragraph(page):
 
 def test_typed_html_is_shown_as_text(page):
     text = "<script>alert(1)</script> **bold** ![x](http://example.com/a.png)"
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(text)
-    box.press("Enter")
+    send(page, text)
     user = page.get_by_test_id("stChatMessage").nth(0).get_by_test_id("stChatMessageContent")
     expect(user).to_have_text(text, timeout=60_000)
     assert page.locator("img[src='http://example.com/a.png']").count() == 0
