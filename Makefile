@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m retrieval bench
 
 clean:
-	rm -rf $(VENV) index/g-* index/manifest.json
+	rm -rf $(VENV) index/g-* index/manifest.json index/second-model
 
 bench-ui: $(STAMP) index
 	$(BIN)/python tests/bench_ui.py

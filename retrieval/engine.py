@@ -132,7 +132,7 @@ class Engine:
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
-             embedder: Embedder | None = None) -> "Engine":
+             embedder: Embedder | None = None, second_embedder: Embedder | None = None) -> "Engine":
         """Load the model and the index, building the index first when it is missing or stale."""
         settings = settings or Settings.from_env()
         # One thread is faster for one query at a time on this machine (see README, "Speed").
@@ -143,7 +143,7 @@ class Engine:
                                        force=force_rebuild)
         second = None
         if settings.second_model:
-            second_embedder = load_embedder(settings.second_model)
+            second_embedder = second_embedder or load_embedder(settings.second_model)
             second_dir = settings.index_dir / SECOND_INDEX
             second_index, second_rebuilt = load_or_build(second_dir, documents, second_embedder,
                                                          progress=progress, force=force_rebuild)
@@ -256,6 +256,10 @@ class Engine:
         """A view of this engine with other ranking settings (for evaluation)."""
         return Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
                       self.second)
+
+    def single_model(self) -> "Engine":
+        """A view of this engine that searches with its first model only (for comparison)."""
+        return Engine(self.settings, self.embedder, self.index, default_params(two_models=False), self.rebuilt)
 
 
 def _passage_keys(index: Index) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ Layout of the index folder::
 
     index/manifest.json      what was built, from what, and every file's size and sha256
     index/<generation>/      passages.json, passages.faiss, sentences.faiss, bm25/
+    index/second-model/      the same layout for the engine's second model, if any
 
 A build writes a new generation folder, then replaces ``manifest.json``
 atomically (write to a temporary name, fsync, rename): the manifest is the

