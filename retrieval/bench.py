@@ -67,7 +67,7 @@ def run_bench(args) -> int:
     ask = [sys.executable, "-m", "retrieval", "ask", "Do migrants take jobs from native workers?", "--json"]
     from .model import resolve_model
 
-    models = [engine.embedder] + ([engine.second[0]] if engine.second else [])
+    models = engine.embedders
     bare = [sys.executable, "-c", BARE_SCRIPT] + [resolve_model(m.name) for m in models]
     cold, cold_bare = [], []
     for _ in range(args.cold_runs):  # interleaved so both see the same machine load
@@ -164,7 +164,7 @@ def run_throughput_bench(engine, repeat: int = 20) -> None:
     from .store import embed_passages
 
     passages = engine.passages * repeat
-    for embedder in [engine.embedder] + ([engine.second[0]] if engine.second else []):
+    for embedder in engine.embedders:
         model = embedder.model
         model.encode([p.text for p in passages[:32]])  # warm-up
         t = time.perf_counter()

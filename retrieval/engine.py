@@ -166,6 +166,11 @@ class Engine:
             rebuilt = rebuilt or second_rebuilt
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)
 
+    @property
+    def embedders(self) -> list[Embedder]:
+        """The models this engine searches with, first model first."""
+        return [self.embedder] + ([self.second[0]] if self.second else [])
+
     # --- information for the page -------------------------------------------------
     @property
     def passages(self) -> list[Passage]:
