@@ -231,10 +231,14 @@ class Engine:
         return Answer(asked, True, results, note=note)
 
     def _scores(self, text: str, params: RankingParams) -> "_Scores":
-        scores = _model_scores(self.embedder, self.index, text, params)
+        # The lexical side does not depend on the model: computed once, shared by both.
+        lexical = bm25_scores(self.index.bm25, text)
+        terms = set(tokenize(text))
+        scores = _model_scores(self.embedder, self.index, text, lexical, terms, params)
         if self.second is None:
             return scores
-        return scores.mixed_with(_model_scores(*self.second, text, params), params.second_model_weight)
+        other = _model_scores(*self.second, text, lexical, terms, params)
+        return scores.mixed_with(other, params.second_model_weight)
 
     def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
                 params: RankingParams) -> SearchResult:
@@ -269,8 +273,10 @@ def _passage_keys(index: Index) -> list[tuple[str, str]]:
     return [(p.doc_id, p.text) for p in index.passages]
 
 
-def _model_scores(embedder: Embedder, idx: Index, text: str, params: RankingParams) -> _Scores:
-    """The scores of every passage for ``text`` with one model and its index."""
+def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray, terms: set[str],
+                  params: RankingParams) -> _Scores:
+    """The scores of every passage for ``text`` with one model and its index (``lexical``: the
+    question's BM25 scores of the same passages)."""
     n = len(idx.passages)
     vectors, tokens = embedder.encode_with_tokens([text])
     qv, q_tokens = vectors[0], tokens[0]
@@ -283,7 +289,6 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, params: RankingPara
     sentence_sim = idx.sentence_vectors @ qv
     best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
     dense = dense_scores(passage_sim, best_sentence, params)
-    lexical = bm25_scores(idx.bm25, text)
     token = None
     if params.mode == "hybrid" and params.token_weight:
         token = np.zeros(n, dtype=np.float32)
@@ -296,5 +301,5 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, params: RankingPara
         fused=fuse(dense, lexical, params, token),
         sentence_sim=sentence_sim,
         best_similarity=float(max(passage_sim.max(), best_sentence.max())),
-        terms=set(tokenize(text)),
+        terms=terms,
     )

