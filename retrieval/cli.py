@@ -117,7 +117,9 @@ def cmd_eval(args) -> int:
         print(json.dumps(reports, indent=1))
         return 0
     print(f"{args.file}: {len(questions)} questions")
-    keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "off_topic_refused", "false_refusals"]
+    keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "off_topic_refused", "false_refusals", "not_answer"]
+    if any("near_topic_honest" in fig for fig in reports.values()):
+        keys.append("near_topic_honest")
     width = max(len(name) for name in reports) + 1
     print(f"{'method':<{width}}" + "".join(f"{k:>18}" for k in keys))
     for mode, fig in reports.items():
@@ -126,7 +128,9 @@ def cmd_eval(args) -> int:
         for key in (k for k in fig if k.startswith("hit@1[")):
             print(f"[{mode}] {key}: {fig[key]}")
         print(f"[{mode}] missed@1: {fig['missed@1']}; missed@3: {fig['missed@3']}; "
-              f"off-topic answered: {fig['off_topic_answered']}; answerable refused: {fig['answerable_refused']}")
+              f"off-topic answered: {fig['off_topic_answered']}; answerable refused: {fig['answerable_refused']}; "
+              f"answerable not 'answer': {fig['answerable_not_answer']}"
+              + (f"; near-topic answered: {fig['near_topic_answered']}" if "near_topic_answered" in fig else ""))
     return 0
 
 

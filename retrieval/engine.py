@@ -15,6 +15,7 @@ import numpy as np
 from .citation import Citation, cite
 from .config import MAX_QUESTION_CHARS, Settings
 from .corpus import load_corpus
+from .coverage import QuestionTerm, Vocabulary, missing_terms, question_terms, without
 from .lexical import bm25_scores, term_overlap, tokenize
 from .model import Embedder, load_embedder
 from .passages import Passage
@@ -26,9 +27,9 @@ from .ranking import (
     distinct_order,
     fuse,
     is_answerable,
-    late_interaction,
     max_per_owner,
     text_key,
+    token_best_matches,
 )
 from .store import Index, load_or_build
 
@@ -61,9 +62,16 @@ class SearchResult:
         }
 
 
+CONFIDENCES = ("answer", "partial", "none")
+
+
 @dataclass(frozen=True)
 class Answer:
-    """What the engine says to a question: the results, best first, or a refusal."""
+    """What the engine says to a question: the results, best first, or a refusal.
+
+    ``confidence``: "answer" (the document covers the question), "partial" (the closest
+    passages, which may not answer: the document does not mention the ``missing`` terms) or
+    "none" (refused). ``answered`` is false only for "none"."""
 
     question: str
     answered: bool
@@ -71,10 +79,16 @@ class Answer:
     error: str | None = None
     note: str | None = None
     searched_as: str | None = None  # the question as searched, when a follow-up was expanded
+    confidence: str = ""
+    missing: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if not self.confidence:
+            object.__setattr__(self, "confidence", "answer" if self.answered else "none")
 
     def to_dict(self) -> dict:
-        d: dict = {"question": self.question, "answered": self.answered,
-                   "results": [r.to_dict() for r in self.results]}
+        d: dict = {"question": self.question, "answered": self.answered, "confidence": self.confidence,
+                   "missing": list(self.missing), "results": [r.to_dict() for r in self.results]}
         if self.error:
             d["error"] = self.error
         if self.note:
@@ -92,15 +106,23 @@ class _Scores:
     sentence_sim: np.ndarray
     best_similarity: float
     terms: set[str]
+    token_match: np.ndarray  # first model: each question token's best cosine in the searched passages
+    token_spans: np.ndarray  # first model: each question token's character span in the question
 
     def mixed_with(self, other: "_Scores", w: float) -> "_Scores":
-        """(1 - w) of these scores plus w of the other's; the terms stay these."""
-        return _Scores(
+        """(1 - w) of these scores plus w of the other's; the terms and tokens stay these."""
+        return replace(
+            self,
             fused=(1 - w) * self.fused + w * other.fused,
             sentence_sim=(1 - w) * self.sentence_sim + w * other.sentence_sim,
             best_similarity=(1 - w) * self.best_similarity + w * other.best_similarity,
-            terms=self.terms,
         )
+
+    def meaning_match(self, start: int, end: int) -> float:
+        """How well the passages match the meaning of the question's characters [start, end):
+        the mean best cosine of the tokens inside (0 when no token is)."""
+        inside = (self.token_spans[:, 0] >= start) & (self.token_spans[:, 1] <= end) if len(self.token_spans) else []
+        return float(self.token_match[inside].mean()) if np.any(inside) else 0.0
 
 
 class QuestionError(ValueError):
@@ -138,6 +160,9 @@ class Engine:
         self._spans = [(p.doc_id, p.paragraph_overall) for p in index.passages]
         self._doc_ids = np.array([p.doc_id for p in index.passages])
         self._sentence_terms = [[set(tokenize(s.text)) for s in p.sentences] for p in index.passages]
+        self._vocabularies = {d: Vocabulary.from_texts([p.text for p in index.passages if p.doc_id == d])
+                              for d in self._documents}
+        self._vocabulary_unions: dict[frozenset[str], Vocabulary] = {}
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
@@ -213,11 +238,12 @@ class Engine:
             alone = self._scores(text, params)
             # Relevance is judged on the joined question; the highlight weighs the new words.
             scores = replace(scores.mixed_with(alone, params.follow_up_weight),
-                             best_similarity=scores.best_similarity, terms=alone.terms or scores.terms)
+                             best_similarity=scores.best_similarity, terms=alone.terms or scores.terms,
+                             token_match=alone.token_match, token_spans=alone.token_spans)
         if documents is not None:
             excluded = ~np.isin(self._doc_ids, list(documents))
-            scores = _Scores(np.where(excluded, -np.inf, scores.fused), scores.sentence_sim,
-                             scores.best_similarity if not excluded.all() else -1.0, scores.terms)
+            scores = replace(scores, fused=np.where(excluded, -np.inf, scores.fused),
+                             best_similarity=scores.best_similarity if not excluded.all() else -1.0)
             # Relevance is judged on the chosen documents only.
             allowed = ~excluded[self.index.sentence_owner]
             if allowed.any():
@@ -228,7 +254,31 @@ class Engine:
                                limit=offset + top_k)
         results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
                                 params) for i in order[offset:] if np.isfinite(scores.fused[i])]
-        return Answer(asked, True, results, note=note)
+        missing = self._missing(text, scores, params, documents)
+        return Answer(asked, True, results, note=note, confidence="partial" if missing else "answer",
+                      missing=tuple(missing))
+
+    def _missing(self, text: str, scores: "_Scores", params: RankingParams,
+                 documents: set[str] | None) -> list[str]:
+        """The question's salient terms that the (chosen) documents do not mention."""
+        terms = question_terms(text)
+        if not terms:
+            return []
+        key = frozenset(documents if documents is not None else self._vocabularies)
+        if key not in self._vocabulary_unions:  # a few filters at most per server
+            self._vocabulary_unions[key] = Vocabulary.union([v for d, v in self._vocabularies.items() if d in key])
+        allowed = (None if documents is None
+                   else np.isin(self._doc_ids, list(documents))[self.index.sentence_owner])
+
+        def removal_gain(doubtful: list[QuestionTerm]) -> list[float]:
+            # First model only: a second forward pass of the larger model would double the cost.
+            vectors = self.embedder.encode([text] + [without(text, t) for t in doubtful])
+            sims = self.index.sentence_vectors @ vectors.T
+            best = (sims if allowed is None else sims[allowed]).max(axis=0)
+            return (best[1:] - best[0]).tolist()
+
+        return missing_terms(terms, self._vocabulary_unions[key], [scores.meaning_match(t.start, t.end) for t in terms],
+                             removal_gain, rare_zipf=params.rare_zipf, match_threshold=params.meaning_match_threshold)
 
     def _scores(self, text: str, params: RankingParams) -> "_Scores":
         # The lexical side does not depend on the model: computed once, shared by both.
@@ -278,8 +328,7 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray
     """The scores of every passage for ``text`` with one model and its index (``lexical``: the
     question's BM25 scores of the same passages)."""
     n = len(idx.passages)
-    vectors, tokens = embedder.encode_with_tokens([text])
-    qv, q_tokens = vectors[0], tokens[0]
+    qv, q_tokens, q_spans = embedder.encode_question(text)
     # An exact index scores every passage; an approximate one the nearest candidates only.
     k = n if isinstance(idx.passage_index, faiss.IndexFlat) else min(n, APPROXIMATE_CANDIDATES)
     passage_sim = np.full(n, -1.0, dtype=np.float32)
@@ -290,16 +339,21 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray
     best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
     dense = dense_scores(passage_sim, best_sentence, params)
     token = None
+    token_match = np.zeros(len(q_tokens), dtype=np.float32)
     if params.mode == "hybrid" and params.token_weight:
         token = np.zeros(n, dtype=np.float32)
         # Late interaction re-scores a candidate pool chosen by the cheaper scores.
         pool = np.argsort(-fuse(dense, lexical, params))[:LATE_INTERACTION_POOL]
         off = idx.token_offsets
         for i in pool:
-            token[i] = late_interaction(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
+            best = token_best_matches(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
+            token[i] = float(best.mean()) if len(best) else 0.0
+            token_match = np.maximum(token_match, best)
     return _Scores(
         fused=fuse(dense, lexical, params, token),
         sentence_sim=sentence_sim,
         best_similarity=float(max(passage_sim.max(), best_sentence.max())),
         terms=terms,
+        token_match=token_match,
+        token_spans=q_spans,
     )

@@ -3,6 +3,8 @@
 A question set is JSON lines: ``{"id", "question", "gold": [fragments]}``; ``gold: []``
 marks an off-topic question that should be refused. A result answers when its
 passage contains a gold fragment, compared on lower-case letters and digits only.
+A near-topic question (``gold: []`` and ``"missing": [terms]``) is answered honestly when it
+is refused or answered "partial" naming one of those terms.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ class EvalReport:
     not_refused: list[str] = field(default_factory=list)
     kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> [questions, hits@1]
     falsely_refused: list[str] = field(default_factory=list)
+    not_answer: list[str] = field(default_factory=list)  # answerable but "partial" or "none"
+    near_topic: int = 0  # questions with "missing" terms: the document does not answer them
+    near_topic_honest: int = 0  # ... answered "none", or "partial" naming a listed missing term
+    near_topic_confident: list[str] = field(default_factory=list)
 
     def figures(self) -> dict:
         a = max(self.answerable, 1)
@@ -65,7 +71,10 @@ class EvalReport:
             "missed@3": self.missed_top3,
             "off_topic_answered": self.not_refused,
             "answerable_refused": self.falsely_refused,
-        } | {f"hit@1[{kind}]": f"{hits}/{n}" for kind, (n, hits) in sorted(self.kinds.items())}
+            "not_answer": f"{len(self.not_answer)}/{self.answerable}",
+            "answerable_not_answer": self.not_answer,
+        } | ({"near_topic_honest": f"{self.near_topic_honest}/{self.near_topic}",
+              "near_topic_answered": self.near_topic_confident} if self.near_topic else {}) | {f"hit@1[{kind}]": f"{hits}/{n}" for kind, (n, hits) in sorted(self.kinds.items())}
 
 
 def evaluate(ask, questions: list[dict]) -> EvalReport:
@@ -74,6 +83,14 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
     for q in questions:
         answer = ask(q["question"])
         gold = q.get("gold") or []
+        if "missing" in q:
+            report.near_topic += 1
+            listed = {m.lower() for m in q["missing"]}
+            if not answer.answered or any(m.lower() in listed for m in answer.missing):
+                report.near_topic_honest += 1
+            else:
+                report.near_topic_confident.append(q["id"])
+            continue
         if not gold:
             report.off_topic += 1
             if answer.answered:
@@ -82,6 +99,8 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
                 report.refused_off_topic += 1
             continue
         report.answerable += 1
+        if answer.confidence != "answer":
+            report.not_answer.append(q["id"])
         if not answer.answered:
             report.false_refusals += 1
             report.falsely_refused.append(q["id"])

@@ -84,13 +84,28 @@ class Embedder:
                            progress: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
         """Sentence vectors and, from the same forward pass, each text's content-token vectors
         (unit length; special tokens, punctuation and stop words dropped) for late interaction."""
+        vectors, tokens, _ = self._encode_tokens(texts, batch_size=batch_size, progress=progress)
+        return vectors, tokens
+
+    def encode_question(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A question's vector, its content-token vectors and each token's character span in the
+        text (rows ``[start, end)``), so a word of the question can be found among its tokens."""
+        vectors, tokens, spans = self._encode_tokens([text], spans=True)
+        return vectors[0], tokens[0], spans[0]
+
+    def _encode_tokens(self, texts: list[str], *, batch_size: int = 32, progress: bool = False,
+                       spans: bool = False) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
         from .lexical import STOPWORDS
 
         outputs = self.model.encode(texts, batch_size=batch_size, output_value=None,
                                     convert_to_numpy=False, show_progress_bar=progress)
+        offsets = (self.model.tokenizer(texts, return_offsets_mapping=True, truncation=True,
+                                        max_length=self.model.max_seq_length)["offset_mapping"]
+                   if spans else None)
         sentence_vectors = []
         token_vectors = []
-        for out in outputs:
+        token_spans = []
+        for n, out in enumerate(outputs):
             vec = out["sentence_embedding"].float().numpy()
             sentence_vectors.append(vec / max(float(np.linalg.norm(vec)), 1e-12))
             length = int(out["attention_mask"].sum())  # padding is not part of the text
@@ -99,10 +114,14 @@ class Embedder:
                     if t.strip("#").isalnum() and t not in self.model.tokenizer.all_special_tokens
                     and t not in STOPWORDS]
             emb = out["token_embeddings"][:length].float().numpy()
-            emb = emb[keep] if keep else emb
+            rows = keep if keep else list(range(length))
+            emb = emb[rows]
             emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
             token_vectors.append(emb.astype(np.float32))
-        return np.ascontiguousarray(np.stack(sentence_vectors), dtype=np.float32), token_vectors
+            if offsets is not None:
+                token_spans.append(np.array([offsets[n][i] for i in rows], dtype=np.int64).reshape(-1, 2))
+        return (np.ascontiguousarray(np.stack(sentence_vectors), dtype=np.float32), token_vectors,
+                token_spans)
 
 
 _loaded: dict[str, Embedder] = {}

@@ -25,6 +25,10 @@ class RankingParams:
         follow-up joined to the previous question.
     second_model_weight: share of the second model's scores (all of them: ranking, highlight
         and refusal) when the engine searches with two models.
+    rare_zipf: a question word rarer than this in general English (wordfreq's Zipf scale) is
+        salient: if the document lacks it, the answer is "partial" (see ``coverage``).
+    meaning_match_threshold: a salient common word counts as mentioned when its tokens' best
+        cosine with the searched passages' tokens reaches this (first model).
     """
 
     mode: str = "hybrid"
@@ -36,6 +40,8 @@ class RankingParams:
     rrf_k: int = 60
     follow_up_weight: float = 0.5
     second_model_weight: float = 0.5
+    rare_zipf: float = 5.0
+    meaning_match_threshold: float = 0.35
 
 
 SINGLE_MODEL_REFUSAL_THRESHOLD = 0.205  # calibrated for all-MiniLM-L6-v2 alone
@@ -73,11 +79,18 @@ def dense_scores(passage_sim: np.ndarray, best_sentence_sim: np.ndarray, params:
     return params.passage_weight * passage_sim + (1 - params.passage_weight) * best_sentence_sim
 
 
+def token_best_matches(question_tokens: np.ndarray, passage_tokens: np.ndarray) -> np.ndarray:
+    """For each question token, its best cosine with a token of the passage (0 if none)."""
+    if not len(question_tokens) or not len(passage_tokens):
+        return np.zeros(len(question_tokens), dtype=np.float32)
+    return (question_tokens @ passage_tokens.T).max(axis=1)
+
+
 def late_interaction(question_tokens: np.ndarray, passage_tokens: np.ndarray) -> float:
     """ColBERT-style MaxSim: mean over question tokens of the best cosine with a passage token."""
     if not len(question_tokens) or not len(passage_tokens):
         return 0.0
-    return float((question_tokens @ passage_tokens.T).max(axis=1).mean())
+    return float(token_best_matches(question_tokens, passage_tokens).mean())
 
 
 def fuse(dense: np.ndarray, lexical: np.ndarray, params: RankingParams,

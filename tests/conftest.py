@@ -38,6 +38,10 @@ class CountingEmbedder:
         self.encoded += 1
         return self._embedder.encode_query(text)
 
+    def encode_question(self, text):
+        self.encoded += 1
+        return self._embedder.encode_question(text)
+
     def encode_with_tokens(self, texts, **kw):
         self.encoded += len(texts)
         return self._embedder.encode_with_tokens(texts, **kw)
