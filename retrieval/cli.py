@@ -98,21 +98,24 @@ def cmd_eval(args) -> int:
         print(json.dumps(report, indent=1) if args.json else
               "\n".join(f"{k}: {v}" for k, v in report.items()))
         return 0
-    views = {"final": engine}
+    final = lambda q: engine.ask(q, top_k=5)  # noqa: E731
+    asks = {"final": final}
     if args.compare:
-        views = {
+        asks = {name: (lambda q, v=view: v.ask(q, top_k=5)) for name, view in {
             "dense": engine.with_params(mode="dense"),
             "bm25": engine.with_params(mode="bm25"),
             "rrf": engine.with_params(mode="rrf"),
             "dense+bm25": engine.with_params(token_weight=0.0, lexical_weight=0.3),
-            "final": engine,
-        }
+        }.items()}
+        asks["final, no spelling correction"] = lambda q: engine.ask(q, top_k=5, exact=True)
+        asks["final"] = final
         if engine.second:
-            views["final, 1st model only"] = engine.single_model()
+            single = engine.single_model()
+            asks["final, 1st model only"] = lambda q: single.ask(q, top_k=5)
     elif args.mode:
-        views = {args.mode: engine.with_params(mode=args.mode)}
-    reports = {name: evaluate(lambda q, v=view: v.ask(q, top_k=5), questions).figures()
-               for name, view in views.items()}
+        view = engine.with_params(mode=args.mode)
+        asks = {args.mode: lambda q: view.ask(q, top_k=5)}
+    reports = {name: evaluate(ask, questions).figures() for name, ask in asks.items()}
     if args.json:
         print(json.dumps(reports, indent=1))
         return 0

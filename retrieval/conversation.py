@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .engine import Answer, Engine, clean_question
 
@@ -82,9 +82,10 @@ def contextualize(message: str, previous: str | None) -> str:
 
 
 def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
-            documents: set[str] | None = None) -> Reply:
+            documents: set[str] | None = None, exact: bool = False) -> Reply:
     """What the chat answers to a message, given the earlier turns (oldest first);
-    ``documents`` limits the search to those document ids."""
+    ``documents`` limits the search to those document ids; misspelt words are corrected unless
+    ``exact``."""
     previous = next((t for t in reversed(history) if t.answered), None)
     if is_small_talk(message):
         return Reply("help", None, None, text=HELP_TEXT)
@@ -97,12 +98,15 @@ def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
             return Reply("more-none", answer, previous.searched_as, previous.shown,
                          text="There are no further passages on that question.")
         return Reply("answer", answer, previous.searched_as, previous.shown + len(answer.results))
-    query = contextualize(message, previous.searched_as if previous else None)
     text, note = clean_question(message)
-    context = previous.searched_as if query != message else None
-    answer = engine.search(text, top_k=top_k, note=note, question=message, context=context, documents=documents)
-    answer = Answer(message, answer.answered, answer.results, note=answer.note,
-                    searched_as=query if context else None)
+    corrected = text if exact else engine.speller.correct(text)
+    query = contextualize(corrected, previous.searched_as if previous else None)
+    context = previous.searched_as if query != corrected else None
+    answer = engine.search(corrected, top_k=top_k, note=note, question=message, context=context,
+                           documents=documents)
+    answer = replace(answer, question=message,
+                     searched_as=query if (context or corrected != text) else None,
+                     corrected=corrected if corrected != text else None)
     if not answer.answered:
         return Reply("refusal", answer, query)
     return Reply("answer", answer, query, len(answer.results))

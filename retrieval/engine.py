@@ -31,6 +31,7 @@ from .ranking import (
     text_key,
     token_best_matches,
 )
+from .spelling import SpellingCorrector
 from .store import Index, load_or_build
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class Answer:
     searched_as: str | None = None  # the question as searched, when a follow-up was expanded
     confidence: str = ""
     missing: tuple[str, ...] = ()
+    corrected: str | None = None  # the question with its spelling corrected, when that changed it
 
     def __post_init__(self):
         if not self.confidence:
@@ -95,6 +97,8 @@ class Answer:
             d["note"] = self.note
         if self.searched_as:
             d["searched_as"] = self.searched_as
+        if self.corrected:
+            d["corrected"] = self.corrected
         return d
 
 
@@ -163,6 +167,7 @@ class Engine:
         self._vocabularies = {d: Vocabulary.from_texts([p.text for p in index.passages if p.doc_id == d])
                               for d in self._documents}
         self._vocabulary_unions: dict[frozenset[str], Vocabulary] = {}
+        self.speller = SpellingCorrector([p.text for p in index.passages])
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
@@ -215,14 +220,20 @@ class Engine:
 
     # --- search ---------------------------------------------------------------------
     def ask(self, question: str, top_k: int | None = None, params: RankingParams | None = None,
-            documents: set[str] | None = None) -> Answer:
+            documents: set[str] | None = None, exact: bool = False) -> Answer:
         """Answer a question with the best passages, or refuse when nothing is relevant.
-        ``documents`` limits the search to those document ids.
+        ``documents`` limits the search to those document ids; misspelt words are corrected
+        unless ``exact``.
 
         Raises QuestionError for an empty question.
         """
         text, note = clean_question(question)
-        return self.search(text, top_k=top_k, params=params, note=note, question=question, documents=documents)
+        corrected = text if exact else self.speller.correct(text)
+        answer = self.search(corrected, top_k=top_k, params=params, note=note, question=question,
+                             documents=documents)
+        if corrected == text:
+            return answer
+        return replace(answer, searched_as=corrected, corrected=corrected)
 
     def search(self, text: str, *, top_k: int | None = None, params: RankingParams | None = None,
                note: str | None = None, question: str | None = None, offset: int = 0,
