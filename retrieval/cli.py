@@ -120,7 +120,7 @@ def cmd_eval(args) -> int:
         print(json.dumps(reports, indent=1))
         return 0
     print(f"{args.file}: {len(questions)} questions")
-    keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "off_topic_refused", "false_refusals", "not_answer"]
+    keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "highlight_length", "off_topic_refused", "false_refusals", "not_answer"]
     if any("near_topic_honest" in fig for fig in reports.values()):
         keys.append("near_topic_honest")
     width = max(len(name) for name in reports) + 1

@@ -49,6 +49,7 @@ class SearchResult:
     highlight: str
     highlight_start: int  # character offsets of the highlight in text
     highlight_end: int
+    highlight_sentences: int  # 1, or 2 when the next sentence completes the first
     score: float
     citation: Citation
     passage_id: int
@@ -307,13 +308,15 @@ class Engine:
         rows = np.arange(first, first + len(passage.sentences))
         overlap = np.array([term_overlap(q_terms, terms, self.index.idf)
                             for terms in self._sentence_terms[passage.id]])
-        best = choose_highlight(sentence_sim[rows], overlap, params)
-        sentence = passage.sentences[best]
+        first, last = choose_highlight(sentence_sim[rows], overlap, params)
+        sentence = passage.sentences[first]
+        end = passage.sentences[last].end
         return SearchResult(
             text=passage.text,
-            highlight=sentence.text,
+            highlight=passage.text[sentence.start : end],
             highlight_start=sentence.start,
-            highlight_end=sentence.end,
+            highlight_end=end,
+            highlight_sentences=last - first + 1,
             score=score,
             citation=cite(passage, self._documents.get(passage.doc_id), sentence.page,
                           sentence.attribution.to_dict() | {"label": sentence.attribution.label}),

@@ -44,6 +44,8 @@ class EvalReport:
     hit3: int = 0
     mrr5: float = 0.0
     highlight1: int = 0
+    highlight_sentences: int = 0  # summed over first results, for the mean length
+    first_results: int = 0
     refused_off_topic: int = 0
     false_refusals: int = 0
     missed: list[str] = field(default_factory=list)
@@ -65,6 +67,7 @@ class EvalReport:
             "hit@3": round(self.hit3 / a, 3),
             "mrr@5": round(self.mrr5 / a, 3),
             "highlight@1": round(self.highlight1 / a, 3),
+            "highlight_length": round(self.highlight_sentences / max(self.first_results, 1), 2),
             "off_topic_refused": f"{self.refused_off_topic}/{self.off_topic}",
             "false_refusals": self.false_refusals,
             "missed@1": self.missed,
@@ -124,6 +127,9 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
             report.missed_top3.append(q["id"])
         if rank is not None:
             report.mrr5 += 1.0 / rank
+        if results:
+            report.first_results += 1
+            report.highlight_sentences += results[0].highlight_sentences
         if results and contains_gold(results[0].highlight, gold):
             report.highlight1 += 1
     return report

@@ -19,6 +19,8 @@ class RankingParams:
         tokens of their best cosine with the passage's tokens, same model).
     lexical_weight: weight of the max-normalised BM25 score added to the dense score.
     highlight_lexical_weight: weight of idf-weighted term overlap when choosing the sentence.
+    highlight_pair_margin: the best sentence's neighbour joins the highlight when it scores
+        within this of it (0: one sentence always).
     refusal_threshold: the best dense similarity a question must reach to be answered (with two
         models, their mixed similarity; see ``default_params`` for one model).
     follow_up_weight: share of the follow-up's own scores when mixed with the scores of the
@@ -40,6 +42,7 @@ class RankingParams:
     rrf_k: int = 60
     follow_up_weight: float = 0.5
     second_model_weight: float = 0.5
+    highlight_pair_margin: float = 0.08
     rare_zipf: float = 5.0
     meaning_match_threshold: float = 0.35
 
@@ -110,9 +113,20 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, params: RankingParams,
     raise ValueError(f"unknown ranking mode {params.mode!r}")
 
 
-def choose_highlight(sentence_sim: np.ndarray, sentence_overlap: np.ndarray, params: RankingParams) -> int:
-    """Index of the sentence that best answers: semantic similarity plus term overlap."""
-    return int(np.argmax(sentence_sim + params.highlight_lexical_weight * sentence_overlap))
+def choose_highlight(sentence_sim: np.ndarray, sentence_overlap: np.ndarray, params: RankingParams) -> tuple[int, int]:
+    """The sentences that best answer, as (first, last) indices: the best by semantic similarity
+    plus term overlap, and its better neighbour too when that scores within
+    ``highlight_pair_margin`` of it (the answer then spans two sentences, e.g. a cause and its
+    effect)."""
+    score = sentence_sim + params.highlight_lexical_weight * sentence_overlap
+    best = int(np.argmax(score))
+    neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(score)]
+    if not neighbours or params.highlight_pair_margin <= 0:
+        return best, best
+    other = max(neighbours, key=lambda i: score[i])
+    if score[other] >= score[best] - params.highlight_pair_margin:
+        return min(best, other), max(best, other)
+    return best, best
 
 
 def distinct_order(order: list[int], text_keys: list[str], spans: list[tuple[str, int]],

@@ -43,9 +43,18 @@ def test_max_per_owner_takes_each_passages_best_sentence():
 
 
 def test_highlight_prefers_term_overlap_when_similarity_is_close():
-    params = RankingParams(highlight_lexical_weight=0.3)
-    assert choose_highlight(np.array([0.50, 0.45]), np.array([0.0, 1.0]), params) == 1
-    assert choose_highlight(np.array([0.90, 0.20]), np.array([0.0, 1.0]), params) == 0
+    params = RankingParams(highlight_lexical_weight=0.3, highlight_pair_margin=0.0)
+    assert choose_highlight(np.array([0.50, 0.45]), np.array([0.0, 1.0]), params) == (1, 1)
+    assert choose_highlight(np.array([0.90, 0.20]), np.array([0.0, 1.0]), params) == (0, 0)
+
+
+def test_highlight_spans_two_sentences_only_when_the_neighbour_scores_almost_as_well():
+    params = RankingParams(highlight_lexical_weight=0.0, highlight_pair_margin=0.08)
+    sims = np.array([0.20, 0.60, 0.55, 0.10])
+    assert choose_highlight(sims, np.zeros(4), params) == (1, 2)  # next sentence within the margin
+    assert choose_highlight(np.array([0.58, 0.60, 0.30]), np.zeros(3), params) == (0, 1)  # or the one before
+    assert choose_highlight(np.array([0.20, 0.60, 0.40]), np.zeros(3), params) == (1, 1)
+    assert choose_highlight(np.array([0.60]), np.zeros(1), params) == (0, 0)
 
 
 def test_distinct_order_drops_repeated_text_and_same_paragraph():
