@@ -51,6 +51,8 @@ st.markdown(
     .page {color:#888; font-size:.8rem; margin-right:.4rem;}
     .score, .hint {color:#777; font-size:.8rem;}
     .more {margin-bottom:.8rem;}
+    .partial {border-left:4px solid #b26a00; background:#fff8ec; padding:.4rem .8rem; border-radius:4px;
+              margin-bottom:.5rem;}
     </style>""",
     unsafe_allow_html=True,
 )
@@ -67,7 +69,9 @@ def esc(text: str) -> str:
 
 @st.cache_resource(show_spinner="Loading the models and the index (the first start builds the index)…")
 def get_engine() -> Engine:
-    return Engine.load(Settings.from_env())
+    engine = Engine.load(Settings.from_env())
+    engine.speller.warm()  # once per server, not on a visitor's first misspelt question
+    return engine
 
 
 def document_card(engine: Engine) -> dict:
@@ -102,7 +106,22 @@ def result_html(result: dict, show_scores: bool) -> str:
 
 # Each Streamlit element is a message resent on every rerun, so an answer is drawn as few
 # elements as possible: that keeps rerunning a long conversation cheap.
-def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
+def missing_sentence(missing: list[str]) -> str:
+    """'The document doesn't mention <i>a</i>, <i>b</i> or <i>c</i>.' (escaped)."""
+    names = [f"<i>{esc(m)}</i>" for m in missing]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"The document doesn&#39;t mention {listed}&#46;"
+
+
+def render_partial(answer: dict, show_scores: bool) -> None:
+    """Closest passages, plainly marked as possibly not answering: no answer box."""
+    st.markdown(f'<div class="partial"><b>Closest passages</b> — these may not answer the question&#46; '
+                f'{missing_sentence(answer["missing"])}</div>'
+                + "".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in answer["results"]),
+                unsafe_allow_html=True)
+
+
+def render_assistant(engine: Engine, msg: dict, show_scores: bool, key: str = "") -> None:
     kind = msg["kind"]
     if kind == "error":
         st.error(msg["text"])
@@ -120,8 +139,15 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
         return
     if answer.get("note"):
         st.caption(esc(answer["note"]))
-    if answer.get("searched_as"):
+    if answer.get("corrected"):
+        st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
+        st.button(f"Search instead for: {msg['question']}", key=f"exact_{key}", on_click=queue,
+                  args=(msg["question"], True), type="tertiary")
+    elif answer.get("searched_as"):
         st.caption(f"Searched as: {esc(answer['searched_as'])}")  # it holds what the user typed
+    if answer.get("confidence") == "partial":
+        render_partial(answer, show_scores)
+        return
     results = answer["results"]
     top = results[0]
     who = (top["citation"].get("attribution") or {}).get("label")
@@ -139,12 +165,12 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool) -> None:
                                 for r in results[1:]), unsafe_allow_html=True)
 
 
-def render_message(engine: Engine, msg: dict, show_scores: bool) -> None:
+def render_message(engine: Engine, msg: dict, show_scores: bool, key: str) -> None:
     with st.chat_message(msg["role"]):
         if msg["role"] == "user":
             st.markdown(esc(msg["text"]), unsafe_allow_html=True)
         else:
-            render_assistant(engine, msg, show_scores)
+            render_assistant(engine, msg, show_scores, key)
 
 
 def add_uploaded(upload, engine: Engine) -> None:
@@ -162,8 +188,9 @@ def add_uploaded(upload, engine: Engine) -> None:
     st.rerun()
 
 
-def queue(question: str) -> None:
-    st.session_state.pending = question
+def queue(question: str, exact: bool = False) -> None:
+    """Ask this question on the next run; ``exact``: as typed, without spelling correction."""
+    st.session_state.pending = (question, exact)
 
 
 def history_turns(messages: list[dict]) -> list[Turn]:
@@ -188,14 +215,15 @@ def main() -> None:
     if state.get("notice"):
         st.success(esc(state.pop("notice")))
     prompt = st.chat_input("Ask a question about the document…")
+    exact = False
     if state.get("pending"):
-        prompt, state.pending = state.pending, None
+        (prompt, exact), state.pending = state.pending, None
 
     if prompt is not None:
         state.messages.append({"role": "user", "text": prompt})
         try:
             chosen = set(state.get("doc_filter") or []) or None
-            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k, chosen)
+            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k, chosen, exact=exact)
             state.messages.append({
                 "role": "assistant", "kind": reply.kind, "question": prompt, "text": reply.text,
                 "searched_as": reply.searched_as, "shown": reply.shown,
@@ -255,9 +283,9 @@ def main() -> None:
     starts = [i for i, m in enumerate(state.messages) if m["role"] == "user"]
     exchanges = [state.messages[a:b] for a, b in zip(starts, starts[1:] + [len(state.messages)])]
     boxes = [st.container() for _ in exchanges]
-    for box, exchange in reversed(list(zip(boxes, exchanges))):
+    for n, (box, exchange) in reversed(list(enumerate(zip(boxes, exchanges)))):
         with box:
-            for msg in exchange:
-                render_message(engine, msg, state.show_scores)
+            for i, msg in enumerate(exchange):
+                render_message(engine, msg, state.show_scores, key=f"{n}_{i}")
 
 main()

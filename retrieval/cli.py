@@ -36,9 +36,14 @@ def format_answer(answer) -> str:
     lines = []
     if answer.note:
         lines.append(f"({answer.note})")
+    if answer.corrected:
+        lines.append(f"Showing results for: {answer.corrected}")
+    if answer.confidence == "partial":
+        lines += [f"Closest passages (they may not answer: the document doesn't mention "
+                  f"{', '.join(answer.missing)}):", ""]
     for rank, r in enumerate(answer.results, 1):
         marked = f"{r.text[: r.highlight_start]}>>> {r.highlight} <<<{r.text[r.highlight_end :]}"
-        head = "Answer" if rank == 1 else f"Result {rank}"
+        head = "Answer" if rank == 1 and answer.confidence == "answer" else f"Result {rank}"
         who = (r.citation.attribution or {}).get("label")
         lines += [f"{head}: {r.highlight}" + (f" — {who}" if who else ""), f"  Source: {r.citation.label}",
                   f"  Passage: {marked}", ""]
@@ -54,7 +59,7 @@ def cmd_ask(args) -> int:
             print("error: the question is empty; give a question about the document.", file=sys.stderr)
             return 2
         engine = _load_engine(args)
-        answer = engine.ask(question, top_k=args.top_k)
+        answer = engine.ask(question, top_k=args.top_k, exact=args.exact)
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
         return 0
     if not args.json:
@@ -66,7 +71,7 @@ def cmd_ask(args) -> int:
     for line in stdin:
         question = line.rstrip("\r\n")
         try:
-            out = engine.ask(question, top_k=args.top_k).to_dict()
+            out = engine.ask(question, top_k=args.top_k, exact=args.exact).to_dict()
         except QuestionError as exc:
             out = Answer(question, False, error=str(exc)).to_dict()
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -209,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("question", nargs="*", default=None)
     ask.add_argument("--top-k", type=int, default=None)
     ask.add_argument("--json", action="store_true")
+    ask.add_argument("--exact", action="store_true", help="search the words as typed, without spelling correction")
     ask.set_defaults(func=cmd_ask)
 
     build = sub.add_parser("build", parents=[common], help="build the index if missing or stale")

@@ -10,8 +10,12 @@ def conversation_markdown(messages: list[dict], title: str) -> str:
         if m["role"] == "user":
             lines += [f"**Question:** {m['text']}", ""]
         elif m["kind"] == "answer":
+            partial = m["answer"].get("confidence") == "partial"
+            if partial:
+                lines += ["**Closest passages** (they may not answer: the document doesn't mention "
+                          f"{', '.join(m['answer']['missing'])}).", ""]
             for i, r in enumerate(m["answer"]["results"], 1):
-                lines += [f"{'**Answer:**' if i == 1 else f'Result {i}:'} {r['highlight']}",
+                lines += [f"{'**Answer:**' if i == 1 and not partial else f'Result {i}:'} {r['highlight']}",
                           f"> {r['text']}", f"— {r['citation']['label']}", ""]
         elif m["kind"] == "refusal":
             lines += ["**Answer:** The document doesn't cover this.", ""]

@@ -192,3 +192,27 @@ def test_document_filter_limits_answers_to_chosen_documents(engine, tmp_path, mo
         assert cites and all("fishing fleet" in c for c in cites)
     finally:
         st.cache_resource.clear()
+
+
+def test_question_on_something_the_document_never_mentions_shows_closest_passages_not_an_answer(at):
+    msg = ask(at, "What did panellists say about refugees fleeing the war in Syria?")
+    body = " ".join(shown(m.value) for m in msg.markdown)
+    assert 'class="partial"' in body and "Closest passages" in body and "may not answer" in body
+    assert "mention <i>Syria</i>" in body
+    assert 'class="answer"' not in body  # no answer box: nothing is presented as what the panel said
+    assert passages(msg)  # the closest passages are still shown, with citations
+    assert "Source: Panel discussion" in body
+
+
+def test_misspelt_question_is_corrected_and_can_be_searched_as_typed(at):
+    typed = "What did panellists say about remmitances?"
+    msg = ask(at, typed)
+    captions = " ".join(shown(c.value) for c in msg.caption)
+    assert "Showing results for: **What did panellists say about remittances?**" in captions
+    assert "Remittances were found to increase access" in " ".join(shown(m.value) for m in msg.markdown)
+    button = next(b for b in msg.button if b.label == f"Search instead for: {typed}")
+    button.click().run()
+    assert not at.exception
+    again = at.chat_message[-1]
+    assert shown(at.chat_message[-2].markdown[0].value) == typed
+    assert "Showing results for" not in " ".join(shown(c.value) for c in again.caption)

@@ -201,3 +201,30 @@ def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, set
         answer = ask(page, "How many life rafts should a vessel carry?")
         expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
         context.close()
+
+
+def test_uncovered_question_shows_closest_passages_in_their_own_look(page):
+    send(page, "How many migrants live in Qatar?")
+    answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
+    box = answer.locator(".partial")
+    expect(box).to_be_visible(timeout=60_000)
+    expect(box).to_contain_text("Closest passages")
+    expect(box).to_contain_text("The document doesn't mention Qatar.")
+    expect(answer.locator(".answer")).to_have_count(0)
+    expect(answer.locator(".cite").first).to_be_visible()
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "partial.png"), full_page=True, animations="disabled")
+
+
+def test_search_instead_link_searches_the_words_as_typed(page):
+    typed = "Why is xenophobya a priority?"
+    answer = ask(page, typed)
+    expect(answer).to_contain_text("Showing results for: Why is xenophobia a priority?")
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "spelling.png"), full_page=True, animations="disabled")
+    answer.get_by_role("button", name=f"Search instead for: {typed}").click()
+    messages = page.get_by_test_id("stChatMessage")
+    expect(messages).to_have_count(4, timeout=60_000)
+    expect(messages.nth(2)).to_contain_text(typed)
+    expect(messages.nth(3).get_by_test_id("stChatMessageContent")).not_to_contain_text("Showing results for",
+                                                                                       timeout=60_000)
