@@ -26,6 +26,8 @@ def run(args, env, stdin=b""):
 
 def check_schema(obj):
     assert isinstance(obj["question"], str) and isinstance(obj["answered"], bool)
+    assert obj["confidence"] in ("answer", "partial", "none") and isinstance(obj["missing"], list)
+    assert obj["answered"] == (obj["confidence"] != "none")
     for r in obj["results"]:
         for key, kind in SCHEMA_KEYS.items():
             assert isinstance(r[key], kind)
@@ -65,7 +67,8 @@ def test_stdin_mode_answers_each_line_in_order_and_survives_bad_input(env):
     for row in rows:
         check_schema(row)
     assert rows[0]["answered"] is False
-    assert rows[1] == {"question": "", "answered": False, "results": [], "error": rows[1]["error"]}
+    assert rows[1] == {"question": "", "answered": False, "confidence": "none", "missing": [], "results": [],
+                       "error": rows[1]["error"]}
     assert rows[2]["answered"] and "disproportionately born" in rows[2]["results"][0]["text"]
     assert "\ufffd" in rows[3]["question"]
     assert "cut" in rows[4]["note"]
@@ -85,3 +88,25 @@ def test_eval_reports_the_figures(env, tmp_path):
     assert out.returncode == 0, out.stderr
     fig = json.loads(out.stdout)["final"]
     assert fig["hit@1"] == 1.0 and fig["off_topic_refused"] == "1/1"
+
+
+def test_json_says_how_confident_what_is_missing_and_what_was_searched(env):
+    lines = [b"What did the panel say about remmitances?", b"How many migrants live in Qatar?",
+             b"What is the capital of France?", b"Do migrants take jobs from native workers?"]
+    out = run(["ask", "--json"], env, stdin=b"\n".join(lines) + b"\n")
+    assert out.returncode == 0, out.stderr
+    typo, uncovered, off_topic, covered = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    for obj in (typo, uncovered, off_topic, covered):
+        check_schema(obj)
+    assert typo["confidence"] == "answer" and typo["searched_as"] == "What did the panel say about remittances?"
+    assert typo["question"] == "What did the panel say about remmitances?"
+    assert (uncovered["confidence"], uncovered["missing"], uncovered["answered"]) == ("partial", ["Qatar"], True)
+    assert uncovered["results"]  # the closest passages are still given
+    assert (off_topic["confidence"], off_topic["answered"], off_topic["results"]) == ("none", False, [])
+    assert covered["confidence"] == "answer" and covered["missing"] == [] and "searched_as" not in covered
+
+
+def test_exact_searches_the_words_as_typed(env):
+    out = run(["ask", "--json", "--exact", "What did the panel say about remmitances?"], env)
+    assert out.returncode == 0, out.stderr
+    assert "searched_as" not in json.loads(out.stdout)

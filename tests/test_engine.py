@@ -1,5 +1,7 @@
 """Search on the real model and index: answers, highlights, citations, refusals, quality."""
 
+import json
+
 import pytest
 
 from conftest import DATA, DOC_ID, SHARED_DEV
@@ -108,3 +110,52 @@ def test_results_say_who_said_it(engine):
     assert top.citation.attribution == {"speaker": "one participant", "agreement": "one", "label": "one participant"}
     consensus = engine.ask("On what was there consensus?").results[0].citation.attribution
     assert consensus["agreement"] == "consensus"
+
+
+def _sets():
+    sets = [DATA / "questions.jsonl", DATA / "paraphrase_questions.jsonl"]
+    return sets + ([SHARED_DEV] if SHARED_DEV.exists() else [])
+
+
+def test_near_topic_questions_are_mostly_refused_or_marked_partial_with_a_missing_term(engine):
+    # Measured 24/40 (README, "Honest answers"); the floor guards against losing the state.
+    fig = _report(engine, DATA / "near_topic_questions.jsonl")
+    honest, total = map(int, fig["near_topic_honest"].split("/"))
+    assert total >= 30 and honest / total >= 0.5
+
+
+def test_answerable_questions_are_seldom_marked_partial(engine):
+    for path in _sets():
+        fig = _report(engine, path)
+        not_answer, total = map(int, fig["not_answer"].split("/"))
+        assert not_answer / total <= 0.10, (path.name, fig["answerable_not_answer"])
+
+
+def test_typo_copies_score_within_003_of_the_clean_sets_with_no_extra_refusals(engine, tmp_path):
+    from make_typo_set import typo_set
+
+    for path in _sets():
+        clean = _report(engine, path)
+        typo_path = tmp_path / path.name
+        typo_path.write_text("".join(json.dumps(r) + "\n" for r in typo_set(load_questions(path))))
+        typos = _report(engine, typo_path)
+        assert typos["hit@1"] >= clean["hit@1"] - 0.03, path.name
+        assert typos["false_refusals"] <= clean["false_refusals"], path.name
+
+
+def test_typo_copy_generator_changes_one_or_two_long_words_and_is_seeded():
+    from make_typo_set import typo_set
+
+    rows = load_questions(DATA / "questions.jsonl")
+    first, again = typo_set(rows), typo_set(rows)
+    assert first == again
+    changed = [(a["question"], b["question"]) for a, b in zip(rows, first) if a["question"] != b["question"]]
+    assert len(changed) >= 0.8 * sum(1 for r in rows if r["gold"])
+    for clean, typo in changed:
+        diffs = sum(x != y for x, y in zip(clean.split(), typo.split()))
+        assert 1 <= diffs <= 2 and len(clean.split()) == len(typo.split())
+
+
+def test_highlight_is_short_on_average(engine):
+    for path in _sets():
+        assert _report(engine, path)["highlight_length"] <= 1.5
