@@ -113,6 +113,7 @@ class _Scores:
     terms: set[str]
     token_match: np.ndarray  # first model: each question token's best cosine in the searched passages
     token_spans: np.ndarray  # first model: each question token's character span in the question
+    first_sentence_sim: np.ndarray  # first model: cosine of the question with every sentence
 
     def mixed_with(self, other: "_Scores", w: float) -> "_Scores":
         """(1 - w) of these scores plus w of the other's; the terms and tokens stay these."""
@@ -251,7 +252,8 @@ class Engine:
             # Relevance is judged on the joined question; the highlight weighs the new words.
             scores = replace(scores.mixed_with(alone, params.follow_up_weight),
                              best_similarity=scores.best_similarity, terms=alone.terms or scores.terms,
-                             token_match=alone.token_match, token_spans=alone.token_spans)
+                             token_match=alone.token_match, token_spans=alone.token_spans,
+                             first_sentence_sim=alone.first_sentence_sim)
         if documents is not None:
             excluded = ~np.isin(self._doc_ids, list(documents))
             scores = replace(scores, fused=np.where(excluded, -np.inf, scores.fused),
@@ -283,9 +285,9 @@ class Engine:
                    else np.isin(self._doc_ids, list(documents))[self.index.sentence_owner])
 
         def removal_gain(doubtful: list[QuestionTerm]) -> list[float]:
-            # First model only: a second forward pass of the larger model would double the cost.
-            vectors = self.embedder.encode([text] + [without(text, t) for t in doubtful])
-            sims = self.index.sentence_vectors @ vectors.T
+            # First model only: a forward pass of the larger model would double the cost.
+            vectors = self.embedder.encode([without(text, t) for t in doubtful])
+            sims = np.column_stack([scores.first_sentence_sim, self.index.sentence_vectors @ vectors.T])
             best = (sims if allowed is None else sims[allowed]).max(axis=0)
             return (best[1:] - best[0]).tolist()
 
@@ -370,4 +372,5 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray
         terms=terms,
         token_match=token_match,
         token_spans=q_spans,
+        first_sentence_sim=sentence_sim,
     )
