@@ -22,12 +22,12 @@ if not _log.handlers:  # the engine says when it loads a model or rebuilds the i
     _log.setLevel(logging.INFO)
 
 from retrieval.citation import format_date
-from retrieval.config import Settings
+from retrieval.config import MAX_QUESTION_CHARS, Settings
 from retrieval.conversation import Turn, respond
 from retrieval.transcript import conversation_markdown
 from retrieval.engine import Engine, QuestionError
 from retrieval.formats import SUPPORTED_SUFFIXES, IngestError
-from retrieval.library import add_document
+from retrieval.live import LiveEngine
 
 SUGGESTED = [
     "Do migrants take jobs from native workers?",
@@ -67,11 +67,16 @@ def esc(text: str) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 
-@st.cache_resource(show_spinner="Loading the models and the index (the first start builds the index)…")
-def get_engine() -> Engine:
+def load_engine() -> Engine:
     engine = Engine.load(Settings.from_env())
     engine.speller.warm()  # once per server, not on a visitor's first misspelt question
     return engine
+
+
+@st.cache_resource(show_spinner="Loading the models and the index (the first start builds the index)…")
+def get_live() -> LiveEngine:
+    """One engine for every session; a new document is indexed in the background meanwhile."""
+    return LiveEngine(load_engine)
 
 
 def document_card(engine: Engine) -> dict:
@@ -173,19 +178,43 @@ def render_message(engine: Engine, msg: dict, show_scores: bool, key: str) -> No
             render_assistant(engine, msg, show_scores, key)
 
 
-def add_uploaded(upload, engine: Engine) -> None:
-    """Add an uploaded file to the corpus (same path as `python -m retrieval add`), then reload."""
+def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False) -> None:
+    """Check an uploaded file (the same gate as `python -m retrieval add`) and index it in the
+    background; the person who added it sees how it went."""
+    state = st.session_state
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
+        path = Path(tmp) / ("upload" + Path(name).suffix.lower()[:10])  # the name as sent may be unsafe
+        path.write_bytes(data)
         try:
-            doc_id = add_document(path, engine.settings.corpus_dir)
+            state.my_jobs.append(live.add(path, name, replace=replace))
+            state.pop("replace_offer", None)
         except IngestError as exc:
-            st.error(f"Could not add the document: {esc(str(exc))}")
-            return
-    get_engine.clear()  # every session gets the engine with the new document
-    st.session_state.notice = f"Added {doc_id}."
-    st.rerun()
+            message = str(exc)
+            if "replacing it must be asked for" in message:
+                state.replace_offer = (name, data)
+            else:
+                state.upload_error = message
+        except OSError:
+            _log.exception("adding %s failed", name)
+            state.upload_error = f"{name}: the server could not store the file; nothing was added"
+
+
+@st.fragment(run_every=2)
+def indexing_status(live: LiveEngine) -> None:
+    """What became of this session's additions; polls while one is being indexed."""
+    jobs = st.session_state.my_jobs
+    for job in jobs:
+        if job.state == "indexing":
+            st.info(f"Indexing {esc(job.file_name)}… answers come from the current library until it is ready.")
+        elif job.state == "ready":
+            st.success(f"Added {esc(job.doc_id)}.")
+        else:
+            st.error(f"Could not add {esc(job.file_name)}: {esc(job.reason)}")
+    if st.session_state.get("shown_states") != [j.state for j in jobs]:
+        first = "shown_states" not in st.session_state
+        st.session_state.shown_states = [j.state for j in jobs]
+        if not first and not live.busy:
+            st.rerun(scope="app")  # the new library: sidebar, filter, welcome
 
 
 def queue(question: str, exact: bool = False) -> None:
@@ -200,11 +229,14 @@ def history_turns(messages: list[dict]) -> list[Turn]:
 
 def main() -> None:
     try:
-        engine = get_engine()
-    except Exception as exc:  # the page explains instead of showing a traceback
-        st.error(f"The search engine could not start: {exc}")
+        live = get_live()
+    except Exception:  # the page explains without a traceback or server paths; the log has them
+        _log.exception("the search engine could not start")
+        st.error("The search engine could not start. Whoever runs this server can find the reason in its log.")
         st.stop()
+    engine = live.current
     state = st.session_state
+    state.setdefault("my_jobs", [])
     state.setdefault("messages", [])
     state.setdefault("top_k", engine.settings.top_k)
     state.setdefault("show_scores", False)
@@ -220,12 +252,14 @@ def main() -> None:
         (prompt, exact), state.pending = state.pending, None
 
     if prompt is not None:
-        state.messages.append({"role": "user", "text": prompt})
+        # What is kept and redrawn is capped like what is searched: a huge paste cannot grow the page.
+        shown = prompt if len(prompt) <= MAX_QUESTION_CHARS else prompt[:MAX_QUESTION_CHARS] + " …"
+        state.messages.append({"role": "user", "text": shown})
         try:
             chosen = set(state.get("doc_filter") or []) or None
             reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k, chosen, exact=exact)
             state.messages.append({
-                "role": "assistant", "kind": reply.kind, "question": prompt, "text": reply.text,
+                "role": "assistant", "kind": reply.kind, "question": prompt[:MAX_QUESTION_CHARS], "text": reply.text,
                 "searched_as": reply.searched_as, "shown": reply.shown,
                 "answer": reply.answer.to_dict() if reply.answer else None,
             })
@@ -254,7 +288,17 @@ def main() -> None:
                                   key="upload")
         if upload is not None and state.get("uploaded") != upload.file_id:
             state.uploaded = upload.file_id
-            add_uploaded(upload, engine)
+            add_uploaded(live, upload.name, upload.getvalue())
+        if state.get("upload_error"):
+            st.error(esc(state.pop("upload_error")))
+        if state.get("replace_offer"):
+            name, data = state.replace_offer
+            st.warning(f"A document named {esc(Path(name).stem)} is already in the library.")
+            if st.button(f"Replace it with {name}", key="confirm_replace"):
+                add_uploaded(live, name, data, replace=True)
+                st.rerun()
+        if state.my_jobs:
+            indexing_status(live)
         st.subheader("Settings")
         st.slider("Number of results", 1, 8, key="top_k")
         st.toggle("Show scores", key="show_scores")

@@ -144,18 +144,28 @@ def cmd_eval(args) -> int:
 
 def cmd_add(args) -> int:
     from .formats import IngestError
-    from .library import add_document
+    from .library import add_document, document_files
 
     corpus_dir = _settings(args).corpus_dir
     added, failed = [], 0
     for path in args.files:
         try:
-            added.append(add_document(Path(path), corpus_dir))
-        except IngestError as exc:
+            added.append(add_document(Path(path), corpus_dir, replace=args.replace, replace_protected=args.replace))
+        except (IngestError, OSError) as exc:
             failed += 1
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {_one_line(exc)}", file=sys.stderr)
     if added:
-        engine = _load_engine(args)
+        try:
+            engine = _load_engine(args)
+        except (OSError, RuntimeError) as exc:
+            # The published index still serves the corpus as it was: take the new files out again.
+            for doc_id in added:
+                for p in document_files(corpus_dir, doc_id):
+                    if not p.name.endswith(".meta.json"):
+                        p.unlink(missing_ok=True)
+            print(f"error: the index could not be updated ({_one_line(exc)}); "
+                  f"{', '.join(added)} not added", file=sys.stderr)
+            return 1
         counts = _passage_counts(engine)
         for doc_id in added:
             print(f"added {doc_id}: {counts.get(doc_id, 0)} passages")
@@ -168,7 +178,7 @@ def cmd_remove(args) -> int:
     from .library import remove_document
 
     try:
-        removed = remove_document(args.document, _settings(args).corpus_dir)
+        removed = remove_document(args.document, _settings(args).corpus_dir, remove_protected=True)
     except IngestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -185,11 +195,19 @@ def _passage_counts(engine) -> dict[str, int]:
 
 
 def cmd_list(args) -> int:
+    from .corpus import scan_corpus
+
     engine = _load_engine(args)
     counts = _passage_counts(engine)
     for doc in engine.documents:
         print(f"{doc['id']}\t{counts.get(doc['id'], 0)} passages\t{doc['file']}\t{doc['title']}")
+    for name, reason in scan_corpus(engine.settings.corpus_dir)[1]:
+        print(f"skipped\t{name}\t{reason}")
     return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
 def cmd_bench(args) -> int:
@@ -230,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
 
     add = sub.add_parser("add", parents=[common], help="copy documents into the corpus and index them")
     add.add_argument("files", nargs="+")
+    add.add_argument("--replace", action="store_true",
+                     help="replace a document of the same name (also one shipped with the project)")
     add.set_defaults(func=cmd_add)
 
     remove = sub.add_parser("remove", parents=[common], help="remove a document (its id, as `list` shows)")
@@ -250,4 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "ask" and not args.question:
         args.question = None
-    return args.func(args)
+    from .corpus import CorpusError
+    from .formats import IngestError
+
+    try:
+        return args.func(args)
+    except (CorpusError, IngestError, ValueError, OSError) as exc:
+        # A user's mistake or the machine's state: one line, no traceback.
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 1

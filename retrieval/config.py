@@ -40,7 +40,7 @@ class Settings:
             "second_model": env.get("RETRIEVAL_SECOND_MODEL", DEFAULT_SECOND_MODEL),
             "corpus_dir": Path(env.get("RETRIEVAL_CORPUS_DIR") or cls.corpus_dir),
             "index_dir": Path(env.get("RETRIEVAL_INDEX_DIR") or cls.index_dir),
-            "top_k": int(env.get("RETRIEVAL_TOP_K") or cls.top_k),
+            "top_k": _positive_int("RETRIEVAL_TOP_K", env.get("RETRIEVAL_TOP_K"), cls.top_k),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["corpus_dir"] = Path(values["corpus_dir"])
@@ -48,3 +48,15 @@ class Settings:
         if (values["second_model"] or NO_MODEL).strip().lower() == NO_MODEL:
             values["second_model"] = None
         return cls(**values)
+
+
+def _positive_int(name: str, raw: str | None, default: int) -> int:
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value}")
+    return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .config import MAX_QUESTION_CHARS
 from .engine import Answer, Engine, clean_question
 
 _SMALL_TALK = re.compile(
@@ -74,11 +75,19 @@ def is_follow_up(message: str) -> bool:
     return len(words) <= 5 and bool(_PRONOUN.search(text))
 
 
+def follow_up_context(message: str, previous: str | None) -> str | None:
+    """The previous question when the message leans on it, cut so that the two together stay
+    within the question length limit (a chain of follow-ups never grows past it)."""
+    if not previous or not is_follow_up(message):
+        return None
+    room = MAX_QUESTION_CHARS - len(message.strip()) - 1
+    return previous[: max(room, 0)].strip() or None
+
+
 def contextualize(message: str, previous: str | None) -> str:
     """The text to search for: the message, joined to the previous question when elliptical."""
-    if previous and is_follow_up(message):
-        return f"{previous} {message.strip()}"
-    return message
+    context = follow_up_context(message, previous)
+    return f"{context} {message.strip()}" if context else message
 
 
 def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
@@ -100,8 +109,8 @@ def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
         return Reply("answer", answer, previous.searched_as, previous.shown + len(answer.results))
     text, note = clean_question(message)
     corrected = text if exact else engine.speller.correct(text)
-    query = contextualize(corrected, previous.searched_as if previous else None)
-    context = previous.searched_as if query != corrected else None
+    context = follow_up_context(corrected, previous.searched_as if previous else None)
+    query = f"{context} {corrected}" if context else corrected
     answer = engine.search(corrected, top_k=top_k, note=note, question=message, context=context,
                            documents=documents)
     answer = replace(answer, question=message,

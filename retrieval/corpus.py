@@ -44,11 +44,28 @@ class Document:
                 "date": self.date, "file": self.path.name}
 
 
+def read_sidecar(path: Path) -> dict:
+    """A document's ``<name>.meta.json``: a JSON object of strings; anything else is ignored with
+    a warning (one bad sidecar costs only its own metadata)."""
+    meta_path = path.with_name(path.stem + ".meta.json")
+    try:
+        if meta_path.is_symlink() or not meta_path.is_file():
+            return {}
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring the metadata of %s: its sidecar cannot be read as JSON (%s)", path.name,
+                    exc.__class__.__name__)
+        return {}
+    if not isinstance(meta, dict):
+        log.warning("ignoring the metadata of %s: %s is not a JSON object", path.name, meta_path.name)
+        return {}
+    return {k: v for k, v in meta.items() if isinstance(v, (str, bool))}
+
+
 def load_document(path: Path) -> Document:
     """Read one document and its sidecar metadata, if any."""
     content = read_document_text(path)
-    meta_path = path.with_suffix(".meta.json")
-    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    meta = read_sidecar(path)
     return Document(
         id=path.stem,
         path=path,
@@ -62,16 +79,35 @@ def load_document(path: Path) -> Document:
     )
 
 
-def load_corpus(folder: Path) -> list[Document]:
-    """All readable documents in a folder, in file-name order (unreadable ones are skipped)."""
+class CorpusError(RuntimeError):
+    """The corpus folder is missing or holds no readable document; the message says which."""
+
+
+def scan_corpus(folder: Path) -> tuple[list[Document], list[tuple[str, str]]]:
+    """The readable documents of a folder in file-name order, and the (file, reason) of each
+    document file skipped: unreadable, over a limit, or a link (never followed out of the folder)."""
     if not folder.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {folder}")
-    documents = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES):
+        raise CorpusError(f"the corpus folder {folder} does not exist")
+    documents, skipped = [], []
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES):
+        if path.is_symlink() or not path.is_file():
+            skipped.append((path.name, "not a regular file (links are not followed)"))
+            continue
         try:
             documents.append(load_document(path))
-        except IngestError as exc:
-            log.warning("skipping %s", exc)
+        except (IngestError, OSError) as exc:
+            skipped.append((path.name, str(exc)))
+    for name, reason in skipped:
+        log.warning("skipping %s: %s", name, reason)
+    return documents, skipped
+
+
+def load_corpus(folder: Path) -> list[Document]:
+    """All readable documents in a folder (see ``scan_corpus``); at least one."""
+    documents, _ = scan_corpus(folder)
+    if not documents:
+        raise CorpusError(f"the corpus folder {folder} has no readable document "
+                          f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
     return documents
 
 

@@ -245,6 +245,9 @@ class Engine:
         alone, so the new words lead and the context disambiguates."""
         params = params or self.params
         top_k = max(1, int(top_k or self.settings.top_k))
+        # Every text that reaches the models is capped, whatever path it came by.
+        text = text[:MAX_QUESTION_CHARS]
+        context = context[: max(MAX_QUESTION_CHARS - len(text) - 1, 0)] if context else None
         asked = question if question is not None else text
         scores = self._scores(f"{context} {text}" if context else text, params)
         if context:

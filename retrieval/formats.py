@@ -1,22 +1,31 @@
 """Reading documents of each supported format into plain text the splitter understands.
 
-* ``.txt``: as it is; a continuation line that starts with a space marks a page break
+* ``.txt``: decoded from its encoding (a byte-order mark, else UTF-8, else what
+  charset-normalizer detects; refused when none fits); a continuation line that starts with a space marks a page break
   (how the bundled text was extracted), and so does a form feed.
-* ``.md``: as it is; ``#`` headings; no pages.
+* ``.md``: decoded the same way; ``#`` headings; no pages.
 * ``.pdf`` (pypdf): pages joined with form feeds, so page numbers come from the PDF itself;
   layout extraction keeps vertical gaps as blank lines between paragraphs.
 * ``.docx`` (python-docx): paragraphs styled "Title" or "Heading N" become headings; no pages.
 
-Anything unreadable raises ``IngestError`` with a message for the user.
+Anything unreadable, or over a limit of ``Limits``, raises ``IngestError`` with a message for
+the user, checked before the text is read whole where the format allows (zip sizes, page count).
 """
 
 from __future__ import annotations
 
+import codecs
+import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import MIB, Limits
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = Limits().max_file_bytes
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
 
 
 class IngestError(ValueError):
@@ -30,44 +39,101 @@ class DocumentText:
     space_page_breaks: bool  # whether a line starting with a space marks a new page
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, limits: Limits | None = None) -> None:
     """Refuse files the corpus cannot take, before reading them."""
+    limits = limits or Limits.from_env()
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise IngestError(f"{path.name}: unsupported file type {path.suffix or '(none)'}; "
                           f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
-    if not path.is_file():
-        raise IngestError(f"{path.name}: not a file")
+    if path.is_symlink() or not path.is_file():
+        raise IngestError(f"{path.name}: not a regular file (links are not followed)")
     size = path.stat().st_size
     if size == 0:
         raise IngestError(f"{path.name}: the file is empty")
-    if size > MAX_FILE_BYTES:
-        raise IngestError(f"{path.name}: too large ({size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)")
+    if size > limits.max_file_bytes:
+        raise IngestError(f"{path.name}: too large ({size / MIB:.1f} MiB; the limit is "
+                          f"{limits.max_file_bytes / MIB:g} MiB)")
 
 
-def read_document_text(path: Path) -> DocumentText:
+def read_document_text(path: Path, limits: Limits | None = None) -> DocumentText:
     """The text of a document file, ready for ``split_passages``."""
-    check_file(path)
+    limits = limits or Limits.from_env()
+    check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        result = DocumentText(_pdf_text(path), paged=True, space_page_breaks=False)
+        result = DocumentText(_pdf_text(path, limits), paged=True, space_page_breaks=False)
     elif suffix == ".docx":
-        result = DocumentText(_docx_text(path), paged=False, space_page_breaks=False)
+        result = DocumentText(_docx_text(path, limits), paged=False, space_page_breaks=False)
     else:
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        text = decode_text(path.read_bytes(), path.name)
         result = DocumentText(text, paged=suffix == ".txt", space_page_breaks=suffix == ".txt")
     if not result.text.strip():
         raise IngestError(f"{path.name}: no text found in the file")
+    _check_characters(len(result.text), path, limits)
     return result
 
 
-def _pdf_text(path: Path) -> str:
+def _check_characters(count: int, path: Path, limits: Limits) -> None:
+    if count > limits.max_characters:
+        raise IngestError(f"{path.name}: too much text (over {limits.max_characters:,} characters); "
+                          "split the document")
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Text of a plain-text file in whatever encoding it was saved; refused rather than guessed
+    into mojibake."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    # Short texts fit several single-byte encodings equally well; Windows-1252 (a superset of
+    # Latin-1) is what Western documents that are not UTF-8 are almost always saved in, so it
+    # wins unless the detector finds an encoding that reads cleaner.
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    best = from_bytes(data).best()
+    if western is not None and (best is None or mess_ratio(western[:100_000]) <= best.chaos + 0.01):
+        text = western
+    elif best is not None:
+        text = str(best)
+    else:
+        raise IngestError(f"{name}: the text encoding could not be recognised; save it as UTF-8 and add it again")
+    # Binary data "decodes" in some single-byte encoding; real text has few control characters.
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > len(text) / 100:
+        raise IngestError(f"{name}: this does not look like text; save it as UTF-8 and add it again")
+    return text
+
+
+def _pdf_text(path: Path, limits: Limits) -> str:
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(f"{path.name}: the PDF is encrypted; save an unprotected copy and add that")
-        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+        if len(reader.pages) > limits.max_pages:
+            raise IngestError(f"{path.name}: {len(reader.pages):,} pages (the limit is {limits.max_pages:,}); "
+                              "split the document")
+        pages, characters, start = [], 0, time.monotonic()
+        for page in reader.pages:
+            pages.append(page.extract_text(extraction_mode="layout") or "")
+            characters += len(pages[-1])
+            _check_characters(characters, path, limits)
+            if time.monotonic() - start > limits.max_read_seconds:
+                raise IngestError(f"{path.name}: reading the text took over {limits.max_read_seconds:g} s; "
+                                  "the PDF is too complex")
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many kinds on damaged files; all mean "unreadable"
@@ -78,9 +144,22 @@ def _pdf_text(path: Path) -> str:
     return "\n\n\f".join("\n".join(line.strip() for line in page.splitlines()) for page in pages)
 
 
-def _docx_text(path: Path) -> str:
+def _check_zip(path: Path, limits: Limits) -> None:
+    """Refuse a .docx whose members would inflate past the limit, before inflating any."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise IngestError(f"{path.name}: not a readable Word document ({exc.__class__.__name__})") from exc
+    if unpacked > limits.max_unpacked_bytes:
+        raise IngestError(f"{path.name}: unpacks to {unpacked / MIB:,.0f} MiB (the limit is "
+                          f"{limits.max_unpacked_bytes / MIB:g} MiB)")
+
+
+def _docx_text(path: Path, limits: Limits) -> str:
     import docx
 
+    _check_zip(path, limits)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # not a zip, a damaged zip or XML: all mean "unreadable"

@@ -1,17 +1,41 @@
 """Adding documents to and removing them from the corpus folder (the index follows on load).
 
-A file is read and checked before it is copied in, and it is copied under a temporary name
-and renamed into place, so a bad or interrupted add leaves the corpus as it was.
+A file passes the ingestion gate (``formats`` with ``limits``: readable, within every limit,
+at least one passage) before anything is written; it is copied under a temporary name and
+renamed into place, so a bad or interrupted add leaves the corpus as it was. Its name is made
+safe (characters, length); an existing document is never replaced unless asked, and documents
+whose sidecar says ``"protected": true`` (those shipped with the project) only from the command
+line.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
+from .limits import Limits
+from .passages import split_passages
+
+FILE_MODE = 0o644  # readable by the server whoever runs it; mkstemp alone would give 0600
+
+
+def safe_document_name(file_name: str, limits: Limits | None = None) -> str:
+    """A file name fit for the corpus: letters, digits, '.', '-' and '_' only, no leading dot,
+    the stem cut to ``max_name_bytes`` of UTF-8 so that every name derived from it fits."""
+    limits = limits or Limits.from_env()
+    name = unicodedata.normalize("NFKC", Path(file_name.replace("\\", "/")).name)
+    suffix = Path(name).suffix.lower()
+    stem = name[: -len(suffix)] if suffix else name
+    stem = re.sub(r"[^\w.-]+", "-", stem).strip(".-_") or "document"
+    while len(stem.encode("utf-8")) > limits.max_name_bytes:
+        stem = stem[:-1]
+    return stem.rstrip(".-_") + suffix
 
 
 def document_files(corpus_dir: Path, doc_id: str) -> list[Path]:
@@ -21,35 +45,67 @@ def document_files(corpus_dir: Path, doc_id: str) -> list[Path]:
                                 or (p.stem == doc_id and p.suffix.lower() in SUPPORTED_SUFFIXES))]
 
 
-def add_document(path: Path, corpus_dir: Path, *, replace: bool = True) -> str:
-    """Copy a readable document into the corpus; returns its document id (the file stem)."""
+def is_protected(corpus_dir: Path, doc_id: str) -> bool:
+    """Whether the document's sidecar marks it as shipped with the project."""
+    try:
+        meta = json.loads((corpus_dir / f"{doc_id}.meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("protected") is True
+
+
+def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
+                 replace_protected: bool = False, limits: Limits | None = None) -> str:
+    """Copy a document into the corpus after the ingestion gate; returns its document id.
+
+    ``name``: the file name to use (an upload's own name; default the path's). An existing
+    document of the same id is replaced only with ``replace``, and a protected one only with
+    ``replace_protected`` too."""
     path = Path(path)
-    read_document_text(path)  # raises IngestError with the reason
-    doc_id = path.stem
-    others = [p for p in document_files(corpus_dir, doc_id) if p.suffix.lower() != path.suffix.lower()
-              and p.suffix != ".json"]
-    if others:
-        raise IngestError(f"{path.name}: the corpus already has a document {doc_id!r} ({others[0].name}); "
-                          "rename the file")
-    target = corpus_dir / path.name
-    if target.exists() and not replace:
-        raise IngestError(f"{path.name}: already in the corpus")
+    limits = limits or Limits.from_env()
+    target_name = safe_document_name(name or path.name, limits)
+    shown = name or path.name
+    if Path(target_name).suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{shown}: unsupported file type {Path(target_name).suffix or '(none)'}; "
+                          f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    content = read_document_text(path, limits)  # raises IngestError with the reason
+    doc_id = Path(target_name).stem
+    if not split_passages(content.text, doc_id, doc_id, paged=content.paged,
+                          space_page_breaks=content.space_page_breaks):
+        raise IngestError(f"{shown}: no passage of text found in the document")
+    existing = [p for p in document_files(corpus_dir, doc_id) if not p.name.endswith(".meta.json")]
+    if existing and is_protected(corpus_dir, doc_id) and not replace_protected:
+        raise IngestError(f"{shown}: {doc_id!r} is shipped with the project and cannot be replaced here")
+    if existing and not replace:
+        raise IngestError(f"{shown}: the library already has a document named {doc_id!r}; "
+                          "replacing it must be asked for (add --replace)")
     fd, tmp = tempfile.mkstemp(dir=corpus_dir, prefix=".adding-", suffix=".tmp")
     os.close(fd)
     try:
         shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, corpus_dir / target_name)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    for old in existing:  # the same document in another format
+        if old.name != target_name:
+            old.unlink()
     return doc_id
 
 
-def remove_document(doc_id: str, corpus_dir: Path) -> list[str]:
-    """Delete a document (and its sidecar) from the corpus; returns the file names removed."""
+def remove_document(doc_id: str, corpus_dir: Path, *, remove_protected: bool = False) -> list[str]:
+    """Delete a document (and its sidecar) from the corpus; returns the file names removed.
+    The last document is never removed: a corpus must have one."""
     files = document_files(corpus_dir, doc_id)
-    if not any(p.suffix != ".json" for p in files):
-        raise IngestError(f"no document {doc_id!r} in {corpus_dir}")
+    if not any(not p.name.endswith(".meta.json") for p in files):
+        raise IngestError(f"no document {doc_id!r} in the library")
+    if is_protected(corpus_dir, doc_id) and not remove_protected:
+        raise IngestError(f"{doc_id!r} is shipped with the project and cannot be removed here")
+    others = [p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+              and p.stem != doc_id]
+    if not others:
+        raise IngestError(f"{doc_id!r} is the only document; add another before removing it")
     for p in files:
         p.unlink()
     return [p.name for p in files]

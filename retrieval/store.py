@@ -87,6 +87,7 @@ def _write_json_atomic(path: Path, data: dict) -> None:
             json.dump(data, f, indent=1, ensure_ascii=False)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp gives 0600; the manifest is read by whoever serves the index
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

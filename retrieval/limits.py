@@ -1,0 +1,36 @@
+"""The limits every document must pass before it reaches the corpus (the ingestion gate).
+
+Each limit is a named setting with a default that a real 20 MiB document passes, and an
+environment variable to change it. What exceeds a limit is refused with a one-line reason
+before anything is written (see README, "Limits and safety").
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 20 * MIB  # the file as uploaded
+    max_unpacked_bytes: int = 200 * MIB  # all members of a .docx (a zip) once inflated
+    max_pages: int = 1000  # pages of a PDF
+    max_characters: int = 3_000_000  # text extracted from one document (about 1,000 dense pages)
+    max_read_seconds: float = 60.0  # wall time to extract the text of one document
+    max_name_bytes: int = 100  # a document id (file stem) in UTF-8, so every derived name fits
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        """Defaults, each overridable by RETRIEVAL_<NAME> (e.g. RETRIEVAL_MAX_PAGES=2000)."""
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"RETRIEVAL_{f.name.upper()}")
+            if raw:
+                try:
+                    values[f.name] = type(f.default)(float(raw))
+                except ValueError:
+                    raise ValueError(f"RETRIEVAL_{f.name.upper()} must be a number, not {raw!r}") from None
+        return cls(**values)
