@@ -196,7 +196,7 @@ def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, set
         page.goto(url)
         expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(pdf))
-        expect(page.get_by_text("Added fishing-fleet.")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("Added fishing-fleet.")).to_be_visible(timeout=180_000)
         assert (corpus / "fishing-fleet.pdf").exists()
         answer = ask(page, "How many life rafts should a vessel carry?")
         expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
@@ -228,3 +228,64 @@ def test_search_instead_link_searches_the_words_as_typed(page):
     expect(messages.nth(2)).to_contain_text(typed)
     expect(messages.nth(3).get_by_test_id("stChatMessageContent")).not_to_contain_text("Showing results for",
                                                                                        timeout=60_000)
+
+
+def _large_pdf(path, pages: int):
+    from fpdf import FPDF
+
+    words = ("cargo berth crane pilot tide quay vessel freight tug dock manifest customs container "
+             "harbour ferry barge lock channel buoy anchor").split()
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=10)
+    for n in range(pages):
+        pdf.add_page()
+        for k in range(3):
+            sentence = " ".join(words[(n * 7 + k * 3 + i) % len(words)] for i in range(40))
+            pdf.multi_cell(0, 5, f"Section {n}.{k}: {sentence} (record {n * 3 + k}).")
+            pdf.ln(4)
+    pdf.output(str(path))
+    return path
+
+
+def test_answers_keep_arriving_while_another_session_adds_a_large_document(browser, tmp_path, settings):
+    import shutil
+    import statistics
+    import time
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index)
+    pdf = _large_pdf(tmp_path / "port-records.pdf", pages=150)
+    with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}) as url:
+        uploader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        reader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        for page in (uploader, reader):
+            page.goto(url)
+            expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
+        # A name over 255 bytes is made safe; no traceback, no server path.
+        long_name = "n" * 300 + ".txt"
+        uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            {"name": long_name, "mimeType": "text/plain", "buffer": b"Tugs\n\nTugs push barges up the channel."})
+        expect(uploader.get_by_text("Added " + "n" * 100 + ".")).to_be_visible(timeout=180_000)
+        uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(pdf))
+        expect(uploader.get_by_text("Indexing port-records.pdf")).to_be_visible(timeout=60_000)
+        questions = ["Who bears the costs of migration?", "What did panellists say about remittances?",
+                     "How can xenophobia be countered?", "Which groups of migrants are vulnerable?",
+                     "What is the GFMD?", "Do migrants take jobs from native workers?",
+                     "What should happen after 2015?", "Why do people migrate?"]
+        times = []
+        for n, question in enumerate(questions, 1):
+            start = time.monotonic()
+            send(reader, question)
+            message = reader.get_by_test_id("stChatMessage").nth(2 * n - 1)
+            expect(message.locator(".cite").first).to_be_visible(timeout=30_000)
+            times.append(time.monotonic() - start)
+        still_indexing = uploader.get_by_text("Indexing port-records.pdf").is_visible()
+        p50, p95 = statistics.median(times), sorted(times)[int(round(0.95 * (len(times) - 1)))]
+        print(f"\nanswers while a 150-page PDF was being indexed: p50 {p50 * 1000:.0f} ms, "
+              f"p95 {p95 * 1000:.0f} ms over {len(times)} questions; still indexing at the end: {still_indexing}")
+        assert still_indexing  # the answers above were all given during the build
+        assert p95 < 5.0  # generous against a noisy machine; README reports the measured figures
+        ARTEFACTS.mkdir(exist_ok=True)
+        uploader.screenshot(path=str(ARTEFACTS / "indexing.png"), full_page=True, animations="disabled")
