@@ -17,8 +17,8 @@ MIB = 1024 * 1024
 class Limits:
     max_file_bytes: int = 20 * MIB  # the file as uploaded
     max_unpacked_bytes: int = 200 * MIB  # all members of a .docx (a zip) once inflated
-    max_pages: int = 1000  # pages of a PDF
-    max_characters: int = 3_000_000  # text extracted from one document (about 1,000 dense pages)
+    max_pages: int = 2000  # pages of a PDF
+    max_characters: int = 5_000_000  # text extracted from one document (about 2,000 dense pages)
     max_read_seconds: float = 60.0  # wall time to extract the text of one document
     max_name_bytes: int = 100  # a document id (file stem) in UTF-8, so every derived name fits
 

@@ -24,9 +24,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(env_extra: dict | None = None, log_path: Path | None = None):
+def streamlit_server(env_extra: dict | None = None, log_path: Path | None = None, preexec_fn=None):
     """Yield the base URL of a running app; stop the process this started, by its PID.
-    The server's output goes to ``log_path`` when given."""
+    The server's output goes to ``log_path`` when given; ``preexec_fn`` runs in the child first
+    (e.g. a resource limit)."""
     port = free_port()
     log = open(log_path, "wb") if log_path else None
     proc = subprocess.Popen(
@@ -34,7 +35,7 @@ def streamlit_server(env_extra: dict | None = None, log_path: Path | None = None
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=os.environ | (env_extra or {}), stdin=subprocess.DEVNULL,
-        stdout=log if log_path else subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        stdout=log if log_path else subprocess.DEVNULL, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90

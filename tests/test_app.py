@@ -216,3 +216,24 @@ def test_misspelt_question_is_corrected_and_can_be_searched_as_typed(at):
     again = at.chat_message[-1]
     assert shown(at.chat_message[-2].markdown[0].value) == typed
     assert "Showing results for" not in " ".join(shown(c.value) for c in again.caption)
+
+
+def test_a_huge_question_is_cut_on_the_page_too(at):
+    ask(at, "What about remittances? " + "x" * 50_000)
+    typed = shown(at.chat_message[-2].markdown[0].value)
+    assert len(typed) <= 1002 and typed.endswith(" …")
+    assert "cut to its first 1000 characters" in " ".join(shown(c.value) for c in at.chat_message[-1].caption)
+
+
+def test_an_engine_that_cannot_start_is_explained_without_a_traceback_or_path(tmp_path, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("RETRIEVAL_CORPUS_DIR", str(tmp_path / "no-such-corpus"))
+    st.cache_resource.clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=60).run()
+        assert not app.exception
+        text = " ".join(e.value for e in app.error)
+        assert "could not start" in text and str(tmp_path) not in text and "Traceback" not in text
+    finally:
+        st.cache_resource.clear()  # the next test loads the real engine again

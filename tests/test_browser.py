@@ -180,7 +180,7 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
     assert log_text.count(f"loading embedding model {DEFAULT_SECOND_MODEL}") == 1
 
 
-def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, settings):
+def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, settings, engine):
     import shutil
 
     from test_ingest import PDF_PAGES, make_pdf
@@ -200,6 +200,18 @@ def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, set
         assert (corpus / "fishing-fleet.pdf").exists()
         answer = ask(page, "How many life rafts should a vessel carry?")
         expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
+        # The same name again replaces nothing until the person confirms it.
+        (tmp_path / "newer").mkdir()
+        newer = make_pdf(tmp_path / "newer" / "fishing-fleet.pdf", ["Fishing fleet report\n\nNets\n\n"
+                                                                    "Trawl nets must be mended before each season."])
+        size = (corpus / "fishing-fleet.pdf").stat().st_size
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(newer))
+        expect(page.get_by_text("A document named fishing-fleet is already in the library.")).to_be_visible(
+            timeout=60_000)
+        assert (corpus / "fishing-fleet.pdf").stat().st_size == size
+        page.get_by_role("button", name="Replace it with fishing-fleet.pdf").click()
+        expect(page.get_by_text("Added fishing-fleet.")).to_have_count(2, timeout=180_000)
+        assert (corpus / "fishing-fleet.pdf").read_bytes() == newer.read_bytes()
         context.close()
 
 
@@ -247,7 +259,7 @@ def _large_pdf(path, pages: int):
     return path
 
 
-def test_answers_keep_arriving_while_another_session_adds_a_large_document(browser, tmp_path, settings):
+def test_answers_keep_arriving_while_another_session_adds_a_large_document(browser, tmp_path, settings, engine):
     import shutil
     import statistics
     import time
@@ -289,3 +301,38 @@ def test_answers_keep_arriving_while_another_session_adds_a_large_document(brows
         assert p95 < 5.0  # generous against a noisy machine; README reports the measured figures
         ARTEFACTS.mkdir(exist_ok=True)
         uploader.screenshot(path=str(ARTEFACTS / "indexing.png"), full_page=True, animations="disabled")
+
+
+def test_a_document_the_server_cannot_index_is_taken_out_and_the_library_keeps_answering(browser, tmp_path, settings,
+                                                                                         engine):
+    import resource
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index)
+    before = sorted(p.name for p in corpus.iterdir())
+    shipped = next(p.name for p in corpus.iterdir() if p.suffix == ".txt")
+
+    def full_disk():  # writes past 64 KiB fail (EFBIG), as on a full disk: the new index cannot be written
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)},
+                          tmp_path / "server.log", preexec_fn=full_disk) as url:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(url)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000), \
+            (tmp_path / "server.log").read_text()[-3000:]
+        upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+        upload.set_input_files({"name": shipped, "mimeType": "text/plain", "buffer": b"Junk\n\nJunk text." * 5})
+        expect(page.get_by_text("is shipped with the project and cannot be replaced here")).to_be_visible(
+            timeout=60_000)
+        upload.set_input_files({"name": "tugs.txt", "mimeType": "text/plain",
+                                "buffer": b"Tugs\n\nTugs push barges up the channel at dawn.\n" * 200})
+        expect(page.get_by_text("Could not add tugs.txt")).to_be_visible(timeout=120_000)
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body and str(tmp_path) not in body
+        assert sorted(p.name for p in corpus.iterdir()) == before
+        answer = ask(page, "Who bears the costs of migration?")
+        expect(answer.locator(".answer")).to_contain_text("disproportionately born by the migrants")
