@@ -37,6 +37,9 @@ class Attribution:
 
 
 UNKNOWN = Attribution(NOT_STATED, NOT_STATED)
+SPEAKERS = ("panellists", "experts", "participants", "one participant", "several participants",
+            "the panel as a whole")
+AGREEMENTS = ("consensus", "widespread support", "several", "one")
 
 # (pattern, attribution); the earliest match in the sentence wins, ties go to the first listed.
 _CUES: list[tuple[re.Pattern, Attribution]] = [

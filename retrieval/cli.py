@@ -9,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from .attribution import AGREEMENTS, SPEAKERS
 from .config import Settings
 
 
@@ -29,11 +30,31 @@ def _load_engine(args):
         raise SystemExit(3)
 
 
+def _who(args) -> dict:
+    """The who-said-it filters of ``ask``, as engine arguments."""
+    return {"speakers": set(args.speaker or []) or None, "agreements": set(args.agreement or []) or None}
+
+
+def filter_label(filters: dict | None) -> str | None:
+    """'Only what the experts said', 'Only consensus', or both; None without filters."""
+    if not filters:
+        return None
+    parts = []
+    if filters.get("speaker"):
+        parts.append("what " + " or ".join(f"the {s}" if s in ("panellists", "experts", "participants") else s
+                                           for s in filters["speaker"]) + " said")
+    if filters.get("agreement"):
+        parts.append("statements with " + " or ".join(filters["agreement"]))
+    return "Only " + ", and only ".join(parts)
+
+
 def format_answer(answer) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
+    scope = filter_label(answer.filters)
     if not answer.answered:
-        return "Not in this document: nothing in it answers this question closely enough."
-    lines = []
+        return ("Not in this document: nothing in it answers this question closely enough"
+                + (f" ({scope[0].lower() + scope[1:]})." if scope else "."))
+    lines = [f"({scope})"] if scope else []
     if answer.note:
         lines.append(f"({answer.note})")
     if answer.corrected:
@@ -59,7 +80,7 @@ def cmd_ask(args) -> int:
             print("error: the question is empty; give a question about the document.", file=sys.stderr)
             return 2
         engine = _load_engine(args)
-        answer = engine.ask(question, top_k=args.top_k, exact=args.exact)
+        answer = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args))
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
         return 0
     if not args.json:
@@ -71,7 +92,7 @@ def cmd_ask(args) -> int:
     for line in stdin:
         question = line.rstrip("\r\n")
         try:
-            out = engine.ask(question, top_k=args.top_k, exact=args.exact).to_dict()
+            out = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args)).to_dict()
         except QuestionError as exc:
             out = Answer(question, False, error=str(exc)).to_dict()
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -210,6 +231,38 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
+def cmd_points(args) -> int:
+    from .citation import cite
+    from .key_points import GROUP_TITLES, key_points
+
+    engine = _load_engine(args)
+    documents = {d["id"]: d for d in engine.documents}
+    if args.document and args.document not in documents:
+        print(f"error: no document {args.document!r} (see `list`)", file=sys.stderr)
+        return 1
+    points = key_points(engine.passages, speakers=set(args.speaker or []) or None,
+                        agreements=set(args.agreement or []) or None,
+                        documents={args.document} if args.document else None)
+    rows = []
+    for p in points:
+        s = p.passage.sentences[p.sentence_index]
+        c = cite(p.passage, documents.get(p.passage.doc_id), s.page,
+                 s.attribution.to_dict() | {"label": s.attribution.label})
+        rows.append({"group": p.group, "group_title": GROUP_TITLES[p.group], "text": s.text,
+                     "citation": c.to_dict()})
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No attributed statements" + (" match these filters." if args.speaker or args.agreement
+                                            else " in this document: it does not say who said what."))
+    for row in rows:
+        print(f"[{row['group_title']}] {row['text']} — {row['citation']['attribution']['label']}\n"
+              f"  Source: {row['citation']['label']}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench import run_bench
 
@@ -233,6 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--top-k", type=int, default=None)
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--exact", action="store_true", help="search the words as typed, without spelling correction")
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--speaker", action="append", choices=SPEAKERS,
+                     help="only sentences said by these speakers (repeat for several)")
+    who.add_argument("--agreement", action="append", choices=AGREEMENTS,
+                     help="only sentences with this strength of agreement (repeat for several)")
+    for action in who._actions:
+        if action.option_strings and action.dest != "help":
+            ask._add_action(action)
     ask.set_defaults(func=cmd_ask)
 
     build = sub.add_parser("build", parents=[common], help="build the index if missing or stale")
@@ -255,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     remove = sub.add_parser("remove", parents=[common], help="remove a document (its id, as `list` shows)")
     remove.add_argument("document")
     remove.set_defaults(func=cmd_remove)
+
+    points = sub.add_parser("points", parents=[common, who],
+                            help="key points: the attributed sentences, grouped, with citations")
+    points.add_argument("--document", help="only this document (its id, as `list` shows)")
+    points.add_argument("--json", action="store_true", help="one JSON object per point")
+    points.set_defaults(func=cmd_points)
 
     lst = sub.add_parser("list", parents=[common], help="documents in the index with passage counts")
     lst.set_defaults(func=cmd_list)

@@ -91,7 +91,8 @@ def contextualize(message: str, previous: str | None) -> str:
 
 
 def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
-            documents: set[str] | None = None, exact: bool = False) -> Reply:
+            documents: set[str] | None = None, exact: bool = False, speakers: set[str] | None = None,
+            agreements: set[str] | None = None) -> Reply:
     """What the chat answers to a message, given the earlier turns (oldest first);
     ``documents`` limits the search to those document ids; misspelt words are corrected unless
     ``exact``."""
@@ -102,7 +103,7 @@ def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
         if previous is None:
             return Reply("help", None, None, text="Ask a question first; then \"more\" shows further passages.")
         answer = engine.search(previous.searched_as, top_k=top_k, offset=previous.shown, question=message,
-                               documents=documents)
+                               documents=documents, speakers=speakers, agreements=agreements)
         if not answer.results:
             return Reply("more-none", answer, previous.searched_as, previous.shown,
                          text="There are no further passages on that question.")
@@ -112,7 +113,7 @@ def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
     context = follow_up_context(corrected, previous.searched_as if previous else None)
     query = f"{context} {corrected}" if context else corrected
     answer = engine.search(corrected, top_k=top_k, note=note, question=message, context=context,
-                           documents=documents)
+                           documents=documents, speakers=speakers, agreements=agreements)
     answer = replace(answer, question=message,
                      searched_as=query if (context or corrected != text) else None,
                      corrected=corrected if corrected != text else None)

@@ -84,6 +84,7 @@ class Answer:
     confidence: str = ""
     missing: tuple[str, ...] = ()
     corrected: str | None = None  # the question with its spelling corrected, when that changed it
+    filters: dict | None = None  # who-said-it filters applied: {"speaker": [...], "agreement": [...]}
 
     def __post_init__(self):
         if not self.confidence:
@@ -100,6 +101,8 @@ class Answer:
             d["searched_as"] = self.searched_as
         if self.corrected:
             d["corrected"] = self.corrected
+        if self.filters:
+            d["filters"] = self.filters
         return d
 
 
@@ -170,6 +173,9 @@ class Engine:
                               for d in self._documents}
         self._vocabulary_unions: dict[frozenset[str], Vocabulary] = {}
         self.speller = SpellingCorrector([p.text for p in index.passages])
+        attributions = [s.attribution for p in index.passages for s in p.sentences]  # sentence-row order
+        self._sentence_speakers = np.array([a.speaker for a in attributions])
+        self._sentence_agreements = np.array([a.agreement for a in attributions])
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
@@ -222,7 +228,8 @@ class Engine:
 
     # --- search ---------------------------------------------------------------------
     def ask(self, question: str, top_k: int | None = None, params: RankingParams | None = None,
-            documents: set[str] | None = None, exact: bool = False) -> Answer:
+            documents: set[str] | None = None, exact: bool = False, speakers: set[str] | None = None,
+            agreements: set[str] | None = None) -> Answer:
         """Answer a question with the best passages, or refuse when nothing is relevant.
         ``documents`` limits the search to those document ids; misspelt words are corrected
         unless ``exact``.
@@ -232,15 +239,17 @@ class Engine:
         text, note = clean_question(question)
         corrected = text if exact else self.speller.correct(text)
         answer = self.search(corrected, top_k=top_k, params=params, note=note, question=question,
-                             documents=documents)
+                             documents=documents, speakers=speakers, agreements=agreements)
         if corrected == text:
             return answer
         return replace(answer, searched_as=corrected, corrected=corrected)
 
     def search(self, text: str, *, top_k: int | None = None, params: RankingParams | None = None,
                note: str | None = None, question: str | None = None, offset: int = 0,
-               context: str | None = None, documents: set[str] | None = None) -> Answer:
-        """Rank passages for ``text``. With ``context`` (the previous question of a follow-up),
+               context: str | None = None, documents: set[str] | None = None,
+               speakers: set[str] | None = None, agreements: set[str] | None = None) -> Answer:
+        """Rank passages for ``text``; ``documents``, ``speakers`` and ``agreements`` limit which
+        sentences may answer (who said it: see ``attribution``). With ``context`` (the previous question of a follow-up),
         the scores of the follow-up joined to its context are mixed with those of the follow-up
         alone, so the new words lead and the context disambiguates."""
         params = params or self.params
@@ -257,23 +266,38 @@ class Engine:
                              best_similarity=scores.best_similarity, terms=alone.terms or scores.terms,
                              token_match=alone.token_match, token_spans=alone.token_spans,
                              first_sentence_sim=alone.first_sentence_sim)
-        if documents is not None:
-            excluded = ~np.isin(self._doc_ids, list(documents))
-            scores = replace(scores, fused=np.where(excluded, -np.inf, scores.fused),
-                             best_similarity=scores.best_similarity if not excluded.all() else -1.0)
-            # Relevance is judged on the chosen documents only.
-            allowed = ~excluded[self.index.sentence_owner]
-            if allowed.any():
-                scores = replace(scores, best_similarity=float(scores.sentence_sim[allowed].max()))
+        allowed = self._allowed_sentences(documents, speakers, agreements)
+        if allowed is not None:
+            # Only the chosen documents' (or speakers') sentences may answer, highlight or be judged.
+            passage_ok = np.zeros(len(self.index.passages), dtype=bool)
+            passage_ok[self.index.sentence_owner[allowed]] = True
+            sentence_sim = np.where(allowed, scores.sentence_sim, -np.inf)
+            scores = replace(scores, fused=np.where(passage_ok, scores.fused, -np.inf), sentence_sim=sentence_sim,
+                             best_similarity=float(sentence_sim.max()) if allowed.any() else -1.0)
+        filters = {k: sorted(v) for k, v in (("speaker", speakers), ("agreement", agreements)) if v} or None
         if not is_answerable(scores.best_similarity, params):
-            return Answer(asked, False, [], note=note)
+            return Answer(asked, False, [], note=note, filters=filters)
         order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
                                limit=offset + top_k)
         results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
                                 params) for i in order[offset:] if np.isfinite(scores.fused[i])]
         missing = self._missing(text, scores, params, documents)
         return Answer(asked, True, results, note=note, confidence="partial" if missing else "answer",
-                      missing=tuple(missing))
+                      missing=tuple(missing), filters=filters)
+
+    def _allowed_sentences(self, documents: set[str] | None, speakers: set[str] | None,
+                           agreements: set[str] | None) -> np.ndarray | None:
+        """Which sentence rows may answer under the filters (None: all of them)."""
+        allowed = None
+        if documents is not None:
+            allowed = np.isin(self._doc_ids, list(documents))[self.index.sentence_owner]
+        if speakers:
+            by_speaker = np.isin(self._sentence_speakers, list(speakers))
+            allowed = by_speaker if allowed is None else allowed & by_speaker
+        if agreements:
+            by_agreement = np.isin(self._sentence_agreements, list(agreements))
+            allowed = by_agreement if allowed is None else allowed & by_agreement
+        return allowed
 
     def _missing(self, text: str, scores: "_Scores", params: RankingParams,
                  documents: set[str] | None) -> list[str]:
