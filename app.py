@@ -21,10 +21,12 @@ if not _log.handlers:  # the engine says when it loads a model or rebuilds the i
     _log.addHandler(_handler)
     _log.setLevel(logging.INFO)
 
-from retrieval.citation import format_date
+from retrieval.attribution import AGREEMENTS, SPEAKERS, filter_label
+from retrieval.citation import cite, format_date
 from retrieval.config import MAX_QUESTION_CHARS, Settings
 from retrieval.conversation import Turn, respond
-from retrieval.transcript import conversation_markdown
+from retrieval.key_points import grouped, key_points
+from retrieval.transcript import conversation_markdown, key_points_export
 from retrieval.engine import Engine, QuestionError
 from retrieval.formats import SUPPORTED_SUFFIXES, IngestError
 from retrieval.live import LiveEngine
@@ -51,6 +53,7 @@ st.markdown(
     .page {color:#888; font-size:.8rem; margin-right:.4rem;}
     .score, .hint {color:#777; font-size:.8rem;}
     .more {margin-bottom:.8rem;}
+    .point {line-height:1.5; border-left:4px solid #1f6feb; padding:.2rem .7rem; margin-top:.6rem;}
     .partial {border-left:4px solid #b26a00; background:#fff8ec; padding:.4rem .8rem; border-radius:4px;
               margin-bottom:.5rem;}
     </style>""",
@@ -135,8 +138,14 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool, key: str = ""
         st.markdown(esc(msg["text"]))
         return
     answer = msg["answer"]
+    scope = filter_label(answer.get("filters"))
     if kind == "refusal":
         sections = "; ".join(f"<i>{esc(s)}</i>" for s in engine.sections())
+        if scope:  # the filter is why: say so, and how to widen it
+            st.markdown(f'<div class="refusal"><b>{esc(scope)}: nothing answers this.</b> The chosen speakers '
+                        "did not say anything close enough&#46; Set <i>Who said it</i> back to anyone to search "
+                        "the whole document&#46;</div>", unsafe_allow_html=True)
+            return
         st.markdown('<div class="refusal"><b>The document doesn\'t cover this.</b> Nothing in it answers the '
                     f'question closely enough.</div><p>It covers: {sections}.</p><div class="hint">Try '
                     "rephrasing with the document&#39;s topics, e&#46;g&#46; remittances, labour mobility, "
@@ -144,6 +153,8 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool, key: str = ""
         return
     if answer.get("note"):
         st.caption(esc(answer["note"]))
+    if scope:
+        st.caption(esc(scope))
     if answer.get("corrected"):
         st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
         st.button(f"Search instead for: {msg['question']}", key=f"exact_{key}", on_click=queue,
@@ -227,6 +238,48 @@ def history_turns(messages: list[dict]) -> list[Turn]:
             for m in messages if m["role"] == "assistant" and m.get("searched_as")]
 
 
+def show_points() -> None:
+    st.session_state.view = "points"
+
+
+def show_chat() -> None:
+    st.session_state.view = "chat"
+
+
+def render_key_points(engine: Engine, documents: set[str] | None, speakers: set[str] | None,
+                      agreements: set[str] | None) -> None:
+    """The document's attributed sentences, grouped by kind, each cited and shown in the document."""
+    st.button("← Back to the chat", key="back_to_chat", on_click=show_chat)
+    st.header("Key points")
+    points = key_points(engine.passages, speakers=speakers, agreements=agreements, documents=documents)
+    docs = {d["id"]: d for d in engine.documents}
+    scope = filter_label({k: sorted(v) for k, v in (("speaker", speakers), ("agreement", agreements)) if v})
+    st.caption("The document's own sentences that say who said them, grouped by kind; each is cited."
+               + (f" {esc(scope)}." if scope else ""))
+    if not points:
+        st.info("No attributed statements match these filters." if scope else
+                "This document has no attributed statements: it does not say who said what.")
+        return
+    left, right = st.columns(2)
+    left.download_button("Download key points (Markdown)", key_points_export(points, docs, markdown=True),
+                         file_name="key-points.md", mime="text/markdown", key="points_md")
+    right.download_button("Download key points (text)", key_points_export(points, docs, markdown=False),
+                          file_name="key-points.txt", mime="text/plain", key="points_txt")
+    for title, members in grouped(points):
+        st.subheader(f"{title} ({len(members)})")
+        for p in members:
+            sentence = p.passage.sentences[p.sentence_index]
+            c = cite(p.passage, docs.get(p.passage.doc_id), sentence.page)
+            who = sentence.attribution.label
+            st.markdown(f'<div class="point">{esc(sentence.text)}'
+                        + (f'<span class="who"> — {esc(who)}</span>' if who else "")
+                        + f'</div><div class="cite">Source: {esc(c.label)}</div>', unsafe_allow_html=True)
+            with st.expander("Show in document"):
+                st.markdown(f'<p><b>{esc(p.passage.section or "Title block")}</b></p>'
+                            + section_html(engine, p.passage.doc_id, p.passage.section, p.passage.paragraph_overall),
+                            unsafe_allow_html=True)
+
+
 def main() -> None:
     try:
         live = get_live()
@@ -251,13 +304,17 @@ def main() -> None:
     if state.get("pending"):
         (prompt, exact), state.pending = state.pending, None
 
+    speakers = {state.speaker_filter} if state.get("speaker_filter", "anyone") != "anyone" else None
+    agreements = {state.agreement_filter} if state.get("agreement_filter", "any") != "any" else None
     if prompt is not None:
+        state.view = "chat"
         # What is kept and redrawn is capped like what is searched: a huge paste cannot grow the page.
         shown = prompt if len(prompt) <= MAX_QUESTION_CHARS else prompt[:MAX_QUESTION_CHARS] + " …"
         state.messages.append({"role": "user", "text": shown})
         try:
             chosen = set(state.get("doc_filter") or []) or None
-            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k, chosen, exact=exact)
+            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k, chosen, exact=exact,
+                            speakers=speakers, agreements=agreements)
             state.messages.append({
                 "role": "assistant", "kind": reply.kind, "question": prompt[:MAX_QUESTION_CHARS], "text": reply.text,
                 "searched_as": reply.searched_as, "shown": reply.shown,
@@ -299,6 +356,13 @@ def main() -> None:
                 st.rerun()
         if state.my_jobs:
             indexing_status(live)
+        st.subheader("Who said it")
+        st.selectbox("Speaker", ["anyone", *SPEAKERS], key="speaker_filter",
+                     help="Answer only from what these speakers said")
+        st.selectbox("Agreement", ["any", *AGREEMENTS], key="agreement_filter",
+                     help="Answer only from statements with this strength of agreement")
+        st.button("Key points", key="open_points", on_click=show_points, use_container_width=True,
+                  help="What was agreed, called for, cautioned and concluded, in the document's words")
         st.subheader("Settings")
         st.slider("Number of results", 1, 8, key="top_k")
         st.toggle("Show scores", key="show_scores")
@@ -307,6 +371,10 @@ def main() -> None:
         st.download_button("Download conversation (Markdown)", conversation_markdown(state.messages, doc.get("title", "")),
                            file_name="conversation.md", mime="text/markdown", key="download",
                            use_container_width=True, disabled=not state.messages)
+
+    if state.get("view") == "points":
+        render_key_points(engine, set(state.get("doc_filter") or []) or None, speakers, agreements)
+        return
 
     if not state.messages:
         st.markdown(
@@ -317,6 +385,8 @@ def main() -> None:
             unsafe_allow_html=True,
         )
         st.markdown("**Sections:** " + " · ".join(esc(s) for s in sections), unsafe_allow_html=True)
+        st.button("New to the subject? Read the key points: what was agreed, called for and cautioned",
+                  key="welcome_points", on_click=show_points)
         st.markdown("**Try a question:**")
         for i, q in enumerate(SUGGESTED):
             st.button(q, key=f"suggest_{i}", on_click=queue, args=(q,))

@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .attribution import AGREEMENTS, SPEAKERS
+from .attribution import AGREEMENTS, SPEAKERS, filter_label
 from .config import Settings
 
 
@@ -33,19 +33,6 @@ def _load_engine(args):
 def _who(args) -> dict:
     """The who-said-it filters of ``ask``, as engine arguments."""
     return {"speakers": set(args.speaker or []) or None, "agreements": set(args.agreement or []) or None}
-
-
-def filter_label(filters: dict | None) -> str | None:
-    """'Only what the experts said', 'Only consensus', or both; None without filters."""
-    if not filters:
-        return None
-    parts = []
-    if filters.get("speaker"):
-        parts.append("what " + " or ".join(f"the {s}" if s in ("panellists", "experts", "participants") else s
-                                           for s in filters["speaker"]) + " said")
-    if filters.get("agreement"):
-        parts.append("statements with " + " or ".join(filters["agreement"]))
-    return "Only " + ", and only ".join(parts)
 
 
 def format_answer(answer) -> str:

@@ -22,3 +22,27 @@ def conversation_markdown(messages: list[dict], title: str) -> str:
         else:
             lines += [m["text"], ""]
     return "\n".join(lines)
+
+
+def key_points_export(points: list, documents: dict[str, dict], *, markdown: bool) -> str:
+    """Key points for a briefing note, grouped, each with who said it and its citation:
+    Markdown (headings, the sentence quoted, the citation below the quote) or plain text."""
+    from .citation import cite
+    from .key_points import grouped
+
+    titles = sorted({documents.get(p.passage.doc_id, {}).get("title") or p.passage.doc_title for p in points})
+    head = "Key points: " + "; ".join(titles) if titles else "Key points"
+    lines = [f"# {head}" if markdown else head, ""]
+    if not points:
+        lines.append("No attributed statements: the document does not say who said what.")
+    for title, members in grouped(points):
+        lines += [f"## {title}" if markdown else f"{title}\n{'-' * len(title)}", ""]
+        for p in members:
+            s = p.passage.sentences[p.sentence_index]
+            c = cite(p.passage, documents.get(p.passage.doc_id), s.page)
+            who = s.attribution.label
+            if markdown:
+                lines += [f"> {s.text}" + (f" — *{who}*" if who else ""), "", f"{c.label}", ""]
+            else:
+                lines += [f"- {s.text}" + (f" ({who})" if who else ""), f"  {c.label}", ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -237,3 +237,28 @@ def test_an_engine_that_cannot_start_is_explained_without_a_traceback_or_path(tm
         assert "could not start" in text and str(tmp_path) not in text and "Traceback" not in text
     finally:
         st.cache_resource.clear()  # the next test loads the real engine again
+
+
+def test_key_points_open_from_the_welcome_grouped_and_cited(at):
+    at.button(key="welcome_points").click().run()
+    assert not at.exception
+    headers = [h.value for h in at.subheader]
+    assert any(h.startswith("Consensus and widespread support (") for h in headers)
+    assert any(h.startswith("Recommended or called for (") for h in headers)
+    body = " ".join(shown(m.value) for m in at.main.markdown)
+    assert "The experts cautioned that migration was not a panacea" in body and "— experts" in body
+    assert "Source: Panel discussion on international migration and development" in body
+    assert sum(1 for e in at.expander if e.label == "Show in document") >= 25
+    assert {b.label for b in at.get("download_button")} >= {"Download key points (Markdown)",
+                                                             "Download key points (text)"}
+    at.button(key="back_to_chat").click().run()
+    assert any(b.key == "suggest_0" for b in at.button)
+
+
+def test_experts_filter_answers_only_from_the_experts_and_says_so(at):
+    at.sidebar.selectbox(key="speaker_filter").set_value("experts").run()
+    msg = ask(at, "What did they say about poverty?")
+    assert "Only what the experts said" in " ".join(shown(c.value) for c in msg.caption)
+    assert "The experts cautioned that migration was not a panacea" in shown(msg.markdown[0].value)
+    refused = ask(at, "What did they say about remittances?")
+    assert "Only what the experts said: nothing answers this." in shown(refused.markdown[0].value)

@@ -336,3 +336,28 @@ def test_a_document_the_server_cannot_index_is_taken_out_and_the_library_keeps_a
         assert sorted(p.name for p in corpus.iterdir()) == before
         answer = ask(page, "Who bears the costs of migration?")
         expect(answer.locator(".answer")).to_contain_text("disproportionately born by the migrants")
+
+
+def test_key_points_lead_into_the_document_and_the_experts_filter_applies(page):
+    page.get_by_role("button", name="New to the subject? Read the key points").click()
+    expect(page.get_by_role("heading", name="Key points")).to_be_visible(timeout=60_000)
+    point = page.locator(".point", has_text="The experts cautioned that migration was not a panacea")
+    expect(point).to_be_visible()
+    page.get_by_role("button", name="← Back to the chat").scroll_into_view_if_needed()
+    expect(page.get_by_text("Only .")).to_have_count(0)  # no filter, no filter wording
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "key-points-top.png"), animations="disabled")
+    # Follow that point into the document: its paragraph is shown, marked as the cited one.
+    details = point.locator("xpath=ancestor::div[contains(@class,'stElementContainer')][1]/following-sibling::div[1]")
+    details.get_by_text("Show in document").click()
+    cited = details.locator(".docpara.cited")
+    expect(cited).to_be_visible(timeout=10_000)
+    expect(cited).to_contain_text("The experts cautioned that migration was not a panacea")
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "key-points.png"), full_page=True, animations="disabled")
+    page.get_by_role("button", name="← Back to the chat").click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="experts").click()
+    answer = ask(page, "What did they say about poverty?")
+    expect(answer).to_contain_text("Only what the experts said")
+    expect(answer.locator(".answer")).to_contain_text("The experts cautioned that migration was not a panacea")

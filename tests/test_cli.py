@@ -110,3 +110,31 @@ def test_exact_searches_the_words_as_typed(env):
     out = run(["ask", "--json", "--exact", "What did the panel say about remmitances?"], env)
     assert out.returncode == 0, out.stderr
     assert "searched_as" not in json.loads(out.stdout)
+
+
+def test_points_lists_attributed_sentences_in_document_order_with_citations(env):
+    out = run(["points", "--json"], env)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert len(rows) >= 25
+    order = [(r["citation"]["paragraph_overall"]) for r in rows]
+    assert order == sorted(order)
+    assert all(r["citation"]["attribution"]["speaker"] != "not stated" and r["citation"]["label"] for r in rows)
+    experts = run(["points", "--speaker", "experts"], env).stdout.decode()
+    assert experts.startswith("[Cautions] The experts cautioned") and experts.count("Source:") == 1
+    consensus = [json.loads(line) for line in run(["points", "--json", "--agreement", "consensus"], env)
+                 .stdout.decode().splitlines()]
+    assert consensus and all(r["citation"]["attribution"]["agreement"] == "consensus" for r in consensus)
+
+
+def test_ask_filters_by_speaker_and_says_so_or_refuses_honestly(env):
+    lines = [b"What did they say about poverty?", b"What did they say about remittances?"]
+    out = run(["ask", "--json", "--speaker", "experts"], env, stdin=b"\n".join(lines) + b"\n")
+    poverty, remittances = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert poverty["filters"] == {"speaker": ["experts"]}
+    assert poverty["results"][0]["highlight"].startswith("The experts cautioned")
+    assert poverty["results"][0]["citation"]["attribution"]["speaker"] == "experts"
+    assert remittances["confidence"] == "none" and remittances["filters"] == {"speaker": ["experts"]}
+    text = run(["ask", "--agreement", "consensus", "Can one country manage migration alone?"], env).stdout.decode()
+    assert text.startswith("(Only statements with consensus)")
+    assert "could not be addressed unilaterally" in text
