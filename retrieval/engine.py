@@ -64,9 +64,6 @@ class SearchResult:
         }
 
 
-CONFIDENCES = ("answer", "partial", "none")
-
-
 @dataclass(frozen=True)
 class Answer:
     """What the engine says to a question: the results, best first, or a refusal.
@@ -362,12 +359,16 @@ class Engine:
 
     def with_params(self, **changes) -> "Engine":
         """A view of this engine with other ranking settings (for evaluation)."""
-        return Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
+        view = Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
                       self.second)
+        view.speller = self.speller  # its dictionary loads once
+        return view
 
     def single_model(self) -> "Engine":
         """A view of this engine that searches with its first model only (for comparison)."""
-        return Engine(self.settings, self.embedder, self.index, default_params(two_models=False), self.rebuilt)
+        view = Engine(self.settings, self.embedder, self.index, default_params(two_models=False), self.rebuilt)
+        view.speller = self.speller
+        return view
 
 
 def _passage_keys(index: Index) -> list[tuple[str, str]]:
