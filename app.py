@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 import html
 import logging
 import os
@@ -21,12 +22,13 @@ if not _log.handlers:  # the engine says when it loads a model or rebuilds the i
     _log.addHandler(_handler)
     _log.setLevel(logging.INFO)
 
-from retrieval.attribution import AGREEMENTS, SPEAKERS, filter_label
+from retrieval import wording
+from retrieval.attribution import AGREEMENTS, SPEAKERS
 from retrieval.citation import cite, format_date
 from retrieval.config import MAX_QUESTION_CHARS, Settings
-from retrieval.conversation import Turn, respond
+from retrieval.conversation import Exchange, respond
 from retrieval.key_points import grouped, key_points
-from retrieval.transcript import conversation_markdown, key_points_export
+from retrieval.transcript import conversation_export, key_points_export
 from retrieval.engine import Engine, QuestionError
 from retrieval.formats import SUPPORTED_SUFFIXES, IngestError
 from retrieval.live import LiveEngine
@@ -129,16 +131,16 @@ def render_partial(answer: dict, show_scores: bool) -> None:
                 unsafe_allow_html=True)
 
 
-def render_assistant(engine: Engine, msg: dict, show_scores: bool, key: str = "") -> None:
-    kind = msg["kind"]
+def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str = "") -> None:
+    kind = ex.kind
     if kind == "error":
-        st.error(msg["text"])
+        st.error(ex.text)
         return
     if kind in ("help", "more-none"):
-        st.markdown(esc(msg["text"]))
+        st.markdown(esc(ex.text))
         return
-    answer = msg["answer"]
-    scope = filter_label(answer.get("filters"))
+    answer = ex.answer.to_dict()
+    scope = wording.filter_label(answer.get("filters"))
     if kind == "refusal":
         sections = "; ".join(f"<i>{esc(s)}</i>" for s in engine.sections())
         if scope:  # the filter is why: say so, and how to widen it
@@ -146,8 +148,8 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool, key: str = ""
                         "did not say anything close enough&#46; Set <i>Who said it</i> back to anyone to search "
                         "the whole document&#46;</div>", unsafe_allow_html=True)
             return
-        st.markdown('<div class="refusal"><b>The document doesn\'t cover this.</b> Nothing in it answers the '
-                    f'question closely enough.</div><p>It covers: {sections}.</p><div class="hint">Try '
+        st.markdown(f'<div class="refusal"><b>{esc(wording.REFUSAL)}</b> {esc(wording.REFUSAL_DETAIL)}'
+                    f'</div><p>It covers: {sections}.</p><div class="hint">Try '
                     "rephrasing with the document&#39;s topics, e&#46;g&#46; remittances, labour mobility, "
                     "migrant rights&#46;</div>", unsafe_allow_html=True)
         return
@@ -155,11 +157,13 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool, key: str = ""
         st.caption(esc(answer["note"]))
     if scope:
         st.caption(esc(scope))
-    if answer.get("corrected"):
+    if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
+        st.markdown(esc(ex.text), unsafe_allow_html=True)
+    if answer.get("corrected") and kind == "answer":
         st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
-        st.button(f"Search instead for: {msg['question']}", key=f"exact_{key}", on_click=queue,
-                  args=(msg["question"], True), type="tertiary")
-    elif answer.get("searched_as"):
+        st.button(f"Search instead for: {ex.question}", key=f"exact_{key}", on_click=queue,
+                  args=(ex.question, True), type="tertiary")
+    elif answer.get("searched_as") and kind == "answer" and not ex.text:
         st.caption(f"Searched as: {esc(answer['searched_as'])}")  # it holds what the user typed
     if answer.get("confidence") == "partial":
         render_partial(answer, show_scores)
@@ -181,12 +185,11 @@ def render_assistant(engine: Engine, msg: dict, show_scores: bool, key: str = ""
                                 for r in results[1:]), unsafe_allow_html=True)
 
 
-def render_message(engine: Engine, msg: dict, show_scores: bool, key: str) -> None:
-    with st.chat_message(msg["role"]):
-        if msg["role"] == "user":
-            st.markdown(esc(msg["text"]), unsafe_allow_html=True)
-        else:
-            render_assistant(engine, msg, show_scores, key)
+def render_exchange(engine: Engine, ex: Exchange, show_scores: bool, key: str) -> None:
+    with st.chat_message("user"):
+        st.markdown(esc(ex.question), unsafe_allow_html=True)
+    with st.chat_message("assistant"):
+        render_assistant(engine, ex, show_scores, key)
 
 
 def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False) -> None:
@@ -233,11 +236,6 @@ def queue(question: str, exact: bool = False) -> None:
     st.session_state.pending = (question, exact)
 
 
-def history_turns(messages: list[dict]) -> list[Turn]:
-    return [Turn(m["question"], m["searched_as"], m["kind"] == "answer", m["shown"])
-            for m in messages if m["role"] == "assistant" and m.get("searched_as")]
-
-
 def show_points() -> None:
     st.session_state.view = "points"
 
@@ -253,7 +251,7 @@ def render_key_points(engine: Engine, documents: set[str] | None, speakers: set[
     st.header("Key points")
     points = key_points(engine.passages, speakers=speakers, agreements=agreements, documents=documents)
     docs = {d["id"]: d for d in engine.documents}
-    scope = filter_label({k: sorted(v) for k, v in (("speaker", speakers), ("agreement", agreements)) if v})
+    scope = wording.filter_label({k: sorted(v) for k, v in (("speaker", speakers), ("agreement", agreements)) if v})
     st.caption("The document's own sentences that say who said them, grouped by kind; each is cited."
                + (f" {esc(scope)}." if scope else ""))
     if not points:
@@ -290,7 +288,8 @@ def main() -> None:
     engine = live.current
     state = st.session_state
     state.setdefault("my_jobs", [])
-    state.setdefault("messages", [])
+    state.setdefault("exchanges", [])
+    state.setdefault("export_passages", False)
     state.setdefault("top_k", engine.settings.top_k)
     state.setdefault("show_scores", False)
     doc = document_card(engine)
@@ -310,22 +309,17 @@ def main() -> None:
         state.view = "chat"
         # What is kept and redrawn is capped like what is searched: a huge paste cannot grow the page.
         shown = prompt if len(prompt) <= MAX_QUESTION_CHARS else prompt[:MAX_QUESTION_CHARS] + " …"
-        state.messages.append({"role": "user", "text": shown})
         try:
             chosen = set(state.get("doc_filter") or []) or None
-            reply = respond(engine, prompt, history_turns(state.messages[:-1]), state.top_k, chosen, exact=exact,
-                            speakers=speakers, agreements=agreements)
-            state.messages.append({
-                "role": "assistant", "kind": reply.kind, "question": prompt[:MAX_QUESTION_CHARS], "text": reply.text,
-                "searched_as": reply.searched_as, "shown": reply.shown,
-                "answer": reply.answer.to_dict() if reply.answer else None,
-            })
+            ex = respond(engine, prompt, state.exchanges, state.top_k, chosen, exact=exact,
+                         speakers=speakers, agreements=agreements)
         except QuestionError as exc:
-            state.messages.append({"role": "assistant", "kind": "help", "text": str(exc)})
+            ex = Exchange(prompt, "help", text=str(exc))
         except Exception as exc:  # keep the chat alive whatever the engine raised
-            state.messages.append({"role": "assistant", "kind": "error",
-                                   "text": f"Sorry, something went wrong while searching ({exc.__class__.__name__}). "
-                                           "Please try again or rephrase."})
+            _log.exception("search failed")
+            ex = Exchange(prompt, "error", text=f"Sorry, something went wrong while searching "
+                                                f"({exc.__class__.__name__}). Please try again or rephrase.")
+        state.exchanges.append(replace(ex, question=shown))
 
     with st.sidebar:
         st.header("The document")
@@ -367,16 +361,20 @@ def main() -> None:
         st.slider("Number of results", 1, 8, key="top_k")
         st.toggle("Show scores", key="show_scores")
         if st.button("Clear conversation", key="clear", use_container_width=True):
-            state.messages = []
-        st.download_button("Download conversation (Markdown)", conversation_markdown(state.messages, doc.get("title", "")),
-                           file_name="conversation.md", mime="text/markdown", key="download",
-                           use_container_width=True, disabled=not state.messages)
+            state.exchanges = []
+        st.toggle("Include passages in the download", key="export_passages")
+        for markdown, label, name, mime in ((True, "Download conversation (Markdown)", "conversation.md", "text/markdown"),
+                                            (False, "Download conversation (text)", "conversation.txt", "text/plain")):
+            st.download_button(label, conversation_export(state.exchanges, markdown=markdown,
+                                                          passages=state.export_passages),
+                               file_name=name, mime=mime, key="download" if markdown else "download_text",
+                               use_container_width=True, disabled=not state.exchanges)
 
     if state.get("view") == "points":
         render_key_points(engine, set(state.get("doc_filter") or []) or None, speakers, agreements)
         return
 
-    if not state.messages:
+    if not state.exchanges:
         st.markdown(
             f"This chat answers from one document only: **{esc(doc.get('title', ''))}**, "
             f"a summary by the {esc(doc.get('author') or 'author')} of a panel held in "
@@ -394,12 +392,9 @@ def main() -> None:
     # One container per exchange, in reading order, filled newest first: the browser shows the new
     # answer as soon as it is drawn, while the earlier (unchanged) exchanges are resent into the
     # places they already hold, so nothing on screen moves or blinks.
-    starts = [i for i, m in enumerate(state.messages) if m["role"] == "user"]
-    exchanges = [state.messages[a:b] for a, b in zip(starts, starts[1:] + [len(state.messages)])]
-    boxes = [st.container() for _ in exchanges]
-    for n, (box, exchange) in reversed(list(enumerate(zip(boxes, exchanges)))):
+    boxes = [st.container() for _ in state.exchanges]
+    for n, (box, ex) in reversed(list(enumerate(zip(boxes, state.exchanges)))):
         with box:
-            for i, msg in enumerate(exchange):
-                render_message(engine, msg, state.show_scores, key=f"{n}_{i}")
+            render_exchange(engine, ex, state.show_scores, key=str(n))
 
 main()

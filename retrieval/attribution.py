@@ -80,16 +80,3 @@ def attribute_paragraph(sentences: list[str]) -> list[Attribution]:
             current = cue
         out.append(current)
     return out
-
-
-def filter_label(filters: dict | None) -> str | None:
-    """'Only what the experts said', 'Only statements with consensus', or both; None without filters."""
-    if not filters:
-        return None
-    parts = []
-    if filters.get("speaker"):
-        parts.append("what " + " or ".join(f"the {s}" if s in ("panellists", "experts", "participants") else s
-                                           for s in filters["speaker"]) + " said")
-    if filters.get("agreement"):
-        parts.append("statements with " + " or ".join(filters["agreement"]))
-    return "Only " + ", and only ".join(parts)

@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .attribution import AGREEMENTS, SPEAKERS, filter_label
+from .attribution import AGREEMENTS, SPEAKERS
 from .config import Settings
 
 
@@ -37,18 +37,18 @@ def _who(args) -> dict:
 
 def format_answer(answer) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
+    from .wording import REFUSAL, REFUSAL_DETAIL, filter_label, missing_sentence
+
     scope = filter_label(answer.filters)
     if not answer.answered:
-        return ("Not in this document: nothing in it answers this question closely enough"
-                + (f" ({scope[0].lower() + scope[1:]})." if scope else "."))
+        return f"{REFUSAL} {REFUSAL_DETAIL}" + (f" ({scope[0].lower() + scope[1:]})" if scope else "")
     lines = [f"({scope})"] if scope else []
     if answer.note:
         lines.append(f"({answer.note})")
     if answer.corrected:
         lines.append(f"Showing results for: {answer.corrected}")
     if answer.confidence == "partial":
-        lines += [f"Closest passages (they may not answer: the document doesn't mention "
-                  f"{', '.join(answer.missing)}):", ""]
+        lines += [f"Closest passages (they may not answer). {missing_sentence(answer.missing)}", ""]
     for rank, r in enumerate(answer.results, 1):
         marked = f"{r.text[: r.highlight_start]}>>> {r.highlight} <<<{r.text[r.highlight_end :]}"
         head = "Answer" if rank == 1 and answer.confidence == "answer" else f"Result {rank}"
@@ -79,12 +79,35 @@ def cmd_ask(args) -> int:
     for line in stdin:
         question = line.rstrip("\r\n")
         try:
-            out = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args)).to_dict()
+            if question.lstrip().startswith("{"):
+                out = _conversation_turn(engine, question, args)
+            else:
+                out = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args)).to_dict()
         except QuestionError as exc:
             out = Answer(question, False, error=str(exc)).to_dict()
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return 0
+
+
+def _conversation_turn(engine, line: str, args) -> dict:
+    """A stdin line ``{"question": ..., "history": [earlier questions]}``: the next turn of that
+    conversation, the earlier questions asked in order first."""
+    from .conversation import respond
+    from .engine import QuestionError
+
+    try:
+        obj = json.loads(line)
+        question, history_questions = obj["question"], obj.get("history") or []
+        if not isinstance(question, str) or not all(isinstance(q, str) for q in history_questions):
+            raise TypeError
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise QuestionError('a JSON line must be {"question": "...", "history": ["earlier question", ...]}')
+    top_k = args.top_k or engine.settings.top_k
+    history = []
+    for earlier in history_questions:
+        history.append(respond(engine, earlier, history, top_k, exact=args.exact, **_who(args)))
+    return respond(engine, question, history, top_k, exact=args.exact, **_who(args)).to_dict()
 
 
 def cmd_build(args) -> int:

@@ -1,18 +1,26 @@
-"""Conversation logic the chat page relies on, kept here so it is tested without a page.
+"""A conversation, turn by turn: what the chat answers to a message given the exchanges before it.
 
 * small talk (greetings, thanks, "help") gets a help reply instead of a search;
-* "more" / "tell me more" shows the next results of the previous question;
-* an elliptical follow-up ("What about women?", "Why?", "And the costs?") is searched
-  together with the previous question.
+* "more" / "tell me more" shows the next results of the previous question, saying which;
+* a question about the previous answer itself ("Who said that?", "What page is that on?",
+  "Where is that in the document?") is answered from that answer, without a new search;
+* a follow-up that leans on the previous question (a bare wh-word, a cue such as "What about",
+  a pronoun) is searched together with it; a longer one only when joining it helps the search.
+
+``Exchange`` is the record of one turn that the page, the CLI and the export share.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Literal
 
+from . import wording
 from .config import MAX_QUESTION_CHARS
 from .engine import Answer, Engine, clean_question
+
+Kind = Literal["answer", "refusal", "about", "help", "more-none", "error"]
 
 _SMALL_TALK = re.compile(
     r"^(hi|hello|hey|hiya|good (morning|afternoon|evening|day)|greetings|thanks|thank you|thanks a lot|"
@@ -24,35 +32,47 @@ _MORE = re.compile(r"^(more|tell me more|show( me)? more|more results|next|anyth
                    re.IGNORECASE)
 _FOLLOW_UP_CUE = re.compile(
     r"^(what about|how about|and what about|what of|and|also|but|so|then)\b[\s,]*", re.IGNORECASE)
-_BARE_WH = re.compile(r"^(why|how|how so|who|when|where|in what way|such as|like what|examples?)[\s!.?]*$",
+_BARE_WH = re.compile(r"^(why|how|how so|who|when|where|since when|in what way|such as|like what|examples?)[\s!.?]*$",
                       re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(they|them|their|it|its|this|that|these|those|he|she)\b", re.IGNORECASE)
-
-HELP_TEXT = (
-    "I answer questions about one document, quoting its own words with a citation "
-    "(section, paragraph, page). Ask in plain language, for example "
-    "\"What did panellists say about remittances?\". Type \"more\" for further passages "
-    "on the last question, or a short follow-up such as \"What about women?\"."
-)
+_PRONOUN = re.compile(r"\b(they|them|their|it|its|this|that|these|those|he|she|then)\b", re.IGNORECASE)
+# Questions about the answer just shown: who said it, where it is.
+_WHO_SAID = re.compile(
+    r"^(and )?who (said|says|say|wanted|asked for|called for|proposed|suggested|recommended|made|stated|argued)"
+    r" (that|this|it)( one)?[\s?.!]*$", re.IGNORECASE)
+_WHERE = re.compile(
+    r"^(and )?((what|which) (page|section|paragraph)( (is|was) (that|this|it)( (on|in))?)?"
+    r"|where (is|was|does) (that|this|it)( (say|said|come from|appear))?( in the (document|text|summary))?"
+    r"|(source|citation|reference)( please)?)[\s?.!]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Turn:
-    """One earlier exchange, as the page keeps it."""
+class Exchange:
+    """One turn: the question as asked, what kind of reply it got, and the reply.
+
+    ``searched_as``: the text searched (the previous question joined for a follow-up, spelling
+    corrected); ``shown``: results shown so far for that search ("more" continues from there);
+    ``text``: the reply's own words for help, "more" and questions about the previous answer."""
 
     question: str
-    searched_as: str
-    answered: bool
-    shown: int  # results shown so far for this question
-
-
-@dataclass(frozen=True)
-class Reply:
-    kind: str  # "answer", "refusal", "help", "more-none"
-    answer: Answer | None
-    searched_as: str | None
+    kind: Kind
+    answer: Answer | None = None
+    searched_as: str | None = None
     shown: int = 0
     text: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        return self.kind in ("answer", "about") and self.answer is not None and self.answer.answered
+
+    def to_dict(self) -> dict:
+        """The CLI's JSON object: the answer's, with the reply's words when it has them."""
+        d = (self.answer.to_dict() if self.answer else Answer(self.question, False).to_dict())
+        d["question"] = self.question
+        if self.searched_as and self.searched_as != self.question:
+            d["searched_as"] = self.searched_as
+        if self.text:
+            d["reply"] = self.text
+        return d
 
 
 def is_small_talk(message: str) -> bool:
@@ -63,16 +83,26 @@ def is_more(message: str) -> bool:
     return bool(_MORE.match(message.strip()))
 
 
-def is_follow_up(message: str) -> bool:
-    """Short questions that lean on the previous one: a cue word, a bare wh-word, or a pronoun
-    with hardly any content of their own."""
+def about_previous_answer(message: str) -> str | None:
+    """'who' or 'where' when the message asks about the answer just shown, else None."""
     text = message.strip()
-    words = re.findall(r"\w+", text)
-    if _BARE_WH.match(text):
-        return True
-    if _FOLLOW_UP_CUE.match(text) and len(words) <= 6:
-        return True
-    return len(words) <= 5 and bool(_PRONOUN.search(text))
+    if _WHO_SAID.match(text):
+        return "who"
+    if _WHERE.match(text):
+        return "where"
+    return None
+
+
+def is_follow_up(message: str) -> bool:
+    """Whether the message leans on the previous question: a bare wh-word, a follow-up cue,
+    or a pronoun standing for something said before."""
+    text = message.strip()
+    return bool(_BARE_WH.match(text) or _FOLLOW_UP_CUE.match(text) or _PRONOUN.search(text))
+
+
+def is_short(message: str) -> bool:
+    """Short enough to mean little alone: then it is always read with the previous question."""
+    return len(re.findall(r"\w+", message)) <= 6
 
 
 def follow_up_context(message: str, previous: str | None) -> str | None:
@@ -85,38 +115,53 @@ def follow_up_context(message: str, previous: str | None) -> str | None:
 
 
 def contextualize(message: str, previous: str | None) -> str:
-    """The text to search for: the message, joined to the previous question when elliptical."""
+    """The text to search for when the message is read with the previous question."""
     context = follow_up_context(message, previous)
     return f"{context} {message.strip()}" if context else message
 
 
-def respond(engine: Engine, message: str, history: list[Turn], top_k: int,
+def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
             documents: set[str] | None = None, exact: bool = False, speakers: set[str] | None = None,
-            agreements: set[str] | None = None) -> Reply:
-    """What the chat answers to a message, given the earlier turns (oldest first);
-    ``documents`` limits the search to those document ids; misspelt words are corrected unless
-    ``exact``."""
+            agreements: set[str] | None = None) -> Exchange:
+    """What the chat answers to a message, given the earlier exchanges (oldest first);
+    ``documents``, ``speakers`` and ``agreements`` limit what may answer; misspelt words are
+    corrected unless ``exact``."""
     previous = next((t for t in reversed(history) if t.answered), None)
+    filters = {"documents": documents, "speakers": speakers, "agreements": agreements}
     if is_small_talk(message):
-        return Reply("help", None, None, text=HELP_TEXT)
+        return Exchange(message, "help", text=wording.HELP_TEXT)
     if is_more(message):
         if previous is None:
-            return Reply("help", None, None, text="Ask a question first; then \"more\" shows further passages.")
+            return Exchange(message, "help", text=wording.ASK_FIRST)
         answer = engine.search(previous.searched_as, top_k=top_k, offset=previous.shown, question=message,
-                               documents=documents, speakers=speakers, agreements=agreements)
+                               **filters)
         if not answer.results:
-            return Reply("more-none", answer, previous.searched_as, previous.shown,
-                         text="There are no further passages on that question.")
-        return Reply("answer", answer, previous.searched_as, previous.shown + len(answer.results))
+            return Exchange(message, "more-none", answer, previous.searched_as, previous.shown,
+                            text=wording.no_more(previous.question))
+        return Exchange(message, "answer", answer, previous.searched_as, previous.shown + len(answer.results),
+                        text=wording.more_of(previous.question, previous.shown))
+    about = about_previous_answer(message)
+    if about and previous is not None:
+        top = previous.answer.results[0]
+        answer = replace(previous.answer, question=message, results=[top])
+        return Exchange(message, "about", answer, previous.searched_as, previous.shown,
+                        text=wording.about_answer(top, about))
     text, note = clean_question(message)
     corrected = text if exact else engine.speller.correct(text)
     context = follow_up_context(corrected, previous.searched_as if previous else None)
+    answer = engine.search(corrected, top_k=top_k, note=note, question=message, context=context, **filters)
+    if context and not is_short(corrected):
+        # A longer message may stand on its own: keep the context only if it helps the search.
+        alone = engine.search(corrected, top_k=top_k, note=note, question=message, **filters)
+        if _top_score(alone) >= _top_score(answer):
+            answer, context = alone, None
     query = f"{context} {corrected}" if context else corrected
-    answer = engine.search(corrected, top_k=top_k, note=note, question=message, context=context,
-                           documents=documents, speakers=speakers, agreements=agreements)
-    answer = replace(answer, question=message,
-                     searched_as=query if (context or corrected != text) else None,
+    answer = replace(answer, question=message, searched_as=query if query != text else None,
                      corrected=corrected if corrected != text else None)
     if not answer.answered:
-        return Reply("refusal", answer, query)
-    return Reply("answer", answer, query, len(answer.results))
+        return Exchange(message, "refusal", answer, query)
+    return Exchange(message, "answer", answer, query, len(answer.results))
+
+
+def _top_score(answer: Answer) -> float:
+    return answer.results[0].score if answer.answered and answer.results else float("-inf")

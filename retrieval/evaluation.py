@@ -136,25 +136,27 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
 
 
 def evaluate_conversations(engine, rows: list[dict]) -> dict:
-    """Second-turn hit@1 of two-turn exchanges, with and without the previous turn."""
-    from .conversation import Turn, respond
+    """Last-turn hit@1 of conversations (two or more turns), with the turns before it and alone."""
+    from .conversation import respond
 
     with_context = without = 0
     missed: list[str] = []
     for row in rows:
-        first, second = row["turns"][:2]
+        *earlier, last = row["turns"]
 
-        def hit(answer) -> bool:
+        def hit(exchange) -> bool:
+            answer = exchange.answer
             return bool(answer and answer.answered and answer.results
                         and contains_gold(answer.results[0].text, row["gold"]))
 
-        without += hit(respond(engine, second, [], 5).answer)
-        previous = respond(engine, first, [], 5)
-        history = [Turn(first, previous.searched_as or first, previous.kind == "answer", previous.shown)]
-        if hit(respond(engine, second, history, 5).answer):
+        without += hit(respond(engine, last, [], 5))
+        history = []
+        for question in earlier:
+            history.append(respond(engine, question, history, 5))
+        if hit(respond(engine, last, history, 5)):
             with_context += 1
         else:
             missed.append(row["id"])
     n = max(len(rows), 1)
-    return {"exchanges": len(rows), "second_turn_hit@1_with_context": round(with_context / n, 3),
-            "second_turn_hit@1_without_context": round(without / n, 3), "missed_with_context": missed}
+    return {"exchanges": len(rows), "next_turn_hit@1_with_context": round(with_context / n, 3),
+            "next_turn_hit@1_without_context": round(without / n, 3), "missed_with_context": missed}

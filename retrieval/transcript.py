@@ -1,27 +1,51 @@
-"""The conversation as Markdown with citations, for the chat's download button."""
+"""Exports for a briefing note: the conversation and the key points, as Markdown or plain text."""
 
 from __future__ import annotations
 
+from . import wording
 
-def conversation_markdown(messages: list[dict], title: str) -> str:
-    """Questions, answers (highlight, passage, citation label) and replies, oldest first."""
-    lines = [f"# Conversation: {title}", ""]
-    for m in messages:
-        if m["role"] == "user":
-            lines += [f"**Question:** {m['text']}", ""]
-        elif m["kind"] == "answer":
-            partial = m["answer"].get("confidence") == "partial"
-            if partial:
-                lines += ["**Closest passages** (they may not answer: the document doesn't mention "
-                          f"{', '.join(m['answer']['missing'])}).", ""]
-            for i, r in enumerate(m["answer"]["results"], 1):
-                lines += [f"{'**Answer:**' if i == 1 and not partial else f'Result {i}:'} {r['highlight']}",
-                          f"> {r['text']}", f"— {r['citation']['label']}", ""]
-        elif m["kind"] == "refusal":
-            lines += ["**Answer:** The document doesn't cover this.", ""]
-        else:
-            lines += [m["text"], ""]
-    return "\n".join(lines)
+
+def conversation_export(exchanges: list, *, markdown: bool, passages: bool = False) -> str:
+    """A conversation fit for an email or a briefing note, oldest first: each question, the
+    answer sentence with who said it and its citation (outside the quote), "Searched as" where the
+    search differed, and the passages only when asked for; titles of every document cited."""
+    cited = []
+    for ex in exchanges:
+        for r in (ex.answer.results if ex.answer and ex.answer.answered else []):
+            if r.citation.document_title not in cited:
+                cited.append(r.citation.document_title)
+    head = "Conversation about " + "; ".join(cited) if cited else "Conversation"
+    lines = [f"# {head}" if markdown else head, ""]
+    for n, ex in enumerate(exchanges, 1):
+        lines += [f"**{n}. {_md(ex.question)}**" if markdown else f"{n}. {ex.question}"]
+        if ex.searched_as and ex.searched_as != ex.question and ex.kind in ("answer", "refusal"):
+            lines += [f"*Searched as: {_md(ex.searched_as)}*" if markdown else f"   Searched as: {ex.searched_as}"]
+        lines.append("")
+        if ex.kind == "refusal":
+            lines += [wording.REFUSAL if markdown else f"   {wording.REFUSAL}", ""]
+            continue
+        if ex.kind in ("help", "more-none", "error") or not ex.answer:
+            lines += [(ex.text or "") if markdown else f"   {ex.text or ''}", ""]
+            continue
+        if ex.text:
+            lines += [ex.text if markdown else f"   {ex.text}", ""]
+        if ex.answer.confidence == "partial":
+            note = f"{wording.PARTIAL} {wording.missing_sentence(ex.answer.missing)}"
+            lines += [f"*{note}*" if markdown else f"   {note}", ""]
+        for r in ex.answer.results if passages else ex.answer.results[:1]:
+            who = (r.citation.attribution or {}).get("label")
+            if markdown:
+                lines += [f"> {_md(r.highlight)}" + (f" — *{who}*" if who else ""), "", r.citation.label, ""]
+            else:
+                lines += [f"   \"{r.highlight}\"" + (f" ({who})" if who else ""), f"   {r.citation.label}", ""]
+            if passages:
+                lines += [(f"Passage: {_md(r.text)}" if markdown else f"   Passage: {r.text}"), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    """Text shown literally in Markdown (what people typed may hold markup)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in text)
 
 
 def key_points_export(points: list, documents: dict[str, dict], *, markdown: bool) -> str:

@@ -77,7 +77,7 @@ def test_off_topic_question_gets_a_clear_refusal_with_sections(at):
 def test_greeting_gets_help_not_a_search(at):
     msg = ask(at, "Hello!")
     text = " ".join(shown(m.value) for m in msg.markdown)
-    assert "I answer questions about one document" in text
+    assert "I answer questions about" in text and "Who said that?" in text
     assert not at.expander or all(e.label != "Show in document" for e in at.expander)
 
 
@@ -124,14 +124,24 @@ def test_clear_conversation_empties_the_chat(at):
     assert not at.exception and not at.chat_message
 
 
-def test_download_contains_questions_answers_and_citations(at):
+def test_download_is_a_short_briefing_with_who_said_it_and_citations_outside_the_quote(at):
     ask(at, "Who bears the costs of migration?")
-    from retrieval.transcript import conversation_markdown
+    ask(at, "Why?")
+    from retrieval.transcript import conversation_export
 
-    md = conversation_markdown(at.session_state.messages, "Panel")
-    assert "**Question:** Who bears the costs of migration?" in md
-    assert "disproportionately born by the migrants themselves" in md
-    assert '"Migration and development: drivers and impacts", para. 5, p. 2' in md
+    exchanges = at.session_state.exchanges
+    md = conversation_export(exchanges, markdown=True)
+    assert md.startswith("# Conversation about Panel discussion on international migration and development")
+    assert "**1. Who bears the costs of migration?**" in md
+    lines = md.splitlines()
+    quote = next(line for line in lines if line.startswith("> Panellists concurred that the costs"))
+    assert quote.endswith("— *consensus of panellists*")
+    assert lines[lines.index(quote) + 2].endswith('"Migration and development: drivers and impacts", para. 5, p. 2')
+    assert "*Searched as: Who bears the costs of migration? Why?*" in md.replace("\\", "")
+    assert "Passage:" not in md
+    assert "Passage: " in conversation_export(exchanges, markdown=True, passages=True)
+    text = conversation_export(exchanges, markdown=False)
+    assert "1. Who bears the costs of migration?" in text and "> " not in text and "**" not in text
 
 
 def test_table_of_contents_opens_each_section(at):

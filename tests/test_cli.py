@@ -138,3 +138,18 @@ def test_ask_filters_by_speaker_and_says_so_or_refuses_honestly(env):
     text = run(["ask", "--agreement", "consensus", "Can one country manage migration alone?"], env).stdout.decode()
     assert text.startswith("(Only statements with consensus)")
     assert "could not be addressed unilaterally" in text
+
+
+def test_stdin_json_lines_are_turns_of_a_conversation(env):
+    lines = [json.dumps({"question": "Who said that?", "history": ["What did one participant call for?"]}),
+             json.dumps({"question": "What about children?", "history": ["Which groups need protection?"]}),
+             "What about children?", '{"question": 5}']
+    out = run(["ask", "--json"], env, stdin="\n".join(lines).encode() + b"\n")
+    assert out.returncode == 0, out.stderr
+    who, follow, alone, bad = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert who["question"] == "Who said that?" and who["reply"].startswith("That was said by one participant.")
+    assert who["results"][0]["highlight"].startswith("One participant called for")
+    assert follow["searched_as"] == "Which groups need protection? What about children?"
+    assert "children" in follow["results"][0]["text"]
+    assert "searched_as" not in alone
+    assert "error" in bad and bad["answered"] is False

@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.conversation import Turn, contextualize, is_follow_up, is_more, is_small_talk, respond
+from retrieval.conversation import contextualize, is_follow_up, is_more, is_small_talk, respond
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello!", "thanks", "Thank you very much.", "help", "what can you do?"])
@@ -32,16 +32,14 @@ def test_contextualize_joins_only_elliptical_questions():
 
 def test_respond_more_pages_through_results(engine):
     first = respond(engine, "What did panellists say about remittances?", [], top_k=2)
-    history = [Turn("What did panellists say about remittances?", first.searched_as, True, first.shown)]
-    more = respond(engine, "more", history, top_k=2)
+    more = respond(engine, "more", [first], top_k=2)
     assert more.kind == "answer" and more.shown == 4
     assert not {r.text for r in first.answer.results} & {r.text for r in more.answer.results}
 
 
 def test_respond_follow_up_finds_the_right_passage(engine):
     first = respond(engine, "Which groups need extra protection?", [], top_k=3)
-    history = [Turn("Which groups need extra protection?", first.searched_as, True, first.shown)]
-    follow = respond(engine, "What about children?", history, top_k=3)
+    follow = respond(engine, "What about children?", [first], top_k=3)
     assert follow.answer.answered and "children" in follow.answer.results[0].text
     assert follow.answer.searched_as == "Which groups need extra protection? What about children?"
 
@@ -52,5 +50,55 @@ def test_conversation_set_second_turns_are_answered_with_the_previous_turn(engin
 
     report = evaluate_conversations(engine, load_questions(DATA / "conversations.jsonl"))
     assert report["exchanges"] >= 15
-    assert report["second_turn_hit@1_with_context"] >= 0.85
-    assert report["second_turn_hit@1_with_context"] > report["second_turn_hit@1_without_context"]
+    assert report["next_turn_hit@1_with_context"] >= 0.85
+    assert report["next_turn_hit@1_with_context"] > report["next_turn_hit@1_without_context"]
+
+
+def test_questions_about_the_previous_answer_are_recognised():
+    from retrieval.conversation import about_previous_answer
+
+    for text in ["Who said that?", "who said it", "And who called for that?", "Who asked for that?"]:
+        assert about_previous_answer(text) == "who", text
+    for text in ["What page is that on?", "Which section is it in?", "Where is that in the document?", "Source?"]:
+        assert about_previous_answer(text) == "where", text
+    for text in ["Who said that migration was not a panacea?", "What page numbers exist?", "Who bears the costs?"]:
+        assert about_previous_answer(text) is None, text
+
+
+def test_who_said_that_answers_from_the_answer_just_shown_without_a_new_search(engine):
+    first = respond(engine, "What did one participant call for?", [], top_k=3)
+    assert first.answer.results[0].highlight.startswith("One participant called for")
+    who = respond(engine, "Who said that?", [first], top_k=3)
+    assert who.kind == "about" and who.answer.results[0].text == first.answer.results[0].text
+    assert who.text.startswith("That was said by one participant.")
+    assert 'section "Migration and development: drivers and impacts", paragraph 5, page 2' in who.text
+    where = respond(engine, "What page is that on?", [first, who], top_k=3)
+    assert where.text.startswith("It is in Panel discussion on international migration and development")
+    assert "page 2" in where.text
+
+
+def test_more_says_which_question_it_continues(engine):
+    first = respond(engine, "What did panellists say about remittances?", [], top_k=2)
+    more = respond(engine, "more", [first], top_k=2)
+    assert more.text.startswith('More on "What did panellists say about remittances?" (results 3 onwards')
+
+
+def test_a_longer_follow_up_is_joined_only_when_that_helps(engine):
+    first = respond(engine, "Which groups of migrants are vulnerable?", [], top_k=3)
+    joined = respond(engine, "And what should governments do to protect them?", [first], top_k=3)
+    assert joined.answer.answered
+    standalone = respond(engine, "What did panellists say about remittances and their productive use?", [first], 3)
+    assert standalone.searched_as == "What did panellists say about remittances and their productive use?"
+
+
+def test_unseen_conversations_keep_their_thread(engine):
+    from conftest import DATA
+    from retrieval.evaluation import evaluate_conversations, load_questions
+
+    rows = load_questions(DATA / "conversations_unseen.jsonl")
+    assert len(rows) >= 25 and any(len(r["turns"]) == 3 for r in rows)
+    assert sum(r.get("kind") == "about-answer" for r in rows) >= 5
+    report = evaluate_conversations(engine, rows)
+    # Measured 0.821 with context and 0.393 without (README); the floor guards the thread.
+    assert report["next_turn_hit@1_with_context"] >= 0.75
+    assert report["next_turn_hit@1_with_context"] > report["next_turn_hit@1_without_context"] + 0.3

@@ -1,0 +1,69 @@
+"""The words the chat, the CLI and the export say around the document's own sentences.
+
+One place for them, so the page, the command line and a downloaded transcript say the same
+thing: refusals, help, "more", who said an answer and where it is, filter and missing-term notes.
+Plain text; the page escapes it.
+"""
+
+from __future__ import annotations
+
+HELP_TEXT = (
+    "I answer questions about the library's documents, quoting their own words with a citation "
+    "(section, paragraph, page). Ask in plain language, for example "
+    "\"What did panellists say about remittances?\". Type \"more\" for further passages "
+    "on the last question, a follow-up such as \"What about women?\", or ask about the answer "
+    "itself: \"Who said that?\", \"What page is that on?\"."
+)
+ASK_FIRST = "Ask a question first; then \"more\" shows further passages."
+REFUSAL = "The document doesn't cover this."
+REFUSAL_DETAIL = "Nothing in it answers the question closely enough."
+PARTIAL = "Closest passages — these may not answer the question."
+
+
+def no_more(question: str) -> str:
+    return f"There are no further passages on \"{question}\"."
+
+
+def more_of(question: str, shown: int) -> str:
+    return f"More on \"{question}\" (results {shown + 1} onwards, each less close than the last)."
+
+
+def missing_sentence(missing: list[str] | tuple[str, ...]) -> str:
+    """'The document doesn't mention a, b or c.'"""
+    names = list(missing)
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"The document doesn't mention {listed}."
+
+
+def who_said(result) -> str:
+    """Who said a result's highlighted sentence, as a sentence."""
+    label = (result.citation.attribution or {}).get("label")
+    if not label:
+        return "The document does not say who said it: the sentence names no speaker."
+    return f"That was said by {label}" + (" (the summary's words for the whole panel)."
+                                          if label == "the panel as a whole" else ".")
+
+
+def where_is(result) -> str:
+    c = result.citation
+    place = f"section \"{c.section}\", paragraph {c.paragraph}" if c.section else "the title block"
+    page = f", page {c.page}" if c.page is not None else ""
+    return f"It is in {c.document_title}, {place}{page}."
+
+
+def about_answer(result, what: str) -> str:
+    """The reply to "Who said that?" ('who') or "Where is that?" ('where') about a result."""
+    return who_said(result) + " " + where_is(result) if what == "who" else where_is(result) + " " + who_said(result)
+
+
+def filter_label(filters: dict | None) -> str | None:
+    """'Only what the experts said', 'Only statements with consensus', or both; None without filters."""
+    if not filters:
+        return None
+    parts = []
+    if filters.get("speaker"):
+        parts.append("what " + " or ".join(f"the {s}" if s in ("panellists", "experts", "participants") else s
+                                           for s in filters["speaker"]) + " said")
+    if filters.get("agreement"):
+        parts.append("statements with " + " or ".join(filters["agreement"]))
+    return "Only " + ", and only ".join(parts)
