@@ -14,6 +14,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 _log = logging.getLogger("retrieval")
 if not _log.handlers:  # the engine says when it loads a model or rebuilds the index
@@ -236,6 +237,29 @@ def queue(question: str, exact: bool = False) -> None:
     st.session_state.pending = (question, exact)
 
 
+# On a new page: the question box takes the focus and comes right after the "Skip to main
+# content" link in the tab order, and the page stays at its top (a phone otherwise opens
+# scrolled to the box). Streamlit draws the box after this script, so it waits for it.
+FOCUS_ON_LOAD = """<script>
+const doc = window.parent.document;
+let tries = 0;
+function setUp() {
+  const box = doc.querySelector('[data-testid="stChatInputTextArea"]');
+  if (!box) { if (tries++ < 100) setTimeout(setUp, 100); return; }
+  const skip = doc.querySelector('a[href="#stMain"]');
+  if (skip) skip.setAttribute("tabindex", "1");
+  box.setAttribute("tabindex", "2");
+  box.focus({preventScroll: true});
+  // The chat layout keeps its scroll container at the bottom; on a new page the top matters.
+  const toTop = () => doc.querySelectorAll('[data-testid="stAppScrollToBottomContainer"], [data-testid="stMain"]')
+    .forEach((el) => { el.scrollTop = 0; });
+  toTop();
+  setTimeout(toTop, 300);
+}
+setUp();
+</script>"""
+
+
 def show_points() -> None:
     st.session_state.view = "points"
 
@@ -296,6 +320,9 @@ def main() -> None:
     sections = engine.sections()
 
     st.title("Ask the panel summary")
+    if not state.get("page_set_up"):  # once per visit, so it never takes the focus from the reader again
+        state.page_set_up = True
+        components.html(FOCUS_ON_LOAD, height=0)
     if state.get("notice"):
         st.success(esc(state.pop("notice")))
     prompt = st.chat_input("Ask a question about the document…")

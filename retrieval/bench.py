@@ -53,13 +53,12 @@ def _questions() -> list[str]:
     return [q["question"] for p in paths if p.exists() for q in load_questions(p)]
 
 
-def run_bench(args) -> int:
-    from .cli import _load_engine
-
+def run_bench(args, load_engine) -> int:
+    """``load_engine()``: the engine for the command's settings (the CLI passes it in)."""
     if args.scale:
         run_scale_bench([int(n) for n in args.sizes.split(",")])
         return 0
-    engine = _load_engine(args)  # builds the index first if needed, so cold runs only load it
+    engine = load_engine()  # builds the index first if needed, so cold runs only load it
     if args.throughput:
         run_throughput_bench(engine)
         return 0

@@ -111,7 +111,7 @@ def _conversation_turn(engine, line: str, args) -> dict:
 
 
 def cmd_build(args) -> int:
-    from .engine import SECOND_INDEX
+    from .store import SECOND_INDEX
 
     engine = _load_engine(args)
     m = engine.index.manifest
@@ -276,7 +276,7 @@ def cmd_points(args) -> int:
 def cmd_bench(args) -> int:
     from .bench import run_bench
 
-    return run_bench(args)
+    return run_bench(args, lambda: _load_engine(args))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -133,8 +133,8 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
     if is_more(message):
         if previous is None:
             return Exchange(message, "help", text=wording.ASK_FIRST)
-        answer = engine.search(previous.searched_as, top_k=top_k, offset=previous.shown, question=message,
-                               **filters)
+        answer = replace(engine.ask(previous.searched_as, top_k=top_k, offset=previous.shown, exact=True, **filters),
+                         question=message)
         if not answer.results:
             return Exchange(message, "more-none", answer, previous.searched_as, previous.shown,
                             text=wording.no_more(previous.question))
@@ -149,14 +149,14 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
     text, note = clean_question(message)
     corrected = text if exact else engine.speller.correct(text)
     context = follow_up_context(corrected, previous.searched_as if previous else None)
-    answer = engine.search(corrected, top_k=top_k, note=note, question=message, context=context, **filters)
+    answer = engine.ask(corrected, top_k=top_k, context=context, exact=True, **filters)
     if context and not is_short(corrected):
         # A longer message may stand on its own: keep the context only if it helps the search.
-        alone = engine.search(corrected, top_k=top_k, note=note, question=message, **filters)
+        alone = engine.ask(corrected, top_k=top_k, exact=True, **filters)
         if _top_score(alone) >= _top_score(answer):
             answer, context = alone, None
     query = f"{context} {corrected}" if context else corrected
-    answer = replace(answer, question=message, searched_as=query if query != text else None,
+    answer = replace(answer, question=message, note=note, searched_as=query if query != text else None,
                      corrected=corrected if corrected != text else None)
     if not answer.answered:
         return Exchange(message, "refusal", answer, query)

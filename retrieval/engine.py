@@ -32,13 +32,12 @@ from .ranking import (
     token_best_matches,
 )
 from .spelling import SpellingCorrector
-from .store import Index, load_or_build
+from .store import Index, load_or_build_all
 
 log = logging.getLogger(__name__)
 
 LATE_INTERACTION_POOL = 50
 APPROXIMATE_CANDIDATES = 1000
-SECOND_INDEX = "second-model"  # sub-folder of the index folder for the second model's index
 
 
 @dataclass(frozen=True)
@@ -181,24 +180,15 @@ class Engine:
         settings = settings or Settings.from_env()
         # One thread is faster for one query at a time on this machine (see README, "Speed").
         faiss.omp_set_num_threads(1)
+        documents = load_corpus(settings.corpus_dir)  # before the models: a bad corpus fails fast
         embedder = embedder or load_embedder(settings.model)
-        documents = load_corpus(settings.corpus_dir)
-        index, rebuilt = load_or_build(settings.index_dir, documents, embedder, progress=progress,
-                                       force=force_rebuild)
-        second = None
+        embedders = [embedder]
         if settings.second_model:
-            second_embedder = second_embedder or load_embedder(settings.second_model)
-            second_dir = settings.index_dir / SECOND_INDEX
-            second_index, second_rebuilt = load_or_build(second_dir, documents, second_embedder,
-                                                         progress=progress, force=force_rebuild)
-            if _passage_keys(second_index) != _passage_keys(index):
-                # Both indexes are built from the same corpus; a mismatch means one is from an
-                # older splitter or corpus state, so the second is made again from this corpus.
-                log.info("second model's index does not match the passages; rebuilding it")
-                second_index, second_rebuilt = load_or_build(second_dir, documents, second_embedder,
-                                                             progress=progress, force=True)
-            second = (second_embedder, second_index)
-            rebuilt = rebuilt or second_rebuilt
+            embedders.append(second_embedder or load_embedder(settings.second_model))
+        indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
+                                             force=force_rebuild)
+        index = indexes[0]
+        second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)
 
     @property
@@ -224,31 +214,30 @@ class Engine:
         return seen
 
     # --- search ---------------------------------------------------------------------
-    def ask(self, question: str, top_k: int | None = None, params: RankingParams | None = None,
-            documents: set[str] | None = None, exact: bool = False, speakers: set[str] | None = None,
-            agreements: set[str] | None = None) -> Answer:
-        """Answer a question with the best passages, or refuse when nothing is relevant.
-        ``documents`` limits the search to those document ids; misspelt words are corrected
-        unless ``exact``.
+    def ask(self, question: str, *, context: str | None = None, offset: int = 0, top_k: int | None = None,
+            documents: set[str] | None = None, speakers: set[str] | None = None,
+            agreements: set[str] | None = None, exact: bool = False,
+            params: RankingParams | None = None) -> Answer:
+        """The one query: answer a question with the best passages, or refuse when nothing is
+        relevant. ``context``: the previous question of a follow-up (its scores joined to this
+        one's are mixed with this one's alone, so the new words lead and the context
+        disambiguates); ``offset``: skip the first results ("more"); ``documents``, ``speakers``
+        and ``agreements`` limit which sentences may answer (who said it: see ``attribution``);
+        misspelt words are corrected unless ``exact``.
 
         Raises QuestionError for an empty question.
         """
         text, note = clean_question(question)
         corrected = text if exact else self.speller.correct(text)
-        answer = self.search(corrected, top_k=top_k, params=params, note=note, question=question,
-                             documents=documents, speakers=speakers, agreements=agreements)
+        answer = self._search(corrected, top_k=top_k, params=params, note=note, question=question, offset=offset,
+                              context=context, documents=documents, speakers=speakers, agreements=agreements)
         if corrected == text:
             return answer
         return replace(answer, searched_as=corrected, corrected=corrected)
 
-    def search(self, text: str, *, top_k: int | None = None, params: RankingParams | None = None,
-               note: str | None = None, question: str | None = None, offset: int = 0,
-               context: str | None = None, documents: set[str] | None = None,
-               speakers: set[str] | None = None, agreements: set[str] | None = None) -> Answer:
-        """Rank passages for ``text``; ``documents``, ``speakers`` and ``agreements`` limit which
-        sentences may answer (who said it: see ``attribution``). With ``context`` (the previous question of a follow-up),
-        the scores of the follow-up joined to its context are mixed with those of the follow-up
-        alone, so the new words lead and the context disambiguates."""
+    def _search(self, text: str, *, top_k: int | None, params: RankingParams | None, note: str | None,
+                question: str, offset: int, context: str | None, documents: set[str] | None,
+                speakers: set[str] | None, agreements: set[str] | None) -> Answer:
         params = params or self.params
         top_k = max(1, int(top_k or self.settings.top_k))
         # Every text that reaches the models is capped, whatever path it came by.
@@ -369,10 +358,6 @@ class Engine:
         view = Engine(self.settings, self.embedder, self.index, default_params(two_models=False), self.rebuilt)
         view.speller = self.speller
         return view
-
-
-def _passage_keys(index: Index) -> list[tuple[str, str]]:
-    return [(p.doc_id, p.text) for p in index.passages]
 
 
 def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray, terms: set[str],

@@ -11,19 +11,14 @@ line.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 
+from .files import copy_atomic
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
 from .limits import Limits
 from .passages import split_passages
-
-FILE_MODE = 0o644  # readable by the server whoever runs it; mkstemp alone would give 0600
-
 
 def safe_document_name(file_name: str, limits: Limits | None = None) -> str:
     """A file name fit for the corpus: letters, digits, '.', '-' and '_' only, no leading dot,
@@ -79,15 +74,7 @@ def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, repla
     if existing and not replace:
         raise IngestError(f"{shown}: the library already has a document named {doc_id!r}; "
                           "replacing it must be asked for (add --replace)")
-    fd, tmp = tempfile.mkstemp(dir=corpus_dir, prefix=".adding-", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(path, tmp)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, corpus_dir / target_name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    copy_atomic(path, corpus_dir / target_name)
     for old in existing:  # the same document in another format
         if old.name != target_name:
             old.unlink()

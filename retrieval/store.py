@@ -16,12 +16,10 @@ every file against its recorded size and hash; any mismatch is a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,6 +30,7 @@ import faiss
 import numpy as np
 
 from .corpus import Document, corpus_hash, corpus_passages
+from .files import sha256_file, write_atomic
 from .lexical import build_bm25, inverse_document_frequencies
 from .passages import SPLITTER_VERSION, Passage
 from .vector_index import build_vector_index, index_spec, set_search_params
@@ -39,6 +38,7 @@ from .vector_index import build_vector_index, index_spec, set_search_params
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+SECOND_INDEX = "second-model"  # sub-folder of the index folder for a second model's index
 FORMAT_VERSION = 2  # 2: passage vectors are the mean of their sentence vectors
 
 
@@ -64,34 +64,16 @@ class Index:
     documents: list[dict]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _file_records(folder: Path) -> dict[str, dict]:
     return {
-        str(p.relative_to(folder)): {"size": p.stat().st_size, "sha256": _sha256(p)}
+        str(p.relative_to(folder)): {"size": p.stat().st_size, "sha256": sha256_file(p)}
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
 
 
 def _write_json_atomic(path: Path, data: dict) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp gives 0600; the manifest is read by whoever serves the index
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
 
 
 def expected_identity(documents: list[Document], model_name: str) -> dict:
@@ -256,7 +238,7 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         path = folder / name
         if not path.is_file():
             raise StaleIndexError(f"index file missing: {name}")
-        if path.stat().st_size != record["size"] or _sha256(path) != record["sha256"]:
+        if path.stat().st_size != record["size"] or sha256_file(path) != record["sha256"]:
             raise StaleIndexError(f"index file damaged (size or checksum differs): {name}")
     try:
         data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
@@ -308,3 +290,25 @@ def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progr
         except StaleIndexError:
             previous = None
     return build_index(index_dir, documents, embedder, progress=progress, previous=previous), True
+
+
+def load_or_build_all(index_dir: Path, documents: list[Document], embedders: list, *, progress: bool = False,
+                      force: bool = False) -> tuple[list[Index], bool]:
+    """One index per model, of the same passages: the first model's in ``index_dir``, the second's
+    in ``index_dir/second-model``. Returns (indexes, whether any was rebuilt)."""
+    folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
+    indexes, rebuilt = [], False
+    for folder, embedder in zip(folders, embedders):
+        index, built = load_or_build(folder, documents, embedder, progress=progress, force=force)
+        if indexes and _passage_keys(index) != _passage_keys(indexes[0]):
+            # Both are built from the same corpus; a mismatch means this one is from an older
+            # splitter or corpus state, so it is made again from this corpus.
+            log.info("the index in %s does not match the passages; rebuilding it", folder)
+            index, built = load_or_build(folder, documents, embedder, progress=progress, force=True)
+        indexes.append(index)
+        rebuilt = rebuilt or built
+    return indexes, rebuilt
+
+
+def _passage_keys(index: Index) -> list[tuple[str, str]]:
+    return [(p.doc_id, p.text) for p in index.passages]

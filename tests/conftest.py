@@ -69,3 +69,14 @@ def engine(settings, embedder):
     from retrieval.engine import Engine
 
     return Engine.load(settings, embedder=embedder)
+
+
+MODEL_FIXTURES = {"engine", "embedder"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that load a model (through a fixture, a child process or a server) are marked
+    `model`, so that `pytest -m "not model"` runs the fast ones alone."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ == "test_browser":
+            item.add_marker(pytest.mark.model)

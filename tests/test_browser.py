@@ -361,3 +361,32 @@ def test_key_points_lead_into_the_document_and_the_experts_filter_applies(page):
     answer = ask(page, "What did they say about poverty?")
     expect(answer).to_contain_text("Only what the experts said")
     expect(answer.locator(".answer")).to_contain_text("The experts cautioned that migration was not a panacea")
+
+
+def test_on_a_phone_the_page_opens_at_the_top_with_the_question_box_focused(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server)
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_be_visible(timeout=120_000)
+    expect(box).to_be_focused(timeout=10_000)
+    title = page.get_by_role("heading", name="Ask the panel summary")
+    expect(title).to_be_in_viewport(ratio=1, timeout=10_000)  # whole title on screen: the page is at its top
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "phone.png"), animations="disabled")
+    # Settings are reachable: the sidebar opens from its control.
+    page.get_by_test_id("stExpandSidebarButton").click()
+    expect(page.get_by_test_id("stSidebar").get_by_text("Settings")).to_be_visible(timeout=10_000)
+    context.close()
+
+
+def test_the_question_box_is_first_in_the_tab_order_after_the_skip_link(page):
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_be_focused(timeout=10_000)
+    page.keyboard.press("Shift+Tab")  # one step back from the box: the skip link, nothing between
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    page.keyboard.press("Tab")
+    expect(box).to_be_focused()
+    box.fill("Who bears the costs of migration?")
+    box.press("Enter")
+    expect(page.get_by_test_id("stChatMessage").nth(1).locator(".answer")).to_be_visible(timeout=60_000)

@@ -118,7 +118,7 @@ def test_engine_load_builds_a_missing_index(tmp_path, embedder):
 
 def test_second_models_index_is_kept_beside_the_first_and_reused(tmp_path, embedder):
     from retrieval.config import DEFAULT_SECOND_MODEL
-    from retrieval.engine import SECOND_INDEX
+    from retrieval.store import SECOND_INDEX
 
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "pair")
     first = Engine.load(settings, embedder=embedder)
