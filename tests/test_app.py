@@ -105,6 +105,8 @@ def test_more_shows_the_next_results_of_the_previous_question(at):
     more = ask(at, "more")
     more_texts = set(passages(more))
     assert len(first_texts) == 3 and len(more_texts) == 3 and not (more_texts & first_texts)
+    said = " ".join(shown(m.value) for m in more.markdown)
+    assert 'More on "What did panellists say about remittances?" (results 4 onwards' in said
 
 
 @pytest.mark.parametrize("text", INJECTIONS)
@@ -272,3 +274,14 @@ def test_experts_filter_answers_only_from_the_experts_and_says_so(at):
     assert "The experts cautioned that migration was not a panacea" in shown(msg.markdown[0].value)
     refused = ask(at, "What did they say about remittances?")
     assert "Only what the experts said: nothing answers this." in shown(refused.markdown[0].value)
+
+
+def test_who_said_that_is_answered_from_the_answer_just_shown(at):
+    first = ask(at, "What did one participant call for?")
+    assert "One participant called for" in shown(first.markdown[0].value)
+    msg = ask(at, "Who said that?")
+    body = " ".join(shown(m.value) for m in msg.markdown)
+    assert "That was said by one participant." in body
+    assert 'section "Migration and development: drivers and impacts", paragraph 5, page 2' in body
+    assert "One participant called for addressing the mismatch" in body  # the same answer, not a new search
+    assert "Searched as" not in " ".join(shown(c.value) for c in msg.caption)

@@ -390,3 +390,48 @@ def test_the_question_box_is_first_in_the_tab_order_after_the_skip_link(page):
     box.fill("Who bears the costs of migration?")
     box.press("Enter")
     expect(page.get_by_test_id("stChatMessage").nth(1).locator(".answer")).to_be_visible(timeout=60_000)
+
+
+def test_a_25_question_export_is_short_and_renders_with_citations_outside_the_quotes(browser, engine):
+    import json
+
+    from markdown_it import MarkdownIt
+
+    from retrieval.conversation import respond
+    from retrieval.transcript import conversation_export
+
+    rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "questions.jsonl").read_text().splitlines()]
+    questions = [r["question"] for r in rows if r["gold"]][:21] + ["Why?", "more", "Who said that?",
+                                                                    "What is the capital of France?"]
+    history = []
+    for question in questions:
+        history.append(respond(engine, question, history, 3))
+    markdown = conversation_export(history, markdown=True)
+    size = len(markdown.encode("utf-8"))
+    print(f"\n25-question export: {size / 1024:.1f} KB Markdown, "
+          f"{len(conversation_export(history, markdown=False).encode()) / 1024:.1f} KB text, "
+          f"{len(conversation_export(history, markdown=True, passages=True).encode()) / 1024:.1f} KB with passages")
+    assert size <= 15 * 1024
+    page = browser.new_page()
+    page.set_content(MarkdownIt().render(markdown))
+    quotes = page.locator("blockquote")
+    assert quotes.count() >= 20
+    for i in range(quotes.count()):
+        quote = quotes.nth(i)
+        assert "para." not in quote.inner_text()  # the citation is not folded into the quote
+        after = quote.evaluate("q => q.nextElementSibling && q.nextElementSibling.textContent")
+        assert after and "Panel discussion on international migration and development" in after
+    assert page.locator("h1").inner_text().startswith("Conversation about Panel discussion")
+    assert page.get_by_text("Searched as: ").count() >= 1
+    page.close()
+
+
+def test_who_said_that_and_what_page_answer_from_the_last_answer(page):
+    ask(page, "What did one participant call for?")
+    send(page, "Who said that?")
+    reply = page.get_by_test_id("stChatMessage").nth(3).get_by_test_id("stChatMessageContent")
+    expect(reply).to_contain_text("That was said by one participant.", timeout=60_000)
+    expect(reply.locator(".answer")).to_contain_text("One participant called for addressing the mismatch")
+    send(page, "What page is that on?")
+    where = page.get_by_test_id("stChatMessage").nth(5).get_by_test_id("stChatMessageContent")
+    expect(where).to_contain_text("paragraph 5, page 2", timeout=60_000)
