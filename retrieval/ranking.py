@@ -42,7 +42,7 @@ class RankingParams:
     highlight_lexical_weight: float = 0.3
     refusal_threshold: float = 0.19
     rrf_k: int = 60
-    follow_up_weight: float = 0.5
+    follow_up_weight: float = 0.4
     second_model_weight: float = 0.5
     highlight_pair_margin: float = 0.08
     who_said_margin: float = 0.1
