@@ -156,12 +156,25 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
         if _top_score(alone) >= _top_score(answer):
             answer, context = alone, None
     query = f"{context} {corrected}" if context else corrected
+    bare = _BARE_WH.match(corrected.strip())
+    more_said = None
+    if bare and context and previous is not None and _same_top(answer, previous.answer):
+        # "Why?" that finds only the sentence just shown: say the document gives no more.
+        more_said = wording.nothing_more(bare.group(1))
     answer = replace(answer, question=message, note=note, searched_as=query if query != text else None,
                      corrected=corrected if corrected != text else None)
     if not answer.answered:
         return Exchange(message, "refusal", answer, query)
-    return Exchange(message, "answer", answer, query, len(answer.results))
+    return Exchange(message, "answer", answer, query, len(answer.results), text=more_said)
 
 
 def _top_score(answer: Answer) -> float:
     return answer.results[0].score if answer.answered and answer.results else float("-inf")
+
+
+def _same_top(answer: Answer, previous: Answer | None) -> bool:
+    """Whether an answer's first result highlights what the previous answer's first one did."""
+    if not (previous and previous.results and answer.answered and answer.results):
+        return False
+    a, b = answer.results[0], previous.results[0]
+    return a.passage_id == b.passage_id and a.highlight_start == b.highlight_start

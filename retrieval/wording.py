@@ -28,6 +28,11 @@ def more_of(question: str, shown: int) -> str:
     return f"More on \"{question}\" (results {shown + 1} onwards, each less close than the last)."
 
 
+def nothing_more(wh: str) -> str:
+    """The reply to "Why?" (or "How?", "When?") when the search finds only the answer already shown."""
+    return f"The document says nothing more about {wh.lower()} than this passage, already shown:"
+
+
 def missing_sentence(missing: list[str] | tuple[str, ...]) -> str:
     """'The document doesn't mention a, b or c.'"""
     names = list(missing)

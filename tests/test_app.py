@@ -285,3 +285,9 @@ def test_who_said_that_is_answered_from_the_answer_just_shown(at):
     assert 'section "Migration and development: drivers and impacts", paragraph 5, page 2' in body
     assert "One participant called for addressing the mismatch" in body  # the same answer, not a new search
     assert "Searched as" not in " ".join(shown(c.value) for c in msg.caption)
+
+
+def test_why_with_nothing_more_in_the_document_says_so_above_the_passage(at):
+    ask(at, "Who bears the costs of migration?")
+    msg = ask(at, "Why?")
+    assert "The document says nothing more about why than this passage" in shown(msg.markdown[0].value)

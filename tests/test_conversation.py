@@ -102,3 +102,12 @@ def test_unseen_conversations_keep_their_thread(engine):
     # Measured 0.893 with context and 0.393 without (README).
     assert report["next_turn_hit@1_with_context"] >= 0.85
     assert report["next_turn_hit@1_with_context"] > report["next_turn_hit@1_without_context"] + 0.3
+
+
+def test_why_that_finds_only_the_answer_already_shown_says_so(engine):
+    first = respond(engine, "Who bears the costs of migration?", [], top_k=3)
+    why = respond(engine, "Why?", [first], top_k=3)
+    assert why.text == "The document says nothing more about why than this passage, already shown:"
+    assert why.answer.results[0].highlight == first.answer.results[0].highlight
+    fresh = respond(engine, "Why do many people migrate?", [], top_k=3)
+    assert respond(engine, "What about pensions?", [fresh], top_k=3).text is None  # new information: no note
