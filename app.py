@@ -101,10 +101,13 @@ def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | 
     for p in engine.passages:
         if p.doc_id != doc_id or p.section != section:
             continue
-        pages = f"p. {p.page_start}" if p.page_start == p.page_end else f"pp. {p.page_start}–{p.page_end}"
+        if p.page_start is None:  # formats without pages (Word, Markdown)
+            pages = ""
+        else:
+            pages = (f"p. {p.page_start}" if p.page_start == p.page_end else f"pp. {p.page_start}–{p.page_end}") + " · "
         cls = "docpara cited" if p.paragraph_overall == cited else "docpara"
         parts.append(f'<div class="{cls}" data-para="{p.paragraph_overall}"><span class="page">'
-                     f'{esc(pages)} · para. {p.paragraph}</span>{esc(p.text)}</div>')
+                     f'{esc(pages)}para. {p.paragraph}</span>{esc(p.text)}</div>')
     return "\n".join(parts)
 
 

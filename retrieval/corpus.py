@@ -69,7 +69,7 @@ def load_document(path: Path) -> Document:
     return Document(
         id=path.stem,
         path=path,
-        title=meta.get("title") or path.stem.replace("-", " ").replace("_", " "),
+        title=meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " "),
         author=meta.get("author"),
         place=meta.get("place"),
         date=meta.get("date"),

@@ -15,6 +15,7 @@ the user, checked before the text is read whole where the format allows (zip siz
 from __future__ import annotations
 
 import codecs
+import re
 import time
 import zipfile
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class DocumentText:
     text: str
     paged: bool  # whether page numbers can be cited
     space_page_breaks: bool  # whether a line starting with a space marks a new page
+    title: str | None = None  # from the format's own metadata (DOCX properties, PDF info, a Markdown title)
 
 
 def check_file(path: Path, limits: Limits | None = None) -> None:
@@ -61,12 +63,17 @@ def read_document_text(path: Path, limits: Limits | None = None) -> DocumentText
     check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        result = DocumentText(_pdf_text(path, limits), paged=True, space_page_breaks=False)
+        text, title = _pdf_text(path, limits)
+        result = DocumentText(text, paged=True, space_page_breaks=False, title=title)
     elif suffix == ".docx":
-        result = DocumentText(_docx_text(path, limits), paged=False, space_page_breaks=False)
+        text, title = _docx_text(path, limits)
+        result = DocumentText(text, paged=False, space_page_breaks=False, title=title)
     else:
         text = decode_text(path.read_bytes(), path.name)
-        result = DocumentText(text, paged=suffix == ".txt", space_page_breaks=suffix == ".txt")
+        title = None
+        if suffix == ".md":
+            text, title = markdown_title(text)
+        result = DocumentText(text, paged=suffix == ".txt", space_page_breaks=suffix == ".txt", title=title)
     if not result.text.strip():
         raise IngestError(f"{path.name}: no text found in the file")
     _check_characters(len(result.text), path, limits)
@@ -116,7 +123,19 @@ def decode_text(data: bytes, name: str) -> str:
     return text
 
 
-def _pdf_text(path: Path, limits: Limits) -> str:
+def markdown_title(text: str) -> tuple[str, str | None]:
+    """A Markdown document's leading ``# Title`` is its title, not a section, when its sections
+    are ``##`` headings; returns the text without it, and the title."""
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not re.match(r"^#\s+\S", lines[first]):
+        return text, None
+    if not any(re.match(r"^##\s+\S", line) for line in lines[first + 1:]):
+        return text, None
+    return "\n".join(lines[:first] + lines[first + 1:]), lines[first].lstrip("#").strip()
+
+
+def _pdf_text(path: Path, limits: Limits) -> tuple[str, str | None]:
     from pypdf import PdfReader
 
     try:
@@ -140,8 +159,12 @@ def _pdf_text(path: Path, limits: Limits) -> str:
         raise IngestError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
     if not any(p.strip() for p in pages):
         raise IngestError(f"{path.name}: the PDF has no text layer (a scanned image?); run OCR first")
+    try:
+        title = (reader.metadata.title or "").strip() or None if reader.metadata else None
+    except Exception:  # a damaged information dictionary costs only the title
+        title = None
     # A page break also ends a block: PDF layout does not say whether a paragraph runs on.
-    return "\n\n\f".join("\n".join(line.strip() for line in page.splitlines()) for page in pages)
+    return "\n\n\f".join("\n".join(line.strip() for line in page.splitlines()) for page in pages), title
 
 
 def _check_zip(path: Path, limits: Limits) -> None:
@@ -156,7 +179,7 @@ def _check_zip(path: Path, limits: Limits) -> None:
                           f"{limits.max_unpacked_bytes / MIB:g} MiB)")
 
 
-def _docx_text(path: Path, limits: Limits) -> str:
+def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:
     import docx
 
     _check_zip(path, limits)
@@ -165,13 +188,16 @@ def _docx_text(path: Path, limits: Limits) -> str:
     except Exception as exc:  # not a zip, a damaged zip or XML: all mean "unreadable"
         raise IngestError(f"{path.name}: not a readable Word document ({exc.__class__.__name__})") from exc
     blocks = []
+    title = (document.core_properties.title or "").strip() or None
     for paragraph in document.paragraphs:
         text = " ".join(paragraph.text.split())
         if not text:
             continue
         style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if style == "Title" or style.startswith("Heading"):
+        if style == "Title":  # the title block names the document; it is not a section
+            title = title or text
+        elif style.startswith("Heading"):
             blocks.append(f"# {text}")
         else:
             blocks.append(text)
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks), title

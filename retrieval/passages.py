@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "4"
+SPLITTER_VERSION = "5"  # 5: a Markdown heading is a block of its own
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -30,6 +30,7 @@ _DATE_LINE = re.compile(
     r"September|October|November|December)\s+\d{4}$"
 )
 _SENTENCE_END = re.compile(r"[.!?:;,][\"'”’)]*$")
+_ATX_HEADING = re.compile(r"^#{1,6}\s+\S")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
 # and the next one starts with a capital letter, digit or opening quote.
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -131,6 +132,12 @@ def read_blocks(text: str, space_page_breaks: bool = True) -> list[Block]:
             continue
         if space_page_breaks and lines and raw[:1].isspace():
             page += 1  # a continuation line that starts with a space opens a new page
+        if _ATX_HEADING.match(raw):  # a Markdown heading is a block of its own, blank lines or not
+            if lines:
+                blocks.append(Block(tuple(lines), tuple(pages)))
+            blocks.append(Block((raw.strip(),), (page,)))
+            lines, pages = [], []
+            continue
         lines.append(raw.strip())
         pages.append(page)
     if lines:

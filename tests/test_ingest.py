@@ -179,3 +179,28 @@ def test_cli_add_list_remove(tmp_path, corpus_dir, settings):
     assert out.returncode == 0 and "fishing-fleet.pdf" in out.stdout
     assert "fishing-fleet" not in run("list").stdout
     assert run("remove", "no-such-doc").returncode == 1
+
+
+def test_titles_and_headings_come_from_each_formats_own_structure(tmp_path):
+    from retrieval.corpus import load_document
+    from retrieval.passages import split_passages
+
+    md = tmp_path / "port-logistics-briefing.md"
+    md.write_text("# Port Logistics Briefing\n\n## Costs\nThe pilot cost four million euros in its first year.\n"
+                  "## Staffing\nTwo crane operators were hired for the night shift.\n")
+    doc = load_document(md)
+    assert doc.title == "Port Logistics Briefing"
+    passages = split_passages(doc.text, doc.id, doc.title, paged=doc.paged, space_page_breaks=doc.space_page_breaks)
+    assert [(p.section, p.text) for p in passages] == [
+        ("Costs", "The pilot cost four million euros in its first year."),
+        ("Staffing", "Two crane operators were hired for the night shift.")]
+    docx_doc = load_document(make_docx(tmp_path / "seasonal.docx"))
+    assert docx_doc.title == "Annual review of seasonal labour"
+    assert "Annual review" not in docx_doc.text  # the title block is not a section
+    pdf = FPDF()
+    pdf.set_title("Fishing Fleet Report 2024")
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, "Crew safety\n\nDeckhands rarely receive survival training.")
+    pdf.output(str(tmp_path / "fleet.pdf"))
+    assert load_document(tmp_path / "fleet.pdf").title == "Fishing Fleet Report 2024"
