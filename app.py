@@ -32,6 +32,7 @@ from retrieval.key_points import grouped, key_points
 from retrieval.transcript import conversation_export, key_points_export
 from retrieval.engine import Engine, QuestionError
 from retrieval.formats import SUPPORTED_SUFFIXES, IngestError
+from retrieval.library import is_protected, remove_document
 from retrieval.live import LiveEngine
 
 SUGGESTED = [
@@ -86,7 +87,41 @@ def get_live() -> LiveEngine:
 
 
 def document_card(engine: Engine) -> dict:
-    return engine.documents[0] if engine.documents else {"title": "the corpus"}
+    """The document a one-document library is about (the shipped one when there are several)."""
+    shipped = [d for d in engine.documents if is_protected(engine.settings.corpus_dir, d["id"])]
+    return (shipped or engine.documents or [{"title": "the corpus"}])[0]
+
+
+def document_facts(engine: Engine, doc: dict) -> str:
+    """'PDF · 3 pages · 2 sections · 5 passages' for the library."""
+    own = [p for p in engine.passages if p.doc_id == doc["id"]]
+    kind = Path(doc.get("file", "")).suffix.lstrip(".").upper() or "text"
+    pages = max((p.page_end or 0 for p in own), default=0)
+    parts = [kind] + ([f"{pages} page{'s' * (pages != 1)}"] if pages else [])
+    sections = len(engine.sections(doc["id"]))
+    parts += [f"{sections} section{'s' * (sections != 1)}", f"{len(own)} passage{'s' * (len(own) != 1)}"]
+    return " · ".join(parts)
+
+
+def suggested_questions(engine: Engine) -> list[str]:
+    """The panel's five hand-written questions, and for every other document two from its headings."""
+    questions = list(SUGGESTED) if any(is_protected(engine.settings.corpus_dir, d["id"]) for d in engine.documents) else []
+    for doc in engine.documents:
+        if is_protected(engine.settings.corpus_dir, doc["id"]):
+            continue
+        for heading in engine.sections(doc["id"])[:2]:
+            questions.append(f"What does {doc['title']} say about {heading[:1].lower() + heading[1:]}?")
+    return questions[:8]
+
+
+def remove_from_library(live: LiveEngine, doc_id: str) -> None:
+    try:
+        remove_document(doc_id, live.current.settings.corpus_dir)
+        live.reload()
+        st.session_state.notice = f"Removed {doc_id}."
+    except IngestError as exc:
+        st.session_state.upload_error = str(exc)
+    st.session_state.pop("confirm_remove", None)
 
 
 def marked_passage(result: dict) -> str:
@@ -146,14 +181,20 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
     answer = ex.answer.to_dict()
     scope = wording.filter_label(answer.get("filters"))
     if kind == "refusal":
-        sections = "; ".join(f"<i>{esc(s)}</i>" for s in engine.sections())
+        chosen = (answer.get("filters") or {}).get("document") or [d["id"] for d in engine.documents]
+        many = len(chosen) > 1
+        titles = {d["id"]: d["title"] for d in engine.documents}
+        sections = "; ".join((f"{esc(titles.get(d, d))}: " if many else "")
+                             + ", ".join(f"<i>{esc(s)}</i>" for s in engine.sections(d)) for d in chosen)
         if scope:  # the filter is why: say so, and how to widen it
             st.markdown(f'<div class="refusal"><b>{esc(scope)}: nothing answers this.</b> The chosen speakers '
                         "did not say anything close enough&#46; Set <i>Who said it</i> back to anyone to search "
                         "the whole document&#46;</div>", unsafe_allow_html=True)
             return
+        searched_in = ("<p>Searched in: " + esc("; ".join(titles.get(d, d) for d in chosen)) + "</p>"
+                       if (answer.get("filters") or {}).get("document") else "")
         st.markdown(f'<div class="refusal"><b>{esc(wording.REFUSAL)}</b> {esc(wording.REFUSAL_DETAIL)}'
-                    f'</div><p>It covers: {sections}.</p><div class="hint">Try '
+                    f'</div>{searched_in}<p>It covers: {sections}.</p><div class="hint">Try '
                     "rephrasing with the document&#39;s topics, e&#46;g&#46; remittances, labour mobility, "
                     "migrant rights&#46;</div>", unsafe_allow_html=True)
         return
@@ -161,6 +202,9 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.caption(esc(answer["note"]))
     if scope:
         st.caption(esc(scope))
+    if answer.get("filters", {}) and answer["filters"].get("document"):
+        titles = {d["id"]: d["title"] for d in engine.documents}
+        st.caption("Searched in: " + esc("; ".join(titles.get(i, i) for i in answer["filters"]["document"])))
     if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
         st.markdown(esc(ex.text), unsafe_allow_html=True)
     if answer.get("corrected") and kind == "answer":
@@ -322,7 +366,8 @@ def main() -> None:
     doc = document_card(engine)
     sections = engine.sections()
 
-    st.title("Ask the panel summary")
+    many = len(engine.documents) > 1
+    st.title(f"Ask {len(engine.documents)} documents" if many else "Ask the panel summary")
     if not state.get("page_set_up"):  # once per visit, so it never takes the focus from the reader again
         state.page_set_up = True
         components.html(FOCUS_ON_LOAD, height=0)
@@ -352,20 +397,36 @@ def main() -> None:
         state.exchanges.append(replace(ex, question=shown))
 
     with st.sidebar:
-        st.header("The document")
-        st.markdown(f"**{esc(doc.get('title', ''))}**", unsafe_allow_html=True)
-        meta = [doc.get("author"), doc.get("place"), format_date(doc.get("date"))]
-        st.caption(" · ".join(esc(x) for x in meta if x))
-        st.subheader("Contents")
-        for s in sections:
-            with st.expander(s):
-                st.markdown(section_html(engine, doc.get("id"), s), unsafe_allow_html=True)
-        if len(engine.documents) > 1:
-            st.subheader("Documents")
+        if not many:
+            st.header("The document")
+            st.markdown(f"**{esc(doc.get('title', ''))}**", unsafe_allow_html=True)
+            meta = [doc.get("author"), doc.get("place"), format_date(doc.get("date"))]
+            st.caption(" · ".join(esc(x) for x in meta if x))
+            st.subheader("Contents")
+            for s in sections:
+                with st.expander(s):
+                    st.markdown(section_html(engine, doc.get("id"), s), unsafe_allow_html=True)
+        else:
+            st.header("Library")
+            st.caption("Shared by everyone using this server.")
+            for d in engine.documents:
+                with st.expander(d["title"]):
+                    st.caption(esc(document_facts(engine, d)))
+                    st.markdown("".join(f"<p><b>{esc(s)}</b></p>" + section_html(engine, d["id"], s)
+                                        for s in engine.sections(d["id"])), unsafe_allow_html=True)
+                    if is_protected(engine.settings.corpus_dir, d["id"]):
+                        st.caption("Shipped with this chat: it cannot be removed here.")
+                    elif state.get("confirm_remove") == d["id"]:
+                        st.warning(f"Remove {esc(d['title'])} for everyone?")
+                        st.button("Yes, remove it", key=f"remove_yes_{d['id']}", on_click=remove_from_library,
+                                  args=(live, d["id"]))
+                    else:
+                        st.button("Remove from the library", key=f"remove_{d['id']}",
+                                  on_click=lambda i=d["id"]: state.update(confirm_remove=i))
             titles = {d["id"]: d["title"] for d in engine.documents}
             st.multiselect("Search only in", list(titles), format_func=titles.get, key="doc_filter",
                            placeholder="All documents")
-        upload = st.file_uploader("Add a document", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+        upload = st.file_uploader("Add a document (shared with everyone using this server)", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
                                   key="upload")
         if upload is not None and state.get("uploaded") != upload.file_id:
             state.uploaded = upload.file_id
@@ -404,7 +465,17 @@ def main() -> None:
         render_key_points(engine, set(state.get("doc_filter") or []) or None, speakers, agreements)
         return
 
-    if not state.exchanges:
+    if not state.exchanges and many:
+        st.markdown(f"This chat answers from {len(engine.documents)} documents, shared by everyone using this "
+                    "server. Every answer is a sentence of a document itself, with its citation:")
+        st.markdown("\n".join(f"- **{esc(d['title'])}**" + "".join(f" · {esc(x)}" for x in (
+            d.get("author"), format_date(d.get("date"))) if x) for d in engine.documents), unsafe_allow_html=True)
+        st.button("Read the key points: what was agreed, called for and cautioned", key="welcome_points",
+                  on_click=show_points)
+        st.markdown("**Try a question:**")
+        for i, q in enumerate(suggested_questions(engine)):
+            st.button(q, key=f"suggest_{i}", on_click=queue, args=(q,))
+    elif not state.exchanges:
         st.markdown(
             f"This chat answers from one document only: **{esc(doc.get('title', ''))}**, "
             f"a summary by the {esc(doc.get('author') or 'author')} of a panel held in "

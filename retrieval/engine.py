@@ -253,9 +253,9 @@ class Engine:
                              token_match=alone.token_match, token_spans=alone.token_spans,
                              first_sentence_sim=alone.first_sentence_sim)
         allowed = self._allowed_sentences(documents, speakers, agreements)
-        best_anyone = None
-        if speakers or agreements:
-            in_documents = self._allowed_sentences(documents, None, None)
+        best_anyone = None  # the closest sentence without the filter that narrows this search most
+        if speakers or agreements or documents is not None:
+            in_documents = None if not (speakers or agreements) else self._allowed_sentences(documents, None, None)
             sims = scores.sentence_sim if in_documents is None else scores.sentence_sim[in_documents]
             best_anyone = float(sims.max()) if sims.size else -1.0
         if allowed is not None:
@@ -265,10 +265,11 @@ class Engine:
             sentence_sim = np.where(allowed, scores.sentence_sim, -np.inf)
             scores = replace(scores, fused=np.where(passage_ok, scores.fused, -np.inf), sentence_sim=sentence_sim,
                              best_similarity=float(sentence_sim.max()) if allowed.any() else -1.0)
-        filters = {k: sorted(v) for k, v in (("speaker", speakers), ("agreement", agreements)) if v} or None
-        # With a who-said-it filter, the chosen speakers must have said something nearly as close
-        # as the best sentence of the document; otherwise they did not speak to the question.
-        said_elsewhere = best_anyone is not None and scores.best_similarity < best_anyone - params.who_said_margin
+        filters = {k: sorted(v) for k, v in (("speaker", speakers), ("agreement", agreements),
+                                             ("document", documents)) if v} or None
+        # With a filter, the chosen speakers (or documents) must hold something nearly as close as
+        # the best sentence without it; otherwise they do not speak to the question.
+        said_elsewhere = best_anyone is not None and scores.best_similarity < best_anyone - params.filter_margin
         if not is_answerable(scores.best_similarity, params) or said_elsewhere:
             return Answer(asked, False, [], note=note, filters=filters)
         order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,

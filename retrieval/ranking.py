@@ -27,8 +27,8 @@ class RankingParams:
         follow-up joined to the previous question.
     second_model_weight: share of the second model's scores (all of them: ranking, highlight
         and refusal) when the engine searches with two models.
-    who_said_margin: with a who-said-it filter, the best sentence of the chosen speakers must be
-        within this of the document's best sentence, or the answer is "none" (not said by them).
+    filter_margin: with a who-said-it or document filter, the best sentence it allows must be
+        within this of the best sentence without it, or the answer is "none" (not said there).
     rare_zipf: a question word rarer than this in general English (wordfreq's Zipf scale) is
         salient: if the document lacks it, the answer is "partial" (see ``coverage``).
     meaning_match_threshold: a salient common word counts as mentioned when its tokens' best
@@ -45,7 +45,7 @@ class RankingParams:
     follow_up_weight: float = 0.4
     second_model_weight: float = 0.5
     highlight_pair_margin: float = 0.08
-    who_said_margin: float = 0.1
+    filter_margin: float = 0.1
     rare_zipf: float = 5.0
     meaning_match_threshold: float = 0.35
 

@@ -63,12 +63,11 @@ def about_answer(result, what: str) -> str:
 
 def filter_label(filters: dict | None) -> str | None:
     """'Only what the experts said', 'Only statements with consensus', or both; None without filters."""
-    if not filters:
-        return None
     parts = []
+    filters = filters or {}
     if filters.get("speaker"):
         parts.append("what " + " or ".join(f"the {s}" if s in ("panellists", "experts", "participants") else s
                                            for s in filters["speaker"]) + " said")
     if filters.get("agreement"):
         parts.append("statements with " + " or ".join(filters["agreement"]))
-    return "Only " + ", and only ".join(parts)
+    return "Only " + ", and only ".join(parts) if parts else None

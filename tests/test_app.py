@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+DOC = "panel-discussion-international-migration-and-development-2013-06-25"
 INJECTIONS = ["![x](http://example.com/a.png)", "<script>alert(1)</script>", "[click](javascript:alert(1))",
               "**bold**"]
 
@@ -291,3 +292,56 @@ def test_why_with_nothing_more_in_the_document_says_so_above_the_passage(at):
     ask(at, "Who bears the costs of migration?")
     msg = ask(at, "Why?")
     assert "The document says nothing more about why than this passage" in shown(msg.markdown[0].value)
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    """A library of three documents: the panel .txt, a .pdf and a .docx made here."""
+    import shutil
+
+    import streamlit as st
+
+    from test_ingest import PDF_PAGES, make_docx, make_pdf
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Path(APP).parent / "corpus", corpus)
+    make_pdf(corpus / "fishing-fleet.pdf", PDF_PAGES)
+    make_docx(corpus / "seasonal-labour.docx")
+    monkeypatch.setenv("RETRIEVAL_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(tmp_path / "index"))
+    st.cache_resource.clear()
+    yield corpus
+    st.cache_resource.clear()
+
+
+def test_a_library_of_three_documents_is_shown_searched_and_managed(library, engine):
+    app = AppTest.from_file(APP, default_timeout=180).run()
+    assert not app.exception
+    assert app.title[0].value == "Ask 3 documents"
+    welcome = " ".join(shown(m.value) for m in app.main.markdown)
+    assert "Annual review of seasonal labour" in welcome and "fishing fleet" in welcome
+    labels = [e.label for e in app.sidebar.expander]
+    assert labels == ["fishing fleet", "Panel discussion on international migration and development",
+                      "Annual review of seasonal labour"]
+    seasonal = app.sidebar.expander[2]
+    assert "DOCX · 2 sections · 2 passages" in " ".join(c.value for c in seasonal.caption)
+    assert "Housing conditions" in " ".join(m.value for m in seasonal.markdown) and "p. None" not in str(seasonal)
+    suggestions = [b.label for b in app.button if b.key and b.key.startswith("suggest_")]
+    assert "What does Annual review of seasonal labour say about housing conditions?" in suggestions
+    # Citations name the document by its title; the filter is said in each answer.
+    app.sidebar.multiselect(key="doc_filter").set_value(["seasonal-labour"]).run()
+    msg = ask(app, "How were fruit pickers paid?")
+    body = " ".join(shown(m.value) for m in msg.markdown)
+    assert "paid by the crate" in body and "Source: Annual review of seasonal labour, \"Pay\", para. 1" in body
+    assert "Searched in: Annual review of seasonal labour" in " ".join(shown(c.value) for c in msg.caption)
+    refused = ask(app, "What did panellists say about remittances?")
+    text = shown(refused.markdown[0].value)
+    assert "doesn't cover this" in text and "Searched in: Annual review of seasonal labour" in text
+    # Removal asks first; the shipped document cannot be removed.
+    assert not any(b.key == f"remove_{DOC}" for b in app.sidebar.button)
+    app.sidebar.button(key="remove_fishing-fleet").click().run()
+    app.sidebar.button(key="remove_yes_fishing-fleet").click().run()
+    assert not app.exception and not (library / "fishing-fleet.pdf").exists()
+    assert app.title[0].value == "Ask 2 documents"
+    other = AppTest.from_file(APP, default_timeout=180).run()  # another session sees the same library
+    assert other.title[0].value == "Ask 2 documents"
