@@ -373,7 +373,7 @@ def main() -> None:
         components.html(FOCUS_ON_LOAD, height=0)
     if state.get("notice"):
         st.success(esc(state.pop("notice")))
-    prompt = st.chat_input("Ask a question about the document…")
+    prompt = st.chat_input("Ask a question about the documents…" if many else "Ask a question about the document…")
     exact = False
     if state.get("pending"):
         (prompt, exact), state.pending = state.pending, None

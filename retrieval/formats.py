@@ -145,9 +145,14 @@ def _pdf_text(path: Path, limits: Limits) -> tuple[str, str | None]:
         if len(reader.pages) > limits.max_pages:
             raise IngestError(f"{path.name}: {len(reader.pages):,} pages (the limit is {limits.max_pages:,}); "
                               "split the document")
+        headings = _outline_titles(reader)
         pages, characters, start = [], 0, time.monotonic()
         for page in reader.pages:
-            pages.append(page.extract_text(extraction_mode="layout") or "")
+            text = page.extract_text(extraction_mode="layout") or ""
+            if headings:  # a line that is an outline entry's title is a heading
+                text = "\n".join(f"# {line.strip()}" if " ".join(line.split()).lower() in headings else line
+                                  for line in text.splitlines())
+            pages.append(text)
             characters += len(pages[-1])
             _check_characters(characters, path, limits)
             if time.monotonic() - start > limits.max_read_seconds:
@@ -177,6 +182,24 @@ def _check_zip(path: Path, limits: Limits) -> None:
     if unpacked > limits.max_unpacked_bytes:
         raise IngestError(f"{path.name}: unpacks to {unpacked / MIB:,.0f} MiB (the limit is "
                           f"{limits.max_unpacked_bytes / MIB:g} MiB)")
+
+
+def _outline_titles(reader) -> set[str]:
+    """The titles of a PDF's outline (bookmarks), lower-cased, all levels."""
+    titles: set[str] = set()
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            elif getattr(item, "title", None):
+                titles.add(" ".join(str(item.title).split()).lower())
+
+    try:
+        walk(reader.outline)
+    except Exception:  # a damaged outline costs only the headings
+        return set()
+    return titles
 
 
 def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:

@@ -435,3 +435,31 @@ def test_who_said_that_and_what_page_answer_from_the_last_answer(page):
     send(page, "What page is that on?")
     where = page.get_by_test_id("stChatMessage").nth(5).get_by_test_id("stChatMessageContent")
     expect(where).to_contain_text("paragraph 5, page 2", timeout=60_000)
+
+
+def test_a_library_of_three_documents_in_the_browser(browser, tmp_path, settings, page):
+    import shutil
+
+    from test_ingest import PDF_PAGES, make_docx, make_pdf
+
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "library-one.png"), animations="disabled")  # the bundled document alone
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    make_pdf(corpus / "fishing-fleet.pdf", PDF_PAGES)
+    make_docx(corpus / "seasonal-labour.docx")
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index)  # only the two new documents are embedded
+    with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}) as url:
+        three = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        three.goto(url)
+        expect(three.get_by_role("heading", name="Ask 3 documents")).to_be_visible(timeout=180_000)
+        sidebar = three.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Library", exact=True)).to_be_visible()
+        sidebar.get_by_text("Annual review of seasonal labour").click()
+        expect(sidebar.get_by_text("DOCX · 2 sections · 2 passages")).to_be_visible()
+        expect(sidebar.get_by_text("Fruit pickers were paid by the crate")).to_be_visible()
+        three.screenshot(path=str(ARTEFACTS / "library-three.png"), animations="disabled")
+        answer = ask(three, "How many life rafts should a vessel carry?")
+        expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
+        three.context.close()

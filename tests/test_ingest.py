@@ -204,3 +204,22 @@ def test_titles_and_headings_come_from_each_formats_own_structure(tmp_path):
     pdf.multi_cell(0, 8, "Crew safety\n\nDeckhands rarely receive survival training.")
     pdf.output(str(tmp_path / "fleet.pdf"))
     assert load_document(tmp_path / "fleet.pdf").title == "Fishing Fleet Report 2024"
+
+
+def test_pdf_outline_entries_become_headings(tmp_path):
+    from retrieval.corpus import load_document
+    from retrieval.passages import split_passages
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    heading = "why crew safety, survival training and drills at sea matter to every owner of a fishing vessel."
+    pdf.start_section(heading)  # too long and too sentence-like to pass for a heading by its shape
+    pdf.multi_cell(0, 8, heading + "\n\nDeckhands rarely receive survival training before their first voyage.")
+    pdf.add_page()
+    pdf.start_section("Life rafts")
+    pdf.multi_cell(0, 8, "Life rafts\n\nEvery vessel should carry enough life rafts for the whole crew.")
+    pdf.output(str(tmp_path / "fleet.pdf"))
+    doc = load_document(tmp_path / "fleet.pdf")
+    passages = split_passages(doc.text, doc.id, doc.title, paged=doc.paged, space_page_breaks=doc.space_page_breaks)
+    assert [(p.section, p.page_start) for p in passages] == [(heading, 1), ("Life rafts", 2)]
