@@ -5,7 +5,7 @@
 * a question about the previous answer itself ("Who said that?", "What page is that on?",
   "Where is that in the document?") is answered from that answer, without a new search;
 * a follow-up that leans on the previous question (a bare wh-word, a cue such as "What about",
-  a pronoun) is searched together with it; a longer one only when joining it helps the search.
+  a pronoun) is searched together with it when joining them raises the best score.
 
 ``Exchange`` is the record of one turn that the page, the CLI and the export share.
 """
@@ -100,11 +100,6 @@ def is_follow_up(message: str) -> bool:
     return bool(_BARE_WH.match(text) or _FOLLOW_UP_CUE.match(text) or _PRONOUN.search(text))
 
 
-def is_short(message: str) -> bool:
-    """Short enough to mean little alone: then it is always read with the previous question."""
-    return len(re.findall(r"\w+", message)) <= 6
-
-
 def follow_up_context(message: str, previous: str | None) -> str | None:
     """The previous question when the message leans on it, cut so that the two together stay
     within the question length limit (a chain of follow-ups never grows past it)."""
@@ -150,8 +145,8 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
     corrected = text if exact else engine.speller.correct(text)
     context = follow_up_context(corrected, previous.searched_as if previous else None)
     answer = engine.ask(corrected, top_k=top_k, context=context, exact=True, **filters)
-    if context and not is_short(corrected):
-        # A longer message may stand on its own: keep the context only if it helps the search.
+    if context:
+        # Leaning on the previous question is a cue, not proof: keep the context only if it helps.
         alone = engine.ask(corrected, top_k=top_k, exact=True, **filters)
         if _top_score(alone) >= _top_score(answer):
             answer, context = alone, None
