@@ -372,7 +372,9 @@ def main() -> None:
         components.html(FOCUS_ON_LOAD, height=0)
     if state.get("notice"):
         st.success(esc(state.pop("notice")))
-    prompt = st.chat_input("Ask a question about the documents…" if many else "Ask a question about the document…")
+    # One placeholder whatever the library holds: a widget whose label changes is a new widget,
+    # and a question typed while another session adds a document would be lost.
+    prompt = st.chat_input("Ask a question…", key="question")
     exact = False
     if state.get("pending"):
         (prompt, exact), state.pending = state.pending, None
