@@ -109,12 +109,6 @@ def follow_up_context(message: str, previous: str | None) -> str | None:
     return previous[: max(room, 0)].strip() or None
 
 
-def contextualize(message: str, previous: str | None) -> str:
-    """The text to search for when the message is read with the previous question."""
-    context = follow_up_context(message, previous)
-    return f"{context} {message.strip()}" if context else message
-
-
 def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
             documents: set[str] | None = None, exact: bool = False, speakers: set[str] | None = None,
             agreements: set[str] | None = None) -> Exchange:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.conversation import contextualize, is_follow_up, is_more, is_small_talk, respond
+from retrieval.conversation import follow_up_context, is_follow_up, is_more, is_small_talk, respond
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello!", "thanks", "Thank you very much.", "help", "what can you do?"])
@@ -23,11 +23,11 @@ def test_more_and_follow_ups():
         assert not is_follow_up(text), text
 
 
-def test_contextualize_joins_only_elliptical_questions():
-    assert contextualize("What about women?", "Which groups need protection?") == \
-        "Which groups need protection? What about women?"
-    assert contextualize("Who bears the costs of migration?", "Which groups?") == "Who bears the costs of migration?"
-    assert contextualize("Why?", None) == "Why?"
+def test_only_a_message_that_leans_on_the_previous_question_takes_it_as_context():
+    assert follow_up_context("What about women?", "Which groups need protection?") == "Which groups need protection?"
+    assert follow_up_context("Who bears the costs of migration?", "Which groups?") is None
+    assert follow_up_context("Why?", None) is None
+    assert len(follow_up_context("What about " + "x" * 900, "q " * 400)) <= 1000 - len("What about " + "x" * 900)
 
 
 def test_respond_more_pages_through_results(engine):
