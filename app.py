@@ -31,7 +31,7 @@ from retrieval.key_points import grouped, key_points
 from retrieval.transcript import conversation_export, key_points_export
 from retrieval.engine import Engine, QuestionError
 from retrieval.formats import SUPPORTED_SUFFIXES, IngestError
-from retrieval.library import is_protected, remove_document
+from retrieval.library import remove_document
 from retrieval.live import LiveEngine
 
 SUGGESTED = [
@@ -87,13 +87,15 @@ def get_live() -> LiveEngine:
 
 def document_card(engine: Engine) -> dict:
     """The document a one-document library is about (the shipped one when there are several)."""
-    shipped = [d for d in engine.documents if is_protected(engine.settings.corpus_dir, d["id"])]
+    shipped = [d for d in engine.documents if d["id"] in engine.protected]
     return (shipped or engine.documents or [{"title": "the corpus"}])[0]
 
 
-def document_facts(engine: Engine, doc: dict) -> str:
+@functools.lru_cache(maxsize=256)  # drawn on every rerun
+def document_facts(engine: Engine, doc_id: str) -> str:
     """'PDF · 3 pages · 2 sections · 5 passages' for the library."""
-    own = [p for p in engine.passages if p.doc_id == doc["id"]]
+    doc = next(d for d in engine.documents if d["id"] == doc_id)
+    own = [p for p in engine.passages if p.doc_id == doc_id]
     kind = Path(doc.get("file", "")).suffix.lstrip(".").upper() or "text"
     pages = max((p.page_end or 0 for p in own), default=0)
     parts = [kind] + ([f"{pages} page{'s' * (pages != 1)}"] if pages else [])
@@ -104,9 +106,9 @@ def document_facts(engine: Engine, doc: dict) -> str:
 
 def suggested_questions(engine: Engine) -> list[str]:
     """The panel's five hand-written questions, and for every other document two from its headings."""
-    questions = list(SUGGESTED) if any(is_protected(engine.settings.corpus_dir, d["id"]) for d in engine.documents) else []
+    questions = list(SUGGESTED) if engine.protected else []
     for doc in engine.documents:
-        if is_protected(engine.settings.corpus_dir, doc["id"]):
+        if doc["id"] in engine.protected:
             continue
         for heading in engine.sections(doc["id"])[:2]:
             questions.append(f"What does {doc['title']} say about {heading[:1].lower() + heading[1:]}?")
@@ -412,10 +414,10 @@ def main() -> None:
             st.caption("Shared by everyone using this server.")
             for d in engine.documents:
                 with st.expander(d["title"]):
-                    st.caption(esc(document_facts(engine, d)))
+                    st.caption(esc(document_facts(engine, d["id"])))
                     st.markdown("".join(f"<p><b>{esc(s)}</b></p>" + section_html(engine, d["id"], s)
                                         for s in engine.sections(d["id"])), unsafe_allow_html=True)
-                    if is_protected(engine.settings.corpus_dir, d["id"]):
+                    if d["id"] in engine.protected:
                         st.caption("Shipped with this chat: it cannot be removed here.")
                     elif state.get("confirm_remove") == d["id"]:
                         st.warning(f"Remove {esc(d['title'])} for everyone?")

@@ -5,6 +5,7 @@ The chat page and the CLI both use this and nothing below it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from .config import MAX_QUESTION_CHARS, Settings
 from .corpus import load_corpus
 from .coverage import QuestionTerm, Vocabulary, missing_terms, question_terms, without
 from .lexical import bm25_scores, term_overlap, tokenize
+from .library import is_protected
 from .model import Embedder, load_embedder
 from .passages import Passage
 from .ranking import (
@@ -169,6 +171,17 @@ class Engine:
                               for d in self._documents}
         self._vocabulary_unions: dict[frozenset[str], Vocabulary] = {}
         self.speller = SpellingCorrector([p.text for p in index.passages])
+        # The page draws these on every rerun: computed once per engine.
+        self._sections: dict[str | None, list[str]] = {}
+        for p in index.passages:
+            for key in (None, p.doc_id):
+                headings = self._sections.setdefault(key, [])
+                if p.section and p.section not in headings:
+                    headings.append(p.section)
+        self.protected = frozenset(d for d in self._documents if is_protected(settings.corpus_dir, d))
+        # A follow-up is scored joined and alone, and "more" repeats a search: the same text is
+        # not encoded twice.
+        self._scores = functools.lru_cache(maxsize=16)(self._compute_scores)
         attributions = [s.attribution for p in index.passages for s in p.sentences]  # sentence-row order
         self._sentence_speakers = np.array([a.speaker for a in attributions])
         self._sentence_agreements = np.array([a.agreement for a in attributions])
@@ -191,6 +204,10 @@ class Engine:
         second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)
 
+    def forget_scores(self) -> None:
+        """Empty the cache of recent questions' scores (benchmarks time every question as new)."""
+        self._scores.cache_clear()
+
     @property
     def embedders(self) -> list[Embedder]:
         """The models this engine searches with, first model first."""
@@ -206,12 +223,8 @@ class Engine:
         return self.index.documents
 
     def sections(self, doc_id: str | None = None) -> list[str]:
-        """Section headings in document order."""
-        seen: list[str] = []
-        for p in self.index.passages:
-            if p.section and (doc_id is None or p.doc_id == doc_id) and p.section not in seen:
-                seen.append(p.section)
-        return seen
+        """Section headings in document order (of one document, or of all)."""
+        return list(self._sections.get(doc_id, []))
 
     # --- search ---------------------------------------------------------------------
     def ask(self, question: str, *, context: str | None = None, offset: int = 0, top_k: int | None = None,
@@ -316,7 +329,7 @@ class Engine:
         return missing_terms(terms, self._vocabulary_unions[key], [scores.meaning_match(t.start, t.end) for t in terms],
                              removal_gain, rare_zipf=params.rare_zipf, match_threshold=params.meaning_match_threshold)
 
-    def _scores(self, text: str, params: RankingParams) -> "_Scores":
+    def _compute_scores(self, text: str, params: RankingParams) -> "_Scores":
         # The lexical side does not depend on the model: computed once, shared by both.
         lexical = bm25_scores(self.index.bm25, text)
         terms = set(tokenize(text))
