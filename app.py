@@ -194,7 +194,7 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
             return
         searched_in = ("<p>Searched in: " + esc("; ".join(titles.get(d, d) for d in chosen)) + "</p>"
                        if (answer.get("filters") or {}).get("document") else "")
-        st.markdown(f'<div class="refusal"><b>{esc(wording.REFUSAL)}</b> {esc(wording.REFUSAL_DETAIL)}'
+        st.markdown(f'<div class="refusal"><b>{esc(wording.REFUSAL)}</b> {esc(wording.refusal_detail(answer.get("missing") or ()))}'
                     f'</div>{searched_in}<p>It covers: {sections}.</p><div class="hint">Try '
                     "rephrasing with the document&#39;s topics, e&#46;g&#46; remittances, labour mobility, "
                     "migrant rights&#46;</div>", unsafe_allow_html=True)

@@ -37,11 +37,11 @@ def _who(args) -> dict:
 
 def format_answer(answer) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
-    from .wording import REFUSAL, REFUSAL_DETAIL, filter_label, missing_sentence
+    from .wording import REFUSAL, filter_label, missing_sentence, refusal_detail
 
     scope = filter_label(answer.filters)
     if not answer.answered:
-        return f"{REFUSAL} {REFUSAL_DETAIL}" + (f" ({scope[0].lower() + scope[1:]})" if scope else "")
+        return f"{REFUSAL} {refusal_detail(answer.missing)}" + (f" ({scope[0].lower() + scope[1:]})" if scope else "")
     lines = [f"({scope})"] if scope else []
     if answer.note:
         lines.append(f"({answer.note})")

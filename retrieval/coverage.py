@@ -154,6 +154,14 @@ def missing_terms(terms: list[QuestionTerm], vocabulary: Vocabulary, meaning_mat
     return found
 
 
+def names_only_what_is_missing(terms: list[QuestionTerm], vocabulary: Vocabulary, missing: list[str]) -> bool:
+    """Whether the question names something the document lacks (a name or a number among the
+    ``missing`` terms) and nothing it asks about is in the document: then no passage can be
+    "closest" in any useful sense and the honest answer is "none" ("Who heads NATO?")."""
+    named = {t.text for t in terms if t.is_name or t.is_number}
+    return bool(named & set(missing)) and not any(vocabulary.mentions(t.text) for t in terms)
+
+
 def without(question: str, term: QuestionTerm) -> str:
     """The question with one term taken out."""
     return " ".join((question[: term.start] + question[term.end :]).split())

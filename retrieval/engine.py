@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 import faiss
 import numpy as np
 
+from .answer_types import answer_type, carries
 from .citation import Citation, cite
 from .config import MAX_QUESTION_CHARS, Settings
 from .corpus import load_corpus
-from .coverage import QuestionTerm, Vocabulary, missing_terms, question_terms, without
+from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
 from .lexical import bm25_scores, term_overlap, tokenize
 from .library import is_protected
 from .model import Embedder, load_embedder
@@ -287,9 +288,12 @@ class Engine:
             return Answer(asked, False, [], note=note, filters=filters)
         order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
                                limit=offset + top_k)
+        kind = answer_type(text)
         results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
-                                params) for i in order[offset:] if np.isfinite(scores.fused[i])]
-        missing = self._missing(text, scores, params, documents)
+                                params, kind) for i in order[offset:] if np.isfinite(scores.fused[i])]
+        missing, nothing_named = self._missing(text, scores, params, documents)
+        if nothing_named:
+            return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters)
         return Answer(asked, True, results, note=note, confidence="partial" if missing else "answer",
                       missing=tuple(missing), filters=filters)
 
@@ -308,11 +312,12 @@ class Engine:
         return allowed
 
     def _missing(self, text: str, scores: "_Scores", params: RankingParams,
-                 documents: set[str] | None) -> list[str]:
-        """The question's salient terms that the (chosen) documents do not mention."""
+                 documents: set[str] | None) -> tuple[list[str], bool]:
+        """The question's salient terms that the (chosen) documents do not mention, and whether
+        those are a name or number and the only things the question names (then: "none")."""
         terms = question_terms(text)
         if not terms:
-            return []
+            return [], False
         key = frozenset(documents if documents is not None else self._vocabularies)
         if key not in self._vocabulary_unions:  # a few filters at most per server
             self._vocabulary_unions[key] = Vocabulary.union([v for d, v in self._vocabularies.items() if d in key])
@@ -326,8 +331,10 @@ class Engine:
             best = (sims if allowed is None else sims[allowed]).max(axis=0)
             return (best[1:] - best[0]).tolist()
 
-        return missing_terms(terms, self._vocabulary_unions[key], [scores.meaning_match(t.start, t.end) for t in terms],
-                             removal_gain, rare_zipf=params.rare_zipf, match_threshold=params.meaning_match_threshold)
+        vocabulary = self._vocabulary_unions[key]
+        missing = missing_terms(terms, vocabulary, [scores.meaning_match(t.start, t.end) for t in terms],
+                                removal_gain, rare_zipf=params.rare_zipf, match_threshold=params.meaning_match_threshold)
+        return missing, names_only_what_is_missing(terms, vocabulary, missing)
 
     def _compute_scores(self, text: str, params: RankingParams) -> "_Scores":
         # The lexical side does not depend on the model: computed once, shared by both.
@@ -340,12 +347,14 @@ class Engine:
         return scores.mixed_with(other, params.second_model_weight)
 
     def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
-                params: RankingParams) -> SearchResult:
+                params: RankingParams, kind: str | None = None) -> SearchResult:
         first = self.index.sentence_start[passage.id]
         rows = np.arange(first, first + len(passage.sentences))
         overlap = np.array([term_overlap(q_terms, terms, self.index.idf)
                             for terms in self._sentence_terms[passage.id]])
-        first, last = choose_highlight(sentence_sim[rows], overlap, params)
+        typed = (np.array([carries(kind, s.text) for s in passage.sentences], dtype=np.float32)
+                 if kind and params.highlight_type_weight else None)
+        first, last = choose_highlight(sentence_sim[rows], overlap, params, typed)
         sentence = passage.sentences[first]
         end = passage.sentences[last].end
         return SearchResult(

@@ -31,7 +31,7 @@ GROUPS = [
     ("noted", "Also noted"),
 ]
 GROUP_TITLES = dict(GROUPS)
-_CALL = re.compile(r"\b(called for|call for|calls for|recommended|suggested|urged|encouraged|proposed"
+CALL_CUE = re.compile(r"\b(called for|call for|calls for|recommended|suggested|urged|encouraged|proposed"
                    r"|(highlighted|underscored|stressed) the (need|urgency))\b", re.I)
 _CAUTION = re.compile(r"\b(cautioned|warned)\b", re.I)
 
@@ -59,7 +59,7 @@ def point_group(text: str, speaker: str, agreement: str) -> str | None:
         return None
     if agreement in ("consensus", "widespread support"):
         return "agreed"
-    if _CALL.search(text):
+    if CALL_CUE.search(text):
         return "called-for"
     if _CAUTION.search(text):
         return "cautioned"

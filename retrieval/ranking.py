@@ -29,6 +29,8 @@ class RankingParams:
         and refusal) when the engine searches with two models.
     filter_margin: with a who-said-it or document filter, the best sentence it allows must be
         within this of the best sentence without it, or the answer is "none" (not said there).
+    highlight_type_weight: bonus to a sentence's highlight score when it carries the kind of answer
+        the question asks for (``answer_types``: a date, a number, a cause, a call for action).
     rare_zipf: a question word rarer than this in general English (wordfreq's Zipf scale) is
         salient: if the document lacks it, the answer is "partial" (see ``coverage``).
     meaning_match_threshold: a salient common word counts as mentioned when its tokens' best
@@ -45,9 +47,10 @@ class RankingParams:
     follow_up_weight: float = 0.4
     second_model_weight: float = 0.5
     highlight_pair_margin: float = 0.08
+    highlight_type_weight: float = 0.08
     filter_margin: float = 0.1
     rare_zipf: float = 5.0
-    meaning_match_threshold: float = 0.35
+    meaning_match_threshold: float = 0.30
 
 
 SINGLE_MODEL_REFUSAL_THRESHOLD = 0.205  # calibrated for all-MiniLM-L6-v2 alone
@@ -116,12 +119,16 @@ def fuse(dense: np.ndarray, lexical: np.ndarray, params: RankingParams,
     raise ValueError(f"unknown ranking mode {params.mode!r}")
 
 
-def choose_highlight(sentence_sim: np.ndarray, sentence_overlap: np.ndarray, params: RankingParams) -> tuple[int, int]:
+def choose_highlight(sentence_sim: np.ndarray, sentence_overlap: np.ndarray, params: RankingParams,
+                     typed: np.ndarray | None = None) -> tuple[int, int]:
     """The sentences that best answer, as (first, last) indices: the best by semantic similarity
-    plus term overlap, and its better neighbour too when that scores within
-    ``highlight_pair_margin`` of it (the answer then spans two sentences, e.g. a cause and its
-    effect)."""
+    plus term overlap (plus ``highlight_type_weight`` for a sentence that carries the kind of
+    answer asked for, ``typed``: a date for "when", a cause for "why"), and its better neighbour
+    too when that scores within ``highlight_pair_margin`` of it (the answer then spans two
+    sentences, e.g. a cause and its effect)."""
     score = sentence_sim + params.highlight_lexical_weight * sentence_overlap
+    if typed is not None:
+        score = score + params.highlight_type_weight * typed
     best = int(np.argmax(score))
     neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(score)]
     if not neighbours or params.highlight_pair_margin <= 0:

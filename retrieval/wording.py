@@ -40,6 +40,11 @@ def missing_sentence(missing: list[str] | tuple[str, ...]) -> str:
     return f"The document doesn't mention {listed}."
 
 
+def refusal_detail(missing: list[str] | tuple[str, ...] = ()) -> str:
+    """Why a question was refused: what it names that the document lacks, when that is known."""
+    return missing_sentence(missing) if missing else REFUSAL_DETAIL
+
+
 def who_said(result) -> str:
     """Who said a result's highlighted sentence, as a sentence."""
     label = (result.citation.attribution or {}).get("label")

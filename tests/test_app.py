@@ -208,13 +208,20 @@ def test_document_filter_limits_answers_to_chosen_documents(engine, tmp_path, mo
 
 
 def test_question_on_something_the_document_never_mentions_shows_closest_passages_not_an_answer(at):
-    msg = ask(at, "What did panellists say about refugees fleeing the war in Syria?")
+    msg = ask(at, "What did panellists say about migrants from Syria?")
     body = " ".join(shown(m.value) for m in msg.markdown)
     assert 'class="partial"' in body and "Closest passages" in body and "may not answer" in body
     assert "mention <i>Syria</i>" in body
     assert 'class="answer"' not in body  # no answer box: nothing is presented as what the panel said
     assert passages(msg)  # the closest passages are still shown, with citations
     assert "Source: Panel discussion" in body
+
+
+def test_question_naming_only_what_the_document_lacks_is_refused_saying_what_it_lacks(at):
+    msg = ask(at, "Who is the current Secretary-General of NATO?")
+    body = " ".join(shown(m.value) for m in msg.markdown)
+    assert 'class="refusal"' in body and "The document doesn't mention Secretary-General or NATO." in body
+    assert not passages(msg)
 
 
 def test_misspelt_question_is_corrected_and_can_be_searched_as_typed(at):

@@ -106,6 +106,12 @@ def test_json_says_how_confident_what_is_missing_and_what_was_searched(env):
     assert covered["confidence"] == "answer" and covered["missing"] == [] and "searched_as" not in covered
 
 
+def test_a_refusal_names_what_the_question_asks_about_that_the_document_lacks(env):
+    out = run(["ask", "Who heads Interpol?"], env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode().strip() == "The document doesn't cover this. The document doesn't mention Interpol."
+
+
 def test_exact_searches_the_words_as_typed(env):
     out = run(["ask", "--json", "--exact", "What did the panel say about remmitances?"], env)
     assert out.returncode == 0, out.stderr

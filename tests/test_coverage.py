@@ -61,3 +61,16 @@ def test_known_words_names_acronyms_and_quoted_text_are_left_as_typed():
     for text in ["Do migrants take jobs from native workers?", "What did Frontex and kafala do?",
                  "What about the GMFD?", 'Find "remmitances" exactly', "Who is Xqzt?"]:
         assert SPELLER.correct(text) == text
+
+
+def test_a_question_naming_only_what_the_document_lacks_is_refused_not_partial():
+    from retrieval.coverage import names_only_what_is_missing
+
+    def refused(question, missing):
+        return names_only_what_is_missing(question_terms(question), VOCAB, missing)
+
+    assert refused("Who is the current Secretary-General of NATO?", ["Secretary-General", "NATO"])
+    # A name the document lacks, but the question also asks about something it covers: partial.
+    assert not refused("How much do migrants in Qatar send in remittances?", ["Qatar"])
+    # Nothing named is missing (only a rare word): that is for the closest passages to show.
+    assert not refused("Did the panel discuss trafficking?", ["trafficking"])

@@ -128,7 +128,20 @@ def test_answerable_questions_are_seldom_marked_partial(engine):
     for path in _sets():
         fig = _report(engine, path)
         not_answer, total = map(int, fig["not_answer"].split("/"))
-        assert not_answer / total <= 0.10, (path.name, fig["answerable_not_answer"])
+        # The target: at most 5 % (measured 0/50, 1/65, 0/36).
+        assert not_answer / total <= 0.05, (path.name, fig["answerable_not_answer"])
+
+
+def test_a_question_naming_only_what_the_document_lacks_is_refused_and_says_what(engine):
+    answer = engine.ask("Who heads Interpol?")
+    assert (answer.answered, answer.confidence, answer.missing, answer.results) == (False, "none", ("Interpol",), [])
+
+
+def test_a_date_question_highlights_the_sentence_that_holds_the_date(engine):
+    question = "On what date was the panel discussion held?"
+    assert "25 June 2013" in engine.ask(question).results[0].highlight
+    # Without the answer-type bonus the closest sentence is another one of the same passage.
+    assert "25 June 2013" not in engine.with_params(highlight_type_weight=0).ask(question).results[0].highlight
 
 
 def test_typo_copies_score_within_003_of_the_clean_sets_with_no_extra_refusals(engine, tmp_path):

@@ -1,0 +1,37 @@
+"""The kind of answer a question asks for, and the highlight's preference for a sentence that
+carries it: hand-written cases, no model."""
+
+import numpy as np
+
+from retrieval.answer_types import answer_type, carries
+from retrieval.ranking import RankingParams, choose_highlight
+
+
+def test_questions_are_typed_by_what_they_ask_for():
+    assert answer_type("When did the panel meet?") == "date"
+    assert answer_type("In which year was the first dialogue held?") == "date"
+    assert answer_type("How many segments were there?") == "number"
+    assert answer_type("Why do people leave home?") == "cause"
+    assert answer_type("What did participants recommend on data?") == "call"
+    assert answer_type("How can xenophobia be countered?") == "call"
+    assert answer_type("Who spoke about remittances?") is None
+
+
+def test_sentences_carry_dates_numbers_causes_and_calls():
+    assert carries("date", "The panel met in New York on 25 June 2013.")
+    assert not carries("date", "The panel met in New York.")
+    assert carries("number", "It consisted of three thematic segments.")
+    assert carries("cause", "Border measures were leading to more undocumented migrants.")
+    assert carries("call", "Several participants called for better data.")
+    assert carries("call", "More efforts were needed to protect women.")
+    assert not carries("call", "Migrants were often overqualified.")
+    assert not carries(None, "Anything at all, 2013.")
+
+
+def test_the_highlight_prefers_the_sentence_of_the_asked_kind_only_when_it_is_nearly_as_close():
+    params = RankingParams(highlight_type_weight=0.08, highlight_pair_margin=0.0)
+    overlap = np.zeros(3)
+    typed = np.array([0.0, 0.0, 1.0])
+    assert choose_highlight(np.array([0.50, 0.30, 0.46]), overlap, params, typed) == (2, 2)
+    assert choose_highlight(np.array([0.50, 0.30, 0.30]), overlap, params, typed) == (0, 0)
+    assert choose_highlight(np.array([0.50, 0.30, 0.46]), overlap, params, None) == (0, 0)
