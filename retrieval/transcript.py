@@ -22,7 +22,9 @@ def conversation_export(exchanges: list, *, markdown: bool, passages: bool = Fal
             lines += [f"*Searched as: {_md(ex.searched_as)}*" if markdown else f"   Searched as: {ex.searched_as}"]
         lines.append("")
         if ex.kind == "refusal":
-            lines += [wording.REFUSAL if markdown else f"   {wording.REFUSAL}", ""]
+            missing = ex.answer.missing if ex.answer else ()
+            said = f"{wording.REFUSAL} {wording.missing_sentence(missing)}" if missing else wording.REFUSAL
+            lines += [_md(said) if markdown else f"   {said}", ""]
             continue
         if ex.kind in ("help", "more-none", "error") or not ex.answer:
             lines += [(ex.text or "") if markdown else f"   {ex.text or ''}", ""]

@@ -111,3 +111,12 @@ def test_why_that_finds_only_the_answer_already_shown_says_so(engine):
     assert why.answer.results[0].highlight == first.answer.results[0].highlight
     fresh = respond(engine, "Why do many people migrate?", [], top_k=3)
     assert respond(engine, "What about pensions?", [fresh], top_k=3).text is None  # new information: no note
+
+
+def test_an_exported_refusal_says_what_the_document_does_not_mention(engine):
+    from retrieval.transcript import conversation_export
+
+    exchange = respond(engine, "Who heads Interpol?", [], 3)
+    assert exchange.kind == "refusal"
+    text = conversation_export([exchange], markdown=False)
+    assert "The document doesn't cover this. The document doesn't mention Interpol." in text
