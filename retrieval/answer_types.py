@@ -29,6 +29,8 @@ _CARRIES = {
     "cause": re.compile(r"\b(because|due to|owing to|as a result|result(s|ed)? (in|from)|led to|lead(s|ing)? to"
                         r"|caused|driven by|therefore|thus|reasons?)\b", re.I),
 }
+# A call for action is also said without a speaker's verb: "More efforts were needed to …".
+_NEEDED = re.compile(r"\b(needs?|needed) to\b|\bshould\b|\bmust\b", re.I)
 
 
 def answer_type(question: str) -> str | None:
@@ -44,6 +46,5 @@ def carries(kind: str | None, sentence: str) -> bool:
     if kind is None:
         return False
     if kind == "call":
-        return bool(CALL_CUE.search(sentence) or re.search(r"\b(needs?|needed) to\b|\bshould\b|\bmust\b",
-                                                            sentence, re.I))
+        return bool(CALL_CUE.search(sentence) or _NEEDED.search(sentence))
     return bool(_CARRIES[kind].search(sentence))

@@ -32,7 +32,7 @@ GROUPS = [
 ]
 GROUP_TITLES = dict(GROUPS)
 CALL_CUE = re.compile(r"\b(called for|call for|calls for|recommended|suggested|urged|encouraged|proposed"
-                   r"|(highlighted|underscored|stressed) the (need|urgency))\b", re.I)
+                      r"|(highlighted|underscored|stressed) the (need|urgency))\b", re.I)
 _CAUTION = re.compile(r"\b(cautioned|warned)\b", re.I)
 
 
