@@ -4,7 +4,7 @@ A question set is JSON lines: ``{"id", "question", "gold": [fragments]}``; ``gol
 marks an off-topic question that should be refused. A result answers when its
 passage contains a gold fragment, compared on lower-case letters and digits only.
 A near-topic question (``gold: []`` and ``"missing": [terms]``) is answered honestly when it
-is refused or answered "partial" naming one of those terms.
+is refused or answered "partial" naming one of those terms (or a hyphenated name with one as a part).
 """
 
 from __future__ import annotations
@@ -34,6 +34,13 @@ def load_questions(path: Path) -> list[dict]:
 def contains_gold(text: str, gold: list[str]) -> bool:
     flat = squash(text)
     return any(squash(g) and squash(g) in flat for g in gold)
+
+
+def names_listed(term: str, listed: set[str]) -> bool:
+    """Whether a reported missing term is one the set lists: the same word, or a hyphenated name
+    with a listed part ("Secretary-General" for "Secretary")."""
+    low = term.lower()
+    return low in listed or any(part in listed for part in low.split("-"))
 
 
 @dataclass
@@ -89,7 +96,7 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
         if "missing" in q:
             report.near_topic += 1
             listed = {m.lower() for m in q["missing"]}
-            if not answer.answered or any(m.lower() in listed for m in answer.missing):
+            if not answer.answered or any(names_listed(m, listed) for m in answer.missing):
                 report.near_topic_honest += 1
             else:
                 report.near_topic_confident.append(q["id"])

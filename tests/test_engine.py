@@ -118,7 +118,7 @@ def _sets():
 
 
 def test_near_topic_questions_are_mostly_refused_or_marked_partial_with_a_missing_term(engine):
-    # Measured 24/40 (README, "Honest answers"); the floor guards against losing the state.
+    # Measured 25/40 (README, "Honest answers"); the floor guards against losing the state.
     fig = _report(engine, DATA / "near_topic_questions.jsonl")
     honest, total = map(int, fig["near_topic_honest"].split("/"))
     assert total >= 30 and honest / total >= 0.5
