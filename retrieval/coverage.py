@@ -106,10 +106,25 @@ def question_terms(question: str) -> list[QuestionTerm]:
         is_number = bool(_NUMBER.match(word))
         letters = [c for c in word if c.isalpha()]
         acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
-        # A capital at the start of the question says nothing; inside it, it marks a name.
+        # A capital at the start of the question says nothing; inside it, it marks a name. People
+        # also type names in lower case: a country's name is a name however it is typed.
         capitalised = word[:1].isupper() and i > 0
-        terms.append(QuestionTerm(word, m.start(), m.end(), is_name=acronym or capitalised, is_number=is_number))
+        terms.append(QuestionTerm(word, m.start(), m.end(), is_name=acronym or capitalised or low in country_names(),
+                                  is_number=is_number))
     return terms
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """One-word country names in lower case ("syria", "germany"), from pycountry's ISO 3166 data."""
+    import pycountry
+
+    names = set()
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None)):
+            if name and " " not in name and "," not in name:
+                names.add(name.lower())
+    return frozenset(names)
 
 
 @lru_cache(maxsize=65536)

@@ -20,6 +20,12 @@ def test_question_terms_skip_stop_and_frame_words_and_mark_names_and_numbers():
     assert terms["Syria"].is_name and terms["10.7"].is_number and not terms["target"].is_name
 
 
+def test_a_country_typed_in_lower_case_is_still_a_name():
+    terms = {t.text: t for t in question_terms("how many migrants in germany send money home?")}
+    assert terms["germany"].is_name and not terms["migrants"].is_name
+    assert _missing("how many migrants live in qatar?", match=0.9, gain=-0.5) == ["qatar"]
+
+
 def test_the_document_mentions_its_words_stems_and_acronyms():
     for word in ["remittances", "Remittance", "xenophobic", "GFMD", "ILO", "UN", "UN's", "2006", "diaspora"]:
         assert VOCAB.mentions(word), word
