@@ -47,6 +47,10 @@ def main() -> None:
     for threshold in (0.25, 0.28, 0.30, 0.32, 0.35, 0.37, 0.40):
         view = engine.with_params(meaning_match_threshold=threshold)
         print(f"  {threshold:.2f}  half 0: {row(view, halves[0])} | half 1: {row(view, halves[1])}", flush=True)
+    print("rare_zipf (what counts as a rare word), meaning match 0.30:")
+    for rare in (4.5, 5.0, 5.3, 5.6):
+        view = engine.with_params(rare_zipf=rare)
+        print(f"  {rare:.1f}  half 0: {row(view, halves[0])} | half 1: {row(view, halves[1])}", flush=True)
     print("highlight_type_weight (answer-type bonus):")
     for weight in (0.0, 0.04, 0.08, 0.12):
         view = engine.with_params(highlight_type_weight=weight)
