@@ -286,14 +286,14 @@ class Engine:
         said_elsewhere = best_anyone is not None and scores.best_similarity < best_anyone - params.filter_margin
         if not is_answerable(scores.best_similarity, params) or said_elsewhere:
             return Answer(asked, False, [], note=note, filters=filters)
+        missing, nothing_named = self._missing(text, scores, params, documents)
+        if nothing_named:
+            return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters)
         order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
                                limit=offset + top_k)
         kind = answer_type(text)
         results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
                                 params, kind) for i in order[offset:] if np.isfinite(scores.fused[i])]
-        missing, nothing_named = self._missing(text, scores, params, documents)
-        if nothing_named:
-            return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters)
         return Answer(asked, True, results, note=note, confidence="partial" if missing else "answer",
                       missing=tuple(missing), filters=filters)
 
