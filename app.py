@@ -165,8 +165,9 @@ def missing_sentence(missing: list[str]) -> str:
 
 def render_partial(answer: dict, show_scores: bool) -> None:
     """Closest passages, plainly marked as possibly not answering: no answer box."""
-    st.markdown(f'<div class="partial"><b>Closest passages</b> — these may not answer the question&#46; '
-                f'{missing_sentence(answer["missing"])}</div>'
+    note = (f'<b>Closest passages</b> — these may not answer the question&#46; {missing_sentence(answer["missing"])}'
+            if answer.get("missing") else f"<b>The closest passages</b> — they may not answer this exactly&#46;")
+    st.markdown(f'<div class="partial">{note}</div>'
                 + "".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in answer["results"]),
                 unsafe_allow_html=True)
 

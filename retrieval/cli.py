@@ -37,7 +37,7 @@ def _who(args) -> dict:
 
 def format_answer(answer) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
-    from .wording import REFUSAL, filter_label, missing_sentence, refusal_detail
+    from .wording import REFUSAL, filter_label, partial_note, refusal_detail
 
     scope = filter_label(answer.filters)
     if not answer.answered:
@@ -48,7 +48,7 @@ def format_answer(answer) -> str:
     if answer.corrected:
         lines.append(f"Showing results for: {answer.corrected}")
     if answer.confidence == "partial":
-        lines += [f"Closest passages (they may not answer). {missing_sentence(answer.missing)}", ""]
+        lines += [partial_note(answer.missing), ""]
     for rank, r in enumerate(answer.results, 1):
         marked = f"{r.text[: r.highlight_start]}>>> {r.highlight} <<<{r.text[r.highlight_end :]}"
         head = "Answer" if rank == 1 and answer.confidence == "answer" else f"Result {rank}"
@@ -156,9 +156,10 @@ def cmd_eval(args) -> int:
         print(json.dumps(reports, indent=1))
         return 0
     print(f"{args.file}: {len(questions)} questions")
-    keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "highlight_length", "off_topic_refused", "false_refusals", "not_answer"]
+    keys = ["hit@1", "hit@3", "mrr@5", "highlight@1", "highlight_length", "box_coverage", "box_precision",
+            "off_topic_refused", "false_refusals", "not_answer"]
     if any("near_topic_honest" in fig for fig in reports.values()):
-        keys.append("near_topic_honest")
+        keys += ["near_topic_honest", "near_topic_boxed"]
     width = max(len(name) for name in reports) + 1
     print(f"{'method':<{width}}" + "".join(f"{k:>18}" for k in keys))
     for mode, fig in reports.items():

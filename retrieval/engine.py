@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import faiss
 import numpy as np
 
-from .answer_types import answer_type, carries
+from .answer_types import answer_type, carries, first_typed
 from .citation import Citation, cite
 from .config import MAX_QUESTION_CHARS, Settings
 from .corpus import load_corpus
@@ -22,6 +22,7 @@ from .lexical import bm25_scores, term_overlap, tokenize
 from .library import is_protected
 from .model import Embedder, load_embedder
 from .passages import Passage
+from .selective import BoxCalibration, Evidence, load_calibration
 from .ranking import (
     RankingParams,
     choose_highlight,
@@ -55,6 +56,9 @@ class SearchResult:
     score: float
     citation: Citation
     passage_id: int
+    sentence_row: int = -1  # the highlight's first sentence, as a row of the sentence vectors
+    highlight_score: float = 0.0  # what chose the highlight: similarity, term overlap, answer-type bonus
+    carries_type: bool | None = None  # the highlight carries the kind of answer asked for (None: none asked)
 
     def to_dict(self) -> dict:
         return {
@@ -70,9 +74,11 @@ class SearchResult:
 class Answer:
     """What the engine says to a question: the results, best first, or a refusal.
 
-    ``confidence``: "answer" (the document covers the question), "partial" (the closest
-    passages, which may not answer: the document does not mention the ``missing`` terms) or
-    "none" (refused). ``answered`` is false only for "none"."""
+    ``confidence``: "answer" (the box: the first result's sentence is likely the answer),
+    "partial" (the closest passages, which may not answer; ``reason`` says why: "missing", the
+    document does not mention the ``missing`` terms, or "uncertain", the evidence is too weak for
+    the box) or "none" (refused). ``answered`` is false only for "none". ``confidence_score``: the
+    calibrated probability that the first result's highlighted sentence answers (``selective``)."""
 
     question: str
     answered: bool
@@ -84,6 +90,9 @@ class Answer:
     missing: tuple[str, ...] = ()
     corrected: str | None = None  # the question with its spelling corrected, when that changed it
     filters: dict | None = None  # who-said-it filters applied: {"speaker": [...], "agreement": [...]}
+    confidence_score: float | None = None
+    reason: str | None = None  # why "partial" (or a refusal naming what is missing): "missing", "uncertain"
+    evidence: Evidence | None = field(default=None, compare=False, repr=False)  # the box's signals
 
     def __post_init__(self):
         if not self.confidence:
@@ -102,6 +111,10 @@ class Answer:
             d["corrected"] = self.corrected
         if self.filters:
             d["filters"] = self.filters
+        if self.confidence_score is not None:
+            d["confidence_score"] = round(self.confidence_score, 3)
+        if self.reason:
+            d["reason"] = self.reason
         return d
 
 
@@ -116,6 +129,9 @@ class _Scores:
     token_match: np.ndarray  # first model: each question token's best cosine in the searched passages
     token_spans: np.ndarray  # first model: each question token's character span in the question
     first_sentence_sim: np.ndarray  # first model: cosine of the question with every sentence
+    lexical: np.ndarray  # BM25 score of every passage
+    each_fused: tuple[np.ndarray, ...]  # each model's own passage scores (for their agreement)
+    each_sentence: tuple[np.ndarray, ...]  # each model's own sentence similarities
 
     def mixed_with(self, other: "_Scores", w: float) -> "_Scores":
         """(1 - w) of these scores plus w of the other's; the terms and tokens stay these."""
@@ -161,6 +177,8 @@ class Engine:
         self.index = index
         self.second = second  # the second model and its index of the same passages, if any
         self.params = params or default_params(two_models=second is not None)
+        # The answer box's calibrator (None: the box is shown whenever nothing is missing).
+        self.calibration: BoxCalibration | None = load_calibration(two_models=second is not None)
         self.rebuilt = rebuilt
         self._documents = {d["id"]: d for d in index.documents}
         # Per-passage facts the per-question path needs, computed once.
@@ -288,14 +306,63 @@ class Engine:
             return Answer(asked, False, [], note=note, filters=filters)
         missing, nothing_named = self._missing(text, scores, params, documents)
         if nothing_named:
-            return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters)
+            return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters, reason="missing")
+        # Two at least: the second passage's score is one of the box's signals.
         order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
-                               limit=offset + top_k)
+                               limit=offset + max(top_k, 2))
+        order = [i for i in order[offset:] if np.isfinite(scores.fused[i])]
         kind = answer_type(text)
         results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
-                                params, kind) for i in order[offset:] if np.isfinite(scores.fused[i])]
-        return Answer(asked, True, results, note=note, confidence="partial" if missing else "answer",
-                      missing=tuple(missing), filters=filters)
+                                params, kind) for i in order]
+        # "When …?" answered by a sentence without a date: a close passage's dated sentence goes first
+        # (the passages shown stay the same).
+        j = first_typed(kind, [r.carries_type for r in results])
+        results = [results[j]] + results[:j] + results[j + 1:] if j else results
+        evidence = self._evidence(results, scores, allowed, kind) if results else None
+        probability = self.calibration.probability(evidence) if evidence and self.calibration else None
+        if missing:
+            confidence, reason = "partial", "missing"
+        elif probability is not None and not self.calibration.shows_box(probability):
+            confidence, reason = "partial", "uncertain"
+        else:
+            confidence, reason = "answer", None
+        return Answer(asked, True, results[:top_k], note=note, confidence=confidence, missing=tuple(missing),
+                      filters=filters, confidence_score=probability, reason=reason, evidence=evidence)
+
+    def _evidence(self, results: list[SearchResult], scores: "_Scores", allowed: np.ndarray | None,
+                  kind: str | None) -> Evidence:
+        """The box's signals for the first result (see ``selective.Evidence``)."""
+        top = results[0]
+        p0 = top.passage_id
+        first = int(self.index.sentence_start[p0])
+        rows = np.arange(first, first + len(self.index.passages[p0].sentences))
+        own = np.sort(scores.sentence_sim[rows])[::-1]
+        passage_ok = None if allowed is None else np.isin(np.arange(len(self.index.passages)),
+                                                          self.index.sentence_owner[allowed])
+
+        def masked(values: np.ndarray, ok: np.ndarray | None) -> np.ndarray:
+            return values if ok is None else np.where(ok, values, -np.inf)
+
+        lexical = masked(scores.lexical, passage_ok)
+        best_lexical = float(lexical.max()) if lexical.size else 0.0
+        sentence_sim = masked(scores.sentence_sim, allowed)
+        return Evidence(
+            best_similarity=scores.best_similarity,
+            top_score=top.score,
+            passage_margin=top.score - results[1].score if len(results) > 1 else 0.0,
+            sentence_margin=float(own[0] - own[1]) if len(own) > 1 else 0.0,
+            highlight_gap=float(scores.sentence_sim[top.sentence_row] - sentence_sim.max()),
+            models_agree_passage=float(np.mean([int(np.argmax(masked(f, passage_ok))) == p0
+                                                for f in scores.each_fused])),
+            models_agree_sentence=float(np.mean([int(np.argmax(s[rows])) + first == top.sentence_row
+                                                 for s in scores.each_sentence])),
+            bm25_agrees=float(lexical[p0] / best_lexical) if best_lexical > 0 else 0.0,
+            term_coverage=term_overlap(scores.terms, set().union(*self._sentence_terms[p0]), self.index.idf),
+            type_asked=float(kind is not None),
+            type_met=float(top.carries_type is not False),
+            weakest_token=float(scores.token_match.min()) if len(scores.token_match) else 0.0,
+            mean_token=float(scores.token_match.mean()) if len(scores.token_match) else 0.0,
+        )
 
     def _allowed_sentences(self, documents: set[str] | None, speakers: set[str] | None,
                            agreements: set[str] | None) -> np.ndarray | None:
@@ -344,7 +411,9 @@ class Engine:
         if self.second is None:
             return scores
         other = _model_scores(*self.second, text, lexical, terms, params)
-        return scores.mixed_with(other, params.second_model_weight)
+        return replace(scores.mixed_with(other, params.second_model_weight),
+                       each_fused=scores.each_fused + other.each_fused,
+                       each_sentence=scores.each_sentence + other.each_sentence)
 
     def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
                 params: RankingParams, kind: str | None = None) -> SearchResult:
@@ -357,6 +426,8 @@ class Engine:
         first, last = choose_highlight(sentence_sim[rows], overlap, params, typed)
         sentence = passage.sentences[first]
         end = passage.sentences[last].end
+        chosen = float(sentence_sim[rows][first] + params.highlight_lexical_weight * overlap[first]
+                       + (params.highlight_type_weight * typed[first] if typed is not None else 0.0))
         return SearchResult(
             text=passage.text,
             highlight=passage.text[sentence.start : end],
@@ -367,6 +438,9 @@ class Engine:
             citation=cite(passage, self._documents.get(passage.doc_id), sentence.page,
                           sentence.attribution.to_dict() | {"label": sentence.attribution.label}),
             passage_id=passage.id,
+            sentence_row=int(rows[first]),
+            highlight_score=chosen,
+            carries_type=None if kind is None else carries(kind, passage.text[sentence.start : end]),
         )
 
     def with_params(self, **changes) -> "Engine":
@@ -374,6 +448,13 @@ class Engine:
         view = Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
                       self.second)
         view.speller = self.speller  # its dictionary loads once
+        view.calibration = self.calibration
+        return view
+
+    def with_calibration(self, calibration: BoxCalibration | None) -> "Engine":
+        """A view of this engine whose answer box follows another calibration (None: always shown)."""
+        view = self.with_params()
+        view.calibration = calibration
         return view
 
     def single_model(self) -> "Engine":
@@ -409,12 +490,17 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray
             best = token_best_matches(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
             token[i] = float(best.mean()) if len(best) else 0.0
             token_match = np.maximum(token_match, best)
+    fused = fuse(dense, lexical, params, token)
     return _Scores(
-        fused=fuse(dense, lexical, params, token),
+        fused=fused,
         sentence_sim=sentence_sim,
         best_similarity=float(max(passage_sim.max(), best_sentence.max())),
         terms=terms,
         token_match=token_match,
         token_spans=q_spans,
         first_sentence_sim=sentence_sim,
+        lexical=lexical,
+        each_fused=(fused,),
+        each_sentence=(sentence_sim,),
     )
+

@@ -1,4 +1,5 @@
-"""Scoring a question set: hit@1, hit@3, MRR@5, highlight@1, refusals.
+"""Scoring a question set: hit@1, hit@3, MRR@5, highlight@1, refusals, and the answer box:
+its coverage (answerable questions shown with it) and precision (its sentence holds the answer).
 
 A question set is JSON lines: ``{"id", "question", "gold": [fragments]}``; ``gold: []``
 marks an off-topic question that should be refused. A result answers when its
@@ -64,6 +65,9 @@ class EvalReport:
     near_topic: int = 0  # questions with "missing" terms: the document does not answer them
     near_topic_honest: int = 0  # ... answered "none", or "partial" naming a listed missing term
     near_topic_confident: list[str] = field(default_factory=list)
+    near_topic_boxed: list[str] = field(default_factory=list)  # ... shown with the answer box
+    boxed: int = 0  # answerable questions shown with the answer box ("answer")
+    boxed_right: int = 0  # ... whose box (the first result's highlight) holds a gold fragment
 
     def figures(self) -> dict:
         a = max(self.answerable, 1)
@@ -83,8 +87,12 @@ class EvalReport:
             "answerable_refused": self.falsely_refused,
             "not_answer": f"{len(self.not_answer)}/{self.answerable}",
             "answerable_not_answer": self.not_answer,
+            "box_coverage": round(self.boxed / a, 3),
+            "box_precision": round(self.boxed_right / max(self.boxed, 1), 3),
         } | ({"near_topic_honest": f"{self.near_topic_honest}/{self.near_topic}",
-              "near_topic_answered": self.near_topic_confident} if self.near_topic else {}) | {f"hit@1[{kind}]": f"{hits}/{n}" for kind, (n, hits) in sorted(self.kinds.items())}
+              "near_topic_answered": self.near_topic_confident,
+              "near_topic_boxed": f"{len(self.near_topic_boxed)}/{self.near_topic}",
+              "near_topic_boxed_ids": self.near_topic_boxed} if self.near_topic else {}) | {f"hit@1[{kind}]": f"{hits}/{n}" for kind, (n, hits) in sorted(self.kinds.items())}
 
 
 def evaluate(ask, questions: list[dict]) -> EvalReport:
@@ -100,6 +108,8 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
                 report.near_topic_honest += 1
             else:
                 report.near_topic_confident.append(q["id"])
+            if answer.confidence == "answer":
+                report.near_topic_boxed.append(q["id"])
             continue
         if not gold:
             report.off_topic += 1
@@ -137,8 +147,11 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
         if results:
             report.first_results += 1
             report.highlight_sentences += results[0].highlight_sentences
-        if results and contains_gold(results[0].highlight, gold):
-            report.highlight1 += 1
+        right = bool(results) and contains_gold(results[0].highlight, gold)
+        report.highlight1 += right
+        if answer.confidence == "answer":
+            report.boxed += 1
+            report.boxed_right += right
     return report
 
 

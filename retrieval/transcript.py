@@ -32,7 +32,7 @@ def conversation_export(exchanges: list, *, markdown: bool, passages: bool = Fal
         if ex.text:
             lines += [ex.text if markdown else f"   {ex.text}", ""]
         if ex.answer.confidence == "partial":
-            note = f"{wording.PARTIAL} {wording.missing_sentence(ex.answer.missing)}"
+            note = wording.partial_note(ex.answer.missing)
             lines += [f"*{note}*" if markdown else f"   {note}", ""]
         for r in ex.answer.results if passages else ex.answer.results[:1]:
             who = (r.citation.attribution or {}).get("label")

@@ -18,6 +18,13 @@ ASK_FIRST = "Ask a question first; then \"more\" shows further passages."
 REFUSAL = "The document doesn't cover this."
 REFUSAL_DETAIL = "Nothing in it answers the question closely enough."
 PARTIAL = "Closest passages — these may not answer the question."
+UNCERTAIN = "The closest passages — they may not answer this exactly."
+
+
+def partial_note(missing: list[str] | tuple[str, ...]) -> str:
+    """What a "partial" answer says above its passages: what the document lacks, when that is why;
+    otherwise that the evidence was too weak for the answer box (reason "uncertain")."""
+    return f"{PARTIAL} {missing_sentence(missing)}" if missing else UNCERTAIN
 
 
 def no_more(question: str) -> str:
