@@ -322,7 +322,7 @@ class Engine:
         probability = self.calibration.probability(evidence) if evidence and self.calibration else None
         if missing:
             confidence, reason = "partial", "missing"
-        elif probability is not None and not self.calibration.shows_box(probability):
+        elif probability is not None and not self.calibration.shows_box(probability, evidence.passage_margin):
             confidence, reason = "partial", "uncertain"
         else:
             confidence, reason = "answer", None

@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+log = logging.getLogger(__name__)
 CALIBRATION_FILE = Path(__file__).with_name("box_calibration.json")
+TIE = 0.005  # the first passage leads the second by less than this: a tie, never a box (``shows_box``)
+TIE_SCALE = 0.03  # a lead of the first passage over the second below this is near a tie (see ``passage_tie``)
 
 # The signals, in the order the calibrator reads them (see ``Evidence``).
-FEATURES = ("best_similarity", "top_score", "passage_margin", "sentence_margin", "highlight_gap",
+FEATURES = ("best_similarity", "top_score", "passage_margin", "passage_tie", "sentence_margin", "highlight_gap",
             "models_agree_passage", "models_agree_sentence", "bm25_agrees", "term_coverage",
             "type_asked", "type_met", "weakest_token", "mean_token")
 
@@ -66,6 +70,13 @@ class Evidence:
     weakest_token: float
     mean_token: float
 
+    @property
+    def passage_tie(self) -> float:
+        """1 when the best two passages tie, falling to 0 at a lead of TIE_SCALE: most questions
+        the documents do not answer but that would get a box lead by less than that, so the
+        calibrator is given the steep part of the margin apart from its long tail."""
+        return 1.0 - min(max(self.passage_margin, 0.0) / TIE_SCALE, 1.0)
+
     def vector(self) -> np.ndarray:
         return np.array([getattr(self, name) for name in FEATURES], dtype=np.float64)
 
@@ -94,8 +105,10 @@ class BoxCalibration:
         z = float(np.dot(np.asarray(self.weights), x) + self.bias)
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
-    def shows_box(self, probability: float) -> bool:
-        return probability >= self.threshold
+    def shows_box(self, probability: float, passage_margin: float = 1.0) -> bool:
+        """Whether the box is shown: the probability reaches the threshold and the first passage is
+        not tied with the second (then the engine cannot say which of the two answers)."""
+        return probability >= self.threshold and passage_margin >= TIE
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES)} | {k: (list(v) if isinstance(v, tuple) else v)
@@ -114,12 +127,14 @@ def calibration_key(two_models: bool) -> str:
 
 
 def load_calibration(two_models: bool, path: Path = CALIBRATION_FILE) -> BoxCalibration | None:
-    """The kept calibration for the pair or the first model alone (None when there is none)."""
+    """The kept calibration for the pair or the first model alone. None when it is missing or
+    unreadable (logged): the box is then shown whenever nothing the question names is missing."""
     try:
         entry = json.loads(path.read_text(encoding="utf-8")).get(calibration_key(two_models))
-    except (OSError, ValueError):
+        return BoxCalibration.from_dict(entry) if entry else None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("answer box calibration not used (%s): run tests/fit_box_calibration.py --write", exc)
         return None
-    return BoxCalibration.from_dict(entry) if entry else None
 
 
 def save_calibration(calibrations: dict[str, BoxCalibration], path: Path = CALIBRATION_FILE) -> None:

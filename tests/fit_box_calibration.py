@@ -7,7 +7,8 @@ asked with no calibration, and the box's signals (``selective.Evidence``) are ke
 the first result's highlighted sentence holds the answer. Questions the documents do not answer
 (near-topic sets, and the second document's questions asked after it is removed) count as wrong
 whenever they would get a box. A question refused, or "partial" for missing terms, never gets a
-box whatever the calibrator says, so it is not fitted on (it is counted in the reports).
+box whatever the calibrator says, so it is not fitted on (it is counted in the reports); nor does
+one whose best two passages tie (``selective.TIE``).
 
 Halves are fixed by a hash of each question's id (``selective.half``). The logistic model is
 fitted on half 0 and the threshold chosen there: the lowest threshold at which the box's precision
@@ -34,7 +35,7 @@ from retrieval.config import Settings  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.evaluation import contains_gold, load_questions  # noqa: E402
 from retrieval.selective import (  # noqa: E402
-    calibration_key, choose_threshold, fit, half, risk_coverage, save_calibration,
+    FEATURES, TIE, calibration_key, choose_threshold, fit, half, risk_coverage, save_calibration,
 )
 
 DATA = ROOT / "tests" / "data"
@@ -65,7 +66,9 @@ def observe(engine: Engine, rows: list[dict], uncovered: bool = False) -> list[d
 
 def report(records: list[dict], calibration, thresholds) -> list:
     """Risk–coverage over all records: those that cannot get a box count as not shown."""
-    p = np.array([calibration.probability_of(r["x"]) if r["possible"] else -1.0 for r in records])
+    margin = FEATURES.index("passage_margin")
+    p = np.array([calibration.probability_of(r["x"]) if r["possible"] and r["x"][margin] >= TIE else -1.0
+                  for r in records])
     return risk_coverage(p, np.array([r["right"] for r in records]), np.array([r["answerable"] for r in records]),
                          thresholds)
 

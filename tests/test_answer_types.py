@@ -3,7 +3,7 @@ carries it: hand-written cases, no model."""
 
 import numpy as np
 
-from retrieval.answer_types import answer_type, carries
+from retrieval.answer_types import answer_type, carries, first_typed
 from retrieval.ranking import RankingParams, choose_highlight
 
 
@@ -14,7 +14,27 @@ def test_questions_are_typed_by_what_they_ask_for():
     assert answer_type("Why do people leave home?") == "cause"
     assert answer_type("What did participants recommend on data?") == "call"
     assert answer_type("How can xenophobia be countered?") == "call"
-    assert answer_type("Who spoke about remittances?") is None
+    assert answer_type("Who spoke about remittances?") == "who"
+    assert answer_type("Who called for cheaper transfers?") == "who"
+    assert answer_type("Which ILO convention was mentioned?") == "name"
+    assert answer_type("What did the panel say about remittances?") is None
+
+
+def test_who_wants_a_speaker_or_an_actor_and_which_wants_a_name():
+    assert carries("who", "One participant called for addressing the mismatch.")
+    assert carries("who", "The review was carried out by an independent team.")
+    assert not carries("who", "Yet, the productive use of remittances needed to be enhanced.")
+    assert carries("name", "Participants mentioned the ILO Convention on Domestic Workers.")
+    assert not carries("name", "Remittances increased access to education.")
+
+
+def test_a_dated_sentence_in_the_top_three_goes_first_only_for_exact_kinds():
+    assert first_typed("date", [False, False, True]) == 2
+    assert first_typed("date", [True, False, True]) == 0
+    assert first_typed("date", [False, False, False, True]) == 0  # only the first three
+    assert first_typed("number", [False, True]) == 1
+    assert first_typed("call", [False, True]) == 0  # cue words are too loose to move a passage
+    assert first_typed(None, [None, None]) == 0
 
 
 def test_sentences_carry_dates_numbers_causes_and_calls():
