@@ -84,28 +84,40 @@ def cmd_ask(args) -> int:
             else:
                 out = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args)).to_dict()
         except QuestionError as exc:
-            out = Answer(question, False, error=str(exc)).to_dict()
+            out = Answer(_asked(question), False, error=str(exc)).to_dict()
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return 0
 
 
+def _asked(line: str) -> str:
+    """What a stdin line asked, for an error's "question": a JSON line's own question, not the line."""
+    if not line.lstrip().startswith("{"):
+        return line
+    try:
+        question = json.loads(line).get("question")
+    except (ValueError, AttributeError):
+        return ""
+    return question if isinstance(question, str) else ""
+
+
 def _conversation_turn(engine, line: str, args) -> dict:
     """A stdin line ``{"question": ..., "history": [earlier questions]}``: the next turn of that
     conversation, the earlier questions asked in order first."""
-    from .conversation import respond
+    from .conversation import bounded_history, respond
     from .engine import QuestionError
 
     try:
         obj = json.loads(line)
         question, history_questions = obj["question"], obj.get("history") or []
-        if not isinstance(question, str) or not all(isinstance(q, str) for q in history_questions):
+        if (not isinstance(question, str) or not isinstance(history_questions, list)
+                or not all(isinstance(q, str) for q in history_questions)):
             raise TypeError
     except (ValueError, KeyError, TypeError, AttributeError):
         raise QuestionError('a JSON line must be {"question": "...", "history": ["earlier question", ...]}')
     top_k = args.top_k or engine.settings.top_k
     history = []
-    for earlier in history_questions:
+    for earlier in bounded_history(history_questions):
         history.append(respond(engine, earlier, history, top_k, exact=args.exact, **_who(args)))
     return respond(engine, question, history, top_k, exact=args.exact, **_who(args)).to_dict()
 

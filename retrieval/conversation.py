@@ -100,6 +100,16 @@ def is_follow_up(message: str) -> bool:
     return bool(_BARE_WH.match(text) or _FOLLOW_UP_CUE.match(text) or _PRONOUN.search(text))
 
 
+MAX_HISTORY_TURNS = 20  # earlier questions a conversation is replayed from (JSON-lines mode)
+
+
+def bounded_history(questions: list[str]) -> list[str]:
+    """The earlier questions a turn is answered with: the last MAX_HISTORY_TURNS, each cut to
+    the question length limit. Only the last answered one and "more" counts lean on history, so
+    older turns change nothing, while replaying thousands would block every line after them."""
+    return [q[:MAX_QUESTION_CHARS] for q in questions[-MAX_HISTORY_TURNS:]]
+
+
 def follow_up_context(message: str, previous: str | None) -> str | None:
     """The previous question when the message leans on it, cut so that the two together stay
     within the question length limit (a chain of follow-ups never grows past it)."""

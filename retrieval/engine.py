@@ -22,7 +22,7 @@ from .lexical import bm25_scores, term_overlap, tokenize
 from .library import is_protected
 from .model import Embedder, load_embedder
 from .passages import Passage
-from .selective import BoxCalibration, Evidence, load_calibration
+from .selective import TIE_SCALE, BoxCalibration, Evidence, load_calibration
 from .ranking import (
     RankingParams,
     choose_highlight,
@@ -349,7 +349,8 @@ class Engine:
         return Evidence(
             best_similarity=scores.best_similarity,
             top_score=top.score,
-            passage_margin=top.score - results[1].score if len(results) > 1 else 0.0,
+            # Alone (a filter left one passage), the first has no rival: a clear lead, not a tie.
+            passage_margin=top.score - results[1].score if len(results) > 1 else TIE_SCALE,
             sentence_margin=float(own[0] - own[1]) if len(own) > 1 else 0.0,
             highlight_gap=float(scores.sentence_sim[top.sentence_row] - sentence_sim.max()),
             models_agree_passage=float(np.mean([int(np.argmax(masked(f, passage_ok))) == p0

@@ -217,6 +217,14 @@ def test_question_on_something_the_document_never_mentions_shows_closest_passage
     assert "Source: Panel discussion" in body
 
 
+def test_an_uncertain_answer_shows_the_closest_passages_without_a_box(at):
+    msg = ask(at, "How many people attended the panel discussion?")
+    body = " ".join(shown(m.value) for m in msg.markdown)
+    assert 'class="partial"' in body and "The closest passages</b> — they may not answer this exactly" in body
+    assert "mention" not in body  # nothing is missing: the evidence was too weak
+    assert 'class="answer"' not in body and passages(msg)
+
+
 def test_question_naming_only_what_the_document_lacks_is_refused_saying_what_it_lacks(at):
     msg = ask(at, "Who is the current Secretary-General of NATO?")
     body = " ".join(shown(m.value) for m in msg.markdown)

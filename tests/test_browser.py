@@ -228,6 +228,18 @@ def test_uncovered_question_shows_closest_passages_in_their_own_look(page):
     page.screenshot(path=str(ARTEFACTS / "partial.png"), full_page=True, animations="disabled")
 
 
+def test_uncertain_answer_shows_closest_passages_without_a_box(page):
+    send(page, "How many people attended the panel discussion?")
+    answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
+    box = answer.locator(".partial")
+    expect(box).to_be_visible(timeout=60_000)
+    expect(box).to_contain_text("The closest passages — they may not answer this exactly.")
+    expect(answer.locator(".answer")).to_have_count(0)
+    expect(answer.locator(".cite").first).to_be_visible()
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "uncertain.png"), full_page=True, animations="disabled")
+
+
 def test_search_instead_link_searches_the_words_as_typed(page):
     typed = "Why is xenophobya a priority?"
     answer = ask(page, typed)

@@ -88,6 +88,9 @@ def test_eval_reports_the_figures(env, tmp_path):
     assert out.returncode == 0, out.stderr
     fig = json.loads(out.stdout)["final"]
     assert fig["hit@1"] == 1.0 and fig["off_topic_refused"] == "1/1"
+    assert 0.0 <= fig["box_coverage"] <= 1.0 and 0.0 <= fig["box_precision"] <= 1.0
+    table = run(["eval", str(qs)], env).stdout.decode()
+    assert "box_coverage" in table.splitlines()[1] and "box_precision" in table.splitlines()[1]
 
 
 def test_json_says_how_confident_what_is_missing_and_what_was_searched(env):
@@ -104,6 +107,21 @@ def test_json_says_how_confident_what_is_missing_and_what_was_searched(env):
     assert uncovered["results"]  # the closest passages are still given
     assert (off_topic["confidence"], off_topic["answered"], off_topic["results"]) == ("none", False, [])
     assert covered["confidence"] == "answer" and covered["missing"] == [] and "searched_as" not in covered
+    assert 0.0 <= covered["confidence_score"] <= 1.0 and "reason" not in covered
+    assert uncovered["reason"] == "missing" and 0.0 <= uncovered["confidence_score"] <= 1.0
+
+
+def test_an_uncertain_answer_says_so_in_json_and_in_text(env):
+    question = "How many people attended the panel discussion?"
+    obj = json.loads(run(["ask", question, "--json"], env).stdout)
+    check_schema(obj)
+    assert (obj["confidence"], obj["reason"], obj["missing"], obj["answered"]) == ("partial", "uncertain", [], True)
+    from retrieval.selective import load_calibration
+
+    assert obj["confidence_score"] < load_calibration(two_models=True).threshold and obj["results"]
+    text = run(["ask", question], env).stdout.decode()
+    assert text.startswith("The closest passages — they may not answer this exactly.")
+    assert "Answer:" not in text and "Result 1:" in text
 
 
 def test_a_refusal_names_what_the_question_asks_about_that_the_document_lacks(env):
@@ -159,3 +177,23 @@ def test_stdin_json_lines_are_turns_of_a_conversation(env):
     assert "children" in follow["results"][0]["text"]
     assert "searched_as" not in alone
     assert "error" in bad and bad["answered"] is False
+
+
+def test_a_long_history_is_replayed_from_its_last_turns_only_and_an_empty_question_is_not_echoed(env):
+    from retrieval.conversation import MAX_HISTORY_TURNS, bounded_history
+
+    history = [f"What did panellists say about topic number {i}?" for i in range(1000)]
+    assert bounded_history(history) == history[-MAX_HISTORY_TURNS:]
+    assert bounded_history(["x" * 5000]) == ["x" * 1000]
+    lines = [json.dumps({"question": "Who said that?", "history": history + ["What did one participant call for?"]}),
+             json.dumps({"question": "", "history": []}),
+             json.dumps({"question": "Do migrants compete for jobs?", "history": "not a list"}),
+             "Do migrants compete for jobs?"]
+    # Replaying 1,000 turns took minutes before the cap; the subprocess timeout bounds this run.
+    out = run(["ask", "--json"], env, stdin=("\n".join(lines) + "\n").encode())
+    assert out.returncode == 0, out.stderr
+    who, empty, bad_history, plain = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert "one participant" in who["reply"]
+    assert empty["question"] == "" and "empty" in empty["error"]
+    assert bad_history["question"] == "Do migrants compete for jobs?" and "history" in bad_history["error"]
+    assert plain["answered"] and "Traceback" not in out.stderr.decode()

@@ -124,12 +124,14 @@ def test_near_topic_questions_are_mostly_refused_or_marked_partial_with_a_missin
     assert total >= 30 and honest / total >= 0.5
 
 
-def test_answerable_questions_are_seldom_marked_partial(engine):
+def test_answerable_questions_are_seldom_said_to_name_what_the_document_lacks(engine):
     for path in _sets():
-        fig = _report(engine, path)
-        not_answer, total = map(int, fig["not_answer"].split("/"))
-        # The issue's target: at most 5 % (measured 0/50, 1/65, 0/36).
-        assert not_answer / total <= 0.05, (path.name, fig["answerable_not_answer"])
+        answerable = [q for q in load_questions(path) if q["gold"]]
+        answers = [engine.ask(q["question"], top_k=5) for q in answerable]
+        flagged = [q["id"] for q, a in zip(answerable, answers) if not a.answered or a.reason == "missing"]
+        # #10's target: at most 5 % (measured 0/50, 1/65, 0/36); the box's own abstentions
+        # ("uncertain") are measured by the risk–coverage test.
+        assert len(flagged) / len(answerable) <= 0.05, (path.name, flagged)
 
 
 def test_a_question_naming_only_what_the_document_lacks_is_refused_and_says_what(engine):
@@ -172,3 +174,62 @@ def test_typo_copy_generator_changes_one_or_two_long_words_and_is_seeded():
 def test_highlight_is_short_on_average(engine):
     for path in _sets():
         assert _report(engine, path)["highlight_length"] <= 1.5
+
+
+TWIN_PARAGRAPHS = """# Harvest Notes
+
+## Northern farms
+
+The cabins of the seasonal pickers on the northern farms were inspected twice a season by the labour inspectorate.
+
+## Southern farms
+
+The cabins of the seasonal pickers on the southern farms were inspected twice a season by the labour inspectorate.
+"""
+
+
+def test_a_question_whose_best_two_passages_tie_gets_no_box_and_says_uncertain(tmp_path, embedder):
+    import shutil
+
+    from conftest import CORPUS
+    from retrieval.config import Settings
+    from retrieval.engine import Engine
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "harvest-notes.md").write_text(TWIN_PARAGRAPHS)
+    engine = Engine.load(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=embedder)
+    for view in (engine, engine.single_model()):
+        answer = view.ask("Where were the seasonal pickers housed?")
+        assert (answer.answered, answer.confidence, answer.reason, answer.missing) == (True, "partial", "uncertain", ())
+        assert answer.evidence.passage_margin < 0.03 and 0.0 <= answer.confidence_score <= 1.0
+        # The closest passages are still given: both twins, first and second.
+        assert {r.citation.section for r in answer.results[:2]} == {"Northern farms", "Southern farms"}
+        assert answer.to_dict()["reason"] == "uncertain"
+
+
+def test_the_box_is_shown_when_the_calibrated_confidence_reaches_the_threshold(engine):
+    answer = engine.ask("Do migrants take jobs from native workers?")
+    assert answer.confidence == "answer" and answer.reason is None
+    assert answer.confidence_score >= engine.calibration.threshold
+    # The same question with the threshold above its confidence: the closest passages, no box.
+    from dataclasses import replace as changed
+
+    strict = engine.with_calibration(changed(engine.calibration, threshold=min(answer.confidence_score + 0.01, 1.0)))
+    held = strict.ask("Do migrants take jobs from native workers?")
+    assert (held.confidence, held.reason) == ("partial", "uncertain")
+    assert [r.text for r in held.results] == [r.text for r in answer.results]
+
+
+def test_box_precision_and_uncovered_share_on_the_held_out_half(engine):
+    # The targets of selective answering, on the half the calibrator was not fitted on
+    # (README, "The answer box"): measured 0.904 precision, 7 % uncovered boxed for the pair.
+    from retrieval.selective import half
+
+    questions = [q for name in ("questions.jsonl", "paraphrase_questions.jsonl", "near_topic_questions.jsonl",
+                                "newcomer_questions.jsonl") for q in load_questions(DATA / name) if half(q["id"]) == 1]
+    fig = evaluate(lambda text: engine.ask(text, top_k=5), questions).figures()
+    boxed, uncovered = map(int, fig["near_topic_boxed"].split("/"))
+    assert fig["box_precision"] >= 0.88 and fig["box_coverage"] >= 0.7
+    assert boxed / uncovered <= 0.15
+    assert fig["false_refusals"] == 0
