@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .metadata import read_sidecar_file
+
 import logging
 
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
@@ -45,21 +47,10 @@ class Document:
 
 
 def read_sidecar(path: Path) -> dict:
-    """A document's ``<name>.meta.json``: a JSON object of strings; anything else is ignored with
-    a warning (one bad sidecar costs only its own metadata)."""
-    meta_path = path.with_name(path.stem + ".meta.json")
-    try:
-        if meta_path.is_symlink() or not meta_path.is_file():
-            return {}
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        log.warning("ignoring the metadata of %s: its sidecar cannot be read as JSON (%s)", path.name,
-                    exc.__class__.__name__)
-        return {}
-    if not isinstance(meta, dict):
-        log.warning("ignoring the metadata of %s: %s is not a JSON object", path.name, meta_path.name)
-        return {}
-    return {k: v for k, v in meta.items() if isinstance(v, (str, bool))}
+    """A document's ``<name>.meta.json``, read through the validating reader (``metadata``): text
+    fields capped in length; anything else is ignored with a warning (one bad sidecar costs only
+    its own metadata)."""
+    return read_sidecar_file(path.with_name(path.stem + ".meta.json"), path.name)
 
 
 def load_document(path: Path) -> Document:

@@ -10,7 +10,6 @@ line.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -42,11 +41,9 @@ def document_files(corpus_dir: Path, doc_id: str) -> list[Path]:
 
 def is_protected(corpus_dir: Path, doc_id: str) -> bool:
     """Whether the document's sidecar marks it as shipped with the project."""
-    try:
-        meta = json.loads((corpus_dir / f"{doc_id}.meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(meta, dict) and meta.get("protected") is True
+    from .metadata import read_sidecar_file
+
+    return read_sidecar_file(corpus_dir / f"{doc_id}.meta.json", doc_id).get("protected") is True
 
 
 def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,

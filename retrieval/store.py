@@ -29,6 +29,7 @@ import bm25s
 import faiss
 import numpy as np
 
+from .metadata import MAX_MANIFEST_BYTES, MetadataError, check_manifest, read_json_object
 from .corpus import Document, corpus_hash, corpus_passages
 from .files import sha256_file, write_atomic
 from .lexical import build_bm25, inverse_document_frequencies
@@ -215,11 +216,10 @@ def read_manifest(index_dir: Path) -> dict:
     if not path.exists():
         raise StaleIndexError(f"no index at {index_dir}")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        manifest = read_json_object(path, MAX_MANIFEST_BYTES)
+        check_manifest(manifest)
+    except (OSError, MetadataError) as exc:
         raise StaleIndexError(f"unreadable manifest {path}: {exc}") from exc
-    if not isinstance(manifest, dict):
-        raise StaleIndexError(f"unreadable manifest {path}")
     return manifest
 
 
