@@ -31,7 +31,7 @@ from retrieval.key_points import grouped, key_points
 from retrieval.transcript import conversation_export, key_points_export
 from retrieval.engine import Engine, QuestionError
 from retrieval.formats import SUPPORTED_SUFFIXES, IngestError
-from retrieval.library import remove_document
+from retrieval.writer import LibraryBusy
 from retrieval.live import LiveEngine
 
 SUGGESTED = [
@@ -117,11 +117,10 @@ def suggested_questions(engine: Engine) -> list[str]:
 
 def remove_from_library(live: LiveEngine, doc_id: str) -> None:
     try:
-        remove_document(doc_id, live.current.settings.corpus_dir)
-        live.reload()
-        st.session_state.notice = f"Removed {doc_id}."
-    except IngestError as exc:
-        st.session_state.upload_error = str(exc)
+        title = live.remove(doc_id)
+        st.session_state.notice = f"Removed {title}."
+    except (IngestError, LibraryBusy) as exc:
+        st.session_state.upload_error = wording.failure_reason(exc)
     st.session_state.pop("confirm_remove", None)
 
 
@@ -166,7 +165,7 @@ def missing_sentence(missing: list[str]) -> str:
 def render_partial(answer: dict, show_scores: bool) -> None:
     """Closest passages, plainly marked as possibly not answering: no answer box."""
     note = (f'<b>Closest passages</b> — these may not answer the question&#46; {missing_sentence(answer["missing"])}'
-            if answer.get("missing") else f"<b>The closest passages</b> — they may not answer this exactly&#46;")
+            if answer.get("missing") else "<b>The closest passages</b> — they may not answer this exactly&#46;")
     st.markdown(f'<div class="partial">{note}</div>'
                 + "".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in answer["results"]),
                 unsafe_allow_html=True)

@@ -22,12 +22,22 @@ def _load_engine(args):
     """The engine for these settings; a build, when one is needed, shows a progress bar."""
     from .engine import Engine
     from .model import ModelNotFoundError
+    from .writer import LibraryBusy
 
     try:
-        return Engine.load(_settings(args), progress=True, force_rebuild=getattr(args, "force", False))
+        return Engine.load(_settings(args), progress=True, force_rebuild=getattr(args, "force", False),
+                           on_wait=_say_waiting)
     except ModelNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(3)
+    except LibraryBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def _say_waiting() -> None:
+    print("waiting: another change to the library (a build, an add or a removal) is under way…",
+          file=sys.stderr, flush=True)
 
 
 def _who(args) -> dict:
@@ -188,45 +198,58 @@ def cmd_eval(args) -> int:
 
 def cmd_add(args) -> int:
     from .formats import IngestError
-    from .library import add_document, document_files
+    from .library import add_document
+    from .writer import LibraryBusy, PendingChange, one_writer
 
-    corpus_dir = _settings(args).corpus_dir
+    settings = _settings(args)
     added, failed = [], 0
-    for path in args.files:
-        try:
-            added.append(add_document(Path(path), corpus_dir, replace=args.replace, replace_protected=args.replace))
-        except (IngestError, OSError) as exc:
-            failed += 1
-            print(f"error: {_one_line(exc)}", file=sys.stderr)
-    if added:
-        try:
-            engine = _load_engine(args)
-        except (OSError, RuntimeError) as exc:
-            # The published index still serves the corpus as it was: take the new files out again.
-            for doc_id in added:
-                for p in document_files(corpus_dir, doc_id):
-                    if not p.name.endswith(".meta.json"):
-                        p.unlink(missing_ok=True)
-            print(f"error: the index could not be updated ({_one_line(exc)}); "
-                  f"{', '.join(added)} not added", file=sys.stderr)
-            return 1
-        counts = _passage_counts(engine)
-        for doc_id in added:
-            print(f"added {doc_id}: {counts.get(doc_id, 0)} passages")
-        print(f"embedded: {', '.join(engine.index.manifest.get('embedded_documents', [])) or 'nothing new'}")
+    try:
+        with one_writer(settings.index_dir, on_wait=_say_waiting):
+            change = PendingChange(settings.index_dir, settings.corpus_dir)
+            for path in args.files:
+                try:
+                    added.append(add_document(Path(path), settings.corpus_dir, replace=args.replace,
+                                              replace_protected=args.replace, change=change))
+                except (IngestError, OSError) as exc:
+                    failed += 1
+                    print(f"error: {_one_line(exc)}", file=sys.stderr)
+            if not added:
+                change.roll_back()
+                return 1 if failed else 0
+            try:
+                engine = _load_engine(args)
+            except BaseException as exc:
+                # The published index still serves the corpus as it was: take the new files out again.
+                change.roll_back()
+                if isinstance(exc, Exception):
+                    print(f"error: the index could not be updated ({_one_line(exc)}); "
+                          f"{', '.join(added)} not added", file=sys.stderr)
+                    return 1
+                raise
+            change.commit()
+    except LibraryBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    counts = _passage_counts(engine)
+    for doc_id in added:
+        print(f"added {doc_id}: {counts.get(doc_id, 0)} passages")
+    print(f"embedded: {', '.join(engine.index.manifest.get('embedded_documents', [])) or 'nothing new'}")
     return 1 if failed else 0
 
 
 def cmd_remove(args) -> int:
     from .formats import IngestError
     from .library import remove_document
+    from .writer import LibraryBusy, one_writer
 
+    settings = _settings(args)
     try:
-        removed = remove_document(args.document, _settings(args).corpus_dir, remove_protected=True)
-    except IngestError as exc:
+        with one_writer(settings.index_dir, on_wait=_say_waiting):
+            removed = remove_document(args.document, settings.corpus_dir, remove_protected=True)
+            engine = _load_engine(args)
+    except (IngestError, LibraryBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    engine = _load_engine(args)
     print(f"removed {', '.join(removed)}; the index now has {len(engine.passages)} passages")
     return 0
 

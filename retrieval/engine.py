@@ -9,6 +9,7 @@ import functools
 import logging
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import faiss
 import numpy as np
@@ -36,7 +37,8 @@ from .ranking import (
     token_best_matches,
 )
 from .spelling import SpellingCorrector
-from .store import Index, load_or_build_all
+from .store import Index, StaleIndexError, load_all, load_or_build_all
+from .writer import one_writer, pending
 
 log = logging.getLogger(__name__)
 
@@ -207,8 +209,10 @@ class Engine:
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
-             embedder: Embedder | None = None, second_embedder: Embedder | None = None) -> "Engine":
-        """Load the model(s) and the index(es), building an index first when it is missing or stale."""
+             embedder: Embedder | None = None, second_embedder: Embedder | None = None,
+             on_wait: Callable[[], None] | None = None) -> "Engine":
+        """Load the model(s) and the index(es), building an index first when it is missing or stale
+        (under the library's writer lock; ``on_wait`` is called if another writer holds it)."""
         settings = settings or Settings.from_env()
         # One thread is faster for one query at a time on this machine (see README, "Speed").
         faiss.omp_set_num_threads(1)
@@ -217,8 +221,17 @@ class Engine:
         embedders = [embedder]
         if settings.second_model:
             embedders.append(second_embedder or load_embedder(settings.second_model))
-        indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
-                                             force=force_rebuild)
+        try:  # a reader needs no lock: the index in force is valid for the corpus as it is
+            if force_rebuild or pending(settings.index_dir):
+                raise StaleIndexError("a rebuild is asked for, or an add is under way")
+            indexes, rebuilt = load_all(settings.index_dir, documents, embedders), False
+        except StaleIndexError:
+            # Building is writing: one writer at a time, and the corpus read again under the lock
+            # (another writer may have changed it, or left a change to take back).
+            with one_writer(settings.index_dir, on_wait=on_wait):
+                documents = load_corpus(settings.corpus_dir)
+                indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
+                                                     force=force_rebuild)
         index = indexes[0]
         second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)

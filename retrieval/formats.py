@@ -6,7 +6,8 @@
 * ``.md``: decoded the same way; ``#`` headings; no pages.
 * ``.pdf`` (pypdf): pages joined with form feeds, so page numbers come from the PDF itself;
   layout extraction keeps vertical gaps as blank lines between paragraphs.
-* ``.docx`` (python-docx): paragraphs styled "Title" or "Heading N" become headings; no pages.
+* ``.docx`` (read as a stream with zipfile and ElementTree, so linear in its size): paragraphs
+  styled "Title" or "Heading N" become headings; no pages.
 
 Anything unreadable, or over a limit of ``Limits``, raises ``IngestError`` with a message for
 the user, checked before the text is read whole where the format allows (zip sizes, page count).
@@ -27,6 +28,9 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 MAX_FILE_BYTES = Limits().max_file_bytes
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\f]*\n")
 
 
 class IngestError(ValueError):
@@ -77,6 +81,9 @@ def read_document_text(path: Path, limits: Limits | None = None) -> DocumentText
     if not result.text.strip():
         raise IngestError(f"{path.name}: no text found in the file")
     _check_characters(len(result.text), path, limits)
+    # Every paragraph becomes a passage to embed: the count bounds the indexing work, whatever the format.
+    if sum(1 for block in _BLANK_LINE.split(result.text) if block.strip()) > limits.max_paragraphs:
+        raise IngestError(f"{path.name}: over {limits.max_paragraphs:,} paragraphs; split the document")
     return result
 
 
@@ -202,25 +209,109 @@ def _outline_titles(reader) -> set[str]:
     return titles
 
 
-def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:
-    import docx
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
+_CHECK_EVERY = 2000  # XML events between checks of the reading time
 
+
+def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:
+    """A .docx read as a stream (zipfile + ElementTree.iterparse): linear in its size, every limit
+    (time, characters, paragraphs) checked while reading, never the whole XML tree in memory."""
     _check_zip(path, limits)
+    started = time.monotonic()
     try:
-        document = docx.Document(str(path))
-    except Exception as exc:  # not a zip, a damaged zip or XML: all mean "unreadable"
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "word/document.xml" not in names:
+                raise IngestError(f"{path.name}: not a readable Word document (no document body)")
+            styles = _docx_style_names(z, path, limits, started) if "word/styles.xml" in names else {}
+            title = _docx_core_title(z, path, limits, started) if "docProps/core.xml" in names else None
+            blocks: list[str] = []
+            characters = 0
+            with z.open("word/document.xml") as body:
+                for paragraph, style_id in _docx_paragraphs(body, path, limits, started):
+                    text = " ".join(paragraph.split())
+                    if not text:
+                        continue
+                    characters += len(text)
+                    _check_characters(characters, path, limits)
+                    style = styles.get(style_id, style_id).lower()
+                    if style == "title":  # the title block names the document; it is not a section
+                        title = title or text
+                        continue
+                    blocks.append(f"# {text}" if style.startswith("heading") else text)
+                    if len(blocks) > limits.max_paragraphs:
+                        raise IngestError(f"{path.name}: over {limits.max_paragraphs:,} paragraphs; split the document")
+    except IngestError:
+        raise
+    except Exception as exc:  # a damaged zip or XML: "unreadable"
         raise IngestError(f"{path.name}: not a readable Word document ({exc.__class__.__name__})") from exc
-    blocks = []
-    title = (document.core_properties.title or "").strip() or None
-    for paragraph in document.paragraphs:
-        text = " ".join(paragraph.text.split())
-        if not text:
-            continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        if style == "Title":  # the title block names the document; it is not a section
-            title = title or text
-        elif style.startswith("Heading"):
-            blocks.append(f"# {text}")
-        else:
-            blocks.append(text)
     return "\n\n".join(blocks), title
+
+
+def _xml_events(stream, path: Path, limits: Limits, started: float, events=("end",)):
+    """iterparse over a member of the .docx, refusing a DOCTYPE (Word never writes one; it is how
+    entity bombs come in) and checking the reading time as it goes."""
+    import xml.etree.ElementTree as ET
+
+    head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise IngestError(f"{path.name}: not a readable Word document (it declares XML entities)")
+    for n, (event, element) in enumerate(ET.iterparse(stream, events=events)):
+        if n % _CHECK_EVERY == 0 and time.monotonic() - started > limits.max_read_seconds:
+            raise IngestError(f"{path.name}: reading the text took over {limits.max_read_seconds:g} s; "
+                              "the document is too complex")
+        yield event, element
+
+
+def _docx_paragraphs(stream, path: Path, limits: Limits, started: float):
+    """(text, style id) of each body paragraph, in order. Every element is detached from its parent
+    once read, so memory stays flat however many runs or paragraphs the file holds."""
+    parts: list[str] = []
+    style_id = ""
+    depth = 0  # paragraphs open (a text box can nest one in another)
+    open_elements = []
+    for event, element in _xml_events(stream, path, limits, started, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            open_elements.append(element)
+            if tag == f"{_W}p":
+                depth += 1
+                if depth == 1:
+                    parts, style_id = [], ""
+            continue
+        open_elements.pop()
+        if depth:
+            if tag == f"{_W}t" and element.text:
+                parts.append(element.text)
+            elif tag in (f"{_W}tab", f"{_W}br", f"{_W}cr"):
+                parts.append(" ")
+            elif tag == f"{_W}pStyle":
+                style_id = element.get(f"{_W}val", "")
+        if tag == f"{_W}p":
+            depth -= 1
+            if depth == 0:
+                yield "".join(parts), style_id
+        if open_elements:  # read: let it go (it is its parent's last child, so this is quick)
+            open_elements[-1].remove(element)
+
+
+def _docx_style_names(z: zipfile.ZipFile, path: Path, limits: Limits, started: float) -> dict[str, str]:
+    """Style id → style name ("Heading1" → "heading 1"), to know headings and the title."""
+    names: dict[str, str] = {}
+    with z.open("word/styles.xml") as stream:
+        for _, element in _xml_events(stream, path, limits, started):
+            if element.tag == f"{_W}style":
+                name = element.find(f"{_W}name")
+                if name is not None:
+                    names[element.get(f"{_W}styleId", "")] = name.get(f"{_W}val", "")
+                element.clear()
+    return names
+
+
+def _docx_core_title(z: zipfile.ZipFile, path: Path, limits: Limits, started: float) -> str | None:
+    with z.open("docProps/core.xml") as stream:
+        for _, element in _xml_events(stream, path, limits, started):
+            if element.tag == _DC_TITLE:
+                return " ".join((element.text or "").split())[:300] or None
+    return None

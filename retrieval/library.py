@@ -18,6 +18,7 @@ from .files import copy_atomic
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
 from .limits import Limits
 from .passages import split_passages
+from .writer import PendingChange
 
 def safe_document_name(file_name: str, limits: Limits | None = None) -> str:
     """A file name fit for the corpus: letters, digits, '.', '-' and '_' only, no leading dot,
@@ -46,13 +47,11 @@ def is_protected(corpus_dir: Path, doc_id: str) -> bool:
     return read_sidecar_file(corpus_dir / f"{doc_id}.meta.json", doc_id).get("protected") is True
 
 
-def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
-                 replace_protected: bool = False, limits: Limits | None = None) -> str:
-    """Copy a document into the corpus after the ingestion gate; returns its document id.
-
-    ``name``: the file name to use (an upload's own name; default the path's). An existing
-    document of the same id is replaced only with ``replace``, and a protected one only with
-    ``replace_protected`` too."""
+def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
+                   replace_protected: bool = False, limits: Limits | None = None) -> tuple[str, str, list[Path]]:
+    """The ingestion gate, writing nothing: returns (document id, file name in the corpus, the
+    files of the same document it would replace). Raises IngestError naming the person's own
+    file (``name``, an upload's own name; default the path's)."""
     path = Path(path)
     limits = limits or Limits.from_env()
     target_name = safe_document_name(name or path.name, limits)
@@ -60,7 +59,12 @@ def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, repla
     if Path(target_name).suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(f"{shown}: unsupported file type {Path(target_name).suffix or '(none)'}; "
                           f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
-    content = read_document_text(path, limits)  # raises IngestError with the reason
+    try:
+        content = read_document_text(path, limits)
+    except IngestError as exc:  # it names the file it read, which may be a temporary copy
+        message = str(exc)
+        raise IngestError(f"{shown}:{message.split(':', 1)[1]}" if message.startswith(f"{path.name}:")
+                          else message) from None
     doc_id = Path(target_name).stem
     if not split_passages(content.text, doc_id, doc_id, paged=content.paged,
                           space_page_breaks=content.space_page_breaks):
@@ -71,7 +75,20 @@ def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, repla
     if existing and not replace:
         raise IngestError(f"{shown}: the library already has a document named {doc_id!r}; "
                           "replacing it must be asked for (add --replace)")
-    copy_atomic(path, corpus_dir / target_name)
+    return doc_id, target_name, existing
+
+
+def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
+                 replace_protected: bool = False, limits: Limits | None = None,
+                 change: PendingChange | None = None) -> str:
+    """Copy a document into the corpus after the ingestion gate (``check_addition``); returns
+    its document id. ``change``: the journal of the add under way, told first which files are
+    written, so that a writer that dies leaves nothing half-added (``writer``)."""
+    doc_id, target_name, existing = check_addition(path, corpus_dir, name=name, replace=replace,
+                                                   replace_protected=replace_protected, limits=limits)
+    if change is not None:
+        change.will_write([target_name] + [p.name for p in existing if p.name != target_name])
+    copy_atomic(Path(path), corpus_dir / target_name)
     for old in existing:  # the same document in another format
         if old.name != target_name:
             old.unlink()

@@ -20,6 +20,7 @@ class Limits:
     max_pages: int = 2000  # pages of a PDF
     max_characters: int = 5_000_000  # text extracted from one document (about 2,000 dense pages)
     max_read_seconds: float = 60.0  # wall time to extract the text of one document
+    max_paragraphs: int = 10_000  # paragraphs (passages to embed) of one document, checked while reading
     max_name_bytes: int = 100  # a document id (file stem) in UTF-8, so every derived name fits
 
     @classmethod

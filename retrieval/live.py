@@ -13,13 +13,16 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .engine import Engine
 from .formats import IngestError
-from .library import add_document, document_files, safe_document_name
+from .library import add_document, check_addition, remove_document
+from .wording import failure_reason
+from .writer import PendingChange, one_writer
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,8 @@ class AddJob:
     file_name: str
     state: str = "indexing"
     reason: str = ""
-    replaced: dict[Path, bytes] | None = None  # the files it replaced, put back if indexing fails
+    replace: bool = False
+    data: bytes = field(default=b"", repr=False)  # the file, until it is written into the corpus
 
 
 class LiveEngine:
@@ -54,17 +58,14 @@ class LiveEngine:
         return any(job.state == "indexing" for job in self.jobs)
 
     def add(self, path: Path, name: str, *, replace: bool = False) -> AddJob:
-        """Check and copy a document in now, index it in the background; raises IngestError
-        (nothing written) when the file does not pass the gate."""
-        corpus_dir = self._engine.settings.corpus_dir
+        """Check a document now (the ingestion gate; raises IngestError naming ``name``, nothing
+        written), then copy it in and index it in the background under the writer lock."""
+        settings = self._engine.settings
         with self._lock:
             if self.busy:
                 raise IngestError(f"{name}: another document is being indexed; add this one when it is done")
-            stem = Path(safe_document_name(name)).stem
-            replaced = ({p: p.read_bytes() for p in document_files(corpus_dir, stem)
-                         if not p.name.endswith(".meta.json")} if replace else None)
-            doc_id = add_document(path, corpus_dir, name=name, replace=replace)
-            job = AddJob(doc_id, name, replaced=replaced)
+            doc_id, _, _ = check_addition(path, settings.corpus_dir, name=name, replace=replace)
+            job = AddJob(doc_id, name, replace=replace, data=Path(path).read_bytes())
             self.jobs.append(job)
             self._jobs.put(job)
             if self._worker is None or not self._worker.is_alive():
@@ -72,8 +73,19 @@ class LiveEngine:
                 self._worker.start()
         return job
 
+    def remove(self, doc_id: str) -> str:
+        """Remove a document and publish the index without it; returns its title. Raises
+        IngestError (no such document, shipped, the last one) or LibraryBusy (someone else is
+        changing the library: the person is told at once rather than kept waiting)."""
+        settings = self._engine.settings
+        title = next((d["title"] for d in self._engine.documents if d["id"] == doc_id), doc_id)
+        with one_writer(settings.index_dir, wait=0):
+            remove_document(doc_id, settings.corpus_dir)
+            self._engine = self._load()
+        return title
+
     def reload(self) -> None:
-        """Load the engine again from the corpus as it is now (after a removal), in this thread."""
+        """Load the engine again from the corpus as it is now, in this thread."""
         self._engine = self._load()
 
     def _work(self) -> None:
@@ -82,14 +94,23 @@ class LiveEngine:
                 job = self._jobs.get(timeout=1)
             except queue.Empty:
                 return
+            settings = self._engine.settings
             try:
-                self._engine = self._load()
+                with one_writer(settings.index_dir), tempfile.TemporaryDirectory() as tmp:
+                    upload = Path(tmp) / ("upload" + Path(job.file_name).suffix.lower()[:10])
+                    upload.write_bytes(job.data)
+                    change = PendingChange(settings.index_dir, settings.corpus_dir)
+                    try:
+                        add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
+                                     change=change)
+                        self._engine = self._load()
+                    except BaseException:
+                        change.roll_back()  # whatever stopped it, the old engine still serves
+                        raise
+                    change.commit()
                 job.state = "ready"
-            except Exception as exc:  # whatever stopped the build, the old engine still serves
+            except Exception as exc:
                 log.warning("indexing %s failed: %s", job.doc_id, exc)
-                for p in document_files(self._engine.settings.corpus_dir, job.doc_id):
-                    if not p.name.endswith(".meta.json"):
-                        p.unlink(missing_ok=True)
-                for p, data in (job.replaced or {}).items():
-                    p.write_bytes(data)
-                job.state, job.reason = "failed", " ".join(str(exc).split()) or exc.__class__.__name__
+                job.state, job.reason = "failed", failure_reason(exc)
+            finally:
+                job.data = b""

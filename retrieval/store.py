@@ -310,5 +310,15 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
     return indexes, rebuilt
 
 
+def load_all(index_dir: Path, documents: list[Document], embedders: list) -> list[Index]:
+    """The valid indexes of ``load_or_build_all`` without building anything (a reader's path);
+    raises StaleIndexError when any is missing, stale or does not match the first."""
+    folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
+    indexes = [load_index(folder, documents, embedder.name) for folder, embedder in zip(folders, embedders)]
+    if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
+        raise StaleIndexError("the two models' indexes do not match")
+    return indexes
+
+
 def _passage_keys(index: Index) -> list[tuple[str, str]]:
     return [(p.doc_id, p.text) for p in index.passages]

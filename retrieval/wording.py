@@ -7,6 +7,10 @@ Plain text; the page escapes it.
 
 from __future__ import annotations
 
+import re
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"\\/:]+)+[\\/]?")
+
 HELP_TEXT = (
     "I answer questions about the library's documents, quoting their own words with a citation "
     "(section, paragraph, page). Ask in plain language, for example "
@@ -83,3 +87,18 @@ def filter_label(filters: dict | None) -> str | None:
     if filters.get("agreement"):
         parts.append("statements with " + " or ".join(filters["agreement"]))
     return "Only " + ", and only ".join(parts) if parts else None
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a change to the library failed, in one line for anyone to read: what went wrong, never
+    a server path, a traceback or an internal name."""
+    from .formats import IngestError
+    from .writer import LibraryBusy
+
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"the server could not write the library ({exc.strerror[:1].lower() + exc.strerror[1:]})"
+    if isinstance(exc, (IngestError, LibraryBusy)):
+        text = " ".join(str(exc).split())
+    else:
+        text = "the index could not be built"
+    return _PATH.sub(lambda m: m.group(0).rstrip("/\\").rsplit("/", 1)[-1].rsplit("\\", 1)[-1], text)
