@@ -26,7 +26,7 @@ from retrieval import wording
 from retrieval.attribution import AGREEMENTS, SPEAKERS
 from retrieval.citation import cite, format_date
 from retrieval.config import MAX_QUESTION_CHARS, Settings
-from retrieval.conversation import Exchange, respond
+from retrieval.conversation import Exchange, keep_recent, respond
 from retrieval.key_points import grouped, key_points
 from retrieval.transcript import conversation_export, key_points_export
 from retrieval.engine import Engine, QuestionError
@@ -397,7 +397,7 @@ def main() -> None:
             _log.exception("search failed")
             ex = Exchange(prompt, "error", text=f"Sorry, something went wrong while searching "
                                                 f"({exc.__class__.__name__}). Please try again or rephrase.")
-        state.exchanges.append(replace(ex, question=shown))
+        state.exchanges = keep_recent(state.exchanges + [replace(ex, question=shown)])
 
     with st.sidebar:
         if not many:

@@ -101,6 +101,12 @@ def is_follow_up(message: str) -> bool:
 
 
 MAX_HISTORY_TURNS = 20  # earlier questions a conversation is replayed from (JSON-lines mode)
+MAX_KEPT_EXCHANGES = 200  # exchanges a chat page keeps, draws and exports
+
+
+def keep_recent(exchanges: list["Exchange"]) -> list["Exchange"]:
+    """The exchanges a page keeps: the last MAX_KEPT_EXCHANGES (every rerun draws them all)."""
+    return exchanges[-MAX_KEPT_EXCHANGES:]
 
 
 def bounded_history(questions: list[str]) -> list[str]:

@@ -120,3 +120,12 @@ def test_an_exported_refusal_says_what_the_document_does_not_mention(engine):
     assert exchange.kind == "refusal"
     text = conversation_export([exchange], markdown=False)
     assert "The document doesn't cover this. The document doesn't mention Interpol." in text
+
+
+def test_a_page_keeps_only_its_last_exchanges():
+    from retrieval.conversation import MAX_KEPT_EXCHANGES, Exchange, keep_recent
+
+    many = [Exchange(f"question {i}", "help", text="") for i in range(MAX_KEPT_EXCHANGES + 50)]
+    kept = keep_recent(many)
+    assert len(kept) == MAX_KEPT_EXCHANGES and kept[-1].question == f"question {MAX_KEPT_EXCHANGES + 49}"
+    assert keep_recent(many[:3]) == many[:3]

@@ -50,3 +50,36 @@ def test_a_malformed_manifest_means_rebuild_not_a_traceback(tmp_path, manifest):
     (tmp_path / MANIFEST).write_text(text)
     with pytest.raises(StaleIndexError, match="unreadable manifest"):
         read_manifest(tmp_path)
+
+
+def test_the_library_keeps_answering_with_a_broken_sidecar_and_manifest(tmp_path):
+    """As the battery found them: `{"title": true}` beside an added document and `"files": [1]` in
+    the manifest. Every command recovers on its own: no traceback, the document indexed under its
+    derived title, the index rebuilt."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import CORPUS, ROOT
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "harbour-notes.txt").write_text(TEXT.replace("Seasonal workers", "Harbour pilots"))
+    (corpus / "harbour-notes.meta.json").write_text('{"title": true, "date": true, "place": true}')
+    env = os.environ | {"RETRIEVAL_SECOND_MODEL": "none", "RETRIEVAL_CORPUS_DIR": str(corpus),
+                        "RETRIEVAL_INDEX_DIR": str(tmp_path / "index")}
+
+    def cli(*args):
+        out = subprocess.run([sys.executable, "-m", "retrieval", *args], cwd=ROOT, env=env, text=True,
+                             capture_output=True, timeout=300)
+        assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+        return out
+
+    answer = json.loads(cli("ask", "Where were the harbour pilots housed?", "--json").stdout)
+    assert answer["results"][0]["citation"]["document"] == "harbour-notes"
+    assert "harbour notes" in answer["results"][0]["citation"]["label"]
+    manifest = tmp_path / "index" / MANIFEST
+    manifest.write_text(json.dumps(json.loads(manifest.read_text()) | {"files": [1]}))
+    again = cli("ask", "Who bears the costs of migration?", "--json")
+    assert json.loads(again.stdout)["answered"] and "rebuilding the index" in again.stderr
