@@ -13,7 +13,6 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 _log = logging.getLogger("retrieval")
 if not _log.handlers:  # the engine says when it loads a model or rebuilds the index
@@ -208,6 +207,8 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.caption("Searched in: " + esc("; ".join(titles.get(i, i) for i in answer["filters"]["document"])))
     if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
         st.markdown(esc(ex.text), unsafe_allow_html=True)
+    if kind == "about":  # about the answer just above: one line pointing to it, nothing redrawn
+        return
     if answer.get("corrected") and kind == "answer":
         st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
         st.button(f"Search instead for: {ex.question}", key=f"exact_{key}", on_click=queue,
@@ -221,8 +222,11 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
     top = results[0]
     who = (top["citation"].get("attribution") or {}).get("label")
     said_by = f'<span class="who"> — {esc(who)}</span>' if who else ""
-    st.markdown(f'<div class="answer">{esc(top["highlight"])}{said_by}</div>' + result_html(top, show_scores),
-                unsafe_allow_html=True)
+    # One copy of each text: the sentence in the box, its citation, and its paragraph (with the
+    # rest of the section) folded under "Show in document".
+    score = f'<div class="score">score {top["score"]:.3f}</div>' if show_scores else ""
+    st.markdown(f'<div class="answer">{esc(top["highlight"])}{said_by}</div>'
+                f'<div class="cite">Source: {esc(top["citation"]["label"])}</div>{score}', unsafe_allow_html=True)
     c = top["citation"]
     with st.expander("Show in document"):
         st.markdown(f'<p><b>{esc(c["section"] or "Title block")}</b></p>'
@@ -230,8 +234,8 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
                     unsafe_allow_html=True)
     if len(results) > 1:
         with st.expander(f"More results ({len(results) - 1})"):
-            st.markdown("".join(f'<div class="more"><b>{esc(r["highlight"])}</b>{result_html(r, show_scores)}</div>'
-                                for r in results[1:]), unsafe_allow_html=True)
+            st.markdown("".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in results[1:]),
+                        unsafe_allow_html=True)
 
 
 def render_exchange(engine: Engine, ex: Exchange, show_scores: bool, key: str) -> None:
@@ -285,27 +289,75 @@ def queue(question: str, exact: bool = False) -> None:
     st.session_state.pending = (question, exact)
 
 
-# On a new page: the question box takes the focus and comes right after the "Skip to main
-# content" link in the tab order, and the page stays at its top (a phone otherwise opens
-# scrolled to the box). Streamlit draws the box after this script, so it waits for it.
-FOCUS_ON_LOAD = """<script>
-const doc = window.parent.document;
-let tries = 0;
-function setUp() {
-  const box = doc.querySelector('[data-testid="stChatInputTextArea"]');
-  if (!box) { if (tries++ < 100) setTimeout(setUp, 100); return; }
-  const skip = doc.querySelector('a[href="#stMain"]');
-  if (skip) skip.setAttribute("tabindex", "1");
-  box.setAttribute("tabindex", "2");
-  box.focus({preventScroll: true});
-  // The chat layout keeps its scroll container at the bottom; on a new page the top matters.
-  const toTop = () => doc.querySelectorAll('[data-testid="stAppScrollToBottomContainer"], [data-testid="stMain"]')
-    .forEach((el) => { el.scrollTop = 0; });
-  toTop();
-  setTimeout(toTop, 300);
+# What the page does in the browser that Streamlit does not (a v2 component: its script runs in
+# the page itself, no iframe):
+# - on a new visit the question box takes the focus and comes right after the "Skip to main
+#   content" link in the tab order, and the page stays at its top (a phone otherwise opens
+#   scrolled to the box);
+# - after each new question, the question's top is brought to the top of the screen, so its
+#   answer is read from its start on a phone or a short window (the page otherwise stays where it
+#   was, showing an older answer);
+# - a new view (Key points) opens at its top;
+# - an expander that opens ("Show in document", "More results") keeps its own top in view.
+PAGE_BEHAVIOUR_JS = """
+export default function (component) {
+  const data = component.data || {};
+  const doc = document;
+  const scrollers = () => [doc.scrollingElement, ...doc.querySelectorAll(
+    '[data-testid="stAppScrollToBottomContainer"], [data-testid="stMain"]')].filter(Boolean);
+  // A wheel turn upwards first: the chat's stick-to-bottom scrolling lets go only when the reader
+  // scrolls up (a position set from a script alone is pulled back to the bottom as content grows).
+  const letGo = () => scrollers().forEach((el) => el.dispatchEvent(new WheelEvent("wheel", {deltaY: -120, bubbles: true})));
+  const toTop = () => { letGo(); scrollers().forEach((el) => { el.scrollTop = 0; }); };
+  const bringUp = (element) => { letGo(); element.scrollIntoView({block: "start"}); };
+  // Streamlit's chat keeps its scroll at the bottom while content is drawn: hold a position for
+  // a moment, until the drawing is over or the reader scrolls, types or touches.
+  const hold = (place, ms) => {
+    let stop = false;
+    const cancel = (event) => { if (event.isTrusted) stop = true; };
+    ["wheel", "touchstart", "keydown"].forEach((e) => doc.addEventListener(e, cancel, {capture: true}));
+    const started = Date.now();
+    const tick = () => { if (stop) return; place(); if (Date.now() - started < ms) setTimeout(tick, 100); };
+    tick();
+  };
+  if (!window.__pageBehaviour) {
+    window.__pageBehaviour = {asked: -1, view: null};
+    doc.addEventListener("toggle", (event) => {
+      const details = event.target;
+      if (details.tagName === "DETAILS" && details.open) {
+        hold(() => bringUp(details), 3000);  // it animates open, and the chat may pull to the bottom
+      }
+    }, true);
+  }
+  const state = window.__pageBehaviour;
+  let tries = 0;
+  function run() {
+    if (data.focus) {
+      const box = doc.querySelector('[data-testid="stChatInputTextArea"]');
+      if (!box) { if (tries++ < 100) setTimeout(run, 100); return; }
+      const skip = doc.querySelector('a[href="#stMain"]');
+      if (skip) skip.setAttribute("tabindex", "1");
+      box.setAttribute("tabindex", "2");
+      box.focus({preventScroll: true});
+      hold(toTop, 600);  // on a new page the top matters, not the question box at the bottom
+      data.focus = false;
+    }
+    if (data.view !== state.view) {
+      state.view = data.view;
+      if (data.view === "points") { hold(toTop, 1500); return; }
+    }
+    if (data.asked > 0 && data.asked !== state.asked) {
+      const messages = doc.querySelectorAll('[data-testid="stChatMessage"]');
+      const question = messages[2 * (data.last - 1)];
+      if (!question) { if (tries++ < 100) setTimeout(run, 50); return; }
+      state.asked = data.asked;
+      hold(() => bringUp(question), 1500);
+    }
+  }
+  run();
 }
-setUp();
-</script>"""
+"""
+page_behaviour = st.components.v2.component("page_behaviour", js=PAGE_BEHAVIOUR_JS)
 
 
 def show_points() -> None:
@@ -369,9 +421,8 @@ def main() -> None:
 
     many = len(engine.documents) > 1
     st.title(f"Ask {len(engine.documents)} documents" if many else "Ask the panel summary")
-    if not state.get("page_set_up"):  # once per visit, so it never takes the focus from the reader again
-        state.page_set_up = True
-        components.html(FOCUS_ON_LOAD, height=0)
+    first_visit = not state.get("page_set_up")  # the focus once per visit: never taken from the reader again
+    state.page_set_up = True
     if state.get("notice"):
         st.success(esc(state.pop("notice")))
     # One placeholder whatever the library holds: a widget whose label changes is a new widget,
@@ -398,6 +449,7 @@ def main() -> None:
             ex = Exchange(prompt, "error", text=f"Sorry, something went wrong while searching "
                                                 f"({exc.__class__.__name__}). Please try again or rephrase.")
         state.exchanges = keep_recent(state.exchanges + [replace(ex, question=shown)])
+        state.asked = state.get("asked", 0) + 1
 
     with st.sidebar:
         if not many:
@@ -466,6 +518,7 @@ def main() -> None:
 
     if state.get("view") == "points":
         render_key_points(engine, set(state.get("doc_filter") or []) or None, speakers, agreements)
+        behave(first_visit, "points")
         return
 
     if not state.exchanges and many:
@@ -500,5 +553,13 @@ def main() -> None:
     for n, (box, ex) in reversed(list(enumerate(zip(boxes, state.exchanges)))):
         with box:
             render_exchange(engine, ex, state.show_scores, key=str(n))
+    behave(first_visit, "chat", asked=state.get("asked", 0), last=len(state.exchanges))
+
+
+def behave(focus: bool, view: str, asked: int = 0, last: int = 0) -> None:
+    """Mount the page's browser behaviour (``PAGE_BEHAVIOUR_JS``) with this run's facts: ``asked``
+    counts the questions of this visit, so a new one is scrolled to (exchange ``last``)."""
+    page_behaviour(data={"focus": focus, "view": view, "asked": asked, "last": last}, key="page_behaviour",
+                   height=0)
 
 main()

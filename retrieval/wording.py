@@ -73,8 +73,9 @@ def where_is(result) -> str:
 
 
 def about_answer(result, what: str) -> str:
-    """The reply to "Who said that?" ('who') or "Where is that?" ('where') about a result."""
-    return who_said(result) + " " + where_is(result) if what == "who" else where_is(result) + " " + who_said(result)
+    """The reply to "Who said that?" ('who') or "Where is that?" ('where') about the answer just
+    shown: only what was asked, in one line that points to it."""
+    return who_said(result) if what == "who" else where_is(result)
 
 
 def filter_label(filters: dict | None) -> str | None:

@@ -70,7 +70,6 @@ def test_typed_question_shows_answer_and_citation(page):
     expect(answer.locator(".answer")).to_contain_text("did not compete for jobs with the native-born population")
     expect(answer.locator(".cite").first).to_contain_text(
         '"Migration and development: drivers and impacts", para. 3, p. 1')
-    expect(answer.locator("mark").first).to_contain_text("did not compete for jobs")
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "answer.png"), full_page=True, animations="disabled")
 
@@ -84,7 +83,7 @@ def test_second_question_is_answered_below_the_first(page):
     expect(contents.nth(0)).to_have_text("Who bears the costs of migration?")
     expect(contents.nth(1).locator(".answer")).to_contain_text("costs of migration")
     expect(contents.nth(2)).to_have_text("What did panellists say about remittances?")
-    expect(contents.nth(3).locator(".passage").first).to_contain_text("Remittances")
+    expect(contents.nth(3).locator(".answer").first).to_contain_text("Remittances")
 
 
 RECORD_MESSAGES = """() => {
@@ -109,7 +108,7 @@ def test_earlier_answers_stay_in_place_while_a_new_one_arrives(page):
 def test_suggested_question_click_answers_it(page):
     page.get_by_role("button", name="What did panellists say about remittances?").click()
     answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
-    expect(answer.locator(".passage").first).to_contain_text("Remittances were found", timeout=60_000)
+    expect(answer.locator(".answer").first).to_contain_text("Remittances were found", timeout=60_000)
 
 
 def test_show_in_document_marks_the_cited_paragraph(page):
@@ -151,9 +150,9 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
         await box.wait_for(timeout=120_000)
         await box.fill(question)
         await box.press("Enter")
-        passage = page.get_by_test_id("stChatMessage").nth(1).locator(".passage").first
-        await passage.wait_for(timeout=120_000)
-        text = await passage.inner_text()
+        answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
+        await answer.locator(".cite").first.wait_for(timeout=120_000)  # a box, or the closest passages
+        text = await answer.inner_text()
         await context.close()
         return expected in text
 
@@ -443,7 +442,7 @@ def test_who_said_that_and_what_page_answer_from_the_last_answer(page):
     send(page, "Who said that?")
     reply = page.get_by_test_id("stChatMessage").nth(3).get_by_test_id("stChatMessageContent")
     expect(reply).to_contain_text("That was said by one participant.", timeout=60_000)
-    expect(reply.locator(".answer")).to_contain_text("One participant called for addressing the mismatch")
+    expect(reply.locator(".answer")).to_have_count(0)  # one line pointing to the answer above, nothing redrawn
     send(page, "What page is that on?")
     where = page.get_by_test_id("stChatMessage").nth(5).get_by_test_id("stChatMessageContent")
     expect(where).to_contain_text("paragraph 5, page 2", timeout=60_000)
@@ -475,3 +474,60 @@ def test_a_library_of_three_documents_in_the_browser(browser, tmp_path, settings
         answer = ask(three, "How many life rafts should a vessel carry?")
         expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
         three.context.close()
+
+
+def _top_in_view(page, locator, settle_ms: int = 3000) -> bool:
+    """Whether the element's top edge comes to rest inside the viewport (its start can be read):
+    checked every 100 ms until it is, for at most ``settle_ms`` (drawing and animations go on)."""
+    height = page.viewport_size["height"]
+    for _ in range(settle_ms // 100):
+        box = locator.bounding_box()
+        if box is not None and -2 <= box["y"] < height:  # the very top lands a subpixel above 0
+            page.wait_for_timeout(300)
+            box = locator.bounding_box()  # and stays there
+            if box is not None and -2 <= box["y"] < height:
+                return True
+        page.wait_for_timeout(100)
+    return False
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 700), (1366, 900)], ids=["phone", "laptop", "desktop"])
+def test_every_new_answer_and_what_opens_start_in_view(browser, server, viewport):
+    width, height = viewport
+    phone = width < 500
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.goto(server)
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
+    messages = page.get_by_test_id("stChatMessage")
+    questions = ["What did panellists say about remittances?", "Do migrants take jobs from native workers?",
+                 "Which ILO convention should be ratified?"]
+    for n, question in enumerate(questions):
+        send(page, question)
+        answer = messages.nth(2 * n + 1).get_by_test_id("stChatMessageContent")
+        expect(answer.locator(".cite").first).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(400)  # the scroll runs once the answer is drawn
+        assert _top_in_view(page, messages.nth(2 * n)), f"question {n + 1} not in view at {viewport}"
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"three-questions-{width}x{height}.png"), animations="disabled")
+    for label in ("Show in document", "More results"):
+        expander = messages.nth(5).get_by_test_id("stExpander").filter(has_text=label)
+        expander.locator("summary").click()
+        details = expander.get_by_test_id("stExpanderDetails")
+        expect(details).to_be_visible(timeout=10_000)
+        page.wait_for_timeout(900)  # the expander animates open, then is scrolled to
+        assert _top_in_view(page, expander), f"{label} not in view at {viewport}: {expander.bounding_box()}"
+    if not phone:  # on a phone the sidebar is folded: Key points is reached from the welcome, tested elsewhere
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Key points").click()
+        heading = page.get_by_role("heading", name="Key points")
+        expect(heading).to_be_visible(timeout=30_000)
+        page.wait_for_timeout(400)
+        assert _top_in_view(page, heading), f"Key points heading not in view at {viewport}"
+    context.close()
+
+
+def test_an_answer_shows_each_sentence_once(page):
+    answer = ask(page, "Do migrants take jobs from native workers?")
+    expect(answer.locator(".answer")).to_contain_text("did not compete for jobs with the native-born population")
+    visible = answer.inner_text()  # what is on screen: folded expanders' contents are not
+    assert visible.count("did not compete for jobs with the native-born population") == 1
