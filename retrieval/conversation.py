@@ -1,6 +1,7 @@
 """A conversation, turn by turn: what the chat answers to a message given the exchanges before it.
 
-* small talk (greetings, thanks, "help") gets a help reply instead of a search;
+* small talk gets a short reply instead of a search (a greeting, thanks, goodbye in a line; "help"
+  or "what can you do?" says what the chat does, for one document or several);
 * "more" / "tell me more" shows the next results of the previous question, saying which;
 * a question about the previous answer itself ("Who said that?", "What page is that on?",
   "Where is that in the document?") is answered from that answer, without a new search;
@@ -134,7 +135,7 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
     previous = next((t for t in reversed(history) if t.answered), None)
     filters = {"documents": documents, "speakers": speakers, "agreements": agreements}
     if is_small_talk(message):
-        return Exchange(message, "help", text=wording.HELP_TEXT)
+        return Exchange(message, "help", text=wording.small_talk_reply(message, len(engine.documents)))
     if is_more(message):
         if previous is None:
             return Exchange(message, "help", text=wording.ASK_FIRST)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from . import wording
 
 
-def conversation_export(exchanges: list, *, markdown: bool, passages: bool = False) -> str:
+def conversation_export(exchanges: list, *, markdown: bool, passages: bool = False,
+                        made: datetime | None = None) -> str:
     """A conversation fit for an email or a briefing note, oldest first: each question, the
     answer sentence with who said it and its citation (outside the quote), "Searched as" where the
-    search differed, and the passages only when asked for; titles of every document cited."""
+    search differed, and the passages only when asked for; titles of every document cited, and
+    when it was made (``made``, default now)."""
     cited = []
     for ex in exchanges:
         for r in (ex.answer.results if ex.answer and ex.answer.answered else []):
             if r.citation.document_title not in cited:
                 cited.append(r.citation.document_title)
     head = "Conversation about " + "; ".join(cited) if cited else "Conversation"
-    lines = [f"# {head}" if markdown else head, ""]
+    made = made or datetime.now(timezone.utc)
+    dated = f"Made on {made.day} {made:%B %Y, %H:%M} UTC" + (f", from: {'; '.join(cited)}" if cited else "") + "."
+    lines = [f"# {_md(head)}" if markdown else head, "", _md(dated) if markdown else dated, ""]
     for n, ex in enumerate(exchanges, 1):
         lines += [f"**{n}. {_md(ex.question)}**" if markdown else f"{n}. {ex.question}"]
         if ex.searched_as and ex.searched_as != ex.question and ex.kind in ("answer", "refusal"):
@@ -46,8 +52,11 @@ def conversation_export(exchanges: list, *, markdown: bool, passages: bool = Fal
 
 
 def _md(text: str) -> str:
-    """Text shown literally in Markdown (what people typed may hold markup)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>" else ch for ch in text)
+    """Text shown literally in Markdown (what people typed, or a document, may hold markup), and
+    still readable as plain text: only the characters that start inline markup anywhere in a line
+    are escaped (emphasis, code, links and images, HTML, entities); the text never starts a line
+    of the export, so line-start markup (#, -, 1.) cannot arise. Line breaks become spaces."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>&" else ch for ch in " ".join(text.split()))
 
 
 def key_points_export(points: list, documents: dict[str, dict], *, markdown: bool) -> str:
@@ -68,7 +77,7 @@ def key_points_export(points: list, documents: dict[str, dict], *, markdown: boo
             c = cite(p.passage, documents.get(p.passage.doc_id), s.page)
             who = s.attribution.label
             if markdown:
-                lines += [f"> {s.text}" + (f" — *{who}*" if who else ""), "", f"{c.label}", ""]
+                lines += [f"> {_md(s.text)}" + (f" — *{who}*" if who else ""), "", f"{c.label}", ""]
             else:
                 lines += [f"- {s.text}" + (f" ({who})" if who else ""), f"  {c.label}", ""]
     return "\n".join(lines).rstrip() + "\n"

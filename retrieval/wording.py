@@ -12,12 +12,40 @@ import re
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"\\/:]+)+[\\/]?")
 
 HELP_TEXT = (
-    "I answer questions about the library's documents, quoting their own words with a citation "
+    "I answer questions about {what}, quoting {whose} own words with a citation "
     "(section, paragraph, page). Ask in plain language, for example "
     "\"What did panellists say about remittances?\". Type \"more\" for further passages "
     "on the last question, a follow-up such as \"What about women?\", or ask about the answer "
     "itself: \"Who said that?\", \"What page is that on?\"."
 )
+_GREETING = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening|day)|greetings)\b", re.I)
+_THANKS = re.compile(r"^(thanks|thank you|thx|cheers)\b", re.I)
+_BYE = re.compile(r"^(bye|goodbye)\b", re.I)
+_OK = re.compile(r"^ok(ay)?\b", re.I)
+
+
+def help_text(documents: int) -> str:
+    """What the chat does, for one document or a library of several."""
+    return HELP_TEXT.format(what="the document" if documents == 1 else f"the library's {documents} documents",
+                            whose="its" if documents == 1 else "their")
+
+
+def small_talk_reply(message: str, documents: int) -> str:
+    """A short reply to small talk: a greeting, thanks, goodbye or "ok" in a line; a request for
+    help ("help", "what can you do?") with what the chat does."""
+    text = message.strip()
+    about = "the document" if documents == 1 else f"the {documents} documents in the library"
+    if _GREETING.match(text):
+        return f"Hello. Ask me anything about {about}."
+    if _THANKS.match(text):
+        return "You're welcome."
+    if _BYE.match(text):
+        return "Goodbye."
+    if _OK.match(text):
+        return "Ask a question whenever you like."
+    return help_text(documents)
+
+
 ASK_FIRST = "Ask a question first; then \"more\" shows further passages."
 REFUSAL = "The document doesn't cover this."
 REFUSAL_DETAIL = "Nothing in it answers the question closely enough."

@@ -82,11 +82,14 @@ def test_off_topic_question_gets_a_clear_refusal_with_sections(at):
     assert "Conclusions" in text and "<mark>" not in text
 
 
-def test_greeting_gets_help_not_a_search(at):
+def test_greeting_gets_a_short_reply_and_help_says_what_the_chat_does_not_a_search(at):
     msg = ask(at, "Hello!")
     text = " ".join(shown(m.value) for m in msg.markdown)
-    assert "I answer questions about" in text and "Who said that?" in text
+    assert text == "Hello. Ask me anything about the document."
     assert not at.expander or all(e.label != "Show in document" for e in at.expander)
+    msg = ask(at, "what can you do?")
+    text = " ".join(shown(m.value) for m in msg.markdown)
+    assert "I answer questions about the document" in text and "Who said that?" in text
 
 
 def test_follow_up_is_understood_with_the_previous_question(at):
@@ -148,6 +151,10 @@ def test_download_is_a_short_briefing_with_who_said_it_and_citations_outside_the
     assert quote.endswith("— *consensus of panellists*")
     assert lines[lines.index(quote) + 2].endswith('"Migration and development: drivers and impacts", para. 5, p. 2')
     assert "*Searched as: Who bears the costs of migration? Why?*" in md.replace("\\", "")
+    # It reads well as plain text too: dated, naming its documents, punctuation left alone.
+    assert lines[2].startswith("Made on ") and lines[2].endswith(
+        "UTC, from: Panel discussion on international migration and development.")
+    assert "\\." not in md and "\\(" not in md and "\\-" not in md
     assert "Passage:" not in md
     assert "Passage: " in conversation_export(exchanges, markdown=True, passages=True)
     text = conversation_export(exchanges, markdown=False)

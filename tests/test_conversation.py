@@ -129,3 +129,15 @@ def test_a_page_keeps_only_its_last_exchanges():
     kept = keep_recent(many)
     assert len(kept) == MAX_KEPT_EXCHANGES and kept[-1].question == f"question {MAX_KEPT_EXCHANGES + 49}"
     assert keep_recent(many[:3]) == many[:3]
+
+
+def test_small_talk_gets_a_short_reply_and_help_says_what_the_chat_does():
+    from retrieval.wording import small_talk_reply
+
+    assert small_talk_reply("hello", 1) == "Hello. Ask me anything about the document."
+    assert small_talk_reply("Hi there!", 4) == "Hello. Ask me anything about the 4 documents in the library."
+    assert small_talk_reply("thanks!", 1) == "You're welcome."
+    assert small_talk_reply("bye", 1) == "Goodbye."
+    one = small_talk_reply("what can you do?", 1)
+    assert one.startswith("I answer questions about the document, quoting its own words") and "library" not in one
+    assert small_talk_reply("help", 3).startswith("I answer questions about the library's 3 documents, quoting their")
