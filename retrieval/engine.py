@@ -303,6 +303,7 @@ class Engine:
             in_documents = None if not (speakers or agreements) else self._allowed_sentences(documents, None, None)
             sims = scores.sentence_sim if in_documents is None else scores.sentence_sim[in_documents]
             best_anyone = float(sims.max()) if sims.size else -1.0
+        passage_ok = None  # which passages the filters allow (None: all)
         if allowed is not None:
             # Only the chosen documents' (or speakers') sentences may answer, highlight or be judged.
             passage_ok = np.zeros(len(self.index.passages), dtype=bool)
@@ -331,7 +332,7 @@ class Engine:
         # (the passages shown stay the same).
         j = first_typed(kind, [r.carries_type for r in results])
         results = [results[j]] + results[:j] + results[j + 1:] if j else results
-        evidence = self._evidence(results, scores, allowed, kind) if results else None
+        evidence = self._evidence(results, scores, allowed, passage_ok, kind) if results else None
         probability = self.calibration.probability(evidence) if evidence and self.calibration else None
         if missing:
             confidence, reason = "partial", "missing"
@@ -343,15 +344,13 @@ class Engine:
                       filters=filters, confidence_score=probability, reason=reason, evidence=evidence)
 
     def _evidence(self, results: list[SearchResult], scores: "_Scores", allowed: np.ndarray | None,
-                  kind: str | None) -> Evidence:
+                  passage_ok: np.ndarray | None, kind: str | None) -> Evidence:
         """The box's signals for the first result (see ``selective.Evidence``)."""
         top = results[0]
         p0 = top.passage_id
         first = int(self.index.sentence_start[p0])
         rows = np.arange(first, first + len(self.index.passages[p0].sentences))
         own = np.sort(scores.sentence_sim[rows])[::-1]
-        passage_ok = None if allowed is None else np.isin(np.arange(len(self.index.passages)),
-                                                          self.index.sentence_owner[allowed])
 
         def masked(values: np.ndarray, ok: np.ndarray | None) -> np.ndarray:
             return values if ok is None else np.where(ok, values, -np.inf)

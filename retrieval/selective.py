@@ -16,6 +16,7 @@ first model alone. Scoring is a dot product here, so answering needs no scikit-l
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -126,6 +127,7 @@ def calibration_key(two_models: bool) -> str:
     return "pair" if two_models else "first model alone"
 
 
+@functools.lru_cache(maxsize=8)  # every engine view asks; the file is read once per process
 def load_calibration(two_models: bool, path: Path = CALIBRATION_FILE) -> BoxCalibration | None:
     """The kept calibration for the pair or the first model alone. None when it is missing or
     unreadable (logged): the box is then shown whenever nothing the question names is missing."""

@@ -214,29 +214,22 @@ def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, set
         context.close()
 
 
-def test_uncovered_question_shows_closest_passages_in_their_own_look(page):
-    send(page, "How many migrants live in Qatar?")
+@pytest.mark.parametrize("question, notes, screenshot", [
+    ("How many migrants live in Qatar?", ["Closest passages", "The document doesn't mention Qatar."], "partial.png"),
+    ("How many people attended the panel discussion?", ["The closest passages — they may not answer this exactly."],
+     "uncertain.png"),
+], ids=["missing", "uncertain"])
+def test_a_partial_answer_shows_closest_passages_in_their_own_look_without_a_box(page, question, notes, screenshot):
+    send(page, question)
     answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
     box = answer.locator(".partial")
     expect(box).to_be_visible(timeout=60_000)
-    expect(box).to_contain_text("Closest passages")
-    expect(box).to_contain_text("The document doesn't mention Qatar.")
+    for note in notes:
+        expect(box).to_contain_text(note)
     expect(answer.locator(".answer")).to_have_count(0)
     expect(answer.locator(".cite").first).to_be_visible()
     ARTEFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / "partial.png"), full_page=True, animations="disabled")
-
-
-def test_uncertain_answer_shows_closest_passages_without_a_box(page):
-    send(page, "How many people attended the panel discussion?")
-    answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
-    box = answer.locator(".partial")
-    expect(box).to_be_visible(timeout=60_000)
-    expect(box).to_contain_text("The closest passages — they may not answer this exactly.")
-    expect(answer.locator(".answer")).to_have_count(0)
-    expect(answer.locator(".cite").first).to_be_visible()
-    ARTEFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / "uncertain.png"), full_page=True, animations="disabled")
+    page.screenshot(path=str(ARTEFACTS / screenshot), full_page=True, animations="disabled")
 
 
 def test_search_instead_link_searches_the_words_as_typed(page):
