@@ -309,15 +309,20 @@ export default function (component) {
   // scrolls up (a position set from a script alone is pulled back to the bottom as content grows).
   const letGo = () => scrollers().forEach((el) => el.dispatchEvent(new WheelEvent("wheel", {deltaY: -120, bubbles: true})));
   const toTop = () => { letGo(); scrollers().forEach((el) => { el.scrollTop = 0; }); };
-  const bringUp = (element) => { letGo(); element.scrollIntoView({block: "start"}); };
+  // Gone from the page (another view drawn): nothing to hold, and no wheel turn to close a menu.
+  const bringUp = (element) => {
+    if (!element.isConnected) return false;
+    letGo();
+    element.scrollIntoView({block: "start"});
+  };
   // Streamlit's chat keeps its scroll at the bottom while content is drawn: hold a position for
-  // a moment, until the drawing is over or the reader scrolls, types or touches.
+  // a moment, until the drawing is over or the reader scrolls, types, touches or clicks.
   const hold = (place, ms) => {
     let stop = false;
     const cancel = (event) => { if (event.isTrusted) stop = true; };
-    ["wheel", "touchstart", "keydown"].forEach((e) => doc.addEventListener(e, cancel, {capture: true}));
+    ["wheel", "touchstart", "keydown", "pointerdown"].forEach((e) => doc.addEventListener(e, cancel, {capture: true}));
     const started = Date.now();
-    const tick = () => { if (stop) return; place(); if (Date.now() - started < ms) setTimeout(tick, 100); };
+    const tick = () => { if (stop || place() === false) return; if (Date.now() - started < ms) setTimeout(tick, 100); };
     tick();
   };
   if (!window.__pageBehaviour) {
