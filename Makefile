@@ -21,7 +21,7 @@ index: $(STAMP)
 	$(BIN)/python -m retrieval build
 
 run: index
-	$(BIN)/python -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+	$(BIN)/python -m ui.server --server.address 127.0.0.1 --server.port 8501 \
 		--server.headless true --browser.gatherUsageStats false
 
 test: $(STAMP)

@@ -48,15 +48,21 @@ def small_talk_reply(message: str, documents: int) -> str:
 
 ASK_FIRST = "Ask a question first; then \"more\" shows further passages."
 REFUSAL = "The document doesn't cover this."
+REFUSAL_MANY = "These documents don't cover this."
 REFUSAL_DETAIL = "Nothing in it answers the question closely enough."
 PARTIAL = "Closest passages — these may not answer the question."
 UNCERTAIN = "The closest passages — they may not answer this exactly."
 
 
-def partial_note(missing: list[str] | tuple[str, ...]) -> str:
+def refusal(documents: int = 1) -> str:
+    """The refusal's first words, for the one document searched or several."""
+    return REFUSAL if documents == 1 else REFUSAL_MANY
+
+
+def partial_note(missing: list[str] | tuple[str, ...], documents: int = 1) -> str:
     """What a "partial" answer says above its passages: what the document lacks, when that is why;
     otherwise that the evidence was too weak for the answer box (reason "uncertain")."""
-    return f"{PARTIAL} {missing_sentence(missing)}" if missing else UNCERTAIN
+    return f"{PARTIAL} {missing_sentence(missing, documents)}" if missing else UNCERTAIN
 
 
 def no_more(question: str) -> str:
@@ -72,16 +78,19 @@ def nothing_more(wh: str) -> str:
     return f"The document says nothing more about {wh.lower()} than this passage, already shown:"
 
 
-def missing_sentence(missing: list[str] | tuple[str, ...]) -> str:
-    """'The document doesn't mention a, b or c.'"""
+def missing_sentence(missing: list[str] | tuple[str, ...], documents: int = 1) -> str:
+    """'The document doesn't mention a, b or c.' ('The documents searched don't…' for several)."""
     names = list(missing)
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return f"The document doesn't mention {listed}."
+    whose = "The document doesn't" if documents == 1 else "The documents searched don't"
+    return f"{whose} mention {listed}."
 
 
-def refusal_detail(missing: list[str] | tuple[str, ...] = ()) -> str:
+def refusal_detail(missing: list[str] | tuple[str, ...] = (), documents: int = 1) -> str:
     """Why a question was refused: what it names that the document lacks, when that is known."""
-    return missing_sentence(missing) if missing else REFUSAL_DETAIL
+    if missing:
+        return missing_sentence(missing, documents)
+    return REFUSAL_DETAIL if documents == 1 else REFUSAL_DETAIL.replace(" it ", " them ")
 
 
 def who_said(result) -> str:

@@ -1,4 +1,5 @@
-"""Start and stop `streamlit run app.py` on a free loopback port (browser tests and the UI benchmark)."""
+"""Start and stop the chat server as `make run` does (`python -m ui.server`, which is `streamlit run
+app.py` loading the engine at start) on a free loopback port, for browser tests and the UI benchmark."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def streamlit_server(env_extra: dict | None = None, log_path: Path | None = None
     port = free_port()
     log = open(log_path, "wb") if log_path else None
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "ui.server", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=os.environ | (env_extra or {}), stdin=subprocess.DEVNULL,

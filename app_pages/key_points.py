@@ -1,0 +1,49 @@
+"""The Key points page: the documents' attributed sentences, grouped by kind, each cited and shown
+in its document; a link a team lead can send a newcomer (…/key-points)."""
+
+import streamlit as st
+
+from retrieval import wording
+from retrieval.citation import cite
+from retrieval.key_points import grouped, key_points
+from retrieval.transcript import key_points_export
+from ui import filters
+from ui.html import esc, section_html
+from ui.live_engine import get_live
+from ui.page_behaviour import behave
+
+engine = get_live().current
+with st.sidebar:
+    chosen = filters.draw(engine)
+
+st.title("Key points", anchor=False)
+points = key_points(engine.passages, speakers=chosen.speakers, agreements=chosen.agreements,
+                    documents=chosen.documents)
+docs = {d["id"]: d for d in engine.documents}
+scope = wording.filter_label({k: sorted(v) for k, v in (("speaker", chosen.speakers),
+                                                       ("agreement", chosen.agreements)) if v})
+st.caption("The documents' own sentences that say who said them, grouped by kind; each is cited."
+           + (f" {esc(scope)}." if scope else ""))
+if not points:
+    st.info("No attributed statements match these filters." if scope else
+            "These documents have no attributed statements: they do not say who said what.")
+else:
+    left, right = st.columns(2)
+    left.download_button("Download key points (Markdown)", key_points_export(points, docs, markdown=True),
+                         file_name="key-points.md", mime="text/markdown", key="points_md")
+    right.download_button("Download key points (text)", key_points_export(points, docs, markdown=False),
+                          file_name="key-points.txt", mime="text/plain", key="points_txt")
+    for title, members in grouped(points):
+        st.subheader(f"{title} ({len(members)})", anchor=False)
+        for p in members:
+            sentence = p.passage.sentences[p.sentence_index]
+            c = cite(p.passage, docs.get(p.passage.doc_id), sentence.page)
+            who = sentence.attribution.label
+            st.markdown(f'<div class="point">{esc(sentence.text)}'
+                        + (f'<span class="who"> — {esc(who)}</span>' if who else "")
+                        + f'</div><div class="cite">Source: {esc(c.label)}</div>', unsafe_allow_html=True)
+            with st.expander("Show in document"):
+                st.markdown(f'<p><b>{esc(p.passage.section or "Title block")}</b></p>'
+                            + section_html(engine, p.passage.doc_id, p.passage.section, p.passage.paragraph_overall),
+                            unsafe_allow_html=True)
+behave(False, "points")

@@ -1,0 +1,62 @@
+"""The Library page: the documents searched, their contents, and adding or removing one."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from retrieval.citation import format_date
+from retrieval.formats import SUPPORTED_SUFFIXES
+from ui.documents import document_facts
+from ui.html import esc, section_html
+from ui.library_changes import add_uploaded, indexing_status, remove
+from ui.live_engine import get_live
+from ui.page_behaviour import behave
+
+live = get_live()
+state = st.session_state
+state.setdefault("my_jobs", [])
+if state.get("remove_now"):  # confirmed: done here, in the run, so the page can say it is happening
+    remove(live, state.pop("remove_now"))
+engine = live.current
+
+st.title("Library", anchor=False)
+st.caption("The documents this chat answers from, shared by everyone using this server.")
+if state.get("notice"):
+    st.success(esc(state.pop("notice")))
+for d in engine.documents:
+    st.subheader(d["title"], anchor=False)
+    with st.container():
+        meta = [d.get("author"), d.get("place"), format_date(d.get("date")), document_facts(engine, d["id"])]
+        st.caption(" · ".join(esc(x) for x in meta if x))
+        if d["id"] in engine.protected:
+            st.caption("Shipped with this chat: it cannot be removed here.")
+        elif state.get("confirm_remove") == d["id"]:
+            st.warning(f"Remove {esc(d['title'])} for everyone?")
+            st.button("Yes, remove it", key=f"remove_yes_{d['id']}",
+                      on_click=lambda i=d["id"]: state.update(remove_now=i))
+            st.button("Keep it", key=f"remove_no_{d['id']}", on_click=lambda: state.pop("confirm_remove", None))
+        else:
+            st.button("Remove from the library", key=f"remove_{d['id']}",
+                      on_click=lambda i=d["id"]: state.update(confirm_remove=i))
+    for section in engine.sections(d["id"]):
+        with st.expander(section):
+            st.markdown(section_html(engine, d["id"], section), unsafe_allow_html=True)
+
+st.subheader("Add a document", anchor=False)
+upload = st.file_uploader("Add a document (shared with everyone using this server)",
+                          type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+                          key=f"upload_{state.get('upload_round', 0)}")
+if upload is not None and state.get("uploaded") != upload.file_id:
+    state.uploaded = upload.file_id
+    add_uploaded(live, upload.name, upload.getvalue())
+if state.get("upload_error"):
+    st.error(esc(state.pop("upload_error")))
+if state.get("replace_offer"):
+    name, data = state.replace_offer
+    st.warning(f"A document named {esc(Path(name).stem)} is already in the library.")
+    if st.button(f"Replace it with {name}", key="confirm_replace"):
+        add_uploaded(live, name, data, replace=True)
+        st.rerun()
+if state.my_jobs:
+    indexing_status(live)
+behave(False, "library")

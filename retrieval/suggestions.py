@@ -1,0 +1,78 @@
+"""Questions to suggest and topics to hint at, drawn from the documents' own headings.
+
+A welcome page suggests questions a newcomer can click, and a refusal hints at what the searched
+documents do cover. Both come from the headings of the documents in question, so a library of
+water reports never hints at remittances. Headings that name a part of a report rather than a
+subject ("Introduction", "Annex", "Summary") make poor questions and are passed over.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Parts of a document, not subjects: "What does the report say about introduction?" reads badly.
+_PARTS = {
+    "abstract", "acknowledgements", "acknowledgments", "annex", "annexes", "appendix", "appendices",
+    "background", "bibliography", "conclusion", "conclusions", "contents", "table of contents",
+    "executive summary", "foreword", "glossary", "introduction", "notes", "overview", "preface",
+    "references", "summary", "title block", "endnotes", "footnotes", "sources", "methods",
+}
+_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|[A-Z]|\d+(?:\.\d+)*)[.)]\s+")
+
+
+def subject(heading: str) -> str | None:
+    """A heading as the subject of a question ('Leak reduction' -> 'leak reduction'); None for a
+    heading that names a part of the document ('1. Introduction', 'Annex II')."""
+    text = _NUMBERING.sub("", " ".join(heading.split())).rstrip(" .:")
+    words = text.lower()
+    if not text or words in _PARTS or words.split(" ")[0] in {"annex", "appendix"}:
+        return None
+    # Lower the first letter unless the first word is an acronym or a name-like capitalised pair.
+    first = text.split(" ")[0]
+    keep = len(first) > 1 and first[1:2].isupper()
+    return text if keep else text[:1].lower() + text[1:]
+
+
+def about_question(title: str, heading: str) -> str | None:
+    """'What does the Urban Water Resilience Report say about leak reduction?'"""
+    topic = subject(heading)
+    if topic is None:
+        return None
+    article = "" if title.lower().startswith(("the ", "a ", "an ")) else "the "
+    return f"What does {article}{title} say about {topic}?"
+
+
+def suggested_questions(documents: list[dict], headings: dict[str, list[str]], written: dict[str, list[str]],
+                        limit: int = 8) -> list[str]:
+    """Questions for a welcome page: each document's hand-written questions (``written``, by
+    document id) when it has them, otherwise up to two from its subject headings."""
+    questions: list[str] = []
+    for doc in documents:
+        own = written.get(doc["id"])
+        if own:
+            questions += own
+            continue
+        made = [q for q in (about_question(doc["title"], h) for h in headings.get(doc["id"], [])) if q]
+        questions += made[:2]
+    return questions[:limit]
+
+
+def topics(headings: list[str], limit: int = 3) -> list[str]:
+    """The first subject headings of the searched documents, as topics for a hint."""
+    seen: list[str] = []
+    for heading in headings:
+        topic = subject(heading)
+        if topic and topic.lower() not in {s.lower() for s in seen}:
+            seen.append(topic)
+        if len(seen) == limit:
+            break
+    return seen
+
+
+def topic_hint(headings: list[str]) -> str | None:
+    """'Try a question about migration and development, remittances or labour mobility.'"""
+    found = topics(headings)
+    if not found:
+        return None
+    listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " or " + found[-1]
+    return f"Try a question about {listed}."

@@ -1,0 +1,130 @@
+"""How one exchange of the chat is drawn: the question, then the answer box with its citation
+(the paragraph folded under "Show in document"), the closest passages, or a refusal.
+
+Each Streamlit element is a message resent on every rerun, so an answer is drawn as few elements
+as possible: that keeps rerunning a long conversation cheap.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from retrieval import wording
+from retrieval.conversation import Exchange
+from retrieval.engine import Engine
+from retrieval.suggestions import topic_hint
+from ui.html import answer_link, copy_link_html, esc, result_html, section_html
+
+LINKED = ("answer", "partial", "refusal")  # kinds of exchange a link can ask again
+
+
+def ask_next(question: str, exact: bool = False) -> None:
+    """Ask this question on the next run; ``exact``: as typed, without spelling correction."""
+    st.session_state.pending = (question, exact)
+
+
+def searched(engine: Engine, answer: dict) -> list[str]:
+    """The documents an answer searched that are still in the library."""
+    chosen = (answer.get("filters") or {}).get("document") or [d["id"] for d in engine.documents]
+    present = {d["id"] for d in engine.documents}
+    return [d for d in chosen if d in present]
+
+
+def render_partial(answer: dict, show_scores: bool, documents: int, link: str) -> None:
+    """Closest passages, plainly marked as possibly not answering: no answer box."""
+    note = esc(wording.partial_note(answer.get("missing") or (), documents))
+    st.markdown(f'<div class="partial">{note}</div>'
+                + "".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in answer["results"])
+                + link, unsafe_allow_html=True)
+
+
+def render_refusal(engine: Engine, answer: dict, link: str) -> None:
+    """What was searched, what it covers, and a hint drawn from its own headings."""
+    scope = wording.filter_label(answer.get("filters"))
+    if scope:  # the filter is why: say so, and how to widen it
+        st.markdown(f'<div class="refusal"><b>{esc(scope)}: nothing answers this.</b> The chosen speakers '
+                    "did not say anything close enough&#46; Set <i>Who said it</i> back to anyone to search "
+                    f"the whole document&#46;</div>{link}", unsafe_allow_html=True)
+        return
+    chosen = searched(engine, answer)
+    titles = {d["id"]: d["title"] for d in engine.documents}
+    many = len(chosen) > 1
+    if not chosen:  # asked of documents removed since: the words stand, the contents are gone
+        st.markdown(f'<div class="refusal"><b>{esc(wording.refusal(2))}</b></div><p>The documents it searched '
+                    f"have since been removed from the library&#46;</p>{link}", unsafe_allow_html=True)
+        return
+    headings = [h for d in chosen for h in engine.sections(d)]
+    covers = "; ".join((f"{esc(titles[d])}: " if many else "")
+                       + ", ".join(f"<i>{esc(s)}</i>" for s in engine.sections(d)) for d in chosen)
+    searched_in = ("<p>Searched in: " + esc("; ".join(titles[d] for d in chosen)) + "</p>"
+                   if (answer.get("filters") or {}).get("document") else "")
+    hint = topic_hint(headings)
+    st.markdown(f'<div class="refusal"><b>{esc(wording.refusal(len(chosen)))}</b> '
+                f'{esc(wording.refusal_detail(answer.get("missing") or (), len(chosen)))}</div>{searched_in}'
+                + (f"<p>It covers: {covers}&#46;</p>" if covers else "")
+                + (f'<div class="hint">{esc(hint)}</div>' if hint else "") + link, unsafe_allow_html=True)
+
+
+def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str = "", link_base: str = "") -> None:
+    kind = ex.kind
+    if kind == "error":
+        st.error(ex.text)
+        return
+    if kind in ("help", "more-none"):
+        st.markdown(esc(ex.text))
+        return
+    answer = ex.answer.to_dict()
+    state = "refusal" if kind == "refusal" else answer.get("confidence")
+    linked = bool(link_base) and kind in LINKED
+    link = copy_link_html(answer_link(link_base, ex.searched_as or ex.question, answer.get("filters"))) if linked else ""
+    if kind == "refusal":
+        render_refusal(engine, answer, f'<div class="cite">{link}</div>' if link else "")
+        return
+    scope = wording.filter_label(answer.get("filters"))
+    if answer.get("note"):
+        st.caption(esc(answer["note"]))
+    if scope:
+        st.caption(esc(scope))
+    if (answer.get("filters") or {}).get("document") and searched(engine, answer):
+        titles = {d["id"]: d["title"] for d in engine.documents}
+        st.caption("Searched in: " + esc("; ".join(titles[i] for i in searched(engine, answer))))
+    if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
+        st.markdown(esc(ex.text), unsafe_allow_html=True)
+    if kind == "about":  # about the answer just above: one line pointing to it, nothing redrawn
+        return
+    if answer.get("corrected") and kind == "answer":
+        st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
+        st.button(f"Search instead for: {ex.question}", key=f"exact_{key}", on_click=ask_next,
+                  args=(ex.question, True), type="tertiary")
+    elif answer.get("searched_as") and kind == "answer" and not ex.text:
+        st.caption(f"Searched as: {esc(answer['searched_as'])}")  # it holds what the user typed
+    if state == "partial":
+        render_partial(answer, show_scores, max(1, len(searched(engine, answer))),
+                       f'<div class="cite">{link}</div>' if link else "")
+        return
+    results = answer["results"]
+    top = results[0]
+    who = (top["citation"].get("attribution") or {}).get("label")
+    said_by = f'<span class="who"> — {esc(who)}</span>' if who else ""
+    # One copy of each text: the sentence in the box, its citation, and its paragraph (with the
+    # rest of the section) folded under "Show in document".
+    score = f'<div class="score">score {top["score"]:.3f}</div>' if show_scores else ""
+    st.markdown(f'<div class="answer">{esc(top["highlight"])}{said_by}</div>'
+                f'<div class="cite">Source: {esc(top["citation"]["label"])}{link}</div>{score}',
+                unsafe_allow_html=True)
+    c = top["citation"]
+    with st.expander("Show in document"):
+        st.markdown(f'<p><b>{esc(c["section"] or "Title block")}</b></p>'
+                    + section_html(engine, c["document"], c["section"], c["paragraph_overall"]),
+                    unsafe_allow_html=True)
+    if len(results) > 1:
+        with st.expander(f"More results ({len(results) - 1})"):
+            st.markdown("".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in results[1:]),
+                        unsafe_allow_html=True)
+
+
+def render_exchange(engine: Engine, ex: Exchange, show_scores: bool, key: str, link_base: str = "") -> None:
+    with st.chat_message("user"):
+        st.markdown(esc(ex.question), unsafe_allow_html=True)
+    with st.chat_message("assistant"):
+        render_assistant(engine, ex, show_scores, key, link_base)

@@ -1,0 +1,78 @@
+"""The page's look and the HTML it draws documents' text in, escaped so that nothing a document
+or a visitor wrote is ever read as markup."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from retrieval.engine import Engine
+
+STYLE = """<style>
+.answer {font-size:1.15rem; line-height:1.55; border-left:4px solid #1f6feb; padding:.4rem .8rem;
+         background:#f3f7ff; border-radius:4px; margin-bottom:.3rem;}
+.who {color:#1f4fb0; font-size:.95rem; font-style:italic; white-space:nowrap;}
+.cite {color:#444; font-size:.88rem; margin:.2rem 0 .6rem 0;}
+.cite a.copy-link {margin-left:.6rem; font-size:.82rem; white-space:nowrap;}
+.passage {color:#333; line-height:1.5;}
+.passage mark, .docpara.cited {background:#fff3b0;}
+.docpara {padding:.3rem .5rem; margin:.3rem 0; border-radius:4px;}
+.docpara.cited {border-left:4px solid #e0a800;}
+.page {color:#888; font-size:.8rem; margin-right:.4rem;}
+.score, .hint {color:#777; font-size:.8rem;}
+.more {margin-bottom:.8rem;}
+.point {line-height:1.5; border-left:4px solid #1f6feb; padding:.2rem .7rem; margin-top:.6rem;}
+.partial {border-left:4px solid #b26a00; background:#fff8ec; padding:.4rem .8rem; border-radius:4px;
+          margin-bottom:.5rem;}
+</style>"""
+
+_ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
+
+
+@functools.lru_cache(maxsize=8192)  # the history re-renders the same texts on every rerun
+def esc(text: str) -> str:
+    """Escape text for st.markdown(unsafe_allow_html=True): HTML and Markdown are shown literally."""
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+def marked_passage(result: dict) -> str:
+    text, (a, b) = result["text"], result["highlight_span"]
+    return f'<div class="passage">{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}</div>'
+
+
+@functools.lru_cache(maxsize=256)  # the same sections are drawn on every rerun
+def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | None = None) -> str:
+    """A section's paragraphs with page numbers; the cited paragraph (overall number) marked."""
+    parts = []
+    for p in engine.passages:
+        if p.doc_id != doc_id or p.section != section:
+            continue
+        if p.page_start is None:  # formats without pages (Word, Markdown)
+            pages = ""
+        else:
+            pages = (f"p. {p.page_start}" if p.page_start == p.page_end else f"pp. {p.page_start}–{p.page_end}") + " · "
+        cls = "docpara cited" if p.paragraph_overall == cited else "docpara"
+        parts.append(f'<div class="{cls}" data-para="{p.paragraph_overall}"><span class="page">'
+                     f'{esc(pages)}para. {p.paragraph}</span>{esc(p.text)}</div>')
+    return "\n".join(parts)
+
+
+def result_html(result: dict, show_scores: bool) -> str:
+    """A result's passage with its sentence marked, then its citation (and score when asked)."""
+    score = f'<div class="score">score {result["score"]:.3f}</div>' if show_scores else ""
+    return (marked_passage(result) + f'<div class="cite">Source: {esc(result["citation"]["label"])}</div>'
+            + score)
+
+
+def answer_link(base: str, question: str, filters: dict | None) -> str:
+    """The address that asks ``question`` again on arrival, with the filters in force:
+    ``base?q=…&doc=…&speaker=…&agreement=…`` (every value URL-encoded)."""
+    pairs = [("q", question)]
+    for name in ("document", "speaker", "agreement"):
+        pairs += [("doc" if name == "document" else name, v) for v in (filters or {}).get(name) or []]
+    return base.split("?", 1)[0].split("#", 1)[0] + "?" + urlencode(pairs)
+
+
+def copy_link_html(link: str) -> str:
+    """'Copy link': a real link to the answer, which the page's script copies when clicked."""
+    return f'<a class="copy-link" href="{esc(link)}" title="Copy a link that asks this again">Copy link</a>'

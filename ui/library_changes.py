@@ -1,0 +1,78 @@
+"""Adding and removing documents from the page: the same checks as the CLI, what the person who
+made the change is told (by the document's title), and no stale state left behind."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from retrieval import wording
+from retrieval.formats import IngestError
+from retrieval.live import LiveEngine
+from retrieval.writer import LibraryBusy
+from ui.html import esc
+
+log = logging.getLogger("retrieval")
+
+
+def title_of(live: LiveEngine, doc_id: str) -> str:
+    return next((d["title"] for d in live.current.documents if d["id"] == doc_id), doc_id)
+
+
+def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False) -> None:
+    """Check an uploaded file (the same gate as `python -m retrieval add`) and index it in the
+    background; the person who added it sees how it went."""
+    state = st.session_state
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("upload" + Path(name).suffix.lower()[:10])  # the name as sent may be unsafe
+        path.write_bytes(data)
+        try:
+            state.my_jobs.append(live.add(path, name, replace=replace))
+            state.pop("replace_offer", None)
+        except IngestError as exc:
+            message = str(exc)
+            if "replacing it must be asked for" in message:
+                state.replace_offer = (name, data)
+            else:
+                state.upload_error = message
+        except OSError:
+            log.exception("adding a document failed")
+            state.upload_error = f"{name}: the server could not store the file; nothing was added"
+
+
+def remove(live: LiveEngine, doc_id: str) -> None:
+    """Remove a document for everyone, saying so while it happens and after, by its title; this
+    session's notices about adding it and its file in the uploader go with it."""
+    state = st.session_state
+    title = title_of(live, doc_id)
+    try:
+        with st.spinner(f"Removing {title} from the library… answers continue meanwhile."):
+            live.remove(doc_id)
+        state.notice = f"Removed {title}. It is no longer searched."
+        state.my_jobs = [j for j in state.my_jobs if j.doc_id != doc_id]
+        state.upload_round = state.get("upload_round", 0) + 1  # a new, empty uploader
+        state.pop("shown_states", None)
+    except (IngestError, LibraryBusy) as exc:
+        state.upload_error = wording.failure_reason(exc)
+    state.pop("confirm_remove", None)
+
+
+@st.fragment(run_every=2)
+def indexing_status(live: LiveEngine) -> None:
+    """What became of this session's additions; polls while one is being indexed."""
+    jobs = st.session_state.my_jobs
+    for job in jobs:
+        if job.state == "indexing":
+            st.info(f"Indexing {esc(job.file_name)}… answers come from the current library until it is ready.")
+        elif job.state == "ready":
+            st.success(f"Added {esc(title_of(live, job.doc_id))}. It is searched from now on.")
+        else:
+            st.error(f"Could not add {esc(job.file_name)}: {esc(job.reason)}")
+    if st.session_state.get("shown_states") != [j.state for j in jobs]:
+        first = "shown_states" not in st.session_state
+        st.session_state.shown_states = [j.state for j in jobs]
+        if not first and not live.busy:
+            st.rerun(scope="app")  # the new library: the list, the filters, the welcome

@@ -1,0 +1,59 @@
+"""The one search engine every session of this server answers with, loaded once per process.
+
+`make run` starts the server through `ui.server`, which loads it before the first visitor comes;
+a visitor who comes earlier waits behind the same load and sees "Loading the search engine…".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import streamlit as st
+
+from retrieval.config import Settings
+from retrieval.engine import Engine
+from retrieval.live import LiveEngine
+
+LOADING = "Loading the search engine… (the first start also builds the index)"
+
+log = logging.getLogger("retrieval")
+
+
+def show_engine_log() -> None:
+    """Send the engine's log (model loads, index rebuilds, failures) to the server's stderr."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
+def load_engine() -> Engine:
+    engine = Engine.load(Settings.from_env())
+    engine.speller.warm()  # once per server, not on a visitor's first misspelt question
+    return engine
+
+
+@st.cache_resource(show_spinner=LOADING)
+def get_live() -> LiveEngine:
+    """One engine for every session; a new document is indexed in the background meanwhile."""
+    return LiveEngine(load_engine)
+
+
+def load_in_background() -> threading.Thread:
+    """Start loading the engine now, in a thread, so that it is ready before the first visitor."""
+    def load() -> None:
+        try:
+            get_live()
+            log.info("the search engine is ready")
+        except Exception:  # the first visitor's page tries again and explains
+            log.exception("the search engine could not start")
+
+    thread = threading.Thread(target=load, name="engine-loader", daemon=True)
+    thread.start()
+    return thread
