@@ -161,13 +161,18 @@ def test_download_is_a_short_briefing_with_who_said_it_and_citations_outside_the
     assert "1. Who bears the costs of migration?" in text and "> " not in text and "**" not in text
 
 
-def test_table_of_contents_opens_each_section(at):
-    labels = [e.label for e in at.sidebar.expander]
+def test_library_page_lists_the_document_and_opens_each_section(at):
+    at.switch_page("app_pages/library.py").run()
+    assert not at.exception
+    labels = [e.label for e in at.main.expander]
     assert labels == ["Summary", "Migration and development: drivers and impacts",
                       "Facilitating labour mobility - protecting migrant rights",
                       "The 2013 High-level Dialogue and beyond", "Conclusions"]
-    conclusions = at.sidebar.expander[-1].markdown[0].value
+    conclusions = at.main.expander[-1].markdown[0].value
     assert "The panel discussion concluded" in shown(conclusions)
+    facts = " ".join(c.value for c in at.main.caption)
+    assert "TXT · 4 pages · 5 sections · 17 passages" in facts and "cannot be removed here" in facts
+    assert not any(b.key and b.key.startswith("remove_") for b in at.button)  # the shipped document stays
 
 
 def test_conversation_reads_in_the_order_it_was_asked(at):
@@ -281,8 +286,9 @@ def test_an_engine_that_cannot_start_is_explained_without_a_traceback_or_path(tm
         st.cache_resource.clear()  # the next test loads the real engine again
 
 
-def test_key_points_open_from_the_welcome_grouped_and_cited(at):
-    at.button(key="welcome_points").click().run()
+def test_key_points_page_is_linked_from_the_welcome_grouped_and_cited(at):
+    assert [link.proto.page for link in at.get("page_link")] == ["key-points"]  # its own address
+    at.switch_page("app_pages/key_points.py").run()
     assert not at.exception
     headers = [h.value for h in at.subheader]
     assert any(h.startswith("Consensus and widespread support (") for h in headers)
@@ -293,8 +299,11 @@ def test_key_points_open_from_the_welcome_grouped_and_cited(at):
     assert sum(1 for e in at.expander if e.label == "Show in document") >= 25
     assert {b.label for b in at.get("download_button")} >= {"Download key points (Markdown)",
                                                              "Download key points (text)"}
-    at.button(key="back_to_chat").click().run()
-    assert any(b.key == "suggest_0" for b in at.button)
+    # The filters chosen in the chat hold on this page too (and back).
+    at.sidebar.selectbox(key="speaker_filter").set_value("experts").run()
+    assert all("— experts" in shown(m.value) for m in at.main.markdown if 'class="point"' in m.value)
+    at.switch_page("app_pages/chat.py").run()
+    assert at.session_state["speaker_filter"] == "experts" and any(b.key == "suggest_0" for b in at.button)
 
 
 def test_experts_filter_answers_only_from_the_experts_and_says_so(at):
@@ -348,14 +357,18 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
     assert app.title[0].value == "Ask 3 documents"
     welcome = " ".join(shown(m.value) for m in app.main.markdown)
     assert "Annual review of seasonal labour" in welcome and "fishing fleet" in welcome
-    labels = [e.label for e in app.sidebar.expander]
-    assert labels == ["fishing fleet", "Panel discussion on international migration and development",
-                      "Annual review of seasonal labour"]
-    seasonal = app.sidebar.expander[2]
-    assert "DOCX · 2 sections · 2 passages" in " ".join(c.value for c in seasonal.caption)
-    assert "Housing conditions" in " ".join(m.value for m in seasonal.markdown) and "p. None" not in str(seasonal)
     suggestions = [b.label for b in app.button if b.key and b.key.startswith("suggest_")]
-    assert "What does Annual review of seasonal labour say about housing conditions?" in suggestions
+    assert "What does the Annual review of seasonal labour say about housing conditions?" in suggestions
+    assert "What did panellists say about remittances?" in suggestions  # the shipped one's own
+    app.switch_page("app_pages/library.py").run()
+    assert [h.value for h in app.main.subheader][:3] == [
+        "fishing fleet", "Panel discussion on international migration and development",
+        "Annual review of seasonal labour"]
+    facts = " ".join(c.value for c in app.main.caption)
+    assert "DOCX · 2 sections · 2 passages" in facts
+    housing = next(e for e in app.main.expander if e.label == "Housing conditions")
+    assert "p. None" not in str(housing)
+    app.switch_page("app_pages/chat.py").run()
     # Citations name the document by its title; the filter is said in each answer.
     app.sidebar.multiselect(key="doc_filter").set_value(["seasonal-labour"]).run()
     msg = ask(app, "How were fruit pickers paid?")
@@ -365,11 +378,55 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
     refused = ask(app, "What did panellists say about remittances?")
     text = shown(refused.markdown[0].value)
     assert "doesn't cover this" in text and "Searched in: Annual review of seasonal labour" in text
-    # Removal asks first; the shipped document cannot be removed.
-    assert not any(b.key == f"remove_{DOC}" for b in app.sidebar.button)
-    app.sidebar.button(key="remove_fishing-fleet").click().run()
-    app.sidebar.button(key="remove_yes_fishing-fleet").click().run()
+    # The hint names what the searched document covers, not the panel's topics.
+    assert "Try a question about housing conditions or pay." in text and "remittances, labour" not in text
+    # Removal asks first, says what it removed by title, and leaves no stale filter.
+    app.sidebar.multiselect(key="doc_filter").set_value(["fishing-fleet", "seasonal-labour"]).run()
+    app.switch_page("app_pages/library.py").run()
+    assert not any(b.key == f"remove_{DOC}" for b in app.button)
+    app.button(key="remove_fishing-fleet").click().run()
+    app.button(key="remove_yes_fishing-fleet").click().run()
     assert not app.exception and not (library / "fishing-fleet.pdf").exists()
-    assert app.title[0].value == "Ask 2 documents"
+    assert "Removed fishing fleet. It is no longer searched." in [shown(s.value) for s in app.success]
+    app.switch_page("app_pages/chat.py").run()
+    assert app.title[0].value == "Ask 2 documents" and app.session_state["doc_filter"] == ["seasonal-labour"]
     other = AppTest.from_file(APP, default_timeout=180).run()  # another session sees the same library
     assert other.title[0].value == "Ask 2 documents"
+
+
+def test_a_link_asks_its_question_on_arrival_with_its_filters_once(engine, settings, monkeypatch):
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["q"] = "What did they say about poverty?"
+    app.query_params["speaker"] = "experts"
+    app.query_params["agreement"] = "<b>not a level</b>"  # unknown values are ignored
+    app.run()
+    assert not app.exception
+    assert app.session_state["speaker_filter"] == "experts" and app.session_state["agreement_filter"] == "any"
+    msg = app.chat_message[-1]
+    assert "Only what the experts said" in " ".join(shown(c.value) for c in msg.caption)
+    assert "The experts cautioned that migration was not a panacea" in shown(msg.markdown[0].value)
+    # The link is followed once: another run (a click anywhere) does not ask it again.
+    app.sidebar.toggle(key="show_scores").set_value(True).run()
+    assert len(app.chat_message) == 2
+
+
+def test_every_answer_has_a_link_that_asks_it_again_escaped(at):
+    msg = ask(at, 'Who bears the costs of migration? <script>"x"</script> & more')
+    links = re.findall(r'<a class="copy-link" href="([^"]*)"', " ".join(m.value for m in msg.markdown))
+    assert len(links) == 1 and "<" not in links[0] and '"' not in links[0]
+    from urllib.parse import parse_qs, urlsplit
+    query = parse_qs(urlsplit(html.unescape(links[0])).query)
+    assert query["q"] == ['Who bears the costs of migration? <script>"x"</script> & more']
+    refused = ask(at, "What is the capital of France?")
+    assert 'class="copy-link"' in " ".join(m.value for m in refused.markdown)
+
+
+def test_a_huge_question_in_a_link_is_cut_like_a_typed_one(engine, settings, monkeypatch):
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["q"] = "What about remittances? " + "x" * 50_000
+    app.run()
+    assert not app.exception
+    typed = shown(app.chat_message[-2].markdown[0].value)
+    assert len(typed) <= 1002 and typed.endswith(" …")

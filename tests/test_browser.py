@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -192,11 +193,12 @@ def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, set
     with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}) as url:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.goto(url)
-        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
+        page.goto(url + "/library")
+        expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached(timeout=120_000)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(pdf))
-        expect(page.get_by_text("Added fishing-fleet.")).to_be_visible(timeout=180_000)
+        expect(page.get_by_text("Added fishing fleet. It is searched from now on.")).to_be_visible(timeout=180_000)
         assert (corpus / "fishing-fleet.pdf").exists()
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
         answer = ask(page, "How many life rafts should a vessel carry?")
         expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
         # The same name again replaces nothing until the person confirms it.
@@ -204,12 +206,15 @@ def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, set
         newer = make_pdf(tmp_path / "newer" / "fishing-fleet.pdf", ["Fishing fleet report\n\nNets\n\n"
                                                                     "Trawl nets must be mended before each season."])
         size = (corpus / "fishing-fleet.pdf").stat().st_size
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Library").click()
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(newer))
         expect(page.get_by_text("A document named fishing-fleet is already in the library.")).to_be_visible(
             timeout=60_000)
         assert (corpus / "fishing-fleet.pdf").stat().st_size == size
         page.get_by_role("button", name="Replace it with fishing-fleet.pdf").click()
-        expect(page.get_by_text("Added fishing-fleet.")).to_have_count(2, timeout=180_000)
+        expect(page.get_by_text("Indexing fishing-fleet.pdf")).to_be_visible(timeout=60_000)
+        expect(page.get_by_text("Indexing fishing-fleet.pdf")).to_have_count(0, timeout=180_000)
+        expect(page.get_by_text("Added fishing fleet. It is searched from now on.")).to_have_count(1)
         assert (corpus / "fishing-fleet.pdf").read_bytes() == newer.read_bytes()
         context.close()
 
@@ -276,14 +281,16 @@ def test_answers_keep_arriving_while_another_session_adds_a_large_document(brows
     with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}) as url:
         uploader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         reader = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        for page in (uploader, reader):
-            page.goto(url)
-            expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
+        uploader.goto(url + "/library")
+        expect(uploader.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached(timeout=120_000)
+        reader.goto(url)
+        expect(reader.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
         # A name over 255 bytes is made safe; no traceback, no server path.
         long_name = "n" * 300 + ".txt"
         uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             {"name": long_name, "mimeType": "text/plain", "buffer": b"Tugs\n\nTugs push barges up the channel."})
-        expect(uploader.get_by_text("Added " + "n" * 100 + ".")).to_be_visible(timeout=180_000)
+        expect(uploader.get_by_text(re.compile(r"^Added .+\. It is searched from now on\.$"))).to_be_visible(
+            timeout=180_000)
         uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(pdf))
         expect(uploader.get_by_text("Indexing port-records.pdf")).to_be_visible(timeout=60_000)
         questions = ["Who bears the costs of migration?", "What did panellists say about remittances?",
@@ -325,10 +332,9 @@ def test_a_document_the_server_cannot_index_is_taken_out_and_the_library_keeps_a
     with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)},
                           tmp_path / "server.log", preexec_fn=full_disk) as url:
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-        page.goto(url)
-        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000), \
-            (tmp_path / "server.log").read_text()[-3000:]
+        page.goto(url + "/library")
         upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+        expect(upload).to_be_attached(timeout=120_000), (tmp_path / "server.log").read_text()[-3000:]
         upload.set_input_files({"name": shipped, "mimeType": "text/plain", "buffer": b"Junk\n\nJunk text." * 5})
         expect(page.get_by_text("is shipped with the project and cannot be replaced here")).to_be_visible(
             timeout=60_000)
@@ -338,16 +344,17 @@ def test_a_document_the_server_cannot_index_is_taken_out_and_the_library_keeps_a
         body = page.locator("body").inner_text()
         assert "Traceback" not in body and str(tmp_path) not in body
         assert sorted(p.name for p in corpus.iterdir()) == before
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
         answer = ask(page, "Who bears the costs of migration?")
         expect(answer.locator(".answer")).to_contain_text("disproportionately born by the migrants")
 
 
 def test_key_points_lead_into_the_document_and_the_experts_filter_applies(page):
-    page.get_by_role("button", name="New to the subject? Read the key points").click()
+    page.get_by_role("link", name="New to the subject? Read the key points").click()
     expect(page.get_by_role("heading", name="Key points")).to_be_visible(timeout=60_000)
+    assert page.url.endswith("/key-points")  # its own address, to send to a newcomer
     point = page.locator(".point", has_text="The experts cautioned that migration was not a panacea")
     expect(point).to_be_visible()
-    page.get_by_role("button", name="← Back to the chat").scroll_into_view_if_needed()
     expect(page.get_by_text("Only .")).to_have_count(0)  # no filter, no filter wording
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "key-points-top.png"), animations="disabled")
@@ -359,7 +366,8 @@ def test_key_points_lead_into_the_document_and_the_experts_filter_applies(page):
     expect(cited).to_contain_text("The experts cautioned that migration was not a panacea")
     ARTEFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTEFACTS / "key-points.png"), full_page=True, animations="disabled")
-    page.get_by_role("button", name="← Back to the chat").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=30_000)
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="experts").click()
     answer = ask(page, "What did they say about poverty?")
@@ -394,6 +402,68 @@ def test_the_question_box_is_first_in_the_tab_order_after_the_skip_link(page):
     box.fill("Who bears the costs of migration?")
     box.press("Enter")
     expect(page.get_by_test_id("stChatMessage").nth(1).locator(".answer")).to_be_visible(timeout=60_000)
+
+
+def test_tab_goes_from_the_question_box_to_the_answers_then_to_the_sidebar(page):
+    ask(page, "Who bears the costs of migration?")
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.focus()
+    where = """() => {
+      const el = document.activeElement;
+      return el.closest('[data-testid="stSidebar"]') ? "sidebar"
+           : el.closest('[data-testid="stChatMessage"]') ? "answer" : el.closest('main, [data-testid="stMain"]') ? "main" : "other";
+    }"""
+    visited = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate(where))
+        if visited[-1] == "sidebar":
+            break
+    assert visited[0] == "answer", visited  # the answer's controls first: Copy link, Show in document, More results
+    assert "sidebar" in visited and visited.index("sidebar") >= 3, visited
+    assert set(visited[:visited.index("sidebar")]) <= {"answer", "main"}, visited
+
+
+def test_key_points_and_a_question_link_open_directly(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(server + "/key-points")
+    expect(page.get_by_role("heading", name="Key points")).to_be_visible(timeout=120_000)
+    expect(page.locator(".point").first).to_be_visible()
+    page.goto(server + "/?q=Which+ILO+convention+should+be+ratified%3F&speaker=anyone")
+    answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
+    expect(answer.locator(".answer")).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stChatMessage").first).to_contain_text("Which ILO convention should be ratified?")
+    context.close()
+
+
+def test_copy_link_copies_a_link_that_asks_the_question_again(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server)
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=120_000)
+    answer = ask(page, "Who bears the costs of migration?")
+    answer.get_by_text("Copy link").click()
+    expect(answer.get_by_text("Link copied")).to_be_visible(timeout=5_000)
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link.startswith(server) and "q=Who+bears+the+costs+of+migration%3F" in link, link
+    other = context.new_page()
+    other.goto(link)
+    again = other.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
+    expect(again.locator(".answer")).to_contain_text("disproportionately born by the migrants", timeout=60_000)
+    context.close()
+
+
+def test_the_server_loads_the_engine_before_its_first_visitor(tmp_path, settings, engine):
+    import time
+
+    log = tmp_path / "server.log"
+    with streamlit_server({"RETRIEVAL_INDEX_DIR": str(settings.index_dir)}, log):
+        deadline = time.time() + 120
+        while "the search engine is ready" not in log.read_text() and time.time() < deadline:
+            time.sleep(0.5)
+        assert "the search engine is ready" in log.read_text()  # no page was opened
 
 
 def test_a_25_question_export_is_short_and_renders_with_citations_outside_the_quotes(browser, engine):
@@ -458,12 +528,15 @@ def test_a_library_of_three_documents_in_the_browser(browser, tmp_path, settings
         three = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         three.goto(url)
         expect(three.get_by_role("heading", name="Ask 3 documents")).to_be_visible(timeout=180_000)
-        sidebar = three.get_by_test_id("stSidebar")
-        expect(sidebar.get_by_text("Library", exact=True)).to_be_visible()
-        sidebar.get_by_text("Annual review of seasonal labour").click()
-        expect(sidebar.get_by_text("DOCX · 2 sections · 2 passages")).to_be_visible()
-        expect(sidebar.get_by_text("Fruit pickers were paid by the crate")).to_be_visible()
+        three.screenshot(path=str(ARTEFACTS / "welcome-three.png"), animations="disabled")
+        three.get_by_test_id("stSidebarNav").get_by_role("link", name="Library").click()
+        main = three.get_by_test_id("stMain")
+        expect(main.get_by_role("heading", name="Annual review of seasonal labour")).to_be_visible(timeout=30_000)
+        expect(main.get_by_text("DOCX · 2 sections · 2 passages")).to_be_visible()
+        main.get_by_text("Pay", exact=True).click()
+        expect(main.get_by_text("Fruit pickers were paid by the crate")).to_be_visible()
         three.screenshot(path=str(ARTEFACTS / "library-three.png"), animations="disabled")
+        three.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
         answer = ask(three, "How many life rafts should a vessel carry?")
         expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
         three.context.close()
@@ -511,7 +584,7 @@ def test_every_new_answer_and_what_opens_start_in_view(browser, server, viewport
         page.wait_for_timeout(900)  # the expander animates open, then is scrolled to
         assert _top_in_view(page, expander), f"{label} not in view at {viewport}: {expander.bounding_box()}"
     if not phone:  # on a phone the sidebar is folded: Key points is reached from the welcome, tested elsewhere
-        page.get_by_test_id("stSidebar").get_by_role("button", name="Key points").click()
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Key points").click()
         heading = page.get_by_role("heading", name="Key points")
         expect(heading).to_be_visible(timeout=30_000)
         page.wait_for_timeout(400)

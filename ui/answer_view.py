@@ -30,9 +30,20 @@ def searched(engine: Engine, answer: dict) -> list[str]:
     return [d for d in chosen if d in present]
 
 
+def missing_html(missing: list[str], documents: int) -> str:
+    """'The document doesn't mention <i>a</i>, <i>b</i> or <i>c</i>.' (escaped)."""
+    marker = "\x00"  # each term stands in as a marker, so the sentence is escaped once and the terms italicised
+    words = esc(wording.missing_sentence([marker] * len(missing), documents))
+    for term in missing:
+        words = words.replace(marker, f"<i>{esc(term)}</i>", 1)
+    return words
+
+
 def render_partial(answer: dict, show_scores: bool, documents: int, link: str) -> None:
     """Closest passages, plainly marked as possibly not answering: no answer box."""
-    note = esc(wording.partial_note(answer.get("missing") or (), documents))
+    missing = answer.get("missing") or []
+    note = (f"<b>Closest passages</b> — these may not answer the question&#46; {missing_html(missing, documents)}"
+            if missing else "<b>The closest passages</b> — they may not answer this exactly&#46;")
     st.markdown(f'<div class="partial">{note}</div>'
                 + "".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in answer["results"])
                 + link, unsafe_allow_html=True)

@@ -30,7 +30,9 @@ def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False
         path = Path(tmp) / ("upload" + Path(name).suffix.lower()[:10])  # the name as sent may be unsafe
         path.write_bytes(data)
         try:
-            state.my_jobs.append(live.add(path, name, replace=replace))
+            job = live.add(path, name, replace=replace)
+            # One notice per document: a replacement's supersedes the first addition's.
+            state.my_jobs = [j for j in state.my_jobs if j.doc_id != job.doc_id] + [job]
             state.pop("replace_offer", None)
         except IngestError as exc:
             message = str(exc)

@@ -46,16 +46,20 @@ export default function (component) {
     };
     tick();
   };
-  // Tab order: the answers' controls come right after the question box, before the sidebar.
-  const ANSWER_CONTROLS = 'a[href], button, summary, input, select, textarea, [tabindex="0"]';
-  const orderTabs = () => {
-    const main = doc.querySelector('[data-testid="stMain"]');
-    if (!main) return;
-    main.querySelectorAll(ANSWER_CONTROLS).forEach((el) => {
-      if (el.closest('[data-testid="stBottom"]') || el.matches('[data-testid="stChatInputTextArea"]')) return;
-      if (el.getAttribute("tabindex") === "-1") return;
-      if (el.getAttribute("tabindex") !== "3") el.setAttribute("tabindex", "3");
-    });
+  // Tab order: question box, then the answers' controls, then the sidebar. Streamlit's DOM puts
+  // the sidebar first, and a positive tabindex cannot help (an expander's <summary> sits in its
+  // own focus scope), so Tab and Shift+Tab are routed here from the box and the answers.
+  const CONTROLS = 'a[href], button, summary, input, select, textarea, [tabindex]';
+  const reachable = (root) => root ? [...root.querySelectorAll(CONTROLS)].filter((el) =>
+    !el.disabled && el.getAttribute("tabindex") !== "-1" && el.getClientRects().length > 0
+    && el.tagName !== "MAIN" && getComputedStyle(el).visibility !== "hidden") : [];
+  const tabOrder = () => {
+    const box = doc.querySelector('[data-testid="stChatInputTextArea"]');
+    const main = doc.querySelector('[data-testid="stMain"], main');
+    const side = doc.querySelector('[data-testid="stSidebar"]');
+    if (!box || !main) return null;
+    const answers = reachable(main).filter((el) => el !== box && !el.closest('[data-testid="stBottom"]'));
+    return {box, side, answers, sidebar: reachable(side)};
   };
   const copy = async (text) => {
     if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return true; }
@@ -68,9 +72,21 @@ export default function (component) {
   };
   if (!window.__pageBehaviour) {
     window.__pageBehaviour = {asked: -1, view: null};
-    let pending = null;
-    new MutationObserver(() => { if (!pending) pending = setTimeout(() => { pending = null; orderTabs(); }, 50); })
-      .observe(doc.body, {subtree: true, childList: true});
+    doc.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+      const order = tabOrder();
+      if (!order) return;
+      const here = doc.activeElement;
+      const sequence = [order.box, ...order.answers, ...order.sidebar];
+      const i = sequence.indexOf(here);
+      // From the box and the answers (and back from the sidebar's first control): routed; in the
+      // rest of the sidebar, the browser's own order.
+      if (i < 0 || (i > order.answers.length + (event.shiftKey ? 1 : 0))) return;
+      const next = sequence[i + (event.shiftKey ? -1 : 1)];
+      if (!next) return;  // Shift+Tab from the box: the skip link, as the browser does
+      event.preventDefault();
+      next.focus();
+    }, true);
     doc.addEventListener("click", async (event) => {
       const link = event.target.closest && event.target.closest("a.copy-link");
       if (!link) return;
@@ -101,7 +117,6 @@ export default function (component) {
       hold(toTop, 600);  // on a new page the top matters, not the question box at the bottom
       data.focus = false;
     }
-    orderTabs();
     if (data.view !== state.view) {
       const first = state.view === null;
       state.view = data.view;

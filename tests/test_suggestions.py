@@ -1,0 +1,31 @@
+"""Suggested questions and refusal hints drawn from the documents' own headings (no model)."""
+
+from retrieval.suggestions import about_question, subject, suggested_questions, topic_hint
+
+
+def test_a_heading_becomes_a_readable_question_about_its_subject():
+    assert (about_question("Urban Water Resilience Report", "3. Leak reduction")
+            == "What does the Urban Water Resilience Report say about leak reduction?")
+    assert about_question("The Sahel Outlook", "NGO partnerships") == "What does The Sahel Outlook say about NGO partnerships?"
+
+
+def test_headings_that_name_a_part_of_the_document_are_passed_over():
+    for heading in ("Introduction", "1. Introduction", "Annex II", "Executive summary", "References", "Title block"):
+        assert subject(heading) is None, heading
+    docs = [{"id": "water", "title": "Urban Water Resilience Report"}]
+    made = suggested_questions(docs, {"water": ["Introduction", "Leak reduction", "Summary", "Pressure management",
+                                                "Metering"]}, {})
+    assert made == ["What does the Urban Water Resilience Report say about leak reduction?",
+                    "What does the Urban Water Resilience Report say about pressure management?"]
+
+
+def test_a_document_with_its_own_questions_keeps_them_and_the_list_is_capped():
+    docs = [{"id": "panel", "title": "Panel"}, {"id": "water", "title": "Water"}]
+    made = suggested_questions(docs, {"water": ["Leaks"]}, {"panel": ["Q1?", "Q2?"]}, limit=3)
+    assert made == ["Q1?", "Q2?", "What does the Water say about leaks?"]
+
+
+def test_a_hint_names_only_the_searched_documents_subjects():
+    assert topic_hint(["Introduction", "Leak reduction", "Metering", "Pressure management", "Tariffs"]) == (
+        "Try a question about leak reduction, metering or pressure management.")
+    assert topic_hint(["Introduction", "Annex"]) is None
