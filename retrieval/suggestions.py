@@ -44,16 +44,17 @@ def about_question(title: str, heading: str) -> str | None:
 
 def suggested_questions(documents: list[dict], headings: dict[str, list[str]], written: dict[str, list[str]],
                         limit: int = 8) -> list[str]:
-    """Questions for a welcome page: each document's hand-written questions (``written``, by
-    document id) when it has them, otherwise up to two from its subject headings."""
-    questions: list[str] = []
+    """Questions for a welcome page, taken in turn from each document so that every one is
+    represented: its hand-written questions (``written``, by document id) when it has them,
+    otherwise up to two from its subject headings."""
+    per_document = []
     for doc in documents:
         own = written.get(doc["id"])
-        if own:
-            questions += own
-            continue
-        made = [q for q in (about_question(doc["title"], h) for h in headings.get(doc["id"], [])) if q]
-        questions += made[:2]
+        made = [q for q in (about_question(doc["title"], h) for h in headings.get(doc["id"], [])) if q][:2]
+        per_document.append(list(own) if own else made)
+    questions: list[str] = []
+    for turn in range(max((len(q) for q in per_document), default=0)):
+        questions += [q[turn] for q in per_document if turn < len(q)]
     return questions[:limit]
 
 

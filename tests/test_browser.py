@@ -511,7 +511,7 @@ def test_who_said_that_and_what_page_answer_from_the_last_answer(page):
     expect(where).to_contain_text("paragraph 5, page 2", timeout=60_000)
 
 
-def test_a_library_of_three_documents_in_the_browser(browser, tmp_path, settings, page):
+def test_a_library_of_four_documents_in_the_browser(browser, tmp_path, settings, page):
     import shutil
 
     from test_ingest import PDF_PAGES, make_docx, make_pdf
@@ -522,24 +522,41 @@ def test_a_library_of_three_documents_in_the_browser(browser, tmp_path, settings
     shutil.copytree(ROOT / "corpus", corpus)
     make_pdf(corpus / "fishing-fleet.pdf", PDF_PAGES)
     make_docx(corpus / "seasonal-labour.docx")
+    shutil.copy(ROOT / "tests" / "data" / "library" / "seasonal-worker-pilot-review.md", corpus)
     index = tmp_path / "index"
-    shutil.copytree(settings.index_dir, index)  # only the two new documents are embedded
+    shutil.copytree(settings.index_dir, index)  # only the three new documents are embedded
     with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}) as url:
         three = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         three.goto(url)
-        expect(three.get_by_role("heading", name="Ask 3 documents")).to_be_visible(timeout=180_000)
-        three.screenshot(path=str(ARTEFACTS / "welcome-three.png"), animations="disabled")
+        expect(three.get_by_role("heading", name="Ask 4 documents")).to_be_visible(timeout=180_000)
+        expect(three.get_by_role("button", name="What does the Annual review of seasonal labour say about housing "
+                                                 "conditions?")).to_be_visible()
+        three.wait_for_timeout(700)  # the page settles at its top
+        three.screenshot(path=str(ARTEFACTS / "welcome-four.png"), animations="disabled")
         three.get_by_test_id("stSidebarNav").get_by_role("link", name="Library").click()
         main = three.get_by_test_id("stMain")
         expect(main.get_by_role("heading", name="Annual review of seasonal labour")).to_be_visible(timeout=30_000)
         expect(main.get_by_text("DOCX · 2 sections · 2 passages")).to_be_visible()
         main.get_by_text("Pay", exact=True).click()
         expect(main.get_by_text("Fruit pickers were paid by the crate")).to_be_visible()
-        three.screenshot(path=str(ARTEFACTS / "library-three.png"), animations="disabled")
+        three.screenshot(path=str(ARTEFACTS / "library-four.png"), animations="disabled")
         three.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
         answer = ask(three, "How many life rafts should a vessel carry?")
         expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
+        send(three, "What is the capital of France?")
+        refusal = three.get_by_test_id("stChatMessage").nth(3)
+        expect(refusal).to_contain_text("These documents don't cover this.", timeout=60_000)
+        expect(refusal).not_to_contain_text("remittances, labour mobility")
+        three.screenshot(path=str(ARTEFACTS / "chat-four.png"), animations="disabled")
         three.context.close()
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+        phone.goto(url)
+        expect(phone.get_by_role("heading", name="Ask 4 documents")).to_be_visible(timeout=60_000)
+        phone.screenshot(path=str(ARTEFACTS / "phone-four.png"), animations="disabled")
+        answer = ask(phone, "How were fruit pickers paid?")
+        phone.wait_for_timeout(1000)
+        phone.screenshot(path=str(ARTEFACTS / "phone-four-answer.png"), animations="disabled")
+        phone.context.close()
 
 
 def _top_in_view(page, locator, settle_ms: int = 3000) -> bool:

@@ -19,10 +19,12 @@ def test_headings_that_name_a_part_of_the_document_are_passed_over():
                     "What does the Urban Water Resilience Report say about pressure management?"]
 
 
-def test_a_document_with_its_own_questions_keeps_them_and_the_list_is_capped():
-    docs = [{"id": "panel", "title": "Panel"}, {"id": "water", "title": "Water"}]
-    made = suggested_questions(docs, {"water": ["Leaks"]}, {"panel": ["Q1?", "Q2?"]}, limit=3)
-    assert made == ["Q1?", "Q2?", "What does the Water say about leaks?"]
+def test_every_document_gets_its_turn_its_own_questions_first_and_the_list_is_capped():
+    docs = [{"id": "panel", "title": "Panel"}, {"id": "water", "title": "Water"}, {"id": "roads", "title": "Roads"}]
+    made = suggested_questions(docs, {"water": ["Leaks", "Meters"], "roads": ["Potholes"]},
+                               {"panel": ["Q1?", "Q2?", "Q3?"]}, limit=5)
+    assert made == ["Q1?", "What does the Water say about leaks?", "What does the Roads say about potholes?",
+                    "Q2?", "What does the Water say about meters?"]
 
 
 def test_a_hint_names_only_the_searched_documents_subjects():
