@@ -466,6 +466,17 @@ def test_the_server_loads_the_engine_before_its_first_visitor(tmp_path, settings
         assert "the search engine is ready" in log.read_text()  # no page was opened
 
 
+def test_a_visitor_who_comes_during_the_load_is_told_it_is_loading(browser, tmp_path, engine):
+    # A fresh index folder: the server builds the index at start, so the load takes seconds.
+    with streamlit_server({"RETRIEVAL_INDEX_DIR": str(tmp_path / "index")}) as url:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(url)
+        expect(page.get_by_text("Loading the search engine…")).to_be_visible(timeout=20_000)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=180_000)
+        expect(page.get_by_text("Loading the search engine…")).to_have_count(0)
+        page.context.close()
+
+
 def test_a_25_question_export_is_short_and_renders_with_citations_outside_the_quotes(browser, engine):
     import json
 
