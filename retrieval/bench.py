@@ -1,7 +1,8 @@
 """Benchmarks (print figures, assert nothing).
 
 ``bench``: cold start and warm latency beside bare encoding; ``bench --throughput``: build
-embedding speed beside bare ``model.encode``; ``bench --scale``: FAISS at 10k/100k/1M vectors.
+embedding speed beside bare ``model.encode``; ``bench --runtimes``: PyTorch and OpenVINO, each with
+MiniLM alone and the pair, in one run; ``bench --scale``: FAISS at 10k/100k/1M vectors.
 
 
 * cold start: a new ``python -m retrieval ask`` process to its first answer, beside a bare
@@ -59,6 +60,14 @@ def run_bench(args, load_engine) -> int:
         run_scale_bench([int(n) for n in args.sizes.split(",")])
         return 0
     engine = load_engine()  # builds the index first if needed, so cold runs only load it
+    if getattr(args, "runtime_probe", False):
+        import json
+
+        print(json.dumps(run_runtime_probe(engine, args.questions)))
+        return 0
+    if getattr(args, "runtimes", False):
+        run_runtime_bench(engine, args.questions)
+        return 0
     if args.throughput:
         run_throughput_bench(engine)
         return 0
@@ -175,3 +184,61 @@ def run_throughput_bench(engine, repeat: int = 20) -> None:
         ours = len(passages) / (time.perf_counter() - t)
         print(f"{embedder.name}: embedding {len(passages)} passages: build path (passage, sentence and token "
               f"vectors) {ours:.1f}/s, bare model.encode of the passages {bare:.1f}/s, ratio {ours / bare:.2f}")
+
+
+RUNTIME_CONFIGS = [("torch", "none"), ("openvino", "none"), ("torch", None), ("openvino", None)]
+
+
+def run_runtime_probe(engine, questions: int) -> dict:
+    """One configuration, in its own process (``bench --runtime-probe``): warm p50/p95 per
+    question, build passages/s (passage, sentence and token vectors, every model), RSS."""
+    from .store import embed_passages
+
+    qs = list(itertools.islice(itertools.cycle(_questions()), questions))
+    for q in qs[:10]:
+        engine.ask(q)
+    times = []
+    for q in qs:
+        engine.forget_scores()
+        t = time.perf_counter()
+        engine.ask(q)
+        times.append((time.perf_counter() - t) * 1000)
+    rss_after = _rss_mib()
+    passages = engine.passages * 5
+    t = time.perf_counter()
+    for embedder in engine.embedders:
+        embed_passages(embedder, passages)
+    build = len(passages) / (time.perf_counter() - t)
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
+    return {"p50": _percentile(times, 0.5), "p95": _percentile(times, 0.95), "build": build,
+            "rss_after": rss_after, "peak": peak}
+
+
+def run_runtime_bench(engine, questions: int) -> None:
+    """{PyTorch, OpenVINO} × {MiniLM alone, the pair} in one run, each in a new process: cold
+    start to the first answer, warm p50/p95, build passages/s, RSS after the questions, peak RSS."""
+    import json
+
+    rows = []
+    for backend, second in RUNTIME_CONFIGS:
+        env = os.environ | {"RETRIEVAL_INDEX_DIR": str(engine.settings.index_dir), "HF_HUB_OFFLINE": "1",
+                            "RETRIEVAL_BACKEND": backend}
+        if second:
+            env["RETRIEVAL_SECOND_MODEL"] = second
+        else:
+            env.pop("RETRIEVAL_SECOND_MODEL", None)
+        cold = _time_process([sys.executable, "-m", "retrieval", "ask", "Do migrants take jobs from native workers?",
+                              "--json"], env)
+        out = subprocess.run([sys.executable, "-m", "retrieval", "bench", "--runtime-probe",
+                              "--questions", str(questions)], cwd=PROJECT_ROOT, env=env, check=True,
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+        figures = json.loads(out.strip().splitlines()[-1])
+        rows.append((backend, "MiniLM alone" if second else "pair", cold, figures))
+    base = rows[0][3]
+    print("| runtime | models | cold start | warm p50 / p95 | vs PyTorch MiniLM p50 | build passages/s | RSS after "
+          f"{questions} questions | peak RSS |")
+    print("|---|---|---|---|---|---|---|---|")
+    for backend, models, cold, f in rows:
+        print(f"| {backend} | {models} | {cold:.2f} s | {f['p50']:.1f} / {f['p95']:.1f} ms | "
+              f"{f['p50'] / base['p50']:.2f}× | {f['build']:.1f} | {f['rss_after']:.0f} MiB | {f['peak']:.0f} MiB |")

@@ -376,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--questions", type=int, default=200)
     bench.add_argument("--cold-runs", type=int, default=3)
     bench.add_argument("--throughput", action="store_true", help="embedding speed when building")
+    bench.add_argument("--runtimes", action="store_true",
+                       help="PyTorch and OpenVINO × MiniLM alone and the pair: latency, build speed, memory")
+    bench.add_argument("--runtime-probe", action="store_true", help=argparse.SUPPRESS)
     bench.add_argument("--scale", action="store_true", help="index build, memory, latency, recall at scale")
     bench.add_argument("--sizes", default="10000,100000,1000000")
     bench.set_defaults(func=cmd_bench)

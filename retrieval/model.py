@@ -16,6 +16,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import logging
 import threading
+from pathlib import Path
 
 import numpy as np
 
@@ -65,6 +66,28 @@ class Embedder:
             ) from exc
         self.name = name
         self.dimension = int(self.model.get_embedding_dimension())
+        self.backend = self._use_runtime(name, path)
+
+    def _use_runtime(self, name: str, path: str) -> str:
+        """Run the model through OpenVINO when that is the chosen backend (RETRIEVAL_BACKEND) and
+        its export is there; returns the backend in use."""
+        from . import runtime
+
+        if runtime.chosen_backend() == "torch":
+            return "torch"
+        try:
+            xml = runtime.verified_export(Path(path))
+        except runtime.RuntimeUnavailable as exc:
+            raise ModelNotFoundError(str(exc)) from exc
+        if xml is None:
+            if name.startswith("packaged:"):
+                raise ModelNotFoundError(
+                    f"The packaged model {name} has no OpenVINO export: run `python -m retrieval.packaged_models "
+                    "--export` (make does it at install), or set RETRIEVAL_BACKEND=torch.")
+            log.info("no OpenVINO export beside %s: it runs on PyTorch", name)
+            return "torch"
+        runtime.attach(self.model, xml)
+        return "openvino"
 
     def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 32) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""

