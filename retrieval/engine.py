@@ -37,7 +37,7 @@ from .ranking import (
     token_best_matches,
 )
 from .spelling import SpellingCorrector
-from .store import Index, StaleIndexError, load_all, load_or_build_all
+from .store import Index, ProgressReport, StaleIndexError, load_all, load_or_build_all
 from .writer import one_writer, pending
 
 log = logging.getLogger(__name__)
@@ -210,9 +210,10 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
              embedder: Embedder | None = None, second_embedder: Embedder | None = None,
-             on_wait: Callable[[], None] | None = None) -> "Engine":
+             on_wait: Callable[[], None] | None = None, report: ProgressReport | None = None) -> "Engine":
         """Load the model(s) and the index(es), building an index first when it is missing or stale
-        (under the library's writer lock; ``on_wait`` is called if another writer holds it)."""
+        (under the library's writer lock; ``on_wait`` is called if another writer holds it;
+        ``report`` hears how many passages each model has embedded of how many)."""
         settings = settings or Settings.from_env()
         # One thread is faster for one query at a time on this machine (see README, "Speed").
         faiss.omp_set_num_threads(1)
@@ -231,7 +232,7 @@ class Engine:
             with one_writer(settings.index_dir, on_wait=on_wait):
                 documents = load_corpus(settings.corpus_dir)
                 indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
-                                                     force=force_rebuild)
+                                                     force=force_rebuild, report=report)
         index = indexes[0]
         second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)

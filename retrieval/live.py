@@ -36,11 +36,16 @@ class AddJob:
     state: str = "indexing"
     reason: str = ""
     replace: bool = False
+    # (model number, models, passages embedded, of how many) while embedding; None before
+    progress: tuple[int, int, int, int] | None = None
     data: bytes = field(default=b"", repr=False)  # the file, until it is written into the corpus
 
 
 class LiveEngine:
-    def __init__(self, load: Callable[[], Engine]):
+    """``load(report=None)`` loads the engine from the corpus as it is (``report``: see
+    ``Engine.load``)."""
+
+    def __init__(self, load: Callable[..., Engine]):
         self._load = load
         self._engine = load()
         self._jobs: "queue.Queue[AddJob]" = queue.Queue()
@@ -88,6 +93,16 @@ class LiveEngine:
         """Load the engine again from the corpus as it is now, in this thread."""
         self._engine = self._load()
 
+    def _reporter(self, job: AddJob):
+        models = len(self._engine.embedders)
+        seen: list[str] = []
+
+        def report(model: str, done: int, total: int) -> None:
+            if model not in seen:
+                seen.append(model)
+            job.progress = (seen.index(model) + 1, models, done, total)
+        return report
+
     def _work(self) -> None:
         while True:
             try:
@@ -103,7 +118,7 @@ class LiveEngine:
                     try:
                         add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
                                      change=change)
-                        self._engine = self._load()
+                        self._engine = self._load(report=self._reporter(job))
                     except BaseException:
                         change.roll_back()  # whatever stopped it, the old engine still serves
                         raise

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import bm25s
 import faiss
@@ -106,14 +107,32 @@ def _document_vectors(index: Index) -> dict[str, tuple[str, np.ndarray, np.ndarr
             for k, (h, pv, sv, tv) in out.items()}
 
 
-def embed_passages(embedder, passages: list[Passage], *,
-                   progress: bool = False) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+# Called as passages are embedded: (model name, passages embedded, of how many).
+ProgressReport = Callable[[str, int, int], None]
+REPORT_EVERY = 256  # sentences per step when progress is reported: a few seconds of work at most
+
+
+def embed_passages(embedder, passages: list[Passage], *, progress: bool = False,
+                   report: ProgressReport | None = None) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Passage vectors, sentence vectors and passage token vectors from one forward pass over the
     sentences: a passage's vector is the normalised mean of its sentences', its token vectors are
     its sentences' tokens. Embedding the passages as well would double the cost for no gain in
-    the eval figures (README, "Quality")."""
-    sentence_vectors, sentence_tokens = embedder.encode_with_tokens(
-        [s.text for p in passages for s in p.sentences], progress=progress)
+    the eval figures (README, "Quality"). ``report`` hears how far it has got, passage by passage."""
+    texts = [s.text for p in passages for s in p.sentences]
+    if report is None:
+        sentence_vectors, sentence_tokens = embedder.encode_with_tokens(texts, progress=progress)
+    else:
+        ends = np.cumsum([len(p.sentences) for p in passages])  # sentences up to each passage's end
+        vectors, sentence_tokens, start = [], [], 0
+        report(embedder.name, 0, len(passages))
+        while start < len(texts):
+            stop = min(len(texts), start + REPORT_EVERY)
+            v, t = embedder.encode_with_tokens(texts[start:stop])
+            vectors.append(v)
+            sentence_tokens += t
+            start = stop
+            report(embedder.name, int(np.searchsorted(ends, start, side="right")), len(passages))
+        sentence_vectors = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dimension), np.float32)
     passage_vectors, passage_tokens, k = [], [], 0
     for p in passages:
         m = len(p.sentences)
@@ -125,7 +144,7 @@ def embed_passages(embedder, passages: list[Passage], *,
 
 
 def build_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
-                previous: Index | None = None) -> Index:
+                previous: Index | None = None, report: ProgressReport | None = None) -> Index:
     """Split, embed and index the corpus, then publish it atomically.
 
     With ``previous`` (an index built with the same model and splitter), documents whose
@@ -143,7 +162,7 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
     fresh_passages = [p for doc_id in fresh for p in by_doc[doc_id]]
     embedded = {}
     if fresh_passages:
-        p_vectors, s_vectors, p_tokens = embed_passages(embedder, fresh_passages, progress=progress)
+        p_vectors, s_vectors, p_tokens = embed_passages(embedder, fresh_passages, progress=progress, report=report)
         i = j = 0
         for doc_id in fresh:
             doc_passages = by_doc[doc_id]
@@ -276,7 +295,7 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
 
 
 def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
-                  force: bool = False) -> tuple[Index, bool]:
+                  force: bool = False, report: ProgressReport | None = None) -> tuple[Index, bool]:
     """The index for this corpus and model: loaded if valid, else rebuilt (reusing the vectors of
     unchanged documents when the old index is intact). Returns (index, rebuilt)."""
     previous = None
@@ -289,22 +308,22 @@ def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progr
             previous = load_index(index_dir, documents, embedder.name, any_corpus=True)
         except StaleIndexError:
             previous = None
-    return build_index(index_dir, documents, embedder, progress=progress, previous=previous), True
+    return build_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report), True
 
 
 def load_or_build_all(index_dir: Path, documents: list[Document], embedders: list, *, progress: bool = False,
-                      force: bool = False) -> tuple[list[Index], bool]:
+                      force: bool = False, report: ProgressReport | None = None) -> tuple[list[Index], bool]:
     """One index per model, of the same passages: the first model's in ``index_dir``, the second's
     in ``index_dir/second-model``. Returns (indexes, whether any was rebuilt)."""
     folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
     indexes, rebuilt = [], False
     for folder, embedder in zip(folders, embedders):
-        index, built = load_or_build(folder, documents, embedder, progress=progress, force=force)
+        index, built = load_or_build(folder, documents, embedder, progress=progress, force=force, report=report)
         if indexes and _passage_keys(index) != _passage_keys(indexes[0]):
             # Both are built from the same corpus; a mismatch means this one is from an older
             # splitter or corpus state, so it is made again from this corpus.
             log.info("the index in %s does not match the passages; rebuilding it", folder)
-            index, built = load_or_build(folder, documents, embedder, progress=progress, force=True)
+            index, built = load_or_build(folder, documents, embedder, progress=progress, force=True, report=report)
         indexes.append(index)
         rebuilt = rebuilt or built
     return indexes, rebuilt

@@ -293,6 +293,9 @@ def test_answers_keep_arriving_while_another_session_adds_a_large_document(brows
             timeout=180_000)
         uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(pdf))
         expect(uploader.get_by_text("Indexing port-records.pdf")).to_be_visible(timeout=60_000)
+        # How far it has got, refreshed while it works.
+        expect(uploader.get_by_text(re.compile(r"[1-9]\d* of \d+ passages embedded \(model 1 of 2\)"))).to_be_visible(
+            timeout=60_000)
         questions = ["Who bears the costs of migration?", "What did panellists say about remittances?",
                      "How can xenophobia be countered?", "Which groups of migrants are vulnerable?",
                      "What is the GFMD?", "Do migrants take jobs from native workers?",

