@@ -57,7 +57,8 @@ def _questions() -> list[str]:
 def run_bench(args, load_engine) -> int:
     """``load_engine()``: the engine for the command's settings (the CLI passes it in)."""
     if args.scale:
-        run_scale_bench([int(n) for n in args.sizes.split(",")])
+        run_scale_bench([int(n) for n in args.sizes.split(",")],
+                        sweep=[int(x) for x in args.nprobe_sweep.split(",")] if args.nprobe_sweep else None)
         return 0
     engine = load_engine()  # builds the index first if needed, so cold runs only load it
     if getattr(args, "runtime_probe", False):
@@ -135,8 +136,9 @@ def _one_at_a_time(index, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray,
     return ids, latencies
 
 
-def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200) -> None:
-    """Build time, memory, one-query latency and recall@10 of the index type chosen for each size."""
+def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200, sweep: list[int] | None = None) -> None:
+    """Build time, memory, one-query latency and recall@10 of the index type chosen for each size;
+    ``sweep``: also each of these nprobe values on the same IVF index (how nprobe was chosen)."""
     import faiss
 
     from .vector_index import build_vector_index, index_spec
@@ -164,6 +166,14 @@ def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200) -> None:
         print(f"{n:>9} {name:>22} {build:>8.1f} {size_mib:>10.0f} {_percentile(latencies, .5):>7.2f} "
               f"{_percentile(latencies, .95):>7.2f} {recall:>9.3f} {_percentile(flat_lat, .5):>11.2f}"
               f"   (process RSS +{_rss_mib() - before:.0f} MiB)", flush=True)
+        if sweep and "nlist" in spec:
+            ivf = faiss.extract_index_ivf(index)
+            for nprobe in sweep:
+                ivf.nprobe = nprobe
+                approx, latencies = _one_at_a_time(index, q)
+                recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
+                print(f"{'':>9} {'nprobe ' + str(nprobe):>22} {'':>8} {'':>10} {_percentile(latencies, .5):>7.2f} "
+                      f"{_percentile(latencies, .95):>7.2f} {recall:>9.3f}", flush=True)
         del data, index, flat
 
 

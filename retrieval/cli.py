@@ -381,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--runtime-probe", action="store_true", help=argparse.SUPPRESS)
     bench.add_argument("--scale", action="store_true", help="index build, memory, latency, recall at scale")
     bench.add_argument("--sizes", default="10000,100000,1000000")
+    bench.add_argument("--nprobe-sweep", default="", help="with --scale: also these nprobe values, e.g. 16,24,32,48")
     bench.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
