@@ -14,7 +14,7 @@ from ui import filters
 from ui.answer_view import ask_next, render_exchange
 from ui.documents import document_card, welcome_questions
 from ui.html import esc
-from ui.live_engine import get_live, log
+from ui.live_engine import get_live, get_record, log
 from ui.page_behaviour import behave
 
 live = get_live()
@@ -57,7 +57,13 @@ if prompt is not None:
         log.exception("search failed")
         ex = Exchange(prompt, "error", text=f"Sorry, something went wrong while searching "
                                             f"({exc.__class__.__name__}). Please try again or rephrase.")
-    state.exchanges = keep_recent(state.exchanges + [replace(ex, question=shown)])
+    record_id = None
+    # Questions only: not small talk, not "about" the last answer, not "more" (which continues a
+    # search, so it has shown more results than its own).
+    if ex.answer is not None and ex.kind in ("answer", "refusal") and ex.shown <= len(ex.answer.results):
+        searched = sorted(chosen.documents) if chosen.documents else [d["id"] for d in engine.documents]
+        record_id = get_record().answer(ex.searched_as or shown, ex.answer, searched)
+    state.exchanges = keep_recent(state.exchanges + [replace(ex, question=shown, record_id=record_id)])
     state.asked = state.get("asked", 0) + 1
 
 with st.sidebar:

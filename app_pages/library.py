@@ -11,12 +11,16 @@ from ui.html import esc, section_html
 from ui.library_changes import add_uploaded, indexing_status, remove
 from ui.live_engine import get_live
 from ui.page_behaviour import behave
+from ui import roles
 
 live = get_live()
 state = st.session_state
 state.setdefault("my_jobs", [])
+editor = roles.can_edit()
 if state.get("remove_now"):  # confirmed: done here, in the run, so the page can say it is happening
-    remove(live, state.pop("remove_now"))
+    doc_id, title = state.pop("remove_now")
+    if editor:  # checked again when it is done, not only when the button was drawn
+        remove(live, doc_id, title)
 engine = live.current
 
 st.title("Library", anchor=False)
@@ -30,10 +34,12 @@ for d in engine.documents:
         st.caption(" · ".join(esc(x) for x in meta if x))
         if d["id"] in engine.protected:
             st.caption("Shipped with this chat: it cannot be removed here.")
+        elif not editor:
+            pass
         elif state.get("confirm_remove") == d["id"]:
             st.warning(f"Remove {esc(d['title'])} for everyone?")
             st.button("Yes, remove it", key=f"remove_yes_{d['id']}",
-                      on_click=lambda i=d["id"]: state.update(remove_now=i))
+                      on_click=lambda i=d["id"], t=d["title"]: state.update(remove_now=(i, t)))
             st.button("Keep it", key=f"remove_no_{d['id']}", on_click=lambda: state.pop("confirm_remove", None))
         else:
             st.button("Remove from the library", key=f"remove_{d['id']}",
@@ -42,21 +48,38 @@ for d in engine.documents:
         with st.expander(section):
             st.markdown(section_html(engine, d["id"], section), unsafe_allow_html=True)
 
-st.subheader("Add a document", anchor=False)
-upload = st.file_uploader("Add a document (shared with everyone using this server)",
-                          type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
-                          key=f"upload_{state.get('upload_round', 0)}")
-if upload is not None and state.get("uploaded") != upload.file_id:
-    state.uploaded = upload.file_id
-    add_uploaded(live, upload.name, upload.getvalue())
-if state.get("upload_error"):
-    st.error(esc(state.pop("upload_error")))
-if state.get("replace_offer"):
-    name, data = state.replace_offer
-    st.warning(f"A document named {esc(Path(name).stem)} is already in the library.")
-    if st.button(f"Replace it with {name}", key="confirm_replace"):
-        add_uploaded(live, name, data, replace=True)
-        st.rerun()
-if state.my_jobs:
-    indexing_status(live)
+if editor:
+    st.subheader("Add a document", anchor=False)
+    upload = st.file_uploader("Add a document (shared with everyone using this server)",
+                              type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+                              key=f"upload_{state.get('upload_round', 0)}")
+    if upload is not None and state.get("uploaded") != upload.file_id:
+        state.uploaded = upload.file_id
+        add_uploaded(live, upload.name, upload.getvalue())
+    if state.get("upload_error"):
+        st.error(esc(state.pop("upload_error")))
+    if state.get("replace_offer"):
+        name, data = state.replace_offer
+        st.warning(f"A document named {esc(Path(name).stem)} is already in the library.")
+        if st.button(f"Replace it with {name}", key="confirm_replace"):
+            add_uploaded(live, name, data, replace=True)
+            st.rerun()
+    if state.my_jobs:
+        indexing_status(live)
+    if roles.editor_key():
+        st.button("Stop editing", key="lock", on_click=lambda: state.update(editor=False))
+elif roles.editor_key():
+    st.subheader("Change the library", anchor=False)
+    st.caption("Reading and asking are open to everyone; adding and removing documents need the editor key.")
+    with st.form("unlock", clear_on_submit=True):
+        typed = st.text_input("Editor key", type="password", key="typed_key")
+        if st.form_submit_button("Unlock editing"):
+            problem = roles.unlock(typed)
+            if problem:
+                st.error(problem)
+            else:
+                st.rerun()
+else:
+    st.info("This library is read-only here: the server is reachable from other machines and no editor key "
+            "is set (RETRIEVAL_EDITOR_KEY). Reading and asking are open to everyone.")
 behave(False, "library")

@@ -78,6 +78,8 @@ def cmd_ask(args) -> int:
             return 2
         engine = _load_engine(args)
         answer = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args))
+        if args.record:
+            _record(engine).answer(question, answer, [d["id"] for d in engine.documents])
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
         return 0
     if not args.json:
@@ -92,12 +94,23 @@ def cmd_ask(args) -> int:
             if question.lstrip().startswith("{"):
                 out = _conversation_turn(engine, question, args)
             else:
-                out = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args)).to_dict()
+                answer = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args))
+                if args.record:
+                    _record(engine).answer(question, answer, [d["id"] for d in engine.documents])
+                out = answer.to_dict()
         except QuestionError as exc:
             out = Answer(_asked(question), False, error=str(exc)).to_dict()
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return 0
+
+
+def _record(engine):
+    """The page's record, for ``ask --record`` and the library changes made here."""
+    from .record import Record, RecordSettings
+
+    where = RecordSettings.from_env(engine.settings.index_dir)
+    return Record(where.path, where.retention_days)
 
 
 def _asked(line: str) -> str:
@@ -232,6 +245,7 @@ def cmd_add(args) -> int:
         return 1
     counts = _passage_counts(engine)
     for doc_id in added:
+        _record(engine).change("replace" if args.replace else "add", doc_id, role="cli")
         print(f"added {doc_id}: {counts.get(doc_id, 0)} passages")
     print(f"embedded: {', '.join(engine.index.manifest.get('embedded_documents', [])) or 'nothing new'}")
     return 1 if failed else 0
@@ -250,6 +264,7 @@ def cmd_remove(args) -> int:
     except (IngestError, LibraryBusy) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    _record(engine).change("remove", args.document, role="cli")
     print(f"removed {', '.join(removed)}; the index now has {len(engine.passages)} passages")
     return 0
 
@@ -309,10 +324,48 @@ def cmd_points(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """What the page's record says: questions the documents did not answer, answers marked wrong."""
+    from .model import load_embedder
+    from .record import Record, RecordSettings
+    from .report import as_csv, as_dict, as_text, dislikes, unanswered
+
+    settings = _settings(args)
+    where = RecordSettings.from_env(settings.index_dir)
+    if where.path is None:
+        print("error: recording is off (RETRIEVAL_RECORD=off)", file=sys.stderr)
+        return 2
+    if not where.path.exists():
+        print("Nothing recorded yet: the page records the questions asked in it.")
+        return 0
+    record = Record(where.path, where.retention_days)
+    since = args.since
+    embedder = None
+
+    def embed(texts):
+        nonlocal embedder
+        embedder = embedder or load_embedder(settings.model)
+        return embedder.encode(texts)
+
+    gaps, disliked = unanswered(record, since, embed), dislikes(record, since)
+    print(json.dumps(as_dict(gaps, disliked), indent=1, ensure_ascii=False) if args.json
+          else as_csv(gaps, disliked) if args.csv else as_text(gaps, disliked))
+    return 0
+
+
 def cmd_bench(args) -> int:
     from .bench import run_bench
 
     return run_bench(args, lambda: _load_engine(args))
+
+
+def _iso_date(text: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -332,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--top-k", type=int, default=None)
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--exact", action="store_true", help="search the words as typed, without spelling correction")
+    ask.add_argument("--record", action="store_true",
+                     help="keep the question in the page's record (off by default: evaluation runs stay out of the report)")
     who = argparse.ArgumentParser(add_help=False)
     who.add_argument("--speaker", action="append", choices=SPEAKERS,
                      help="only sentences said by these speakers (repeat for several)")
@@ -372,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     lst = sub.add_parser("list", parents=[common], help="documents in the index with passage counts")
     lst.set_defaults(func=cmd_list)
 
+    report = sub.add_parser("report", parents=[common],
+                            help="questions the documents did not answer, and answers marked wrong (from the page's record)")
+    report.add_argument("--since", type=_iso_date, help="only from this date (YYYY-MM-DD)")
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--csv", action="store_true")
+    report.set_defaults(func=cmd_report)
     bench = sub.add_parser("bench", parents=[common], help="cold start and warm latency beside bare encoding")
     bench.add_argument("--questions", type=int, default=200)
     bench.add_argument("--cold-runs", type=int, default=3)

@@ -60,6 +60,7 @@ class Exchange:
     searched_as: str | None = None
     shown: int = 0
     text: str | None = None
+    record_id: int | None = None  # the question's row in the server's record, for feedback on it
 
     @property
     def answered(self) -> bool:

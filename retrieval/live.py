@@ -21,6 +21,7 @@ from typing import Callable
 from .engine import Engine
 from .formats import IngestError
 from .library import add_document, check_addition, remove_document
+from .record import Record
 from .wording import failure_reason
 from .writer import PendingChange, one_writer
 
@@ -45,8 +46,9 @@ class LiveEngine:
     """``load(report=None)`` loads the engine from the corpus as it is (``report``: see
     ``Engine.load``)."""
 
-    def __init__(self, load: Callable[..., Engine]):
+    def __init__(self, load: Callable[..., Engine], record: Record | None = None):
         self._load = load
+        self._record = record or Record(None)  # library changes are kept there
         self._engine = load()
         self._jobs: "queue.Queue[AddJob]" = queue.Queue()
         self.jobs: list[AddJob] = []
@@ -87,6 +89,7 @@ class LiveEngine:
         with one_writer(settings.index_dir, wait=0):
             remove_document(doc_id, settings.corpus_dir)
             self._engine = self._load()
+        self._record.change("remove", doc_id)
         return title
 
     def reload(self) -> None:
@@ -124,6 +127,7 @@ class LiveEngine:
                         raise
                     change.commit()
                 job.state = "ready"
+                self._record.change("replace" if job.replace else "add", job.doc_id)
             except Exception as exc:
                 log.warning("indexing %s failed: %s", job.doc_id, exc)
                 job.state, job.reason = "failed", failure_reason(exc)

@@ -346,6 +346,7 @@ def library(tmp_path, monkeypatch):
     make_docx(corpus / "seasonal-labour.docx")
     monkeypatch.setenv("RETRIEVAL_CORPUS_DIR", str(corpus))
     monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("RETRIEVAL_EDITOR_KEY", "library-key")
     st.cache_resource.clear()
     yield corpus
     st.cache_resource.clear()
@@ -383,15 +384,30 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
     # Removal asks first, says what it removed by title, and leaves no stale filter.
     app.sidebar.multiselect(key="doc_filter").set_value(["fishing-fleet", "seasonal-labour"]).run()
     app.switch_page("app_pages/library.py").run()
+    assert not any(b.key and b.key.startswith("remove_") for b in app.button)  # not an editor yet
+    assert not app.get("file_uploader")
+    unlock(app, "library-key")
     assert not any(b.key == f"remove_{DOC}" for b in app.button)
+    second = AppTest.from_file(APP, default_timeout=180).run()  # another editor, about to remove it too
+    second.switch_page("app_pages/library.py").run()
+    unlock(second, "library-key")
+    second.button(key="remove_fishing-fleet").click().run()
     app.button(key="remove_fishing-fleet").click().run()
     app.button(key="remove_yes_fishing-fleet").click().run()
+    second.button(key="remove_yes_fishing-fleet").click().run()
+    assert "fishing fleet had already been removed from the library (by someone else)." in [
+        shown(s.value) for s in second.success]
+    assert not second.error
     assert not app.exception and not (library / "fishing-fleet.pdf").exists()
     assert "Removed fishing fleet. It is no longer searched." in [shown(s.value) for s in app.success]
     app.switch_page("app_pages/chat.py").run()
     assert app.title[0].value == "Ask 2 documents" and app.session_state["doc_filter"] == ["seasonal-labour"]
     other = AppTest.from_file(APP, default_timeout=180).run()  # another session sees the same library
     assert other.title[0].value == "Ask 2 documents"
+    from retrieval.record import Record
+
+    changes = Record(library.parent / "index" / "record.sqlite3").rows("changes")
+    assert [(c["action"], c["document"], c["role"]) for c in changes] == [("remove", "fishing-fleet", "editor")]
 
 
 def test_a_link_asks_its_question_on_arrival_with_its_filters_once(engine, settings, monkeypatch):
@@ -430,3 +446,78 @@ def test_a_huge_question_in_a_link_is_cut_like_a_typed_one(engine, settings, mon
     assert not app.exception
     typed = shown(app.chat_message[-2].markdown[0].value)
     assert len(typed) <= 1002 and typed.endswith(" …")
+
+
+def unlock(app, key: str) -> None:
+    app.text_input(key="typed_key").input(key)
+    next(b for b in app.button if b.label == "Unlock editing").click().run()
+    assert not app.exception
+
+
+def test_without_a_key_a_server_reachable_from_elsewhere_is_read_only(at):
+    # AppTest binds no address: as a server on every interface, with no RETRIEVAL_EDITOR_KEY.
+    at.switch_page("app_pages/library.py").run()
+    assert "read-only" in " ".join(i.value for i in at.info)
+    assert not at.get("file_uploader") and not any(b.key and b.key.startswith("remove_") for b in at.button)
+
+
+def test_the_editor_key_unlocks_editing_and_wrong_keys_are_limited(engine, settings, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("RETRIEVAL_EDITOR_KEY", "correct horse")
+    st.cache_resource.clear()  # a fresh count of wrong keys
+    try:
+        app = AppTest.from_file(APP, default_timeout=60).run()
+        app.switch_page("app_pages/library.py").run()
+        assert not app.get("file_uploader")
+        unlock(app, "wrong")
+        assert "That is not the editor key." in [e.value for e in app.error]
+        assert "correct horse" not in str(app.query_params)
+        unlock(app, "correct horse")
+        assert app.get("file_uploader")  # an editor now
+        app.button(key="lock").click().run()
+        assert not app.get("file_uploader")
+        for _ in range(4):
+            unlock(app, "guess")
+        unlock(app, "correct horse")  # the right key, but after five wrong ones in ten minutes
+        assert any("Too many wrong keys" in e.value for e in app.error) and not app.get("file_uploader")
+        other = AppTest.from_file(APP, default_timeout=60).run()  # a new session does not reset the count
+        other.switch_page("app_pages/library.py").run()
+        unlock(other, "correct horse")
+        assert any("Too many wrong keys" in e.value for e in other.error)
+    finally:
+        st.cache_resource.clear()
+
+
+def test_questions_are_recorded_and_feedback_given_on_the_page_reaches_the_report(engine, settings, monkeypatch,
+                                                                                   tmp_path):
+    import streamlit as st
+
+    from retrieval.record import Record
+    from retrieval.report import dislikes, unanswered
+
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("RETRIEVAL_RECORD", str(tmp_path / "record.sqlite3"))
+    st.cache_resource.clear()  # the record's place is read when the server starts
+    try:
+        app = AppTest.from_file(APP, default_timeout=60).run()
+        ask(app, "Who bears the costs of migration?")
+        ask(app, "How many migrants live in Qatar?")
+        ask(app, "hello")  # small talk is not a question for the report
+        ask(app, "more")
+        feedback = app.get("feedback")
+        assert [f.key for f in feedback] == ["fb_1", "fb_2"]
+        feedback[0].set_value(1).run()  # 👍, then changed to 👎 with a comment: counted once
+        app.get("feedback")[0].set_value(0).run()
+        app.text_input(key="fbc_1").input("It answers who pays, not what it costs").run()
+        assert not app.exception
+        record = Record(tmp_path / "record.sqlite3")
+        assert [(q["question"], q["state"]) for q in record.rows("questions")] == [
+            ("Who bears the costs of migration?", "answer"), ("How many migrants live in Qatar?", "partial")]
+        assert [(f["rating"], f["comment"]) for f in record.rows("feedback")] == [
+            (-1, "It answers who pays, not what it costs")]
+        assert [g.missing for g in unanswered(record)] == [["Qatar"]]
+        assert [d.comment for d in dislikes(record)] == ["It answers who pays, not what it costs"]
+    finally:
+        st.cache_resource.clear()

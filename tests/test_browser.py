@@ -628,3 +628,58 @@ def test_an_answer_shows_each_sentence_once(page):
     expect(answer.locator(".answer")).to_contain_text("did not compete for jobs with the native-born population")
     visible = answer.inner_text()  # what is on screen: folded expanders' contents are not
     assert visible.count("did not compete for jobs with the native-born population") == 1
+
+
+def test_on_a_shared_server_only_the_editor_key_changes_the_library_and_feedback_reaches_the_report(
+        browser, tmp_path, settings, engine):
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index)
+    env = {"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index), "RETRIEVAL_EDITOR_KEY": "s3cret-key"}
+    log = tmp_path / "server.log"
+    with streamlit_server(env, log, address="0.0.0.0") as url:  # reachable from other machines
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(url + "/library")
+        expect(page.get_by_role("button", name="Unlock editing")).to_be_visible(timeout=120_000)
+        expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(0)
+        expect(page.get_by_role("button", name="Remove from the library")).to_have_count(0)
+        page.goto(url + "/library?remove_now=x&editor=true")  # no address or widget opens it
+        expect(page.get_by_role("button", name="Unlock editing")).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(0)
+        page.get_by_label("Editor key").fill("s3cret-key")
+        page.get_by_role("button", name="Unlock editing").click()
+        upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+        expect(upload).to_be_attached(timeout=30_000)
+        upload.set_input_files({"name": "tugs.txt", "mimeType": "text/plain",
+                                "buffer": b"Tugs\n\nTugs push barges up the channel at dawn."})
+        expect(page.get_by_text(re.compile(r"^Added .+\. It is searched from now on\.$"))).to_be_visible(
+            timeout=120_000)
+        page.get_by_role("button", name="Remove from the library").click()
+        page.get_by_role("button", name="Yes, remove it").click()
+        expect(page.get_by_text(re.compile(r"^Removed .+\. It is no longer searched\.$"))).to_be_visible(
+            timeout=60_000)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
+        answer = ask(page, "Who bears the costs of migration?")
+        message = page.get_by_test_id("stChatMessage").nth(1)
+        message.get_by_label("Thumbs down").click()
+        comment = message.get_by_label("What was wrong?")
+        comment.fill("Not the paragraph I needed")
+        comment.press("Enter")
+        page.wait_for_timeout(1500)
+        page.context.close()
+    report = json.loads(subprocess.run([sys.executable, "-m", "retrieval", "report", "--json"], cwd=ROOT,
+                                       env=os.environ | env, capture_output=True, timeout=120).stdout)
+    assert [(d["question"], d["comment"]) for d in report["marked_wrong"]] == [
+        ("Who bears the costs of migration?", "Not the paragraph I needed")]
+    from retrieval.record import Record
+
+    changes = Record(index / "record.sqlite3").rows("changes")
+    assert [(c["action"], c["document"]) for c in changes] == [("add", "tugs"), ("remove", "tugs")]
+    text = log.read_text(errors="replace")
+    assert "s3cret-key" not in text and "Who bears the costs" not in text and str(tmp_path) not in text

@@ -197,3 +197,40 @@ def test_a_long_history_is_replayed_from_its_last_turns_only_and_an_empty_questi
     assert empty["question"] == "" and "empty" in empty["error"]
     assert bad_history["question"] == "Do migrants compete for jobs?" and "history" in bad_history["error"]
     assert plain["answered"] and "Traceback" not in out.stderr.decode()
+
+
+def test_ask_records_only_when_asked_and_report_groups_what_was_not_answered(env, tmp_path):
+    from retrieval.record import Record
+
+    env = env | {"RETRIEVAL_RECORD": str(tmp_path / "record.sqlite3")}
+    assert run(["ask", "How many migrants live in Qatar?"], env).returncode == 0
+    assert not (tmp_path / "record.sqlite3").exists()  # evaluation and scripts stay out of the report
+    questions = ["How many migrants live in Qatar?", "What share of Qatar's workers are migrants?",
+                 "What is the capital of France?", "Which city is the capital of France?",
+                 "Who bears the costs of migration?"]
+    out = run(["ask", "--json", "--record"], env, stdin="\n".join(questions).encode())
+    assert out.returncode == 0, out.stderr
+    record = Record(tmp_path / "record.sqlite3")
+    kept = record.rows("questions")
+    assert [q["question"] for q in kept] == questions
+    answered = next(q for q in kept if q["question"] == "Who bears the costs of migration?")
+    assert answered["state"] == "answer" and answered["citation"].startswith("Panel discussion")
+    record.feedback(answered["id"], -1, "That is about costs, not who pays")
+    report = json.loads(run(["report", "--json"], env).stdout)
+    groups = {tuple(g["wordings"]): g for g in report["unanswered"]}
+    qatar = groups[("How many migrants live in Qatar?", "What share of Qatar's workers are migrants?")]
+    assert qatar["count"] == 2 and qatar["missing"] == ["Qatar"]
+    france = groups[("What is the capital of France?", "Which city is the capital of France?")]  # near-duplicates
+    assert france["count"] == 2 and france["states"] == {"none": 2}
+    assert report["marked_wrong"] == [{"question": "Who bears the costs of migration?",
+                                       "citation": answered["citation"],
+                                       "comment": "That is about costs, not who pays",
+                                       "given_at": report["marked_wrong"][0]["given_at"]}]
+    text = run(["report"], env).stdout.decode()
+    assert "2× How many migrants live in Qatar? — the documents lack: Qatar" in text
+    csv_text = run(["report", "--csv"], env).stdout.decode()
+    assert csv_text.splitlines()[0].startswith("kind,question,count,latest")
+    later = json.loads(run(["report", "--json", "--since", "2999-01-01"], env).stdout)
+    assert later == {"unanswered": [], "marked_wrong": []}
+    bad = run(["report", "--since", "yesterday"], env)
+    assert bad.returncode == 2 and b"not a date" in bad.stderr

@@ -14,6 +14,7 @@ from retrieval.conversation import Exchange
 from retrieval.engine import Engine
 from retrieval.suggestions import topic_hint
 from ui.html import answer_link, copy_link_html, esc, result_html, section_html
+from ui.live_engine import get_record
 
 LINKED = ("answer", "partial", "refusal")  # kinds of exchange a link can ask again
 
@@ -134,8 +135,39 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
                         unsafe_allow_html=True)
 
 
+def give_feedback(record_id: int) -> None:
+    """👍 or 👎 on a recorded answer (st.feedback's 1 or 0): kept, or changed if given before."""
+    state = st.session_state
+    value = state.get(f"fb_{record_id}")
+    given = state.setdefault("feedback_ids", {})
+    if value is None:
+        return
+    rating = 1 if value == 1 else -1
+    if record_id in given:
+        get_record().rerate(given[record_id], rating)
+    else:
+        given[record_id] = get_record().feedback(record_id, rating)
+
+
+def give_comment(record_id: int) -> None:
+    feedback_id = st.session_state.get("feedback_ids", {}).get(record_id)
+    text = st.session_state.get(f"fbc_{record_id}") or ""
+    if feedback_id is not None and text.strip():
+        get_record().comment(feedback_id, text)
+
+
+def render_feedback(record_id: int) -> None:
+    """👍 / 👎 under an answer; after a 👎, an optional line on what was wrong."""
+    st.feedback("thumbs", key=f"fb_{record_id}", on_change=give_feedback, args=(record_id,))
+    if st.session_state.get(f"fb_{record_id}") == 0:
+        st.text_input("What was wrong? (optional; kept for whoever maintains the library)", key=f"fbc_{record_id}",
+                      on_change=give_comment, args=(record_id,), max_chars=1000)
+
+
 def render_exchange(engine: Engine, ex: Exchange, show_scores: bool, key: str, link_base: str = "") -> None:
     with st.chat_message("user"):
         st.markdown(esc(ex.question), unsafe_allow_html=True)
     with st.chat_message("assistant"):
         render_assistant(engine, ex, show_scores, key, link_base)
+        if ex.record_id is not None and get_record().path is not None:
+            render_feedback(ex.record_id)

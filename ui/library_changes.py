@@ -45,11 +45,12 @@ def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False
             state.upload_error = f"{name}: the server could not store the file; nothing was added"
 
 
-def remove(live: LiveEngine, doc_id: str) -> None:
-    """Remove a document for everyone, saying so while it happens and after, by its title; this
-    session's notices about adding it and its file in the uploader go with it."""
+def remove(live: LiveEngine, doc_id: str, title: str | None = None) -> None:
+    """Remove a document for everyone, saying so while it happens and after, by its title (as the
+    page showed it: another editor may have removed it meanwhile); this session's notices about
+    adding it and its file in the uploader go with it."""
     state = st.session_state
-    title = title_of(live, doc_id)
+    title = title or title_of(live, doc_id)
     try:
         with st.spinner(f"Removing {title} from the library… answers continue meanwhile."):
             live.remove(doc_id)
@@ -58,7 +59,10 @@ def remove(live: LiveEngine, doc_id: str) -> None:
         state.upload_round = state.get("upload_round", 0) + 1  # a new, empty uploader
         state.pop("shown_states", None)
     except (IngestError, LibraryBusy) as exc:
-        state.upload_error = wording.failure_reason(exc)
+        if isinstance(exc, IngestError) and doc_id not in {d["id"] for d in live.current.documents}:
+            state.notice = f"{title} had already been removed from the library (by someone else)."
+        else:
+            state.upload_error = wording.failure_reason(exc)
     state.pop("confirm_remove", None)
 
 

@@ -18,6 +18,7 @@ import streamlit as st
 from retrieval.config import Settings
 from retrieval.engine import Engine
 from retrieval.live import LiveEngine
+from retrieval.record import Record, RecordSettings
 
 LOADING = "Loading the search engine… (the first start also builds the index)"
 
@@ -40,10 +41,17 @@ def load_engine(report=None) -> Engine:
     return engine
 
 
+@st.cache_resource(show_spinner=False)
+def get_record() -> Record:
+    """The server's record (questions, feedback, library changes); see ``retrieval.record``."""
+    where = RecordSettings.from_env(Settings.from_env().index_dir)
+    return Record(where.path, where.retention_days)
+
+
 @st.cache_resource(show_spinner=LOADING)
 def get_live() -> LiveEngine:
     """One engine for every session; a new document is indexed in the background meanwhile."""
-    return LiveEngine(load_engine)
+    return LiveEngine(load_engine, record=get_record())
 
 
 def load_in_background() -> threading.Thread:

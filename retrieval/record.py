@@ -1,0 +1,240 @@
+"""The server's record, in SQLite: the questions asked in the page, feedback on answers, and
+changes to the library; kept for a set number of days.
+
+It is what lets whoever keeps the library learn what people ask that the documents do not
+answer, and which answers they found wrong. It holds no identity: no user, no address. A
+question is kept with its state ("answer", "partial", "none"), the terms the documents lack, the
+first citation and the documents searched.
+
+The record must never cost an answer: every call catches the database's errors, says so in the
+log once (not on every question) and returns; a file deleted, made read-only or locked is tried
+again on the next call, and a file that is not a database any more is moved aside and started
+afresh. WAL mode lets the page's sessions write while a report reads.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+DEFAULT_RETENTION_DAYS = 90
+MAX_TEXT = 1000  # a question or comment is kept to this many characters, like a typed question
+
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS questions (
+        id INTEGER PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
+        missing TEXT NOT NULL DEFAULT '[]', citation TEXT, documents TEXT NOT NULL DEFAULT '[]')""",
+    """CREATE TABLE IF NOT EXISTS feedback (
+        id INTEGER PRIMARY KEY, question_id INTEGER NOT NULL, given_at TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating IN (-1, 1)), comment TEXT NOT NULL DEFAULT '')""",
+    """CREATE TABLE IF NOT EXISTS changes (
+        id INTEGER PRIMARY KEY, changed_at TEXT NOT NULL, action TEXT NOT NULL, document TEXT NOT NULL,
+        role TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)",
+    "CREATE INDEX IF NOT EXISTS feedback_question ON feedback (question_id)",
+]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class RecordSettings:
+    """RETRIEVAL_RECORD: the database file (default ``<index dir>/record.sqlite3``; ``off`` for
+    none); RETRIEVAL_RECORD_DAYS: how long rows are kept (default 90)."""
+
+    path: Path | None
+    retention_days: int = DEFAULT_RETENTION_DAYS
+
+    @classmethod
+    def from_env(cls, index_dir: Path) -> "RecordSettings":
+        raw = (os.environ.get("RETRIEVAL_RECORD") or "").strip()
+        path = None if raw.lower() == "off" else Path(raw) if raw else Path(index_dir) / "record.sqlite3"
+        days_raw = os.environ.get("RETRIEVAL_RECORD_DAYS") or str(DEFAULT_RETENTION_DAYS)
+        try:
+            days = max(1, int(days_raw))
+        except ValueError:
+            raise ValueError(f"RETRIEVAL_RECORD_DAYS must be a whole number of days, not {days_raw!r}") from None
+        return cls(path, days)
+
+
+class Record:
+    """The record at ``path`` (None: recording is off and every call does nothing)."""
+
+    def __init__(self, path: Path | None, retention_days: int = DEFAULT_RETENTION_DAYS, busy_timeout: float = 5.0):
+        self.path = Path(path) if path else None
+        self.retention_days = retention_days
+        self.busy_timeout = busy_timeout  # seconds a write waits for another writer before giving up
+        self._failing: str | None = None  # the last failure said in the log, so it is said once
+        self._purged_at = 0.0
+        self._lock = threading.Lock()
+
+    # -- writing ------------------------------------------------------------------------------
+    def question(self, text: str, state: str, missing: list[str] | tuple[str, ...] = (),
+                 citation: str | None = None, documents: list[str] | tuple[str, ...] = ()) -> int | None:
+        """Keep a question asked in the page; returns its row id (for feedback), or None."""
+        return self._write(
+            "INSERT INTO questions (asked_at, question, state, missing, citation, documents) VALUES (?, ?, ?, ?, ?, ?)",
+            (now(), text[:MAX_TEXT], state, json.dumps(list(missing)), citation, json.dumps(list(documents))))
+
+    def answer(self, text: str, answer, documents: list[str]) -> int | None:
+        """Keep a question with what the engine said (an ``engine.Answer``): its state, the terms
+        the documents lack, its first citation, and ``documents``, the ids searched."""
+        first = answer.results[0].citation.label if answer.results else None
+        return self.question(text, answer.confidence, answer.missing, first, documents)
+
+    def feedback(self, question_id: int, rating: int, comment: str = "") -> int | None:
+        """👍 (1) or 👎 (-1) on the answer to a recorded question, with an optional comment."""
+        if rating not in (-1, 1):
+            raise ValueError("rating must be 1 or -1")
+        return self._write("INSERT INTO feedback (question_id, given_at, rating, comment) VALUES (?, ?, ?, ?)",
+                           (question_id, now(), rating, comment.strip()[:MAX_TEXT]))
+
+    def rerate(self, feedback_id: int, rating: int) -> None:
+        """Change feedback already given (a 👍 turned into a 👎 counts once, as a 👎)."""
+        if rating not in (-1, 1):
+            raise ValueError("rating must be 1 or -1")
+        self._write("UPDATE feedback SET rating = ?, given_at = ? WHERE id = ?", (rating, now(), feedback_id))
+
+    def comment(self, feedback_id: int, comment: str) -> None:
+        """Add (or change) the comment of feedback already given."""
+        self._write("UPDATE feedback SET comment = ? WHERE id = ?", (comment.strip()[:MAX_TEXT], feedback_id))
+
+    def change(self, action: str, document: str, role: str = "editor") -> int | None:
+        """A change to the library: ``action`` "add", "replace" or "remove"."""
+        return self._write("INSERT INTO changes (changed_at, action, document, role) VALUES (?, ?, ?, ?)",
+                           (now(), action, document, role))
+
+    # -- reading ------------------------------------------------------------------------------
+    def rows(self, table: str, since: str | None = None) -> list[dict]:
+        """Every row of ``questions``, ``feedback`` or ``changes`` (at or after ``since``, an ISO
+        date), oldest first; [] when the record cannot be read."""
+        column = {"questions": "asked_at", "feedback": "given_at", "changes": "changed_at"}[table]
+        try:
+            with self._connect() as db:
+                cursor = db.execute(f"SELECT * FROM {table} WHERE {column} >= ? ORDER BY id", (since or "",))
+                names = [c[0] for c in cursor.description]
+                return [dict(zip(names, row)) for row in cursor.fetchall()]
+        except (sqlite3.Error, OSError) as exc:
+            self._say(exc)
+            return []
+
+    # -- the database -------------------------------------------------------------------------
+    def _write(self, sql: str, values: tuple) -> int | None:
+        if self.path is None:
+            return None
+        try:
+            with self._lock, self._connect() as db:
+                row = db.execute(sql, values).lastrowid
+            self._recovered()
+            self._purge_daily()
+            return row
+        except sqlite3.DatabaseError as exc:
+            if not isinstance(exc, sqlite3.OperationalError) and self._not_a_database(exc):
+                self._set_aside()
+            self._say(exc)
+        except OSError as exc:
+            self._say(exc)
+        return None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is None:
+            raise sqlite3.OperationalError("recording is off")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return _Closing(db)
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        """Bring the schema to SCHEMA_VERSION (a new file gets it whole)."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"the record is of a newer schema ({version}) than this server knows")
+        if version < 1:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def purge(self) -> int:
+        """Delete rows older than the retention period; returns how many went."""
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=self.retention_days)).isoformat(timespec="seconds")
+        try:
+            with self._lock, self._connect() as db:
+                gone = db.execute("DELETE FROM feedback WHERE given_at < ?", (cutoff,)).rowcount
+                gone += db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+                gone += db.execute("DELETE FROM changes WHERE changed_at < ?", (cutoff,)).rowcount
+            return gone
+        except (sqlite3.Error, OSError) as exc:
+            self._say(exc)
+            return 0
+
+    def _purge_daily(self) -> None:
+        if time.monotonic() - self._purged_at > 86_400 or not self._purged_at:
+            self._purged_at = time.monotonic()
+            self.purge()
+
+    @staticmethod
+    def _not_a_database(exc: sqlite3.DatabaseError) -> bool:
+        return "not a database" in str(exc) or "malformed" in str(exc)
+
+    def _set_aside(self) -> None:
+        """A file that is not a database any more: moved aside (kept for whoever wants to look),
+        so the record starts afresh."""
+        assert self.path is not None
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
+        for suffix in ("-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        try:
+            os.replace(self.path, aside)
+        except OSError:
+            pass
+
+    def _say(self, exc: BaseException) -> None:
+        # The reason without the file's path (an OSError's text names it): the log holds no paths.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        kind = f"{exc.__class__.__name__}: {reason}"
+        if kind != self._failing:  # one line per kind of failure, not one per question
+            self._failing = kind
+            log.warning("the record cannot be written or read (%s); answers go on without it", kind)
+
+    def _recovered(self) -> None:
+        if self._failing is not None:
+            self._failing = None
+            log.info("the record is being written again")
+
+
+class _Closing:
+    """A connection used as ``with``: closed at the end (sqlite3's own ``with`` only commits)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()

@@ -1,0 +1,140 @@
+""""Questions the documents did not answer", and answers people marked wrong, from the record.
+
+For whoever keeps the library: the questions that got a refusal ("none") or only the closest
+passages ("partial"), grouped so that one gap shows once with its count: by the terms the
+documents lack when the engine named them, otherwise by near-duplicate wording (the engine's own
+embeddings: a question joins the first group whose first question it matches at cosine
+``SAME_QUESTION`` or more). Then every 👎 with its comment. The Library page and
+`python -m retrieval report` show the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .record import Record
+
+SAME_QUESTION = 0.8  # cosine (first model) above which two wordings count as one question
+
+
+@dataclass
+class Gap:
+    """Questions that found no answer, taken as one: what they lack (when known), how often."""
+
+    example: str
+    missing: list[str]
+    count: int = 0
+    latest: str = ""
+    states: dict[str, int] = field(default_factory=dict)
+    wordings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dislike:
+    question: str
+    citation: str | None
+    comment: str
+    given_at: str
+
+
+def unanswered(record: Record, since: str | None = None,
+               embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Gap]:
+    """The "none" and "partial" questions grouped, most asked first (then latest first)."""
+    rows = [r for r in record.rows("questions", since) if r["state"] in ("none", "partial")]
+    gaps: list[Gap] = []
+    by_terms: dict[tuple[str, ...], Gap] = {}
+    unnamed = []
+    for row in rows:
+        missing = json.loads(row["missing"] or "[]")
+        if missing:
+            key = tuple(sorted({_term(m) for m in missing}))
+            gap = by_terms.get(key)
+            if gap is None:
+                gap = by_terms[key] = Gap(row["question"], sorted(set(missing), key=str.lower))
+                gaps.append(gap)
+            _count(gap, row)
+        else:
+            unnamed.append(row)
+    if unnamed:
+        texts = [r["question"] for r in unnamed]
+        vectors = embed(texts) if embed else None
+        leaders: list[tuple[int, Gap]] = []  # (row of the group's first question, its gap)
+        for i, row in enumerate(unnamed):
+            gap = None
+            if vectors is not None:
+                gap = next((g for j, g in leaders if float(vectors[i] @ vectors[j]) >= SAME_QUESTION), None)
+            else:
+                gap = next((g for _, g in leaders if g.example.strip().lower() == row["question"].strip().lower()), None)
+            if gap is None:
+                gap = Gap(row["question"], [])
+                leaders.append((i, gap))
+                gaps.append(gap)
+            _count(gap, row)
+    return sorted(gaps, key=lambda g: (-g.count, _desc(g.latest)))
+
+
+def _term(term: str) -> str:
+    """A missing term as a grouping key: "Qatar's" and "qatar" are one."""
+    term = term.lower().replace("’", "'")
+    return term[:-2] if term.endswith("'s") else term
+
+
+def _count(gap: Gap, row: dict) -> None:
+    gap.count += 1
+    gap.latest = max(gap.latest, row["asked_at"])
+    gap.states[row["state"]] = gap.states.get(row["state"], 0) + 1
+    if row["question"] not in gap.wordings:
+        gap.wordings.append(row["question"])
+
+
+def _desc(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+def dislikes(record: Record, since: str | None = None) -> list[Dislike]:
+    """Answers marked 👎, newest first, with the question, its first citation and the comment."""
+    asked = {r["id"]: r for r in record.rows("questions")}
+    out = []
+    for f in record.rows("feedback", since):
+        if f["rating"] != -1:
+            continue
+        q = asked.get(f["question_id"], {})
+        out.append(Dislike(q.get("question", "(question no longer kept)"), q.get("citation"), f["comment"],
+                           f["given_at"]))
+    return sorted(out, key=lambda d: _desc(d.given_at))
+
+
+def as_dict(gaps: list[Gap], disliked: list[Dislike]) -> dict:
+    return {"unanswered": [asdict(g) for g in gaps], "marked_wrong": [asdict(d) for d in disliked]}
+
+
+def as_text(gaps: list[Gap], disliked: list[Dislike]) -> str:
+    lines = [f"Questions the documents did not answer ({sum(g.count for g in gaps)} asked, {len(gaps)} groups)"]
+    for g in gaps:
+        lacks = f" — the documents lack: {', '.join(g.missing)}" if g.missing else ""
+        lines.append(f"{g.count:>4}× {g.example}{lacks} (latest {g.latest[:10]})")
+        lines += [f"        also: {w}" for w in g.wordings[1:4]]
+    lines.append(f"Answers marked wrong ({len(disliked)})")
+    for d in disliked:
+        lines.append(f"  {d.given_at[:10]} {d.question}" + (f" [{d.citation}]" if d.citation else "")
+                     + (f" — “{d.comment}”" if d.comment else ""))
+    return "\n".join(lines)
+
+
+def as_csv(gaps: list[Gap], disliked: list[Dislike]) -> str:
+    """One table for a spreadsheet: a row per group and a row per 👎."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["kind", "question", "count", "latest", "missing terms", "other wordings", "citation", "comment"])
+    for g in gaps:
+        writer.writerow(["unanswered", g.example, g.count, g.latest, "; ".join(g.missing), " | ".join(g.wordings[1:]),
+                         "", ""])
+    for d in disliked:
+        writer.writerow(["marked wrong", d.question, 1, d.given_at, "", "", d.citation or "", d.comment])
+    return out.getvalue()

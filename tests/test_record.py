@@ -1,0 +1,106 @@
+"""The server's record in SQLite: what it keeps, for how long, and that its faults never cost an
+answer (no model: the real sqlite3 on real files)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+
+import pytest
+
+from retrieval.record import SCHEMA_VERSION, Record, RecordSettings
+
+
+@pytest.fixture
+def record(tmp_path):
+    return Record(tmp_path / "index" / "record.sqlite3")
+
+
+def test_questions_feedback_and_changes_are_kept_and_read_back(record):
+    asked = record.question("Who pays for migration?", "answer", citation="Panel, para. 5", documents=["panel"])
+    record.question("What about Qatar?", "partial", missing=["Qatar"], documents=["panel"])
+    record.feedback(asked, -1, "  Wrong paragraph.  ")
+    record.change("remove", "fishing-fleet")
+    questions = record.rows("questions")
+    assert [(q["question"], q["state"], q["missing"]) for q in questions] == [
+        ("Who pays for migration?", "answer", "[]"), ("What about Qatar?", "partial", '["Qatar"]')]
+    assert [(f["question_id"], f["rating"], f["comment"]) for f in record.rows("feedback")] == [(asked, -1, "Wrong paragraph.")]
+    assert [(c["action"], c["document"], c["role"]) for c in record.rows("changes")] == [("remove", "fishing-fleet", "editor")]
+    with sqlite3.connect(record.path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_rows_older_than_the_retention_period_are_purged(tmp_path):
+    record = Record(tmp_path / "r.sqlite3", retention_days=90)
+    record.question("recent", "none")
+    with sqlite3.connect(record.path) as db:
+        db.execute("INSERT INTO questions (asked_at, question, state) VALUES ('2020-01-01T00:00:00+00:00', 'old', 'none')")
+    assert record.purge() == 1
+    assert [q["question"] for q in record.rows("questions")] == ["recent"]
+
+
+def test_no_identity_is_kept_and_long_text_is_capped(record):
+    record.question("x" * 5000, "none")
+    row = record.rows("questions")[0]
+    assert len(row["question"]) == 1000
+    assert set(row) == {"id", "asked_at", "question", "state", "missing", "citation", "documents"}
+
+
+def test_a_corrupt_file_costs_only_the_record_said_once_then_it_starts_afresh(record, caplog):
+    record.question("before", "answer")
+    record.path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (record.path.parent / (record.path.name + suffix)).unlink(missing_ok=True)
+    with caplog.at_level(logging.INFO, logger="retrieval.record"):
+        assert record.question("during", "answer") is None
+        assert record.question("after", "answer") is not None  # resumed in a fresh file
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "answers go on without it" in warnings[0].getMessage()
+    assert list(record.path.parent.glob("record.sqlite3.corrupt-*"))  # kept aside, not deleted
+    assert [q["question"] for q in record.rows("questions")] == ["after"]
+
+
+def test_a_deleted_file_is_made_again_and_a_locked_one_is_skipped_then_resumed(tmp_path, caplog):
+    record = Record(tmp_path / "r.sqlite3", busy_timeout=0.2)
+    record.question("first", "answer")
+    for f in tmp_path.glob("r.sqlite3*"):
+        f.unlink()
+    assert record.question("second", "answer") is not None
+    holder = sqlite3.connect(record.path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another writer holds the file
+    with caplog.at_level(logging.INFO, logger="retrieval.record"):
+        assert record.question("while locked", "answer") is None
+        holder.execute("ROLLBACK")
+        holder.close()
+        assert record.question("third", "answer") is not None
+    assert [q["question"] for q in record.rows("questions")] == ["second", "third"]
+    messages = " ".join(r.getMessage() for r in caplog.records)
+    assert "locked" in messages and "written again" in messages
+    assert str(tmp_path) not in messages and "while locked" not in messages  # no path, no question text
+
+
+def test_twenty_sessions_writing_at_once_lose_no_row(record):
+    def session(n):
+        for k in range(5):
+            asked = record.question(f"session {n} question {k}", "answer")
+            record.feedback(asked, 1 if k % 2 else -1)
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(record.rows("questions")) == 100 and len(record.rows("feedback")) == 100
+
+
+def test_recording_can_be_turned_off_and_placed_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("RETRIEVAL_RECORD", "off")
+    assert RecordSettings.from_env(tmp_path).path is None
+    assert Record(None).question("anything", "none") is None
+    monkeypatch.setenv("RETRIEVAL_RECORD", str(tmp_path / "elsewhere.db"))
+    monkeypatch.setenv("RETRIEVAL_RECORD_DAYS", "30")
+    assert RecordSettings.from_env(tmp_path) == RecordSettings(tmp_path / "elsewhere.db", 30)
+    monkeypatch.delenv("RETRIEVAL_RECORD")
+    assert RecordSettings.from_env(tmp_path).path == tmp_path / "record.sqlite3"
