@@ -12,6 +12,7 @@ from ui.library_changes import add_uploaded, indexing_status, remove
 from ui.live_engine import get_live
 from ui.page_behaviour import behave
 from ui import roles
+from ui.record_view import gaps_report
 
 live = get_live()
 state = st.session_state
@@ -66,6 +67,7 @@ if editor:
             st.rerun()
     if state.my_jobs:
         indexing_status(live)
+    gaps_report(live.current)
     if roles.editor_key():
         st.button("Stop editing", key="lock", on_click=lambda: state.update(editor=False))
 elif roles.editor_key():

@@ -519,5 +519,14 @@ def test_questions_are_recorded_and_feedback_given_on_the_page_reaches_the_repor
             (-1, "It answers who pays, not what it costs")]
         assert [g.missing for g in unanswered(record)] == [["Qatar"]]
         assert [d.comment for d in dislikes(record)] == ["It answers who pays, not what it costs"]
+        # The Library page shows editors the same (AppTest binds no address: the key makes an editor).
+        monkeypatch.setenv("RETRIEVAL_EDITOR_KEY", "k")
+        app.switch_page("app_pages/library.py").run()
+        assert not any(h.value == "Questions the documents did not answer" for h in app.subheader)
+        unlock(app, "k")
+        table = app.dataframe[0].value
+        assert list(table["question"]) == ["How many migrants live in Qatar?"] and list(table["asked"]) == [1]
+        assert "It answers who pays, not what it costs" in " ".join(m.value for m in app.main.markdown)
+        assert any(b.label == "Download as CSV" for b in app.get("download_button"))
     finally:
         st.cache_resource.clear()

@@ -98,6 +98,7 @@ RECORD_MESSAGES = """() => {
 def test_earlier_answers_stay_in_place_while_a_new_one_arrives(page):
     ask(page, "Who bears the costs of migration?")
     contents = page.get_by_test_id("stChatMessageContent")
+    expect(contents.nth(1).get_by_label("Thumbs down")).to_be_visible(timeout=10_000)  # drawn to its end
     before = [contents.nth(i).inner_text().strip() for i in range(2)]
     page.evaluate(RECORD_MESSAGES)
     send(page, "What did panellists say about remittances?")

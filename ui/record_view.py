@@ -1,0 +1,36 @@
+"""For editors, on the Library page: the questions the documents did not answer and the answers
+marked wrong, from the server's record (the same as `python -m retrieval report`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from retrieval.engine import Engine
+from retrieval.report import as_csv, dislikes, unanswered
+from ui.html import esc
+from ui.live_engine import get_record
+
+
+def gaps_report(engine: Engine) -> None:
+    record = get_record()
+    st.subheader("Questions the documents did not answer", anchor=False)
+    if record.path is None:
+        st.caption("Recording is off on this server (RETRIEVAL_RECORD=off).")
+        return
+    gaps = unanswered(record, embed=engine.embedder.encode)
+    disliked = dislikes(record)
+    st.caption(f"From the last {record.retention_days} days of questions asked in the page: refused or answered "
+               "only with the closest passages, grouped by what the documents lack or by near-identical wording.")
+    if not gaps and not disliked:
+        st.info("Nothing yet: every question asked so far found an answer, and none was marked wrong.")
+        return
+    st.dataframe([{"asked": g.count, "question": g.example, "the documents lack": ", ".join(g.missing),
+                   "latest": g.latest[:10], "other wordings": " | ".join(g.wordings[1:4])} for g in gaps],
+                 hide_index=True, use_container_width=True)
+    if disliked:
+        st.markdown("**Answers marked wrong**")
+        st.markdown("\n".join(f"- {esc(d.given_at[:10])} · {esc(d.question)}"
+                              + (f" — “{esc(d.comment)}”" if d.comment else "") for d in disliked[:50]),
+                    unsafe_allow_html=True)
+    st.download_button("Download as CSV", as_csv(gaps, disliked), file_name="unanswered-questions.csv",
+                       mime="text/csv", key="gaps_csv")
