@@ -86,7 +86,12 @@ class Embedder:
                     "--export` (make does it at install), or set RETRIEVAL_BACKEND=torch.")
             log.info("no OpenVINO export beside %s: it runs on PyTorch", name)
             return "torch"
-        runtime.attach(self.model, xml)
+        try:
+            runtime.attach(self.model, xml)
+        except ImportError as exc:
+            raise ModelNotFoundError(
+                "OpenVINO is not installed: `pip install openvino==2026.4.1` (make does it from requirements.txt), "
+                "or set RETRIEVAL_BACKEND=torch.") from exc
         return "openvino"
 
     def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 32) -> np.ndarray:

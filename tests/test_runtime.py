@@ -94,3 +94,13 @@ def test_an_unknown_backend_is_refused(monkeypatch):
     monkeypatch.setenv("RETRIEVAL_BACKEND", "onnx")
     with pytest.raises(ValueError, match="RETRIEVAL_BACKEND must be one of openvino, torch"):
         chosen_backend()
+
+
+@pytest.mark.model
+def test_a_missing_openvino_is_named_with_its_install_command(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openvino", None)  # as if the package were not installed
+    monkeypatch.setenv("RETRIEVAL_BACKEND", "openvino")
+    with pytest.raises(ModelNotFoundError, match=r"pip install openvino==2026\.4\.1.*RETRIEVAL_BACKEND=torch"):
+        Embedder(MINILM)
