@@ -76,7 +76,8 @@ def unanswered(record: Record, since: str | None = None,
                 leaders.append((i, gap))
                 gaps.append(gap)
             _count(gap, row)
-    return sorted(gaps, key=lambda g: (-g.count, _desc(g.latest)))
+    latest_first = sorted(gaps, key=lambda g: g.latest, reverse=True)
+    return sorted(latest_first, key=lambda g: -g.count)  # stable: latest first within a count
 
 
 def _term(term: str) -> str:
@@ -93,10 +94,6 @@ def _count(gap: Gap, row: dict) -> None:
         gap.wordings.append(row["question"])
 
 
-def _desc(text: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
-
-
 def dislikes(record: Record, since: str | None = None) -> list[Dislike]:
     """Answers marked 👎, newest first, with the question, its first citation and the comment."""
     asked = {r["id"]: r for r in record.rows("questions")}
@@ -107,7 +104,7 @@ def dislikes(record: Record, since: str | None = None) -> list[Dislike]:
         q = asked.get(f["question_id"], {})
         out.append(Dislike(q.get("question", "(question no longer kept)"), q.get("citation"), f["comment"],
                            f["given_at"]))
-    return sorted(out, key=lambda d: _desc(d.given_at))
+    return sorted(out, key=lambda d: d.given_at, reverse=True)
 
 
 def as_dict(gaps: list[Gap], disliked: list[Dislike]) -> dict:

@@ -97,9 +97,10 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.caption(esc(answer["note"]))
     if scope:
         st.caption(esc(scope))
-    if (answer.get("filters") or {}).get("document") and searched(engine, answer):
+    still_there = searched(engine, answer)
+    if (answer.get("filters") or {}).get("document") and still_there:
         titles = {d["id"]: d["title"] for d in engine.documents}
-        st.caption("Searched in: " + esc("; ".join(titles[i] for i in searched(engine, answer))))
+        st.caption("Searched in: " + esc("; ".join(titles[i] for i in still_there)))
     if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
         st.markdown(esc(ex.text), unsafe_allow_html=True)
     if kind == "about":  # about the answer just above: one line pointing to it, nothing redrawn
@@ -111,7 +112,7 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
     elif answer.get("searched_as") and kind == "answer" and not ex.text:
         st.caption(f"Searched as: {esc(answer['searched_as'])}")  # it holds what the user typed
     if state == "partial":
-        render_partial(answer, show_scores, max(1, len(searched(engine, answer))),
+        render_partial(answer, show_scores, max(1, len(still_there)),
                        f'<div class="cite">{link}</div>' if link else "")
         return
     results = answer["results"]
