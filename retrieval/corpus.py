@@ -86,7 +86,9 @@ def scan_corpus(folder: Path) -> tuple[list[Document], list[tuple[str, str]]]:
             continue
         try:
             documents.append(load_document(path))
-        except (IngestError, OSError) as exc:
+        except OSError as exc:  # its text names the path; the reason is enough (the log holds no paths)
+            skipped.append((path.name, exc.strerror or "cannot be read"))
+        except IngestError as exc:
             skipped.append((path.name, str(exc)))
     for name, reason in skipped:
         log.warning("skipping %s: %s", name, reason)

@@ -129,7 +129,7 @@ class LiveEngine:
                 job.state = "ready"
                 self._record.change("replace" if job.replace else "add", job.doc_id)
             except Exception as exc:
-                log.warning("indexing %s failed: %s", job.doc_id, exc)
+                log.warning("indexing %s failed: %s (%s)", job.doc_id, failure_reason(exc), exc.__class__.__name__)
                 job.state, job.reason = "failed", failure_reason(exc)
             finally:
                 job.data = b""

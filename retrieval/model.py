@@ -30,6 +30,12 @@ class ModelNotFoundError(RuntimeError):
     """The embedding model cannot be loaded; the message says how to fix it."""
 
 
+def shown_name(name: str) -> str:
+    """A model's name as the log shows it: a model of one's own by its folder's name, not its path
+    (the server log holds no paths)."""
+    return Path(name).name if Path(name).is_absolute() or Path(name).is_dir() else name
+
+
 def resolve_model(name: str) -> str:
     """Turn a model setting into what SentenceTransformer loads (a path or a name)."""
     if name.startswith("packaged:"):
@@ -54,7 +60,7 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         path = resolve_model(name)
-        log.info("loading embedding model %s", name)
+        log.info("loading embedding model %s", shown_name(name))
         try:
             self.model = SentenceTransformer(path, device="cpu")
         except Exception as exc:  # the library raises several types for a missing model
@@ -84,7 +90,7 @@ class Embedder:
                 raise ModelNotFoundError(
                     f"The packaged model {name} has no OpenVINO export: run `python -m retrieval.packaged_models "
                     "--export` (make does it at install), or set RETRIEVAL_BACKEND=torch.")
-            log.info("no OpenVINO export beside %s: it runs on PyTorch", name)
+            log.info("no OpenVINO export beside %s: it runs on PyTorch", shown_name(name))
             return "torch"
         try:
             runtime.attach(self.model, xml)

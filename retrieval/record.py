@@ -45,6 +45,18 @@ _SCHEMA = [
 ]
 
 
+# Row ids of questions and feedback are the time of writing in microseconds (or one more than the
+# last id, when two come in the same one): the page holds them across reruns, so they must not be
+# reused when the file is replaced (deleted, or set aside when corrupt) and numbering starts again:
+# feedback on an answer from before would otherwise land on another question. Taken under
+# SQLite's write lock, so concurrent writers get distinct ids.
+_NEW_ID = "(SELECT max(?, coalesce(max(id), 0) + 1) FROM {table})"
+
+
+def _id_floor() -> int:
+    return time.time_ns() // 1000
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -79,14 +91,17 @@ class Record:
         self._failing: str | None = None  # the last failure said in the log, so it is said once
         self._purged_at = 0.0
         self._lock = threading.Lock()
+        self._opened = False  # the file was there once: its disappearance is worth a log line
 
     # -- writing ------------------------------------------------------------------------------
     def question(self, text: str, state: str, missing: list[str] | tuple[str, ...] = (),
                  citation: str | None = None, documents: list[str] | tuple[str, ...] = ()) -> int | None:
         """Keep a question asked in the page; returns its row id (for feedback), or None."""
         return self._write(
-            "INSERT INTO questions (asked_at, question, state, missing, citation, documents) VALUES (?, ?, ?, ?, ?, ?)",
-            (now(), text[:MAX_TEXT], state, json.dumps(list(missing)), citation, json.dumps(list(documents))))
+            f"INSERT INTO questions (id, asked_at, question, state, missing, citation, documents) "
+            f"VALUES ({_NEW_ID.format(table='questions')}, ?, ?, ?, ?, ?, ?)",
+            (_id_floor(), now(), text[:MAX_TEXT], state, json.dumps(list(missing)), citation,
+             json.dumps(list(documents))))
 
     def answer(self, text: str, answer, documents: list[str]) -> int | None:
         """Keep a question with what the engine said (an ``engine.Answer``): its state, the terms
@@ -98,8 +113,9 @@ class Record:
         """👍 (1) or 👎 (-1) on the answer to a recorded question, with an optional comment."""
         if rating not in (-1, 1):
             raise ValueError("rating must be 1 or -1")
-        return self._write("INSERT INTO feedback (question_id, given_at, rating, comment) VALUES (?, ?, ?, ?)",
-                           (question_id, now(), rating, comment.strip()[:MAX_TEXT]))
+        return self._write(f"INSERT INTO feedback (id, question_id, given_at, rating, comment) "
+                           f"VALUES ({_NEW_ID.format(table='feedback')}, ?, ?, ?, ?)",
+                           (_id_floor(), question_id, now(), rating, comment.strip()[:MAX_TEXT]))
 
     def rerate(self, feedback_id: int, rating: int) -> None:
         """Change feedback already given (a 👍 turned into a 👎 counts once, as a 👎)."""
@@ -152,6 +168,10 @@ class Record:
         if self.path is None:
             raise sqlite3.OperationalError("recording is off")
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._opened and not self.path.exists():
+            self._opened = False
+            log.warning("the record's file is gone (deleted?); a new one is started")
+        self._refuse_read_only()
         db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -160,7 +180,29 @@ class Record:
         except BaseException:
             db.close()
             raise
+        self._opened = True
         return _Closing(db)
+
+    def _refuse_read_only(self) -> None:
+        """Not open a file this server may not write. SQLite would open it read-only and create
+        its ``-shm`` read-only too, which keeps the record read-only after the file's mode is put
+        right; a ``-shm`` left so by such a time (another program) is removed, as SQLite remakes it."""
+        assert self.path is not None
+        try:
+            with open(self.path, "r+b"):
+                pass
+        except FileNotFoundError:
+            return
+        except PermissionError as exc:
+            raise sqlite3.OperationalError("attempt to write a readonly database") from exc
+        shm = Path(f"{self.path}-shm")
+        try:
+            with open(shm, "r+b"):
+                pass
+        except FileNotFoundError:
+            pass
+        except PermissionError:
+            shm.unlink(missing_ok=True)
 
     @staticmethod
     def _migrate(db: sqlite3.Connection) -> None:
@@ -205,6 +247,7 @@ class Record:
         """A file that is not a database any more: moved aside (kept for whoever wants to look),
         so the record starts afresh."""
         assert self.path is not None
+        self._opened = False  # gone on purpose: not said again as a deletion
         aside = self.path.with_name(f"{self.path.name}.corrupt-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}")
         for suffix in ("-wal", "-shm"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)

@@ -230,15 +230,24 @@ def _remove_old_generations(index_dir: Path, keep: str) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def _reason(exc: BaseException) -> str:
+    """Why a file failed, without its path: the reason reaches the server log, which holds none."""
+    if isinstance(exc, OSError):
+        return f"{exc.__class__.__name__}: {exc.strerror or 'cannot be read'}"
+    if isinstance(exc, MetadataError):
+        return str(exc)
+    return exc.__class__.__name__  # faiss's and numpy's messages name the file
+
+
 def read_manifest(index_dir: Path) -> dict:
     path = index_dir / MANIFEST
     if not path.exists():
-        raise StaleIndexError(f"no index at {index_dir}")
+        raise StaleIndexError("no index built yet")
     try:
         manifest = read_json_object(path, MAX_MANIFEST_BYTES)
         check_manifest(manifest)
     except (OSError, MetadataError) as exc:
-        raise StaleIndexError(f"unreadable manifest {path}: {exc}") from exc
+        raise StaleIndexError(f"unreadable manifest: {_reason(exc)}") from exc
     return manifest
 
 
@@ -270,7 +279,7 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         token_vectors = np.load(folder / "tokens.npy", allow_pickle=False)
         token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
-        raise StaleIndexError(f"index files unreadable: {exc.__class__.__name__}: {exc}") from exc
+        raise StaleIndexError(f"index files unreadable: {_reason(exc)}") from exc
     sizes = {len(passages), passage_index.ntotal, bm25.scores["num_docs"], manifest.get("passage_count")}
     if (len(sizes) != 1 or sentence_index.ntotal != len(sentence_owner)
             or len(token_offsets) != len(passages) + 1 or token_offsets[-1] != len(token_vectors)):
@@ -322,7 +331,8 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
         if indexes and _passage_keys(index) != _passage_keys(indexes[0]):
             # Both are built from the same corpus; a mismatch means this one is from an older
             # splitter or corpus state, so it is made again from this corpus.
-            log.info("the index in %s does not match the passages; rebuilding it", folder)
+            log.info("the %s index does not match the passages; rebuilding it",
+                     "second model's" if indexes else "first model's")
             index, built = load_or_build(folder, documents, embedder, progress=progress, force=True, report=report)
         indexes.append(index)
         rebuilt = rebuilt or built

@@ -26,14 +26,15 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(env_extra: dict | None = None, log_path: Path | None = None, preexec_fn=None,
-                     address: str = "127.0.0.1"):
+                     address: str = "127.0.0.1", wrapper: tuple[str, ...] = ()):
     """Yield the base URL of a running app; stop the process this started, by its PID.
     The server's output goes to ``log_path`` when given; ``preexec_fn`` runs in the child first
-    (e.g. a resource limit); ``address``: what it binds (the page is always opened on 127.0.0.1)."""
+    (e.g. a resource limit); ``address``: what it binds (the page is always opened on 127.0.0.1);
+    ``wrapper``: a command the server runs under (e.g. ``setpriv`` dropping a capability)."""
     port = free_port()
     log = open(log_path, "wb") if log_path else None
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.server", "--server.headless", "true",
+        [*wrapper, sys.executable, "-m", "ui.server", "--server.headless", "true",
          "--server.address", address, "--server.port", str(port), "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=os.environ | (env_extra or {}), stdin=subprocess.DEVNULL,

@@ -134,7 +134,12 @@ def test_typed_html_is_shown_as_text(page):
     assert page.locator("img[src='http://example.com/a.png']").count() == 0
 
 
-def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, server_log):
+def test_twenty_sessions_at_once_get_their_own_answers_from_one_model_and_lose_no_feedback(
+        server, server_log, settings):
+    import time
+
+    from retrieval.record import Record
+
     questions = {
         "Who bears the costs of migration?": "disproportionately born",
         "Which ILO convention should be ratified?": "Domestic Workers",
@@ -142,9 +147,11 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
         "What did panellists say about remittances?": "Remittances",
         "Is migration a solution to poverty?": "panacea",
     }
-    jobs = list(questions.items()) * 2
+    jobs = [(n, q, e) for n, (q, e) in enumerate(list(questions.items()) * 4)]
+    record = Record(settings.index_dir / "record.sqlite3")  # the server's, by default under its index
+    before = {table: len(record.rows(table)) for table in ("questions", "feedback")}
 
-    async def session(browser, question, expected):
+    async def session(browser, n, question, expected):
         context = await browser.new_context()
         page = await context.new_page()
         await page.goto(server)
@@ -152,9 +159,18 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
         await box.wait_for(timeout=120_000)
         await box.fill(question)
         await box.press("Enter")
-        answer = page.get_by_test_id("stChatMessage").nth(1).get_by_test_id("stChatMessageContent")
+        message = page.get_by_test_id("stChatMessage").nth(1)
+        answer = message.get_by_test_id("stChatMessageContent")
         await answer.locator(".cite").first.wait_for(timeout=120_000)  # a box, or the closest passages
         text = await answer.inner_text()
+        if n % 2:
+            await message.get_by_label("Thumbs up").click()
+        else:
+            await message.get_by_label("Thumbs down").click()
+            comment = message.get_by_label("What was wrong?")
+            await comment.fill(f"comment {n}")
+            await comment.press("Enter")
+        await page.wait_for_timeout(2000)
         await context.close()
         return expected in text
 
@@ -164,7 +180,7 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                return await asyncio.gather(*(session(browser, q, e) for q, e in jobs))
+                return await asyncio.gather(*(session(browser, *job) for job in jobs))
             finally:
                 await browser.close()
 
@@ -172,8 +188,18 @@ def test_ten_sessions_at_once_each_get_their_own_answer_from_one_model(server, s
     # The async API runs in its own thread, away from the sync API's event loop in this one.
     worker = threading.Thread(target=lambda: outcome.extend(asyncio.run(run_all())))
     worker.start()
-    worker.join(300)
+    worker.join(400)
     assert outcome == [True] * len(jobs)
+    deadline = time.time() + 30  # the last comments may still be on their way
+    while time.time() < deadline and len(record.rows("feedback")) < before["feedback"] + len(jobs):
+        time.sleep(0.5)
+    questions_kept = record.rows("questions")[before["questions"]:]
+    feedback = record.rows("feedback")[before["feedback"]:]
+    assert sorted(q["question"] for q in questions_kept) == sorted(q for _, q, _ in jobs)
+    assert sorted(f["rating"] for f in feedback) == [-1] * 10 + [1] * 10
+    assert {f["question_id"] for f in feedback} == {q["id"] for q in questions_kept}  # each on its own answer
+    assert sorted(f["comment"] for f in feedback if f["rating"] == -1) == sorted(
+        f"comment {n}" for n, _, _ in jobs if n % 2 == 0)
     log_text = server_log.read_text(errors="replace")
     # Each of the engine's models is loaded once for all sessions.
     assert log_text.count("loading embedding model") == 2
@@ -684,3 +710,74 @@ def test_on_a_shared_server_only_the_editor_key_changes_the_library_and_feedback
     assert [(c["action"], c["document"]) for c in changes] == [("add", "tugs"), ("remove", "tugs")]
     text = log.read_text(errors="replace")
     assert "s3cret-key" not in text and "Who bears the costs" not in text and str(tmp_path) not in text
+
+
+def as_file_modes_bind() -> tuple[str, ...]:
+    """A command prefix under which file modes bind the server: root ignores them (CI runs as
+    root), so the capability that lets it is dropped; anyone else is bound already."""
+    if os.geteuid() != 0:
+        return ()
+    return ("setpriv", "--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search", "--")
+
+
+def test_the_record_failing_while_the_server_runs_costs_no_answer_and_resumes(browser, tmp_path, settings, engine):
+    import shutil
+
+    from retrieval.record import Record
+
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index)
+    (index / "second-model" / "manifest.json").unlink()  # rebuilt at start: the log says why, without a path
+    db = tmp_path / "record" / "record.sqlite3"
+    db.parent.mkdir()
+    log = tmp_path / "server.log"
+    questions = iter(["Who bears the costs of migration?", "Which ILO convention should be ratified?",
+                      "Do migrants become entrepreneurs?", "What did panellists say about remittances?",
+                      "Is migration a solution to poverty?", "Do migrants take jobs from native workers?"])
+    asked: list[str] = []
+
+    def ask_next(page) -> str:
+        question = next(questions)
+        send(page, question)
+        answer = page.get_by_test_id("stChatMessage").nth(2 * len(asked) + 1).get_by_test_id("stChatMessageContent")
+        expect(answer.locator(".cite").first).to_be_visible(timeout=120_000)  # answered, whatever the record
+        asked.append(question)
+        return question
+
+    def recorded() -> list[str]:
+        return [q["question"] for q in Record(db).rows("questions")]
+
+    env = {"RETRIEVAL_INDEX_DIR": str(index), "RETRIEVAL_RECORD": str(db)}
+    with streamlit_server(env, log, wrapper=as_file_modes_bind()) as url:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(url)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=180_000)
+        first = ask_next(page)
+        assert recorded() == [first]
+
+        for f in db.parent.glob("record.sqlite3*"):  # deleted while the server runs
+            f.unlink()
+        second = ask_next(page)
+        assert recorded() == [second]  # a new file, from the next question on
+
+        db.chmod(0o444)  # made read-only
+        ask_next(page)
+        db.chmod(0o644)
+        fourth = ask_next(page)
+        assert recorded() == [second, fourth]  # resumed once writable again
+
+        for f in db.parent.glob("record.sqlite3-*"):
+            f.unlink()
+        db.write_bytes(b"not a database at all " * 200)  # made corrupt
+        ask_next(page)
+        sixth = ask_next(page)
+        assert recorded() == [sixth]  # started afresh; the damaged file kept aside
+        assert list(db.parent.glob("record.sqlite3.corrupt-*"))
+        page.context.close()
+    text = log.read_text(errors="replace")
+    assert text.count("the record's file is gone") == 1
+    assert text.count("answers go on without it") == 2, text[-3000:]  # read-only, corrupt: a line each
+    assert "readonly" in text and "not a database" in text and "being written again" in text
+    assert "rebuilding" in text  # the second model's index, said without where it is
+    assert str(tmp_path) not in text and not any(q in text for q in asked)

@@ -67,7 +67,11 @@ def test_a_deleted_file_is_made_again_and_a_locked_one_is_skipped_then_resumed(t
     record.question("first", "answer")
     for f in tmp_path.glob("r.sqlite3*"):
         f.unlink()
-    assert record.question("second", "answer") is not None
+    with caplog.at_level(logging.INFO, logger="retrieval.record"):
+        assert record.question("second", "answer") is not None
+        assert record.question("second and a half", "answer") is not None
+    assert [r.getMessage() for r in caplog.records] == ["the record's file is gone (deleted?); a new one is started"]
+    caplog.clear()
     holder = sqlite3.connect(record.path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another writer holds the file
     with caplog.at_level(logging.INFO, logger="retrieval.record"):
@@ -75,7 +79,7 @@ def test_a_deleted_file_is_made_again_and_a_locked_one_is_skipped_then_resumed(t
         holder.execute("ROLLBACK")
         holder.close()
         assert record.question("third", "answer") is not None
-    assert [q["question"] for q in record.rows("questions")] == ["second", "third"]
+    assert [q["question"] for q in record.rows("questions")] == ["second", "second and a half", "third"]
     messages = " ".join(r.getMessage() for r in caplog.records)
     assert "locked" in messages and "written again" in messages
     assert str(tmp_path) not in messages and "while locked" not in messages  # no path, no question text
@@ -104,3 +108,16 @@ def test_recording_can_be_turned_off_and_placed_elsewhere(tmp_path, monkeypatch)
     assert RecordSettings.from_env(tmp_path) == RecordSettings(tmp_path / "elsewhere.db", 30)
     monkeypatch.delenv("RETRIEVAL_RECORD")
     assert RecordSettings.from_env(tmp_path).path == tmp_path / "record.sqlite3"
+
+
+def test_row_ids_are_not_reused_when_the_file_is_replaced(tmp_path):
+    # The page keeps an answer's id for its 👍/👎: after a deleted file is made again, feedback on
+    # an earlier answer must not land on a new question that took the same number.
+    record = Record(tmp_path / "r.sqlite3")
+    before = [record.question(f"q{k}", "answer") for k in range(3)]
+    given = record.feedback(before[0], 1)
+    for f in tmp_path.glob("r.sqlite3*"):
+        f.unlink()
+    after = [record.question(f"again {k}", "answer") for k in range(3)]
+    assert len(set(before + after)) == 6 and min(after) > max(before)
+    assert record.feedback(after[0], -1) != given
