@@ -155,14 +155,26 @@ def give_comment(record_id: int) -> None:
     text = st.session_state.get(f"fbc_{record_id}") or ""
     if feedback_id is not None and text.strip():
         get_record().comment(feedback_id, text)
+        st.session_state.setdefault("commented", set()).add(record_id)
 
 
+@st.fragment
 def render_feedback(record_id: int) -> None:
-    """👍 / 👎 under an answer; after a 👎, an optional line on what was wrong."""
+    """👍 / 👎 under an answer; after a 👎, an optional line on what was wrong. A fragment: a click
+    reruns only this, not the whole conversation (with many sessions at once, that is the cost)."""
     st.feedback("thumbs", key=f"fb_{record_id}", on_change=give_feedback, args=(record_id,))
-    if st.session_state.get(f"fb_{record_id}") == 0:
+    state = st.session_state
+    if state.get(f"fb_{record_id}") == 0:
         st.text_input("What was wrong? (optional; kept for whoever maintains the library)", key=f"fbc_{record_id}",
                       on_change=give_comment, args=(record_id,), max_chars=1000)
+    if state.get(f"fb_{record_id}") is not None and record_id in state.get("feedback_ids", {}):
+        # Said, so a person knows it counted (and a rating the record could not keep is not hidden).
+        if state.feedback_ids[record_id] is None:
+            st.caption("Your rating could not be kept just now.")
+        elif record_id in state.get("commented", ()):
+            st.caption("Thank you: your rating and note are kept.")
+        else:
+            st.caption("Thank you: your rating is kept.")
 
 
 def render_exchange(engine: Engine, ex: Exchange, show_scores: bool, key: str, link_base: str = "") -> None:
