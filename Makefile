@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test index eval bench bench-ui clean
+.PHONY: run test index eval bench bench-ui bench-record clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,3 +39,6 @@ clean:
 
 bench-ui: $(STAMP) index
 	$(BIN)/python tests/bench_ui.py
+
+bench-record: $(STAMP) index
+	$(BIN)/python tests/bench_ui.py --record

@@ -57,13 +57,16 @@ def load_document(path: Path) -> Document:
     """Read one document and its sidecar metadata, if any."""
     content = read_document_text(path)
     meta = read_sidecar(path)
+    title = meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " ")
+    if content.symbol and content.symbol not in title:
+        title = f"{title} ({content.symbol})"  # how UN documents are cited
     return Document(
         id=path.stem,
         path=path,
-        title=meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " "),
-        author=meta.get("author"),
+        title=title,
+        author=meta.get("author") or content.author,
         place=meta.get("place"),
-        date=meta.get("date"),
+        date=meta.get("date") or content.date,
         text=content.text,
         paged=content.paged,
         space_page_breaks=content.space_page_breaks,

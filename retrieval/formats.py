@@ -4,8 +4,10 @@
   charset-normalizer detects; refused when none fits); a continuation line that starts with a space marks a page break
   (how the bundled text was extracted), and so does a form feed.
 * ``.md``: decoded the same way; ``#`` headings; no pages.
-* ``.pdf`` (pypdf): pages joined with form feeds, so page numbers come from the PDF itself;
-  layout extraction keeps vertical gaps as blank lines between paragraphs.
+* ``.pdf``: read from its layout with pdfplumber (``pdf_layout``: headings from fonts, running
+  headers and footers dropped, footnotes, columns, tables); pypdf first checks encryption and the
+  page count and reads the outline and properties; pages are marked with form feeds, so page
+  numbers come from the PDF itself.
 * ``.docx`` (read as a stream with zipfile and ElementTree, so linear in its size): paragraphs
   styled "Title" or "Heading N" become headings; no pages.
 
@@ -43,6 +45,9 @@ class DocumentText:
     paged: bool  # whether page numbers can be cited
     space_page_breaks: bool  # whether a line starting with a space marks a new page
     title: str | None = None  # from the format's own metadata (DOCX properties, PDF info, a Markdown title)
+    author: str | None = None  # from the PDF information or DOCX core properties
+    date: str | None = None  # ISO date, from the same
+    symbol: str | None = None  # a UN document symbol ("A/68/190") on the first page
 
 
 def check_file(path: Path, limits: Limits | None = None) -> None:
@@ -67,11 +72,14 @@ def read_document_text(path: Path, limits: Limits | None = None) -> DocumentText
     check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        text, title = _pdf_text(path, limits)
-        result = DocumentText(text, paged=True, space_page_breaks=False, title=title)
+        text, properties = _pdf_text(path, limits)
+        result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
+                              author=properties.get("author"), date=properties.get("date"),
+                              symbol=properties.get("symbol"))
     elif suffix == ".docx":
-        text, title = _docx_text(path, limits)
-        result = DocumentText(text, paged=False, space_page_breaks=False, title=title)
+        text, properties = _docx_text(path, limits)
+        result = DocumentText(text, paged=False, space_page_breaks=False, title=properties.get("title"),
+                              author=properties.get("author"), date=properties.get("date"))
     else:
         text = decode_text(path.read_bytes(), path.name)
         title = None
@@ -142,41 +150,49 @@ def markdown_title(text: str) -> tuple[str, str | None]:
     return "\n".join(lines[:first] + lines[first + 1:]), lines[first].lstrip("#").strip()
 
 
-def _pdf_text(path: Path, limits: Limits) -> tuple[str, str | None]:
+def _pdf_text(path: Path, limits: Limits) -> tuple[str, dict]:
+    """The text of a PDF read from its layout (``pdf_layout``), and what its properties and first
+    page say: title, author, date, document symbol."""
+    import pdfplumber
     from pypdf import PdfReader
 
+    from .pdf_layout import find_symbol, has_text, layout_text, read_pages
+
+    start = time.monotonic()
+
+    def check(page_number: int, characters: int) -> None:
+        _check_characters(characters, path, limits)
+        if time.monotonic() - start > limits.max_read_seconds:
+            raise IngestError(f"{path.name}: reading the text took over {limits.max_read_seconds:g} s; "
+                              "the PDF is too complex")
+
     try:
-        reader = PdfReader(str(path))
+        reader = PdfReader(str(path))  # pypdf first: encryption and page count before any layout work
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(f"{path.name}: the PDF is encrypted; save an unprotected copy and add that")
         if len(reader.pages) > limits.max_pages:
             raise IngestError(f"{path.name}: {len(reader.pages):,} pages (the limit is {limits.max_pages:,}); "
                               "split the document")
         headings = _outline_titles(reader)
-        pages, characters, start = [], 0, time.monotonic()
-        for page in reader.pages:
-            text = page.extract_text(extraction_mode="layout") or ""
-            if headings:  # a line that is an outline entry's title is a heading
-                text = "\n".join(f"# {line.strip()}" if " ".join(line.split()).lower() in headings else line
-                                  for line in text.splitlines())
-            pages.append(text)
-            characters += len(pages[-1])
-            _check_characters(characters, path, limits)
-            if time.monotonic() - start > limits.max_read_seconds:
-                raise IngestError(f"{path.name}: reading the text took over {limits.max_read_seconds:g} s; "
-                                  "the PDF is too complex")
+        with pdfplumber.open(str(path), password="") as pdf:
+            pages = read_pages(pdf, check)
     except IngestError:
         raise
-    except Exception as exc:  # pypdf raises many kinds on damaged files; all mean "unreadable"
+    except Exception as exc:  # the readers raise many kinds on damaged files; all mean "unreadable"
         raise IngestError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
-    if not any(p.strip() for p in pages):
+    if not has_text(pages):
         raise IngestError(f"{path.name}: the PDF has no text layer (a scanned image?); run OCR first")
+    properties: dict = {"symbol": find_symbol(pages)}
     try:
-        title = (reader.metadata.title or "").strip() or None if reader.metadata else None
-    except Exception:  # a damaged information dictionary costs only the title
-        title = None
-    # A page break also ends a block: PDF layout does not say whether a paragraph runs on.
-    return "\n\n\f".join("\n".join(line.strip() for line in page.splitlines()) for page in pages), title
+        info = reader.metadata
+        if info:
+            properties["title"] = (info.title or "").strip() or None
+            properties["author"] = (info.author or "").strip()[:300] or None
+            created = info.creation_date
+            properties["date"] = created.date().isoformat() if created else None
+    except Exception:  # a damaged information dictionary costs only the properties
+        pass
+    return layout_text(pages, headings), properties
 
 
 def _check_zip(path: Path, limits: Limits) -> None:
@@ -210,11 +226,10 @@ def _outline_titles(reader) -> set[str]:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _CHECK_EVERY = 2000  # XML events between checks of the reading time
 
 
-def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:
+def _docx_text(path: Path, limits: Limits) -> tuple[str, dict]:
     """A .docx read as a stream (zipfile + ElementTree.iterparse): linear in its size, every limit
     (time, characters, paragraphs) checked while reading, never the whole XML tree in memory."""
     _check_zip(path, limits)
@@ -225,7 +240,7 @@ def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:
             if "word/document.xml" not in names:
                 raise IngestError(f"{path.name}: not a readable Word document (no document body)")
             styles = _docx_style_names(z, path, limits, started) if "word/styles.xml" in names else {}
-            title = _docx_core_title(z, path, limits, started) if "docProps/core.xml" in names else None
+            properties = _docx_core(z, path, limits, started) if "docProps/core.xml" in names else {}
             blocks: list[str] = []
             characters = 0
             with z.open("word/document.xml") as body:
@@ -237,7 +252,7 @@ def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:
                     _check_characters(characters, path, limits)
                     style = styles.get(style_id, style_id).lower()
                     if style == "title":  # the title block names the document; it is not a section
-                        title = title or text
+                        properties["title"] = properties.get("title") or text
                         continue
                     blocks.append(f"# {text}" if style.startswith("heading") else text)
                     if len(blocks) > limits.max_paragraphs:
@@ -246,7 +261,7 @@ def _docx_text(path: Path, limits: Limits) -> tuple[str, str | None]:
         raise
     except Exception as exc:  # a damaged zip or XML: "unreadable"
         raise IngestError(f"{path.name}: not a readable Word document ({exc.__class__.__name__})") from exc
-    return "\n\n".join(blocks), title
+    return "\n\n".join(blocks), properties
 
 
 def _xml_events(stream, path: Path, limits: Limits, started: float, events=("end",)):
@@ -309,9 +324,19 @@ def _docx_style_names(z: zipfile.ZipFile, path: Path, limits: Limits, started: f
     return names
 
 
-def _docx_core_title(z: zipfile.ZipFile, path: Path, limits: Limits, started: float) -> str | None:
+_CORE = {"{http://purl.org/dc/elements/1.1/}title": "title", "{http://purl.org/dc/elements/1.1/}creator": "author",
+         "{http://purl.org/dc/terms/}created": "date"}
+
+
+def _docx_core(z: zipfile.ZipFile, path: Path, limits: Limits, started: float) -> dict:
+    """Title, author and date (ISO) of the document's core properties, those that are there."""
+    found: dict = {}
     with z.open("docProps/core.xml") as stream:
         for _, element in _xml_events(stream, path, limits, started):
-            if element.tag == _DC_TITLE:
-                return " ".join((element.text or "").split())[:300] or None
-    return None
+            key = _CORE.get(element.tag)
+            if key:
+                value = " ".join((element.text or "").split())[:300] or None
+                if key == "date" and value:
+                    value = value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", value) else None
+                found[key] = value
+    return found

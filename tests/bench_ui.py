@@ -1,6 +1,7 @@
 """UI benchmark (prints figures, asserts nothing): Enter to answer rendered in Chromium.
 
-Run: `make bench-ui` (or `.venv/bin/python tests/bench_ui.py`). Against the server as `make run`
+Run: `make bench-ui` (or `.venv/bin/python tests/bench_ui.py`); `make bench-record` (`--record`):
+the record's cost with 20 sessions at once, off against on with feedback, alternated. Against the server as `make run`
 starts it (`python -m ui.server`): the time from its start to its address answering, and from
 then to the first answer shown to a visitor who opens the page at once; then p50 and p95 over 20
 questions after a warm-up.
@@ -70,9 +71,10 @@ def main(n: int = 20) -> None:
 SESSIONS, PER_SESSION = 20, 5
 
 
-def sessions_at_once(url: str, questions: list[str]) -> list[float]:
+def sessions_at_once(url: str, questions: list[str], feedback: bool = False) -> list[float]:
     """``SESSIONS`` browser sessions asking ``PER_SESSION`` questions each, all at once: every
-    question's Enter-to-answer time, timed inside its page."""
+    question's Enter-to-answer time, timed inside its page. With ``feedback``, each answer then
+    gets a 👍 or 👎 (alternately) and the session waits for it to be kept before asking again."""
     import asyncio
     import threading
 
@@ -85,11 +87,15 @@ def sessions_at_once(url: str, questions: list[str]) -> list[float]:
         box = page.get_by_test_id("stChatInputTextArea")
         await box.wait_for(timeout=180_000)
         times = []
-        for q in mine:
+        for k, q in enumerate(mine):
             await box.fill(q)
             await page.evaluate(LATENCY_PROBE, q)
             await box.press("Enter")
             times.append(await page.evaluate("window.__latency"))
+            if feedback:
+                message = page.get_by_test_id("stChatMessage").nth(2 * k + 1)
+                await message.get_by_label("Thumbs up" if k % 2 else "Thumbs down").click()
+                await message.get_by_text("Thank you: your rating is kept.").wait_for(timeout=180_000)
         await context.close()
         return times
 
@@ -128,11 +134,58 @@ def bench_questions(page, box, questions: list[str], n: int) -> list[float]:
 
 def report(times: list[float], what: str = "one conversation") -> None:
     print("in order (ms):", " ".join(f"{t:.0f}" for t in times))
-    times = sorted(times)
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    p95 = percentile(times, 0.95)
     print(f"Enter to answer rendered, {what}, {len(times)} questions: p50 {statistics.median(times):.0f} ms, "
           f"p95 {p95:.0f} ms")
 
 
+def record_load(rounds: int = 2) -> None:
+    """The record's cost under load: ``SESSIONS`` sessions × ``PER_SESSION`` questions at once,
+    with the record off, then on with 👍/👎 on every answer, alternated ``rounds`` times (a new
+    server each time, warmed by one question); then whether every row is in the record."""
+    import tempfile
+
+    from retrieval.record import Record
+
+    questions = [q["question"] for q in load_questions(ROOT / "tests" / "data" / "questions.jsonl") if q["gold"]]
+    pooled: dict[str, list[float]] = {"off": [], "on": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            for mode in ("off", "on"):
+                db = Path(tmp) / f"record-{r}.sqlite3"
+                env = {"RETRIEVAL_RECORD": "off" if mode == "off" else str(db)}
+                with sync_playwright() as p, streamlit_server(env) as url:
+                    browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                    page = browser.new_page()
+                    page.goto(url)
+                    box = page.get_by_test_id("stChatInputTextArea")
+                    expect(box).to_be_visible(timeout=180_000)
+                    box.fill(questions[0])
+                    box.press("Enter")
+                    expect(page.locator(".cite, .refusal").first).to_be_visible(timeout=180_000)
+                    browser.close()
+                    times = sessions_at_once(url, questions, feedback=mode == "on")
+                pooled[mode] += times
+                report(times, f"record {mode}{' with feedback' if mode == 'on' else ''}, round {r + 1}, "
+                              f"{SESSIONS} sessions × {PER_SESSION}")
+                if mode == "on":
+                    record = Record(db)
+                    print(f"rows kept: {len(record.rows('questions'))} questions (of {SESSIONS * PER_SESSION} "
+                          f"asked, +1 warm-up), {len(record.rows('feedback'))} ratings (of {SESSIONS * PER_SESSION})")
+    p95 = {mode: percentile(t, 0.95) for mode, t in pooled.items()}
+    p50 = {mode: statistics.median(t) for mode, t in pooled.items()}
+    print(f"pooled over {rounds} rounds: record off p50 {p50['off']:.0f} / p95 {p95['off']:.0f} ms; record on with "
+          f"feedback p50 {p50['on']:.0f} / p95 {p95['on']:.0f} ms; ratio p50 {p50['on'] / p50['off']:.2f}, "
+          f"p95 {p95['on'] / p95['off']:.2f}")
+
+
+def percentile(times: list[float], q: float) -> float:
+    times = sorted(times)
+    return times[min(len(times) - 1, round(q * (len(times) - 1)))]
+
+
 if __name__ == "__main__":
-    main()
+    if "--record" in sys.argv:
+        record_load()
+    else:
+        main()

@@ -155,7 +155,9 @@ def test_a_zip_bomb_dropped_into_the_corpus_is_skipped_cheaply(tmp_path, corpus_
 
 
 def test_pdf_pages_and_text_length_have_limits(tmp_path, monkeypatch):
-    pdf = make_pdf(tmp_path / "long.pdf", [f"Page {i} of a long report." for i in range(30)])
+    # Each page its own text: a line the same on most pages would be a running header, and dropped.
+    topics = ["harbours", "fleets", "crews", "nets", "ports", "quotas", "wages"]
+    pdf = make_pdf(tmp_path / "long.pdf", [f"Page {i} of a long report on {topics[i % 7]}." for i in range(30)])
     with pytest.raises(IngestError, match="30 pages"):
         read_document_text(pdf, Limits(max_pages=20))
     assert read_document_text(pdf, Limits(max_pages=30)).text.count("\f") == 29

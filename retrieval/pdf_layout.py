@@ -1,0 +1,432 @@
+"""Reading a typeset PDF's layout into the plain text the splitter understands.
+
+A typeset PDF has no blank lines: its structure is in fonts and positions. pdfplumber (on
+pdfminer.six) gives every word with its font, size and place; from them, page by page:
+
+* **running headers and footers** are dropped: lines in the top or bottom band of the page whose
+  text (digits aside) recurs on most pages, and page numbers ("3", "3/10", "Page 3 of 10", "- 3 -");
+* **headings** are lines set larger than the body text, or wholly bold at body size, short and not
+  ending like a sentence (and titles of the PDF's outline); they become ``# heading`` lines;
+* **paragraphs** end where the gap between lines is wider than the page's line pitch, or where a
+  line starts with a paragraph number ("12.") or a first-line indent; a paragraph running over a
+  page break is kept whole (a form feed inside it);
+* **footnotes** (smaller text below the body at the page foot) are kept out of the paragraph and
+  placed as paragraphs of their own after the paragraph they interrupt; superscript marks go;
+* **two columns** are read column by column (a gutter no word crosses);
+* **tables** (ruled, found by pdfplumber) are kept row by row: each row a paragraph of
+  "header: cell" pairs, never their words mixed with the text.
+
+The front matter (lines of page 1 above the first body paragraph, such as a title block) stays
+plain lines, so the splitter's title block is as for a text file. Pure functions below
+``read_layout_lines`` need no PDF: they take ``Line`` records, so they are tested directly.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .passages import _DATE_LINE
+
+BAND = 0.1  # the top and bottom tenth of a page is where running headers and footers sit
+HEADING_SCALE = 1.12  # a line this much larger than the body text is a heading
+FOOTNOTE_SCALE = 0.92  # a line this much smaller, below the body, is a footnote
+MAX_HEADING_WORDS = 12
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—\s]*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
+_PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3}[.)]\s")
+_SENTENCE_END = re.compile(r"[.!?:;,][\"'”’)]*$")
+# A UN document symbol: a series letter and two or more slash-separated parts ("A/68/190",
+# "E/CN.6/2013/1", "A/RES/68/4").
+SYMBOL = re.compile(r"\b(?:A|E|S|ST|TD|UNEP|DP|HRC|CRC|CEDAW)(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}\b")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text on a page, with what the layout reading needs of it."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the size of most of its characters
+    bold: bool  # whether (nearly) all of it is bold
+    words: tuple[Word, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's lines in reading order (columns already separated), its size, and its tables
+    (each a list of rows of cells)."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    tables: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    table_tops: tuple[float, ...] = ()  # where each table starts, to place it among the lines
+
+
+# -- reading a PDF ---------------------------------------------------------------------------
+def read_pages(pdf, check=None) -> list[Page]:
+    """Every page of an open ``pdfplumber.PDF`` as ``Page`` records; ``check(page_number,
+    characters so far)`` is called after each page (limits raise from it)."""
+    pages, characters = [], 0
+    for number, page in enumerate(pdf.pages, start=1):
+        tables, tops, boxes = [], [], []
+        try:
+            found = page.find_tables()
+        except Exception:  # a table that cannot be read is read as text
+            found = []
+        for table in found:
+            rows = tuple(tuple(cell or "" for cell in row) for row in table.extract())
+            if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+                tables.append(rows)
+                tops.append(float(table.bbox[1]))
+                boxes.append(table.bbox)
+        words = [
+            Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), float(w["size"]),
+                 "bold" in str(w.get("fontname", "")).lower())
+            for w in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
+            if not any(b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
+                       for b in boxes)
+        ]
+        lines = tuple(group_lines(words, float(page.width)))
+        pages.append(Page(number, float(page.width), float(page.height), lines, tuple(tables), tuple(tops)))
+        characters += sum(len(ln.text) for ln in lines)
+        if check is not None:
+            check(number, characters)
+        page.flush_cache()  # pdfplumber keeps every page's objects otherwise
+    return pages
+
+
+def has_text(pages: list[Page]) -> bool:
+    return any(p.lines or p.tables for p in pages)
+
+
+def find_symbol(pages: list[Page]) -> str | None:
+    """The document symbol on the first page ("A/68/190"), if any."""
+    for line in pages[0].lines if pages else ():
+        found = SYMBOL.search(line.text)
+        if found:
+            return found.group(0)
+    return None
+
+
+# -- words to lines ---------------------------------------------------------------------------
+def group_lines(words: list[Word], width: float) -> list[Line]:
+    """Words into lines in reading order; on a two-column stretch, the left column before the
+    right. Full-width lines (a title across both columns) keep their place."""
+    rows = _rows(words)
+    gutter = _gutter(rows, width)
+    if gutter is None:
+        return [_line(r) for r in rows]
+    out: list[Line] = []
+    left: list[list[Word]] = []
+    right: list[list[Word]] = []
+
+    def flush() -> None:
+        out.extend(_line(r) for r in left)
+        out.extend(_line(r) for r in right)
+        left.clear()
+        right.clear()
+
+    for row in rows:
+        if any(w.x0 < gutter < w.x1 for w in row):
+            flush()
+            out.append(_line(row))
+            continue
+        l_words = [w for w in row if w.x1 <= gutter]
+        r_words = [w for w in row if w.x0 >= gutter]
+        if l_words:
+            left.append(l_words)
+        if r_words:
+            right.append(r_words)
+    flush()
+    return out
+
+
+def _rows(words: list[Word]) -> list[list[Word]]:
+    """Words on the same baseline band, top to bottom, left to right."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.bottom, 1), w.x0)):
+        if rows:
+            last = rows[-1]
+            ref = statistics.median(x.bottom for x in last)
+            height = max(x.bottom - x.top for x in last)
+            if abs(w.bottom - ref) <= 0.45 * height:
+                last.append(w)
+                continue
+        rows.append([w])
+    # A row of only small raised words (a footnote mark) belongs to the line it sits on.
+    merged: list[list[Word]] = []
+    for row in rows:
+        if merged and _raised_marks(row, merged[-1]):
+            merged[-1].extend(row)
+        elif merged and _raised_marks(merged[-1], row):
+            row = merged.pop() + row
+            merged.append(row)
+        else:
+            merged.append(row)
+    return [sorted(r, key=lambda w: w.x0) for r in merged]
+
+
+def _raised_marks(marks: list[Word], line: list[Word]) -> bool:
+    size = statistics.median(w.size for w in line)
+    top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+    return (len(marks) <= 2 and all(w.size < 0.8 * size and w.text.strip("*†‡").isdigit() for w in marks)
+            and all(top - 0.3 * size <= w.top and w.bottom <= bottom for w in marks))
+
+
+def _gutter(rows: list[list[Word]], width: float) -> float | None:
+    """The x of a gutter between two columns: in the middle of the page, crossed by no word of at
+    least a third of the rows and with words on both sides in at least five rows; None if none."""
+    best, best_rows = None, 0
+    for step in range(int(width * 0.3), int(width * 0.7), 2):
+        x = float(step)
+        both = 0
+        for row in rows:
+            if any(w.x0 < x < w.x1 for w in row):
+                continue
+            if any(w.x1 <= x for w in row) and any(w.x0 >= x for w in row):
+                gap = min(w.x0 for w in row if w.x0 >= x) - max(w.x1 for w in row if w.x1 <= x)
+                if gap >= 8:  # more than a word space: columns, not words of one line
+                    both += 1
+        if both > best_rows:
+            best, best_rows = x, both
+    if best_rows >= 5 and best_rows >= len(rows) / 3:
+        return best
+    return None
+
+
+def _line(words: list[Word]) -> Line:
+    text = " ".join(w.text for w in words)
+    sizes = Counter()
+    bold = 0
+    for w in words:
+        sizes[round(w.size, 1)] += len(w.text)
+        bold += len(w.text) if w.bold else 0
+    chars = sum(len(w.text) for w in words)
+    return Line(text, min(w.x0 for w in words), max(w.x1 for w in words), min(w.top for w in words),
+                max(w.bottom for w in words), sizes.most_common(1)[0][0], bold >= 0.9 * chars, tuple(words))
+
+
+# -- the document's running lines, body size and line pitch ------------------------------------
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def running_lines(pages: list[Page]) -> set[tuple[int, int]]:
+    """(page number, line index) of every running header, footer and page number."""
+    def in_band(page: Page, line: Line) -> bool:
+        return line.bottom <= page.height * BAND or line.top >= page.height * (1 - BAND)
+
+    counts = Counter()
+    for page in pages:
+        counts.update({_key(line.text) for line in page.lines if in_band(page, line)})
+    needed = max(2, (len(pages) + 1) // 2)
+    found = set()
+    for page in pages:
+        for i, line in enumerate(page.lines):
+            if in_band(page, line) and (_PAGE_NUMBER.match(line.text) or SYMBOL.fullmatch(line.text.strip()) or
+                                        (len(pages) > 1 and counts[_key(line.text)] >= needed)):
+                found.add((page.number, i))
+    return found
+
+
+def body_size(lines: list[Line]) -> float:
+    """The size most of the text is set in."""
+    sizes = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _pitch(lines: list[Line], size: float) -> float:
+    """The usual distance from one body line to the next."""
+    steps = [b.bottom - a.bottom for a, b in zip(lines, lines[1:])
+             if a.size == size and b.size == size and 0 < b.bottom - a.bottom < 3 * size]
+    return statistics.median(steps) if steps else 1.2 * size
+
+
+# -- lines to text -----------------------------------------------------------------------------
+def is_heading_line(line: Line, size: float, outline: set[str]) -> bool:
+    text = " ".join(line.text.split())
+    if text.lower() in outline:
+        return True
+    if len(text.split()) > MAX_HEADING_WORDS or _SENTENCE_END.search(text) or _PARAGRAPH_NUMBER.match(text + " "):
+        return False
+    if not any(c.isalpha() for c in text) or _DATE_LINE.match(text):
+        return False
+    return line.size >= size * HEADING_SCALE or (line.bold and line.size >= size * 0.98)
+
+
+def section_style(lines: list[Line], size: float, outline: set[str] | frozenset[str]) -> tuple[float, bool] | None:
+    """The (size, bold) of the document's section headings: the commonest among heading lines
+    (a title set larger once is not a section heading)."""
+    styles = Counter((ln.size, ln.bold) for ln in lines
+                     if is_heading_line(ln, size, outline) and not _DATE_LINE.match(ln.text.strip()))
+    return styles.most_common(1)[0][0] if styles else None
+
+
+def layout_text(pages: list[Page], outline: set[str] | frozenset[str] = frozenset()) -> str:
+    """The text of a typeset document for ``split_passages``: blank lines between paragraphs,
+    ``# `` before headings, a form feed at each new page."""
+    dropped = running_lines(pages)
+    kept = [[ln for i, ln in enumerate(p.lines) if (p.number, i) not in dropped] for p in pages]
+    size = body_size([ln for lines in kept for ln in lines])
+    pitch = _pitch([ln for lines in kept for ln in lines], size)
+    left = statistics.median([ln.x0 for lines in kept for ln in lines if ln.size == size] or [0.0])
+
+    style = section_style([ln for lines in kept for ln in lines], size, outline)
+    blocks: list[list[str]] = []  # each a paragraph's lines; a "\f" line marks a new page inside it
+    title_block: list[str] = []
+    open_block: list[str] | None = None
+    pending_notes: list[list[str]] = []  # footnotes whose mark was not found: after the open paragraph
+    owner: dict[str, list[str]] = {}  # a footnote mark → the paragraph it was seen in
+    attached: dict[int, list[list[str]]] = {}  # id(paragraph) → its footnotes, placed right after it
+    front = True  # page 1 above its first body paragraph: the title block, lines kept plain
+    previous: Line | None = None
+    feeds = 0  # pages begun since the last line kept: the next line carries a form feed for each
+
+    def mark(text: str) -> str:
+        nonlocal feeds
+        text, feeds = "\f" * feeds + text, 0
+        return text
+
+    def close() -> None:
+        nonlocal open_block
+        if open_block:
+            blocks.append(open_block)
+            blocks.extend(pending_notes)
+            pending_notes.clear()
+        open_block = None
+
+    for page, lines in zip(pages, kept):
+        body = [ln for ln in lines if ln.size > size * FOOTNOTE_SCALE]
+        last_body = max((ln.bottom for ln in body), default=0.0)
+        notes: list[list[str]] = []
+        items: list[tuple[float, object]] = [(ln.top, ln) for ln in lines]
+        items += [(top, table) for top, table in zip(page.table_tops, page.tables)]
+        items.sort(key=lambda item: item[0])
+        new_page = True
+        feeds += page is not pages[0]
+        for _, item in items:
+            if isinstance(item, tuple):  # a table: a paragraph per row
+                close()
+                if front and title_block:
+                    blocks.append(title_block)
+                front = False
+                blocks.extend([mark(row)] for row in table_rows(item))
+                previous = None
+                continue
+            line: Line = item
+            text = _drop_marks(line, size)
+            if not text:
+                continue
+            if line.size <= size * FOOTNOTE_SCALE and line.top >= last_body:
+                if notes and not _starts_note(text):
+                    notes[-1].append(text)
+                else:
+                    notes.append([text])
+                continue
+            heading = is_heading_line(line, size, outline)
+            if front and page.number == 1:
+                if heading and (line.size, line.bold) == style or (
+                        line.size == size and not line.bold and len(text.split()) > 6):
+                    front = False  # the first section heading or body paragraph ends the title block
+                elif line.size != size or line.bold:
+                    title_block.append(mark(text))  # set apart from the body: one block, the title block
+                    previous, new_page = line, False
+                    continue
+                if title_block:
+                    blocks.append(title_block)
+                    title_block = []
+            if heading:
+                close()
+                if blocks and blocks[-1][0].startswith("# ") and previous is not None and previous.size == line.size \
+                        and not new_page and line.top - previous.bottom < pitch:
+                    blocks[-1][0] += " " + text  # a heading set on two lines
+                else:
+                    blocks.append([mark("# " + text)])
+                previous, new_page = line, False
+                continue
+            starts = (
+                open_block is None
+                or _PARAGRAPH_NUMBER.match(text)
+                or (line.x0 > left + 1.5 * size and previous is not None and previous.x0 <= left + 1.5 * size
+                    and not new_page)
+                or (not new_page and previous is not None and line.top - previous.bottom > pitch - (previous.bottom - previous.top) + 0.45 * size)
+                or (new_page and open_block and _ends_paragraph(open_block[-1]))
+            )
+            if starts:
+                close()
+                open_block = [mark(text)]
+            else:
+                open_block.append(mark(text))
+            for m in _marks(line, size):
+                owner[m] = open_block
+            previous, new_page = line, False
+        for note in notes:
+            number = note[0].split()[0]
+            if number in owner:
+                attached.setdefault(id(owner.pop(number)), []).append(note)
+            else:
+                pending_notes.append(note)
+    close()
+    if front and title_block:
+        blocks.insert(0, title_block)
+    blocks.extend(pending_notes)
+
+    ordered = []
+    for block in blocks:
+        ordered.append(block)
+        ordered.extend(attached.get(id(block), []))
+    return "\n\n".join("\n".join(block) for block in ordered)
+
+
+def _ends_paragraph(text: str) -> bool:
+    return bool(re.search(r"[.!?:][\"'”’)]*$", text.strip()))
+
+
+def _starts_note(text: str) -> bool:
+    return bool(re.match(r"^\d{1,3}\s", text))
+
+
+def _marks(line: Line, size: float) -> list[str]:
+    """The superscript footnote marks of a line (small digits raised above it)."""
+    return [w.text for w in line.words if w.text.isdigit() and w.size < size * 0.8 and w.bottom < line.bottom - 0.5]
+
+
+def _drop_marks(line: Line, size: float) -> str:
+    """The line's text without its superscript footnote marks."""
+    if not line.words:
+        return line.text.strip()
+    marks = _marks(line, size)
+    kept = [w.text for w in line.words if not (w.text in marks and w.size < size * 0.8 and w.bottom < line.bottom - 0.5)]
+    return " ".join(kept).strip()
+
+
+def table_rows(rows: tuple[tuple[str, ...], ...]) -> list[str]:
+    """A table as one line per row: "header: cell; header: cell" after the header row, so a row
+    read alone still says what its numbers are."""
+    clean = [tuple(" ".join((c or "").split()) for c in row) for row in rows]
+    clean = [r for r in clean if any(r)]
+    if len(clean) < 2:
+        return [" | ".join(r) for r in clean]
+    header, *body = clean
+    return ["; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c) + "." for row in body]

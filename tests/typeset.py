@@ -1,0 +1,177 @@
+"""Test documents made here, as published documents are: typeset PDFs (fpdf2), their image-only
+copies (pages rendered with pypdfium2), a DOCX with core properties. Deterministic: the same
+input gives the same layout; nothing downloaded.
+
+* ``panel_summary_pdf``: the shipped panel summary typeset as a plain A4 PDF: bold 11-pt headings
+  with no space after them, 10-pt justified paragraphs, a running header line on every page and
+  an "n/N" footer.
+* ``un_style_pdf``: an invented UN-style report: document symbol and date on page 1, numbered
+  paragraphs, headings, a footnote, a two-column page and a small ruled table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+class _Typeset(FPDF):
+    def __init__(self, running: str, footer_style: str = "n/N"):
+        super().__init__(format="A4")
+        self.running, self.footer_style = running, footer_style
+        if (FONT_DIR / "DejaVuSerif.ttf").exists():
+            self.add_font("Body", "", str(FONT_DIR / "DejaVuSerif.ttf"))
+            self.add_font("Body", "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
+            self.family = "Body"
+        else:  # the core font: Latin-1 only
+            self.family = "Times"
+        self.set_margins(25, 22, 25)
+        self.set_auto_page_break(True, margin=22)
+
+    def text_of(self, text: str) -> str:
+        if self.family == "Body":
+            return text
+        table = {"“": '"', "”": '"', "’": "'", "‘": "'", "–": "-", "—": "-"}
+        return "".join(table.get(c, c) for c in text).encode("latin-1", "replace").decode("latin-1")
+
+    def header(self) -> None:
+        if self.running and (self.page_no() > 1 or self.footer_style == "n/N"):
+            self.set_font(self.family, "", 8)
+            self.set_y(10)
+            self.cell(0, 4, self.text_of(self.running), align="C", new_x="LMARGIN", new_y="NEXT")
+            self.set_y(22)
+
+    def footer(self) -> None:
+        self.set_y(-14)
+        self.set_font(self.family, "", 8)
+        label = f"{self.page_no()}/{{nb}}" if self.footer_style == "n/N" else f"- {self.page_no()} -"
+        self.cell(0, 4, label, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    def heading(self, text: str, size: float = 11) -> None:
+        self.set_font(self.family, "B", size)
+        self.multi_cell(0, 5.5, self.text_of(text), align="L", new_x="LMARGIN", new_y="NEXT")
+
+    def paragraph(self, text: str, after: float = 2.5) -> None:
+        self.set_font(self.family, "", 10)
+        self.multi_cell(0, 4.6, self.text_of(text), align="J", new_x="LMARGIN", new_y="NEXT")
+        self.ln(after)
+
+
+def panel_summary_pdf(text_path: Path, out: Path) -> Path:
+    """The shipped summary as a typeset PDF (structure read with the text splitter itself)."""
+    from retrieval.passages import join_lines, split_sections
+
+    front, sections = split_sections(text_path.read_text(encoding="utf-8"))
+    pdf = _Typeset("Panel discussion on international migration and development — Summary")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    for k, line in enumerate(front):
+        pdf.set_font(pdf.family, "B", 13 if k < 2 else 11)
+        pdf.multi_cell(0, 6, pdf.text_of(line.strip()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    for section in sections:
+        if section.heading:
+            pdf.heading(section.heading.lstrip("# "))
+        for block in section.blocks:
+            pdf.paragraph(join_lines(block.lines)[0])
+    pdf.output(str(out))
+    return out
+
+
+UN_SYMBOL = "A/99/321"
+UN_TITLE = "Coastal fisheries and labour migration"
+UN_HEADINGS = ["I. Introduction", "II. Labour on the water", "III. Recommendations"]
+UN_PARAGRAPHS = {
+    "I. Introduction": [
+        "The present report is submitted pursuant to resolution 97/12, in which the Assembly requested an "
+        "account of labour migration in coastal fisheries. It draws on replies from thirty-one Member States.",
+        "Coastal fisheries employ an estimated four million migrant workers, most of them on vessels that "
+        "spend weeks at sea and land their catch in ports far from the workers' countries of origin.",
+    ],
+    "II. Labour on the water": [
+        "Crews recruited through agencies often pay recruitment fees that take months of wages to repay, "
+        "and a majority of the replying States reported cases of withheld identity documents.",
+        "Onshore processing plants rely on seasonal workers whose permits end with the season, which leaves "
+        "them without protection when a plant closes early.",
+        "Remittances from fishing crews are sent mainly through informal channels because port towns "
+        "seldom have banks open at the hours crews come ashore.",
+        "Women make up most of the workforce in processing but few of them hold written contracts, and "
+        "their wages are often paid through a male relative.",
+    ],
+    "III. Recommendations": [
+        "Member States should ratify the Work in Fishing Convention and inspect vessels in port for the "
+        "conditions it sets, including written agreements in a language the fisher understands.",
+        "Recruitment fees should be borne by employers, never by workers, and agencies that charge them "
+        "should lose their licences.",
+    ],
+}
+UN_FOOTNOTE = "1 See the replies received from Member States, available from the Secretariat on request."
+UN_TABLE = [("Region", "Migrant fishers", "Share of crews"),
+            ("South-East Asia", "1 900 000", "41 per cent"),
+            ("West Africa", "650 000", "28 per cent"),
+            ("Pacific Islands", "120 000", "17 per cent")]
+
+
+def un_style_pdf(out: Path) -> Path:
+    """An invented UN-style report with everything the layout reading has to get right."""
+    pdf = _Typeset(UN_SYMBOL, footer_style="- n -")
+    pdf.set_title(UN_TITLE)
+    pdf.set_author("Secretary-General")
+    pdf.add_page()
+    pdf.set_font(pdf.family, "B", 12)
+    pdf.cell(0, 6, "United Nations", align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(25)
+    pdf.cell(0, 6, UN_SYMBOL, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.family, "", 9)
+    pdf.cell(0, 5, "Distr.: General", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, "12 March 2026", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font(pdf.family, "B", 14)
+    pdf.multi_cell(0, 7, UN_TITLE, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.family, "", 10)
+    pdf.multi_cell(0, 5, "Report of the Secretary-General", align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(5)
+    number = 0
+    for heading in UN_HEADINGS:
+        if heading == "II. Labour on the water":
+            # The footnote at the foot of page 1, then a new page.
+            pdf.set_font(pdf.family, "", 8)
+            pdf.set_xy(25, 297 - 22 - 10)
+            pdf.multi_cell(0, 3.6, UN_FOOTNOTE, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.add_page()
+        pdf.heading(heading)
+        paragraphs = UN_PARAGRAPHS[heading]
+        if heading == "II. Labour on the water":
+            # A page set in two columns.
+            with pdf.text_columns(ncols=2, gutter=8, text_align="J", line_height=1.15) as cols:
+                for text in paragraphs:
+                    number += 1
+                    pdf.set_font(pdf.family, "", 10)
+                    cols.write(f"{number}. {text}")
+                    cols.ln()
+                    cols.ln()
+            pdf.ln(4)
+            pdf.set_font(pdf.family, "", 10)
+            with pdf.table(col_widths=(60, 50, 50), text_align="LEFT", line_height=5) as table:
+                for row in UN_TABLE:
+                    r = table.row()
+                    for cell in row:
+                        r.cell(cell)
+            pdf.ln(4)
+            continue
+        for k, text in enumerate(paragraphs):
+            number += 1
+            if heading == "I. Introduction" and k == 0:
+                pdf.set_font(pdf.family, "", 10)
+                pdf.write(4.6, f"{number}. {text}")
+                pdf.char_vpos = "SUP"  # the footnote mark
+                pdf.write(4.6, "1")
+                pdf.char_vpos = "LINE"
+                pdf.ln(7)
+            else:
+                pdf.paragraph(f"{number}. {text}")
+    pdf.output(str(out))
+    return out
