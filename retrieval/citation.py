@@ -54,7 +54,8 @@ def cite(passage: Passage, document_meta: dict | None, page: int | None,
     parts = [doc]
     if passage.section:
         parts.append(f'"{passage.section}"')
-        parts.append(f"para. {passage.paragraph}")
+        # The document's own number when it numbers its paragraphs; else the count in the section.
+        parts.append(f"para. {passage.number or passage.paragraph}")
     else:
         parts.append("title block")
     page = page if page is not None else passage.page_start

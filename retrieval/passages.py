@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "5"  # 5: a Markdown heading is a block of its own
+SPLITTER_VERSION = "6"  # 6: a document's own paragraph numbers kept
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -62,6 +62,7 @@ class Passage:
     page_end: int | None
     text: str
     sentences: tuple[Sentence, ...] = field(default_factory=tuple)
+    number: str | None = None  # the document's own paragraph number ("12"), when it numbers them
 
     @property
     def word_count(self) -> int:
@@ -80,6 +81,7 @@ class Passage:
             "text": self.text,
             "sentences": [[s.text, s.start, s.end, s.page, s.attribution.speaker, s.attribution.agreement]
                           for s in self.sentences],
+            "number": self.number,
         }
 
     @classmethod
@@ -95,6 +97,7 @@ class Passage:
             page_end=d["page_end"],
             text=d["text"],
             sentences=tuple(Sentence(t, s, e, p, Attribution(who, agree)) for t, s, e, p, who, agree in d["sentences"]),
+            number=d.get("number"),
         )
 
 
@@ -243,6 +246,17 @@ def _page_at(offset: int, line_starts: list[int], pages: tuple[int, ...]) -> int
     return page
 
 
+_PARAGRAPH_NUMBER = re.compile(r"^(\d{1,3})\.\s+\S")
+
+
+def numbers_its_paragraphs(blocks: list[Block]) -> bool:
+    """Whether a document numbers its paragraphs, as UN documents do ("12. The Committee…"): most
+    of its paragraphs start with a number, and the numbers rise. A list here and there is not it."""
+    numbers = [int(m.group(1)) for b in blocks if (m := _PARAGRAPH_NUMBER.match(b.lines[0]))]
+    return len(blocks) >= 2 and len(numbers) >= 0.5 * len(blocks) and numbers == sorted(numbers) \
+        and len(set(numbers)) == len(numbers)
+
+
 def split_passages(
     text: str,
     doc_id: str,
@@ -262,8 +276,13 @@ def split_passages(
     front, sections = split_sections(text, space_page_breaks)
     passages: list[Passage] = []
     overall = 0
+    numbered = numbers_its_paragraphs([b for s in sections for b in s.blocks])
 
     def add(block_lines, block_pages, section: str | None, para: int) -> None:
+        number = None
+        if numbered and section is not None:
+            found = _PARAGRAPH_NUMBER.match(block_lines[0])
+            number = found.group(1) if found else None
         joined, line_starts = join_lines(block_lines)
         spans = split_sentences(joined)
         attributions = attribute_paragraph([joined[s:e] for s, e in spans])
@@ -289,6 +308,7 @@ def split_passages(
                     page_end=page_end,
                     text=piece,
                     sentences=sentences,
+                    number=number,
                 )
             )
 

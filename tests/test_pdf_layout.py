@@ -1,0 +1,113 @@
+"""Documents as they are published: a typeset PDF read from its layout (pdfplumber on the real
+files, made here with fpdf2), and the pure functions that read lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.corpus import load_document
+from retrieval.pdf_layout import Line, Page, Word, group_lines, layout_text, running_lines, table_rows
+from retrieval.passages import split_passages
+from retrieval.citation import cite
+from typeset import UN_FOOTNOTE, UN_HEADINGS, UN_SYMBOL, UN_TABLE, UN_TITLE, un_style_pdf
+
+
+@pytest.fixture(scope="module")
+def un_report(tmp_path_factory):
+    path = un_style_pdf(tmp_path_factory.mktemp("published") / "coastal-fisheries.pdf")
+    document = load_document(path)
+    passages = split_passages(document.text, document.id, document.title, paged=True, space_page_breaks=False)
+    return document, passages
+
+
+def passage_with(passages, words: str):
+    return next(p for p in passages if words in p.text)
+
+
+def test_every_heading_of_a_typeset_report_is_found(un_report):
+    _, passages = un_report
+    assert [s for s in dict.fromkeys(p.section for p in passages) if s] == UN_HEADINGS
+
+
+def test_running_headers_page_numbers_and_the_symbol_line_stay_out_of_passages(un_report):
+    document, passages = un_report
+    assert "- 1 -" not in document.text and "- 2 -" not in document.text
+    assert not any(UN_SYMBOL in p.text for p in passages if p.section)  # page 1's masthead is the title block
+
+
+def test_the_symbol_author_and_date_of_a_report_go_into_its_title_and_citation(un_report):
+    document, passages = un_report
+    assert document.title == f"{UN_TITLE} ({UN_SYMBOL})" and document.author == "Secretary-General"
+    assert document.date and len(document.date) == 10  # ISO, from the PDF's properties
+    label = cite(passage_with(passages, "Onshore processing"), document.metadata(), None).label
+    assert label.startswith(f"{UN_TITLE} ({UN_SYMBOL})")
+
+
+def test_numbered_paragraphs_are_cited_by_their_own_numbers(un_report):
+    document, passages = un_report
+    for words, number in (("Onshore processing plants", "4"), ("Recruitment fees should be borne", "8"),
+                          ("Coastal fisheries employ", "2")):
+        label = cite(passage_with(passages, words), document.metadata(), None).label
+        assert f"para. {number}," in label, label
+
+
+def test_a_footnote_is_kept_out_of_its_paragraph_and_placed_after_it(un_report):
+    _, passages = un_report
+    first = passage_with(passages, "The present report is submitted")
+    assert first.text.endswith("It draws on replies from thirty-one Member States.")  # no mark, no note
+    note = passages[passages.index(first) + 1]
+    assert note.text == UN_FOOTNOTE and note.section == "I. Introduction"
+
+
+def test_a_two_column_page_is_read_column_by_column(un_report):
+    _, passages = un_report
+    crews = passage_with(passages, "Crews recruited through agencies")
+    assert crews.text == ("3. Crews recruited through agencies often pay recruitment fees that take months of wages "
+                          "to repay, and a majority of the replying States reported cases of withheld identity "
+                          "documents.")
+    order = [p.number for p in passages if p.number]
+    assert order == [str(n) for n in range(1, 9)]
+
+
+def test_a_table_is_kept_row_by_row(un_report):
+    _, passages = un_report
+    header = UN_TABLE[0]
+    for row in UN_TABLE[1:]:
+        expected = "; ".join(f"{h}: {c}" for h, c in zip(header, row)) + "."
+        assert any(p.text == expected for p in passages), expected
+
+
+def test_pages_are_cited_from_the_pdf(un_report):
+    _, passages = un_report
+    assert passage_with(passages, "Coastal fisheries employ").page_start == 1
+    assert passage_with(passages, "Recruitment fees").page_start == 2
+
+
+# -- the pure functions, on lines made here ------------------------------------------------------
+def word(text, x0, top, size=10.0, bold=False):
+    return Word(text, x0, x0 + 6 * len(text), top, top + size, size, bold)
+
+
+def test_two_columns_are_separated_by_their_gutter_and_a_full_width_title_keeps_its_place():
+    words = [word("Title across both columns of the page", 60, 40, 14, True)]
+    for k in range(6):
+        words += [word(f"left{k}", 60, 80 + 14 * k), word(f"right{k}", 330, 80 + 14 * k)]
+    lines = [ln.text for ln in group_lines(words, 595)]
+    assert lines == ["Title across both columns of the page"] + [f"left{k}" for k in range(6)] + [
+        f"right{k}" for k in range(6)]
+
+
+def test_a_line_repeated_in_the_page_margin_is_a_running_header_and_page_numbers_go():
+    def page(n, body):
+        lines = (Line("Annual report 2026", 60, 300, 20, 30, 8, False), Line(body, 60, 500, 200, 210, 10, False),
+                 Line(f"Page {n} of 3", 250, 320, 810, 818, 8, False))
+        return Page(n, 595, 842, lines)
+
+    pages = [page(n, f"Body text of page {n} that says something.") for n in (1, 2, 3)]
+    assert running_lines(pages) == {(n, i) for n in (1, 2, 3) for i in (0, 2)}
+    assert layout_text(pages).split("\n\n") == [f"{chr(12) * (n > 1)}Body text of page {n} that says something."
+                                                for n in (1, 2, 3)]
+
+
+def test_table_rows_say_what_each_cell_is():
+    assert table_rows((("Year", "Arrivals"), ("2024", "1 200"), ("", ""))) == ["Year: 2024; Arrivals: 1 200."]

@@ -1,0 +1,21 @@
+"""The panel summary as published, a typeset PDF (bold headings with no blank line, justified
+text, a running header, an "n/N" footer), indexed alone: its answers cite as the text file's do."""
+
+from __future__ import annotations
+
+from conftest import DATA
+from published import TEXT, compare, engine_for
+from retrieval.evaluation import load_questions
+from typeset import panel_summary_pdf
+
+
+def test_the_typeset_panel_summary_answers_and_cites_as_its_text_file_does(engine, tmp_path):
+    pdf = panel_summary_pdf(TEXT, tmp_path / "panel-summary.pdf")
+    pdf_engine = engine_for(tmp_path / "pdf", pdf, engine)
+    c = compare(engine, pdf_engine, pdf, load_questions(DATA / "questions.jsonl"))
+    assert c.questions == 50
+    assert c.same_section >= 48  # the headings are read from the fonts
+    assert c.who_pdf == c.who_text  # "who said it" as with the text
+    assert abs(c.hit1_pdf - c.hit1_text) <= 0.02
+    assert c.running_words_in_passages == 0  # no running header or page footer in any passage
+    assert c.pages_right == c.questions  # every citation names the page its quote is on
