@@ -66,13 +66,14 @@ def check_file(path: Path, limits: Limits | None = None) -> None:
                           f"{limits.max_file_bytes / MIB:g} MiB)")
 
 
-def read_document_text(path: Path, limits: Limits | None = None) -> DocumentText:
-    """The text of a document file, ready for ``split_passages``."""
+def read_document_text(path: Path, limits: Limits | None = None, progress=None) -> DocumentText:
+    """The text of a document file, ready for ``split_passages``; ``progress(pages read, of how
+    many)`` hears how OCR of a scanned PDF goes."""
     limits = limits or Limits.from_env()
     check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        text, properties = _pdf_text(path, limits)
+        text, properties = _pdf_text(path, limits, progress)
         result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
                               author=properties.get("author"), date=properties.get("date"),
                               symbol=properties.get("symbol"))
@@ -150,13 +151,13 @@ def markdown_title(text: str) -> tuple[str, str | None]:
     return "\n".join(lines[:first] + lines[first + 1:]), lines[first].lstrip("#").strip()
 
 
-def _pdf_text(path: Path, limits: Limits) -> tuple[str, dict]:
+def _pdf_text(path: Path, limits: Limits, progress=None) -> tuple[str, dict]:
     """The text of a PDF read from its layout (``pdf_layout``), and what its properties and first
     page say: title, author, date, document symbol."""
     import pdfplumber
     from pypdf import PdfReader
 
-    from .pdf_layout import find_symbol, has_text, layout_text, read_pages
+    from .pdf_layout import OCRUnavailable, find_symbol, has_text, layout_text, read_pages
 
     start = time.monotonic()
 
@@ -175,9 +176,11 @@ def _pdf_text(path: Path, limits: Limits) -> tuple[str, dict]:
                               "split the document")
         headings = _outline_titles(reader)
         with pdfplumber.open(str(path), password="") as pdf:
-            pages = read_pages(pdf, check)
+            pages = read_pages(pdf, check, progress)
     except IngestError:
         raise
+    except OCRUnavailable as exc:
+        raise IngestError(f"{path.name}: {exc}") from exc
     except Exception as exc:  # the readers raise many kinds on damaged files; all mean "unreadable"
         raise IngestError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
     if not has_text(pages):

@@ -11,6 +11,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,7 @@ def stated(attribution: dict | None) -> bool:
 
 
 def compare(text_engine, pdf_engine, pdf_path: Path, questions: list[dict]) -> Comparison:
+    """``pdf_path``: the typeset PDF whose pages the citations must name (a scan's are its own)."""
     import pdfplumber
 
     with pdfplumber.open(str(pdf_path)) as pdf:
@@ -80,18 +82,24 @@ def compare(text_engine, pdf_engine, pdf_path: Path, questions: list[dict]) -> C
 
 def main() -> None:
     from retrieval.engine import Engine
-    from typeset import panel_summary_pdf
+    from typeset import image_only_copy, panel_summary_pdf
 
     text_engine = Engine.load()
     with tempfile.TemporaryDirectory() as tmp:
         pdf = panel_summary_pdf(TEXT, Path(tmp) / "panel-summary.pdf")
         pdf_engine = engine_for(Path(tmp) / "pdf", pdf, text_engine)
-        for name in ("questions.jsonl", "paraphrase_questions.jsonl"):
-            c = compare(text_engine, pdf_engine, pdf, load_questions(ROOT / "tests" / "data" / name))
-            print(f"{name}: {c.questions} questions; first answer's section as with the text: {c.same_section}; "
-                  f"'who said it' stated: text {c.who_text}, PDF {c.who_pdf}; hit@1 text {c.hit1_text:.3f}, "
-                  f"PDF {c.hit1_pdf:.3f}; passages with running-header or page-number text: "
-                  f"{c.running_words_in_passages}; cited page holds the quote: {c.pages_right}")
+        scan = image_only_copy(pdf, Path(tmp) / "panel-summary-scan.pdf")
+        started = time.monotonic()
+        scan_engine = engine_for(Path(tmp) / "scan", scan, text_engine)
+        print(f"the scan (200 dpi, {len(scan_engine.index.passages)} passages) read with OCR and indexed in "
+              f"{time.monotonic() - started:.1f} s")
+        for label, engine in (("typeset PDF", pdf_engine), ("its scan, after OCR", scan_engine)):
+            for name in ("questions.jsonl", "paraphrase_questions.jsonl"):
+                c = compare(text_engine, engine, pdf, load_questions(ROOT / "tests" / "data" / name))
+                print(f"{label}, {name}: {c.questions} questions; first answer's section as with the text: "
+                      f"{c.same_section}; 'who said it' stated: text {c.who_text}, PDF {c.who_pdf}; hit@1 text "
+                      f"{c.hit1_text:.3f}, PDF {c.hit1_pdf:.3f}; passages with running-header or page-number "
+                      f"text: {c.running_words_in_passages}; cited page holds the quote: {c.pages_right}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from retrieval.corpus import load_document
 from retrieval.pdf_layout import Line, Page, Word, group_lines, layout_text, running_lines, table_rows
 from retrieval.passages import split_passages
 from retrieval.citation import cite
-from typeset import UN_FOOTNOTE, UN_HEADINGS, UN_SYMBOL, UN_TABLE, UN_TITLE, un_style_pdf
+from typeset import image_only_copy, UN_FOOTNOTE, UN_HEADINGS, UN_SYMBOL, UN_TABLE, UN_TITLE, un_style_pdf
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +111,25 @@ def test_a_line_repeated_in_the_page_margin_is_a_running_header_and_page_numbers
 
 def test_table_rows_say_what_each_cell_is():
     assert table_rows((("Year", "Arrivals"), ("2024", "1 200"), ("", ""))) == ["Year: 2024; Arrivals: 1 200."]
+
+
+def test_a_scan_without_tesseract_is_refused_in_one_line_naming_what_to_install(tmp_path, monkeypatch):
+    from retrieval.formats import IngestError, read_document_text
+
+    scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "report-scan.pdf", dpi=100)
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine where the tesseract program is not found
+    with pytest.raises(IngestError) as refused:
+        read_document_text(scan)
+    message = str(refused.value)
+    assert "\n" not in message and "apt-get install tesseract-ocr" in message and message.startswith("report-scan.pdf")
+
+
+def test_ocr_reads_a_scanned_report_and_says_how_many_pages_it_has_read(tmp_path):
+    from retrieval.formats import read_document_text
+
+    scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "report-scan.pdf", dpi=200)
+    heard = []
+    text = read_document_text(scan, progress=lambda done, total: heard.append((done, total))).text
+    assert heard == [(1, 2), (2, 2)]
+    assert "Onshore processing plants rely on" in " ".join(text.split())
+    assert text.count("\f") == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import DATA
 from published import TEXT, compare, engine_for
 from retrieval.evaluation import load_questions
-from typeset import panel_summary_pdf
+from typeset import image_only_copy, panel_summary_pdf
 
 
 def test_the_typeset_panel_summary_answers_and_cites_as_its_text_file_does(engine, tmp_path):
@@ -19,3 +19,12 @@ def test_the_typeset_panel_summary_answers_and_cites_as_its_text_file_does(engin
     assert abs(c.hit1_pdf - c.hit1_text) <= 0.02
     assert c.running_words_in_passages == 0  # no running header or page footer in any passage
     assert c.pages_right == c.questions  # every citation names the page its quote is on
+
+
+def test_its_scan_is_read_with_ocr_and_every_citation_names_the_right_page(engine, tmp_path):
+    pdf = panel_summary_pdf(TEXT, tmp_path / "panel-summary.pdf")
+    scan = image_only_copy(pdf, tmp_path / "panel-summary-scan.pdf", dpi=200)  # no text layer at all
+    scan_engine = engine_for(tmp_path / "scan", scan, engine)
+    c = compare(engine, scan_engine, pdf, load_questions(DATA / "questions.jsonl"))
+    assert abs(c.hit1_pdf - c.hit1_text) <= 0.05
+    assert c.pages_right == c.questions

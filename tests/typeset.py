@@ -175,3 +175,22 @@ def un_style_pdf(out: Path) -> Path:
                 pdf.paragraph(f"{number}. {text}")
     pdf.output(str(out))
     return out
+
+
+def image_only_copy(pdf_path: Path, out: Path, dpi: int = 200) -> Path:
+    """A scan of ``pdf_path``: each page rendered at ``dpi`` (pypdfium2) and placed as an image on
+    a page of the same size, with no text layer."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(str(pdf_path))
+    scan = FPDF(unit="pt")
+    try:
+        for page in source:
+            width, height = page.get_size()
+            image = page.render(scale=dpi / 72).to_pil().convert("L")
+            scan.add_page(format=(width, height))
+            scan.image(image, x=0, y=0, w=width, h=height)
+    finally:
+        source.close()
+    scan.output(str(out))
+    return out
