@@ -255,6 +255,17 @@ class Engine:
     def documents(self) -> list[dict]:
         return self.index.documents
 
+    def page_view(self, doc_id: str, page: int, sentence: str):
+        """The printed page of a PDF document with ``sentence`` marked (``page_view.PageImage``),
+        or None for a document that is not a PDF (or is gone)."""
+        from .page_view import page_image
+
+        meta = next((d for d in self.documents if d["id"] == doc_id), None)
+        path = self.settings.corpus_dir / meta["file"] if meta and meta.get("file") else None
+        if path is None or path.suffix.lower() != ".pdf" or not path.is_file():
+            return None
+        return page_image(path, page, sentence)
+
     def sections(self, doc_id: str | None = None) -> list[str]:
         """Section headings in document order (of one document, or of all)."""
         return list(self._sections.get(doc_id, []))

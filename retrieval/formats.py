@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import sha256_file
 from .limits import MIB, Limits
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
@@ -176,7 +177,7 @@ def _pdf_text(path: Path, limits: Limits, progress=None) -> tuple[str, dict]:
                               "split the document")
         headings = _outline_titles(reader)
         with pdfplumber.open(str(path), password="") as pdf:
-            pages = read_pages(pdf, check, progress)
+            pages = read_pages(pdf, check, progress, file_hash=sha256_file(path))
     except IngestError:
         raise
     except OCRUnavailable as exc:

@@ -48,7 +48,8 @@ def is_protected(corpus_dir: Path, doc_id: str) -> bool:
 
 
 def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
-                   replace_protected: bool = False, limits: Limits | None = None) -> tuple[str, str, list[Path]]:
+                   replace_protected: bool = False, limits: Limits | None = None,
+                   progress=None) -> tuple[str, str, list[Path]]:
     """The ingestion gate, writing nothing: returns (document id, file name in the corpus, the
     files of the same document it would replace). Raises IngestError naming the person's own
     file (``name``, an upload's own name; default the path's)."""
@@ -60,7 +61,7 @@ def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, rep
         raise IngestError(f"{shown}: unsupported file type {Path(target_name).suffix or '(none)'}; "
                           f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
     try:
-        content = read_document_text(path, limits)
+        content = read_document_text(path, limits, progress)
     except IngestError as exc:  # it names the file it read, which may be a temporary copy
         message = str(exc)
         raise IngestError(f"{shown}:{message.split(':', 1)[1]}" if message.startswith(f"{path.name}:")
@@ -80,12 +81,13 @@ def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, rep
 
 def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
                  replace_protected: bool = False, limits: Limits | None = None,
-                 change: PendingChange | None = None) -> str:
+                 change: PendingChange | None = None, progress=None) -> str:
     """Copy a document into the corpus after the ingestion gate (``check_addition``); returns
-    its document id. ``change``: the journal of the add under way, told first which files are
+    its document id (``progress``: pages read of how many, while a scan is read with OCR). ``change``: the journal of the add under way, told first which files are
     written, so that a writer that dies leaves nothing half-added (``writer``)."""
     doc_id, target_name, existing = check_addition(path, corpus_dir, name=name, replace=replace,
-                                                   replace_protected=replace_protected, limits=limits)
+                                                   replace_protected=replace_protected, limits=limits,
+                                                   progress=progress)
     if change is not None:
         change.will_write([target_name] + [p.name for p in existing if p.name != target_name])
     copy_atomic(Path(path), corpus_dir / target_name)

@@ -39,6 +39,7 @@ class AddJob:
     replace: bool = False
     # (model number, models, passages embedded, of how many) while embedding; None before
     progress: tuple[int, int, int, int] | None = None
+    pages_read: tuple[int, int] | None = None  # (pages read, of how many) while a scan is read with OCR
     data: bytes = field(default=b"", repr=False)  # the file, until it is written into the corpus
 
 
@@ -120,7 +121,7 @@ class LiveEngine:
                     change = PendingChange(settings.index_dir, settings.corpus_dir)
                     try:
                         add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
-                                     change=change)
+                                     change=change, progress=lambda done, total: setattr(job, "pages_read", (done, total)))
                         self._engine = self._load(report=self._reporter(job))
                     except BaseException:
                         change.roll_back()  # whatever stopped it, the old engine still serves

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 import statistics
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from .passages import _DATE_LINE
@@ -135,7 +135,26 @@ def ocr_words(page, dpi: int = OCR_DPI) -> list[Word]:
     return words
 
 
-def read_pages(pdf, check=None, progress=None) -> list[Page]:
+# OCR is slow (a second or two a page), and a document is read more than once in a process (the
+# ingestion gate, then the engine's load of the corpus): the words of scanned pages are kept by
+# the file's hash for the last few documents.
+_OCR_CACHE: "OrderedDict[tuple[str, int], list[Word]]" = OrderedDict()
+OCR_CACHE_PAGES = 4000
+
+
+def _ocr_cached(key: tuple[str, int] | None, page) -> list[Word]:
+    if key is not None and key in _OCR_CACHE:
+        _OCR_CACHE.move_to_end(key)
+        return _OCR_CACHE[key]
+    words = ocr_words(page)
+    if key is not None:
+        _OCR_CACHE[key] = words
+        while len(_OCR_CACHE) > OCR_CACHE_PAGES:
+            _OCR_CACHE.popitem(last=False)
+    return words
+
+
+def read_pages(pdf, check=None, progress=None, file_hash: str | None = None) -> list[Page]:
     """Every page of an open ``pdfplumber.PDF`` as ``Page`` records; ``check(page_number,
     characters so far)`` is called after each page (limits raise from it); ``progress(pages
     read, of how many)`` after each page that needed OCR. An image-only page is read with OCR
@@ -147,7 +166,8 @@ def read_pages(pdf, check=None, progress=None) -> list[Page]:
             if not ocr_available():
                 raise OCRUnavailable("its pages are scanned images; reading them needs Tesseract OCR: "
                                      "apt-get install tesseract-ocr (and pip install pytesseract)")
-            lines = tuple(group_lines(ocr_words(page), float(page.width)))
+            words = _ocr_cached((file_hash, number) if file_hash else None, page)
+            lines = tuple(group_lines(words, float(page.width)))
             pages.append(Page(number, float(page.width), float(page.height), lines))
             characters += sum(len(ln.text) for ln in lines)
             if check is not None:
@@ -214,8 +234,21 @@ def group_lines(words: list[Word], width: float) -> list[Line]:
         left.clear()
         right.clear()
 
-    for row in rows:
-        if any(w.x0 < gutter < w.x1 for w in row):
+    # The two-column stretch: from the first to the last row with words on both sides, and the
+    # one-sided rows next to it (a column's first or last line); rows beyond it, such as a
+    # heading below a table after the columns, are full width.
+    edge = Counter(round(min(w.x0 for w in row if w.x0 >= gutter)) for row in rows
+                   if not _crosses(row, gutter) and any(w.x0 >= gutter for w in row)).most_common(1)[0][0]
+    both = [k for k, row in enumerate(rows) if not _crosses(row, gutter) and any(w.x1 <= gutter for w in row)
+            and any(abs(w.x0 - edge) <= 2 for w in row)]
+    first, last = both[0], both[-1]
+    height = statistics.median(max(w.bottom for w in r) - min(w.top for w in r) for r in rows)
+    while first > 0 and _near(rows[first - 1], rows[first], height) and not _crosses(rows[first - 1], gutter):
+        first -= 1
+    while last + 1 < len(rows) and _near(rows[last], rows[last + 1], height) and not _crosses(rows[last + 1], gutter):
+        last += 1
+    for k, row in enumerate(rows):
+        if _crosses(row, gutter) or not first <= k <= last:
             flush()
             out.append(_line(row))
             continue
@@ -227,6 +260,15 @@ def group_lines(words: list[Word], width: float) -> list[Line]:
             right.append(r_words)
     flush()
     return out
+
+
+def _crosses(row: list[Word], x: float) -> bool:
+    return any(w.x0 < x < w.x1 for w in row)
+
+
+def _near(upper: list[Word], lower: list[Word], height: float) -> bool:
+    """Whether two rows are within a line's spacing of each other (no gap such as a table's)."""
+    return min(w.top for w in lower) - max(w.bottom for w in upper) <= 1.5 * height
 
 
 def _rows(words: list[Word]) -> list[list[Word]]:
@@ -262,21 +304,26 @@ def _raised_marks(marks: list[Word], line: list[Word]) -> bool:
 
 
 def _gutter(rows: list[list[Word]], width: float) -> float | None:
-    """The x of a gutter between two columns: in the middle of the page, crossed by no word of at
-    least a third of the rows and with words on both sides in at least five rows; None if none."""
+    """The x of a gutter between two columns, or None: in the middle of the page, crossed by no
+    word of the rows it separates, with at least five rows (and a third of them) whose right part
+    starts at one and the same x, the right column's edge. (A justified full-width line may have a
+    wide space anywhere; only a column lines its starts up.)"""
     best, best_rows = None, 0
     for step in range(int(width * 0.3), int(width * 0.7), 2):
         x = float(step)
-        both = 0
+        starts: Counter = Counter()
         for row in rows:
-            if any(w.x0 < x < w.x1 for w in row):
+            if _crosses(row, x):
                 continue
-            if any(w.x1 <= x for w in row) and any(w.x0 >= x for w in row):
-                gap = min(w.x0 for w in row if w.x0 >= x) - max(w.x1 for w in row if w.x1 <= x)
-                if gap >= 8:  # more than a word space: columns, not words of one line
-                    both += 1
-        if both > best_rows:
-            best, best_rows = x, both
+            left = [w.x1 for w in row if w.x1 <= x]
+            right = [w.x0 for w in row if w.x0 >= x]
+            if left and right and min(right) - max(left) >= 8:  # more than a word space
+                starts[round(min(right))] += 1
+        if starts:
+            edge = max(starts, key=lambda s: starts[s] + starts[s - 1] + starts[s + 1])
+            lined_up = starts[edge] + starts[edge - 1] + starts[edge + 1]
+            if lined_up > best_rows:
+                best, best_rows = x, lined_up
     if best_rows >= 5 and best_rows >= len(rows) / 3:
         return best
     return None
@@ -389,9 +436,12 @@ def layout_text(pages: list[Page], outline: set[str] | frozenset[str] = frozense
         body = [ln for ln in lines if ln.size > size * FOOTNOTE_SCALE]
         last_body = max((ln.bottom for ln in body), default=0.0)
         notes: list[list[str]] = []
+        # Lines stay in reading order (columns one after the other); a table goes before the
+        # first line below it.
         items: list[tuple[float, object]] = [(ln.top, ln) for ln in lines]
-        items += [(top, table) for top, table in zip(page.table_tops, page.tables)]
-        items.sort(key=lambda item: item[0])
+        for top, table in sorted(zip(page.table_tops, page.tables), key=lambda t: t[0]):
+            at = next((k for k, (t, item) in enumerate(items) if isinstance(item, Line) and t > top), len(items))
+            items.insert(at, (top, table))
         new_page = True
         feeds += page is not pages[0]
         for _, item in items:

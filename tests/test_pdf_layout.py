@@ -65,8 +65,8 @@ def test_a_two_column_page_is_read_column_by_column(un_report):
     assert crews.text == ("3. Crews recruited through agencies often pay recruitment fees that take months of wages "
                           "to repay, and a majority of the replying States reported cases of withheld identity "
                           "documents.")
-    order = [p.number for p in passages if p.number]
-    assert order == [str(n) for n in range(1, 9)]
+    order = [(p.number, p.section) for p in passages if p.number]
+    assert order == [(str(n), UN_HEADINGS[0 if n <= 2 else 1 if n <= 6 else 2]) for n in range(1, 9)]
 
 
 def test_a_table_is_kept_row_by_row(un_report):

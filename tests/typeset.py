@@ -146,7 +146,7 @@ def un_style_pdf(out: Path) -> Path:
         paragraphs = UN_PARAGRAPHS[heading]
         if heading == "II. Labour on the water":
             # A page set in two columns.
-            with pdf.text_columns(ncols=2, gutter=8, text_align="J", line_height=1.15) as cols:
+            with pdf.text_columns(ncols=2, gutter=8, text_align="J", line_height=1.15, balance=True) as cols:
                 for text in paragraphs:
                     number += 1
                     pdf.set_font(pdf.family, "", 10)

@@ -73,6 +73,9 @@ def indexing_status(live: LiveEngine) -> None:
     for job in jobs:
         if job.state == "indexing":
             where = ""
+            if job.pages_read and not job.progress:
+                done, total = job.pages_read
+                where = esc(f" {done} of {total} scanned pages read (OCR).")
             if job.progress:
                 model, models, done, total = job.progress
                 where = f" {done} of {total} passages embedded" + (f" (model {model} of {models})" if models > 1 else "")
