@@ -778,3 +778,44 @@ def test_the_record_failing_while_the_server_runs_costs_no_answer_and_resumes(br
     assert "readonly" in text and "not a database" in text and "being written again" in text
     assert "rebuilding" in text  # the second model's index, said without where it is
     assert str(tmp_path) not in text and not any(q in text for q in asked)
+
+
+def test_a_typeset_pdf_uploaded_answers_with_its_numbering_and_shows_the_page_with_the_answer_marked(
+        browser, tmp_path, settings, engine):
+    import io
+    import shutil
+
+    from PIL import Image
+
+    from typeset import UN_SYMBOL, UN_TITLE, un_style_pdf
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns("record.sqlite3*"))
+    pdf = un_style_pdf(tmp_path / "coastal-fisheries.pdf")
+    with streamlit_server({"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}) as url:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(url + "/library")
+        expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached(timeout=120_000)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(pdf))
+        expect(page.get_by_text(f"Added {UN_TITLE} ({UN_SYMBOL}). It is searched from now on.")).to_be_visible(
+            timeout=180_000)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
+        answer = ask(page, "How are remittances from fishing crews sent?")
+        expect(answer.locator(".answer")).to_contain_text("sent mainly through informal channels")
+        # Cited by the document's own paragraph number and its page; symbol in the title.
+        expect(answer.locator(".cite").first).to_contain_text(f'({UN_SYMBOL})')
+        expect(answer.locator(".cite").first).to_contain_text('"II. Labour on the water", para. 5, p. 2')
+        answer.get_by_text("Show in document").click()
+        answer.get_by_text("Show page 2 as printed").click()
+        picture = answer.get_by_test_id("stImage")
+        expect(picture).to_be_visible(timeout=60_000)
+        expect(answer.get_by_text("Page 2, the answer marked in yellow.")).to_be_visible()
+        picture.scroll_into_view_if_needed()
+        ARTEFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "page-view.png"), full_page=False)
+        shot = Image.open(io.BytesIO(picture.locator("img").screenshot())).convert("RGB")
+        yellow = sum(1 for r, g, b in shot.getdata() if r > 200 and g > 170 and b < 170 and r - b > 80)
+        assert yellow > 500  # the mark is on the page as drawn in the browser
+        page.context.close()

@@ -130,10 +130,30 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.markdown(f'<p><b>{esc(c["section"] or "Title block")}</b></p>'
                     + section_html(engine, c["document"], c["section"], c["paragraph_overall"]),
                     unsafe_allow_html=True)
+        if c.get("page") and is_pdf(engine, c["document"]):
+            render_page(engine, c["document"], c["page"], top["highlight"], key)
     if len(results) > 1:
         with st.expander(f"More results ({len(results) - 1})"):
             st.markdown("".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in results[1:]),
                         unsafe_allow_html=True)
+
+
+def is_pdf(engine: Engine, doc_id: str) -> bool:
+    return any(d["id"] == doc_id and str(d.get("file", "")).lower().endswith(".pdf") for d in engine.documents)
+
+
+def render_page(engine: Engine, doc_id: str, page: int, sentence: str, key: str) -> None:
+    """The printed page beside the text, on request (an image is heavy to resend on every rerun)."""
+    if not st.toggle(f"Show page {page} as printed", key=f"page_{key}"):
+        return
+    try:
+        view = engine.page_view(doc_id, page, sentence)
+    except Exception as exc:  # a damaged or vanished file costs only the picture
+        st.caption(f"The page cannot be shown ({esc(exc.__class__.__name__)}).")
+        return
+    if view is not None:
+        st.image(view.png, caption=f"Page {view.page}, " + ("the answer marked in yellow." if view.marked
+                                                             else "the answer could not be placed on it."))
 
 
 def give_feedback(record_id: int) -> None:
