@@ -171,7 +171,7 @@ def test_library_page_lists_the_document_and_opens_each_section(at):
     conclusions = at.main.expander[-1].markdown[0].value
     assert "The panel discussion concluded" in shown(conclusions)
     facts = " ".join(c.value for c in at.main.caption)
-    assert "TXT · 4 pages · 5 sections · 17 passages" in facts and "cannot be removed here" in facts
+    assert "TXT · President of the General Assembly · 25 June 2013 · 4 pages · 5 sections · 17 passages" in facts and "cannot be removed here" in facts
     assert not any(b.key and b.key.startswith("remove_") for b in at.button)  # the shipped document stays
 
 
@@ -366,7 +366,7 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
         "fishing fleet", "Panel discussion on international migration and development",
         "Annual review of seasonal labour"]
     facts = " ".join(c.value for c in app.main.caption)
-    assert "DOCX · 2 sections · 2 passages" in facts
+    assert "DOCX · Farm Labour Unit · 3 March 2025 · 2 sections · 2 passages" in facts
     housing = next(e for e in app.main.expander if e.label == "Housing conditions")
     assert "p. None" not in str(housing)
     app.switch_page("app_pages/chat.py").run()
@@ -374,7 +374,7 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
     app.sidebar.multiselect(key="doc_filter").set_value(["seasonal-labour"]).run()
     msg = ask(app, "How were fruit pickers paid?")
     body = " ".join(shown(m.value) for m in msg.markdown)
-    assert "paid by the crate" in body and "Source: Annual review of seasonal labour, \"Pay\", para. 1" in body
+    assert "paid by the crate" in body and "Source: Annual review of seasonal labour (3 March 2025), \"Pay\", para. 1" in body
     assert "Searched in: Annual review of seasonal labour" in " ".join(shown(c.value) for c in msg.caption)
     refused = ask(app, "What did panellists say about remittances?")
     text = shown(refused.markdown[0].value)

@@ -574,7 +574,7 @@ def test_a_library_of_four_documents_in_the_browser(browser, tmp_path, settings,
         three.get_by_test_id("stSidebarNav").get_by_role("link", name="Library").click()
         main = three.get_by_test_id("stMain")
         expect(main.get_by_role("heading", name="Annual review of seasonal labour")).to_be_visible(timeout=30_000)
-        expect(main.get_by_text("DOCX · 2 sections · 2 passages")).to_be_visible()
+        expect(main.get_by_text("DOCX · Farm Labour Unit · 3 March 2025 · 2 sections · 2 passages")).to_be_visible()
         main.get_by_text("Pay", exact=True).click()
         expect(main.get_by_text("Fruit pickers were paid by the crate")).to_be_visible()
         three.screenshot(path=str(ARTEFACTS / "library-four.png"), animations="disabled")

@@ -1,5 +1,6 @@
 """More documents and formats: PDF and DOCX made here, incremental indexing, bad files."""
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -34,6 +35,8 @@ def make_docx(path):
     d.add_paragraph("Seasonal farm workers often live in crowded caravans supplied by the farm owner.")
     d.add_heading("Pay", level=1)
     d.add_paragraph("Fruit pickers were paid by the crate, and many earned less than the minimum wage.")
+    d.core_properties.author = "Farm Labour Unit"
+    d.core_properties.created = datetime.datetime(2025, 3, 3, 9, 0)
     d.save(str(path))
     return path
 
@@ -223,3 +226,27 @@ def test_pdf_outline_entries_become_headings(tmp_path):
     doc = load_document(tmp_path / "fleet.pdf")
     passages = split_passages(doc.text, doc.id, doc.title, paged=doc.paged, space_page_breaks=doc.space_page_breaks)
     assert [(p.section, p.page_start) for p in passages] == [(heading, 1), ("Life rafts", 2)]
+
+
+def test_a_word_documents_author_and_date_come_from_its_core_properties_into_library_and_citation(tmp_path):
+    import datetime
+
+    from retrieval.citation import cite
+    from retrieval.corpus import load_document
+    from retrieval.passages import split_passages
+
+    path = tmp_path / "seasonal-labour.docx"
+    d = docx.Document()
+    d.add_heading("Annual review of seasonal labour", level=0)
+    d.add_heading("Pay", level=1)
+    d.add_paragraph("Fruit pickers were paid by the crate, and many earned less than the minimum wage.")
+    d.core_properties.author = "Labour Inspectorate"
+    d.core_properties.created = datetime.datetime(2025, 9, 14, 10, 30)
+    d.save(str(path))
+    document = load_document(path)
+    assert (document.title, document.author, document.date) == (
+        "Annual review of seasonal labour", "Labour Inspectorate", "2025-09-14")
+    assert document.metadata()["author"] == "Labour Inspectorate"  # what the Library page lists
+    passage = split_passages(document.text, document.id, document.title, paged=False)[0]
+    assert cite(passage, document.metadata(), None).label == (
+        'Annual review of seasonal labour (14 September 2025), "Pay", para. 1')

@@ -194,3 +194,25 @@ def image_only_copy(pdf_path: Path, out: Path, dpi: int = 200) -> Path:
         source.close()
     scan.output(str(out))
     return out
+
+
+def long_report_pdf(text_path: Path, out: Path, parts: int = 10) -> Path:
+    """A long typeset report (about three pages a part): the panel summary's sections set
+    ``parts`` times over, numbered by part, for timing how long a long PDF takes to be searchable."""
+    from retrieval.passages import join_lines, split_sections
+
+    _, sections = split_sections(text_path.read_text(encoding="utf-8"))
+    pdf = _Typeset("Compilation of panel summaries")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_font(pdf.family, "B", 14)
+    pdf.multi_cell(0, 7, "Compilation of panel summaries", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    for part in range(1, parts + 1):
+        for section in sections:
+            if section.heading:
+                pdf.heading(f"Part {part}: {section.heading.lstrip('# ')}")
+            for block in section.blocks:
+                pdf.paragraph(join_lines(block.lines)[0])
+    pdf.output(str(out))
+    return out
