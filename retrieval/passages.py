@@ -25,7 +25,7 @@ SPLITTER_VERSION = "6"  # 6: a document's own paragraph numbers kept
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
-_DATE_LINE = re.compile(
+DATE_LINE = re.compile(
     r"^[A-Z][\w .'-]*,\s*\d{1,2}\s+(January|February|March|April|May|June|July|August|"
     r"September|October|November|December)\s+\d{4}$"
 )
@@ -160,7 +160,7 @@ def is_heading(block: Block) -> bool:
         0 < len(words) <= MAX_HEADING_WORDS
         and line[0].isupper()
         and not _SENTENCE_END.search(line)
-        and not _DATE_LINE.match(line)
+        and not DATE_LINE.match(line)
     )
 
 
@@ -202,7 +202,7 @@ def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str]
     front: list[str] = []
     # Front matter: leading blocks up to a place/date line, if one comes early.
     for i, block in enumerate(blocks[:4]):
-        if any(_DATE_LINE.match(line) for line in block.lines):
+        if any(DATE_LINE.match(line) for line in block.lines):
             for b in blocks[: i + 1]:
                 front.extend(b.lines)
             blocks = blocks[i + 1 :]

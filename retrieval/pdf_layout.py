@@ -29,7 +29,7 @@ import statistics
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from .passages import _DATE_LINE
+from .passages import DATE_LINE
 
 BAND = 0.1  # the top and bottom tenth of a page is where running headers and footers sit
 HEADING_SCALE = 1.12  # a line this much larger than the body text is a heading
@@ -380,13 +380,15 @@ def _pitch(lines: list[Line], size: float) -> float:
 
 
 # -- lines to text -----------------------------------------------------------------------------
-def is_heading_line(line: Line, size: float, outline: set[str]) -> bool:
+def is_heading_line(line: Line, size: float, outline: set[str] | frozenset[str]) -> bool:
+    """A heading: an outline title, or a short line set larger than the body (or wholly bold at
+    its size) that does not end like a sentence, start with a paragraph number or give a date."""
     text = " ".join(line.text.split())
     if text.lower() in outline:
         return True
     if len(text.split()) > MAX_HEADING_WORDS or _SENTENCE_END.search(text) or _PARAGRAPH_NUMBER.match(text + " "):
         return False
-    if not any(c.isalpha() for c in text) or _DATE_LINE.match(text):
+    if not any(c.isalpha() for c in text) or DATE_LINE.match(text):
         return False
     return line.size >= size * HEADING_SCALE or (line.bold and line.size >= size * 0.98)
 
@@ -394,8 +396,7 @@ def is_heading_line(line: Line, size: float, outline: set[str]) -> bool:
 def section_style(lines: list[Line], size: float, outline: set[str] | frozenset[str]) -> tuple[float, bool] | None:
     """The (size, bold) of the document's section headings: the commonest among heading lines
     (a title set larger once is not a section heading)."""
-    styles = Counter((ln.size, ln.bold) for ln in lines
-                     if is_heading_line(ln, size, outline) and not _DATE_LINE.match(ln.text.strip()))
+    styles = Counter((ln.size, ln.bold) for ln in lines if is_heading_line(ln, size, outline))
     return styles.most_common(1)[0][0] if styles else None
 
 
