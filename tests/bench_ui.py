@@ -51,13 +51,7 @@ def main(n: int = 20) -> None:
         started = time.monotonic()
         with streamlit_server() as url:
             listening = time.monotonic()
-            page = browser.new_page()
-            page.goto(url)
-            box = page.get_by_test_id("stChatInputTextArea")
-            expect(box).to_be_visible(timeout=180_000)
-            box.fill(questions[0])
-            box.press("Enter")
-            expect(page.locator(".cite, .refusal").first).to_be_visible(timeout=180_000)
+            page, box = first_answer(browser, url, questions[0])
             first = time.monotonic()
             print(f"server start to its address answering: {listening - started:.1f} s; "
                   f"then to the first answer in a page opened at once: {first - listening:.1f} s")
@@ -69,6 +63,18 @@ def main(n: int = 20) -> None:
 
 
 SESSIONS, PER_SESSION = 20, 5
+
+
+def first_answer(browser, url: str, question: str):
+    """Open the page, ask ``question`` and wait for its answer; returns the page and its box."""
+    page = browser.new_page()
+    page.goto(url)
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_be_visible(timeout=180_000)
+    box.fill(question)
+    box.press("Enter")
+    expect(page.locator(".cite, .refusal").first).to_be_visible(timeout=180_000)
+    return page, box
 
 
 def sessions_at_once(url: str, questions: list[str], feedback: bool = False) -> list[float]:
@@ -156,13 +162,7 @@ def record_load(rounds: int = 2) -> None:
                 env = {"RETRIEVAL_RECORD": "off" if mode == "off" else str(db)}
                 with sync_playwright() as p, streamlit_server(env) as url:
                     browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                    page = browser.new_page()
-                    page.goto(url)
-                    box = page.get_by_test_id("stChatInputTextArea")
-                    expect(box).to_be_visible(timeout=180_000)
-                    box.fill(questions[0])
-                    box.press("Enter")
-                    expect(page.locator(".cite, .refusal").first).to_be_visible(timeout=180_000)
+                    first_answer(browser, url, questions[0])  # the server warmed by one question
                     browser.close()
                     times = sessions_at_once(url, questions, feedback=mode == "on")
                 pooled[mode] += times
