@@ -49,6 +49,7 @@ class DocumentText:
     author: str | None = None  # from the PDF information or DOCX core properties
     date: str | None = None  # ISO date, from the same
     symbol: str | None = None  # a UN document symbol ("A/68/190") on the first page
+    scanned: bool = False  # scanned pages were left unread (``ocr=False``)
 
 
 def check_file(path: Path, limits: Limits | None = None) -> None:
@@ -67,17 +68,20 @@ def check_file(path: Path, limits: Limits | None = None) -> None:
                           f"{limits.max_file_bytes / MIB:g} MiB)")
 
 
-def read_document_text(path: Path, limits: Limits | None = None, progress=None) -> DocumentText:
+def read_document_text(path: Path, limits: Limits | None = None, progress=None, ocr: bool = True) -> DocumentText:
     """The text of a document file, ready for ``split_passages``; ``progress(pages read, of how
-    many)`` hears how OCR of a scanned PDF goes."""
+    many)`` hears how OCR of a scanned PDF goes. ``ocr=False``: scanned pages are not read (a
+    quick check before the real reading; ``DocumentText.scanned`` says some were skipped)."""
     limits = limits or Limits.from_env()
     check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        text, properties = _pdf_text(path, limits, progress)
+        text, properties = _pdf_text(path, limits, progress, ocr)
         result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
                               author=properties.get("author"), date=properties.get("date"),
-                              symbol=properties.get("symbol"))
+                              symbol=properties.get("symbol"), scanned=properties.get("scanned", False))
+        if result.scanned and not ocr:
+            return result  # its text is known only after OCR; the limits are checked then
     elif suffix == ".docx":
         text, properties = _docx_text(path, limits)
         result = DocumentText(text, paged=False, space_page_breaks=False, title=properties.get("title"),
@@ -152,13 +156,13 @@ def markdown_title(text: str) -> tuple[str, str | None]:
     return "\n".join(lines[:first] + lines[first + 1:]), lines[first].lstrip("#").strip()
 
 
-def _pdf_text(path: Path, limits: Limits, progress=None) -> tuple[str, dict]:
+def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True) -> tuple[str, dict]:
     """The text of a PDF read from its layout (``pdf_layout``), and what its properties and first
     page say: title, author, date, document symbol."""
     import pdfplumber
     from pypdf import PdfReader
 
-    from .pdf_layout import OCRUnavailable, find_symbol, has_text, layout_text, read_pages
+    from .pdf_layout import OCRUnavailable, find_symbol, has_text, layout_text, needs_ocr, read_pages
 
     start = time.monotonic()
 
@@ -177,16 +181,19 @@ def _pdf_text(path: Path, limits: Limits, progress=None) -> tuple[str, dict]:
                               "split the document")
         headings = _outline_titles(reader)
         with pdfplumber.open(str(path), password="") as pdf:
-            pages = read_pages(pdf, check, progress, file_hash=sha256_file(path))
+            has_scans = any(needs_ocr(page) for page in pdf.pages)
+            scanned = not ocr and has_scans
+            pages = read_pages(pdf, check, progress, file_hash=sha256_file(path), ocr=ocr)
     except IngestError:
         raise
     except OCRUnavailable as exc:
         raise IngestError(f"{path.name}: {exc}") from exc
     except Exception as exc:  # the readers raise many kinds on damaged files; all mean "unreadable"
         raise IngestError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
-    if not has_text(pages):
-        raise IngestError(f"{path.name}: the PDF has no text layer (a scanned image?); run OCR first")
-    properties: dict = {"symbol": find_symbol(pages)}
+    if not has_text(pages) and not scanned:
+        raise IngestError(f"{path.name}: no text found in the PDF" +
+                          (" (its scanned pages were read with OCR and hold no words)" if has_scans else ""))
+    properties: dict = {"symbol": find_symbol(pages), "scanned": scanned}
     try:
         info = reader.metadata
         if info:

@@ -49,10 +49,11 @@ def is_protected(corpus_dir: Path, doc_id: str) -> bool:
 
 def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
                    replace_protected: bool = False, limits: Limits | None = None,
-                   progress=None) -> tuple[str, str, list[Path]]:
+                   progress=None, ocr: bool = True) -> tuple[str, str, list[Path]]:
     """The ingestion gate, writing nothing: returns (document id, file name in the corpus, the
     files of the same document it would replace). Raises IngestError naming the person's own
-    file (``name``, an upload's own name; default the path's)."""
+    file (``name``, an upload's own name; default the path's). ``ocr=False``: scanned pages are
+    not read yet (the page's quick check; the add reads them, with ``progress``)."""
     path = Path(path)
     limits = limits or Limits.from_env()
     target_name = safe_document_name(name or path.name, limits)
@@ -61,13 +62,13 @@ def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, rep
         raise IngestError(f"{shown}: unsupported file type {Path(target_name).suffix or '(none)'}; "
                           f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
     try:
-        content = read_document_text(path, limits, progress)
+        content = read_document_text(path, limits, progress, ocr)
     except IngestError as exc:  # it names the file it read, which may be a temporary copy
         message = str(exc)
         raise IngestError(f"{shown}:{message.split(':', 1)[1]}" if message.startswith(f"{path.name}:")
                           else message) from None
     doc_id = Path(target_name).stem
-    if not split_passages(content.text, doc_id, doc_id, paged=content.paged,
+    if not content.scanned and not split_passages(content.text, doc_id, doc_id, paged=content.paged,
                           space_page_breaks=content.space_page_breaks):
         raise IngestError(f"{shown}: no passage of text found in the document")
     existing = [p for p in document_files(corpus_dir, doc_id) if not p.name.endswith(".meta.json")]

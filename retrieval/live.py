@@ -72,7 +72,8 @@ class LiveEngine:
         with self._lock:
             if self.busy:
                 raise IngestError(f"{name}: another document is being indexed; add this one when it is done")
-            doc_id, _, _ = check_addition(path, settings.corpus_dir, name=name, replace=replace)
+            # Quick: scanned pages are read (OCR, seconds a page) in the background, with progress.
+            doc_id, _, _ = check_addition(path, settings.corpus_dir, name=name, replace=replace, ocr=False)
             job = AddJob(doc_id, name, replace=replace, data=Path(path).read_bytes())
             self.jobs.append(job)
             self._jobs.put(job)

@@ -154,15 +154,24 @@ def _ocr_cached(key: tuple[str, int] | None, page) -> list[Word]:
     return words
 
 
-def read_pages(pdf, check=None, progress=None, file_hash: str | None = None) -> list[Page]:
+def needs_ocr(page) -> bool:
+    """A page with images and no text layer: a scan."""
+    return not page.chars and bool(page.images)
+
+
+def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr: bool = True) -> list[Page]:
     """Every page of an open ``pdfplumber.PDF`` as ``Page`` records; ``check(page_number,
     characters so far)`` is called after each page (limits raise from it); ``progress(pages
     read, of how many)`` after each page that needed OCR. An image-only page is read with OCR
-    (raises ``OCRUnavailable`` when Tesseract is not installed)."""
+    (raises ``OCRUnavailable`` when Tesseract is not installed); with ``ocr`` false such a page
+    is left empty, for a quick check that leaves the OCR for later."""
     pages, characters = [], 0
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
-        if not page.chars and page.images:
+        if needs_ocr(page) and not ocr:
+            pages.append(Page(number, float(page.width), float(page.height), ()))
+            continue
+        if needs_ocr(page):
             if not ocr_available():
                 raise OCRUnavailable("its pages are scanned images; reading them needs Tesseract OCR: "
                                      "apt-get install tesseract-ocr (and pip install pytesseract)")

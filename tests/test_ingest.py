@@ -125,7 +125,7 @@ def _scanned_pdf(path, tmp_path):
 
 @pytest.mark.parametrize("kind, message", [
     ("empty", "empty"), ("extension", "unsupported"), ("large", "too large"), ("garbage", "not a readable PDF"),
-    ("encrypted", "encrypted"), ("scanned", "no text layer"), ("bad-docx", "not a readable Word"),
+    ("encrypted", "encrypted"), ("scanned", "read with OCR and hold no words"), ("bad-docx", "not a readable Word"),
 ])
 def test_bad_files_get_a_clear_message_and_leave_the_corpus_untouched(tmp_path, corpus_dir, kind, message):
     path = {

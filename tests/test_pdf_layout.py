@@ -133,3 +133,43 @@ def test_ocr_reads_a_scanned_report_and_says_how_many_pages_it_has_read(tmp_path
     assert heard == [(1, 2), (2, 2)]
     assert "Onshore processing plants rely on" in " ".join(text.split())
     assert text.count("\f") == 1
+
+
+def test_a_scan_added_to_the_live_library_is_read_in_the_background_with_pages_read_shown(
+        tmp_path, engine, settings):
+    import shutil
+    import time
+
+    from retrieval.config import Settings
+    from retrieval.engine import Engine
+    from retrieval.live import LiveEngine
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(settings.corpus_dir, corpus)
+    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns("record.sqlite3*"))
+    mine = Settings(corpus_dir=corpus, index_dir=index)
+    live = LiveEngine(lambda report=None: Engine.load(mine, embedder=engine.embedder, report=report,
+                                                      second_embedder=engine.second[0] if engine.second else None))
+    scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "report-scan.pdf", dpi=200)
+    started = time.monotonic()
+    job = live.add(scan, "report-scan.pdf")
+    seen = set()
+    while job.state == "indexing" and time.monotonic() - started < 300:
+        if job.pages_read:
+            seen.add(job.pages_read)
+        time.sleep(0.05)
+    assert job.state == "ready", job.reason
+    assert (2, 2) in seen or job.pages_read == (2, 2)
+    answer = live.current.ask("Who should bear recruitment fees?", documents={"report-scan"})
+    assert "borne by employers" in answer.results[0].text and answer.results[0].citation.page == 2
+
+
+def test_the_quick_check_of_an_upload_leaves_a_scan_unread(tmp_path):
+    from retrieval import pdf_layout
+    from retrieval.library import check_addition
+
+    scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "quick-scan.pdf", dpi=100)
+    before = dict(pdf_layout._OCR_CACHE)
+    (tmp_path / "corpus").mkdir()
+    assert check_addition(scan, tmp_path / "corpus", ocr=False)[0] == "quick-scan"  # accepted for now
+    assert pdf_layout._OCR_CACHE == before  # Tesseract did not run: the page is not held for it
