@@ -21,6 +21,7 @@ import codecs
 import re
 import time
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,12 +77,21 @@ def read_document_text(path: Path, limits: Limits | None = None, progress=None, 
     check_file(path, limits)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
+        key = (sha256_file(path), limits)  # a full reading serves a quick check as well
+        if key in _PDF_READ:  # the same file read again: the page's check, the add, the engine's load
+            _PDF_READ.move_to_end(key)
+            return _PDF_READ[key]
         text, properties = _pdf_text(path, limits, progress, ocr)
         result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
                               author=properties.get("author"), date=properties.get("date"),
                               symbol=properties.get("symbol"), scanned=properties.get("scanned", False))
         if result.scanned and not ocr:
             return result  # its text is known only after OCR; the limits are checked then
+        _check_read(result, path, limits)
+        _PDF_READ[key] = result
+        while len(_PDF_READ) > PDF_READ_KEPT:
+            _PDF_READ.popitem(last=False)
+        return result
     elif suffix == ".docx":
         text, properties = _docx_text(path, limits)
         result = DocumentText(text, paged=False, space_page_breaks=False, title=properties.get("title"),
@@ -92,13 +102,23 @@ def read_document_text(path: Path, limits: Limits | None = None, progress=None, 
         if suffix == ".md":
             text, title = markdown_title(text)
         result = DocumentText(text, paged=suffix == ".txt", space_page_breaks=suffix == ".txt", title=title)
+    _check_read(result, path, limits)
+    return result
+
+
+# A PDF's layout reading is pure Python (about 15 ms a page, holding the interpreter): the same file
+# is read up to three times in a row when added from the page, so the last few are kept by hash.
+_PDF_READ: "OrderedDict[tuple, DocumentText]" = OrderedDict()
+PDF_READ_KEPT = 16
+
+
+def _check_read(result: DocumentText, path: Path, limits: Limits) -> None:
     if not result.text.strip():
         raise IngestError(f"{path.name}: no text found in the file")
     _check_characters(len(result.text), path, limits)
     # Every paragraph becomes a passage to embed: the count bounds the indexing work, whatever the format.
     if sum(1 for block in _BLANK_LINE.split(result.text) if block.strip()) > limits.max_paragraphs:
         raise IngestError(f"{path.name}: over {limits.max_paragraphs:,} paragraphs; split the document")
-    return result
 
 
 def _check_characters(count: int, path: Path, limits: Limits) -> None:

@@ -224,7 +224,7 @@ def test_uploaded_pdf_is_searchable_and_cited_by_document(browser, tmp_path, set
         assert (corpus / "fishing-fleet.pdf").exists()
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
         answer = ask(page, "How many life rafts should a vessel carry?")
-        expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
+        expect(answer.locator(".cite").first).to_contain_text('fishing fleet (2 May 2024), "Recommendations", para. 1, p. 2')
         # The same name again replaces nothing until the person confirms it.
         (tmp_path / "newer").mkdir()
         newer = make_pdf(tmp_path / "newer" / "fishing-fleet.pdf", ["Fishing fleet report\n\nNets\n\n"
@@ -580,7 +580,7 @@ def test_a_library_of_four_documents_in_the_browser(browser, tmp_path, settings,
         three.screenshot(path=str(ARTEFACTS / "library-four.png"), animations="disabled")
         three.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
         answer = ask(three, "How many life rafts should a vessel carry?")
-        expect(answer.locator(".cite").first).to_contain_text('fishing fleet, "Recommendations", para. 1, p. 2')
+        expect(answer.locator(".cite").first).to_contain_text('fishing fleet (2 May 2024), "Recommendations", para. 1, p. 2')
         send(three, "What is the capital of France?")
         refusal = three.get_by_test_id("stChatMessage").nth(3)
         expect(refusal).to_contain_text("These documents don't cover this.", timeout=60_000)

@@ -18,8 +18,9 @@ from retrieval.formats import MAX_FILE_BYTES, IngestError, read_document_text
 from retrieval.library import add_document, remove_document
 
 
-def make_pdf(path, pages):
+def make_pdf(path, pages, created=datetime.datetime(2024, 5, 2, 12, 0, tzinfo=datetime.timezone.utc)):
     pdf = FPDF()
+    pdf.set_creation_date(created)  # the document's date, as a published PDF's properties give it
     pdf.set_font("helvetica", size=12)
     for text in pages:
         pdf.add_page()

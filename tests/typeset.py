@@ -11,6 +11,7 @@ input gives the same layout; nothing downloaded.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from fpdf import FPDF
@@ -28,6 +29,8 @@ class _Typeset(FPDF):
             self.family = "Body"
         else:  # the core font: Latin-1 only
             self.family = "Times"
+        # A fixed creation date, the document's date as its properties give it: the same file each time.
+        self.set_creation_date(datetime(2026, 3, 12, 9, 0, tzinfo=timezone.utc))
         self.set_margins(25, 22, 25)
         self.set_auto_page_break(True, margin=22)
 
