@@ -171,7 +171,7 @@ def test_library_page_lists_the_document_and_opens_each_section(at):
     conclusions = at.main.expander[-1].markdown[0].value
     assert "The panel discussion concluded" in shown(conclusions)
     facts = " ".join(c.value for c in at.main.caption)
-    assert "TXT · President of the General Assembly · 25 June 2013 · 4 pages · 5 sections · 17 passages" in facts and "cannot be removed here" in facts
+    assert "President of the General Assembly · New York · 25 June 2013 · TXT · 4 pages · 5 sections · 17 passages" in facts and "cannot be removed here" in facts
     assert not any(b.key and b.key.startswith("remove_") for b in at.button)  # the shipped document stays
 
 
@@ -366,7 +366,7 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
         "fishing fleet", "Panel discussion on international migration and development",
         "Annual review of seasonal labour"]
     facts = " ".join(c.value for c in app.main.caption)
-    assert "DOCX · Farm Labour Unit · 3 March 2025 · 2 sections · 2 passages" in facts
+    assert "Farm Labour Unit · 3 March 2025 · DOCX · 2 sections · 2 passages" in facts
     housing = next(e for e in app.main.expander if e.label == "Housing conditions")
     assert "p. None" not in str(housing)
     app.switch_page("app_pages/chat.py").run()

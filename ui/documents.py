@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from retrieval.citation import format_date
 from retrieval.engine import Engine
 from retrieval.suggestions import suggested_questions
 
@@ -29,14 +28,13 @@ def document_card(engine: Engine) -> dict:
 
 @functools.lru_cache(maxsize=256)  # drawn on every rerun
 def document_facts(engine: Engine, doc_id: str) -> str:
-    """'PDF · Secretary-General · 12 March 2026 · 3 pages · 2 sections · 5 passages' for the
-    library (author and date when the file's properties or its metadata give them)."""
+    """'PDF · 3 pages · 2 sections · 5 passages' for the library (which shows author, place and
+    date before it)."""
     doc = next(d for d in engine.documents if d["id"] == doc_id)
     own = [p for p in engine.passages if p.doc_id == doc_id]
     kind = Path(doc.get("file", "")).suffix.lstrip(".").upper() or "text"
     pages = max((p.page_end or 0 for p in own), default=0)
-    parts = [kind] + [x for x in (doc.get("author"), format_date(doc.get("date"))) if x]
-    parts += [f"{pages} page{'s' * (pages != 1)}"] if pages else []
+    parts = [kind] + ([f"{pages} page{'s' * (pages != 1)}"] if pages else [])
     sections = len(engine.sections(doc["id"]))
     parts += [f"{sections} section{'s' * (sections != 1)}", f"{len(own)} passage{'s' * (len(own) != 1)}"]
     return " · ".join(parts)
