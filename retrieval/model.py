@@ -16,6 +16,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import logging
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -121,7 +122,8 @@ class Embedder:
         """Unit-length float32 vectors, one row per text (``batch_size`` texts per pass on PyTorch;
         the runtime sizes its passes in tokens)."""
         if self._runtime is not None:
-            return self._runtime.sentence_vectors(texts)
+            return np.concatenate([self._runtime.sentence_vectors(part) for part in _parts(texts, progress)]
+                                  or [np.zeros((0, self.dimension), dtype=np.float32)])
         vectors = self.model.encode(
             texts,
             batch_size=batch_size,
@@ -149,7 +151,7 @@ class Embedder:
 
     def _encode_tokens(self, texts: list[str], *, batch_size: int = 32, progress: bool = False,
                        spans: bool = False) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        outputs = (self._runtime_tokens(texts) if self._runtime is not None
+        outputs = (self._runtime_tokens(texts, progress) if self._runtime is not None
                    else self._torch_tokens(texts, batch_size, progress, spans))
         sentence_vectors = []
         token_vectors = []
@@ -166,11 +168,11 @@ class Embedder:
         return (np.ascontiguousarray(np.stack(sentence_vectors), dtype=np.float32), token_vectors,
                 token_spans)
 
-    def _runtime_tokens(self, texts: list[str]):
+    def _runtime_tokens(self, texts: list[str], progress: bool):
         from .runtime import mean_pooled
 
         return [(mean_pooled(out.vectors), out.vectors, out.tokens, out.special, out.offsets)
-                for out in self._runtime.tokens(texts)]
+                for part in _parts(texts, progress) for out in self._runtime.tokens(part)]
 
     def _torch_tokens(self, texts: list[str], batch_size: int, progress: bool, spans: bool):
         outputs = self.model.encode(texts, batch_size=batch_size, output_value=None,
@@ -184,6 +186,20 @@ class Embedder:
             tokens = self.model.tokenizer.convert_ids_to_tokens(out["input_ids"][:length].tolist())
             yield (out["sentence_embedding"].float().numpy(), out["token_embeddings"][:length].float().numpy(),
                    tokens, [t in special_tokens for t in tokens], offsets[n] if offsets is not None else None)
+
+
+PROGRESS_STEP = 256  # texts between two updates of the command line's progress bar
+
+
+def _parts(texts: list[str], progress: bool) -> Iterator[list[str]]:
+    """``texts`` whole, or in steps under a progress bar (the command line's ``index``)."""
+    if not progress:
+        yield texts
+        return
+    from tqdm import tqdm
+
+    for i in tqdm(range(0, len(texts), PROGRESS_STEP), desc="Embedding", unit="step"):
+        yield texts[i:i + PROGRESS_STEP]
 
 
 def _is_content_token(token: str, special: bool) -> bool:

@@ -58,8 +58,25 @@ def main(n: int = 20) -> None:
             times = bench_questions(page, box, questions, n)
             browser.close()
             report(times)
+            print(f"server RSS after {n + 4} questions: {server_rss_mib(url):.0f} MiB")
             concurrent = sessions_at_once(url, questions)
+            print(f"server RSS after {SESSIONS * PER_SESSION} more, {SESSIONS} sessions at once: "
+                  f"{server_rss_mib(url):.0f} MiB")
     report(concurrent, f"{SESSIONS} sessions at once, {PER_SESSION} questions each")
+
+
+def server_rss_mib(url: str) -> float:
+    """The resident memory of the server answering at ``url`` (found by its port in /proc)."""
+    port = url.rsplit(":", 1)[1]
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"ui.server" in args and port.encode() in args:
+                status = (proc / "status").read_text()
+                return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")) / 1024
+        except (OSError, ValueError):
+            continue
+    return float("nan")
 
 
 SESSIONS, PER_SESSION = 20, 5
