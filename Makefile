@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test index eval bench bench-ui bench-record clean
+.PHONY: run test index eval bench bench-ui bench-record bench-sessions clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,3 +42,6 @@ bench-ui: $(STAMP) index
 
 bench-record: $(STAMP) index
 	$(BIN)/python tests/bench_ui.py --record
+
+bench-sessions: $(STAMP) index
+	$(BIN)/python tests/bench_sessions.py
