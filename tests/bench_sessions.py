@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -118,7 +119,11 @@ def percentile(times: list[float], q: float) -> float:
     return times[min(len(times) - 1, round(q * (len(times) - 1)))]
 
 
-def main(rounds: int) -> None:
+def record_rounds(rounds: int, measure: Callable[[str, list[str], bool], list[float]]) -> None:
+    """The record off, then on with a rating after every answer, alternated ``rounds`` times, each
+    on a new server: ``measure(url, questions, rate)`` runs the sessions and returns every answer's
+    time (ms); then the figures of each round, whether every row is in the record, and the pooled
+    ratio."""
     from retrieval.record import Record
 
     questions = [q["question"] for q in load_questions(ROOT / "tests" / "data" / "questions.jsonl") if q["gold"]]
@@ -128,8 +133,7 @@ def main(rounds: int) -> None:
             for mode in ("off", "on"):
                 db = Path(tmp) / f"record-{r}.sqlite3"
                 with streamlit_server({"RETRIEVAL_RECORD": "off" if mode == "off" else str(db)}) as url:
-                    asyncio.run(sessions_at_once(url, questions, False, 1, 1))  # warm-up (not timed)
-                    times = asyncio.run(sessions_at_once(url, questions, feedback=mode == "on"))
+                    times = measure(url, questions, mode == "on")
                 pooled[mode] += times
                 print(f"record {mode}{' with a rating after every answer' if mode == 'on' else ''}, round {r + 1}, "
                       f"{SESSIONS} sessions × {PER_SESSION}: p50 {statistics.median(times):.0f} ms, "
@@ -146,7 +150,12 @@ def main(rounds: int) -> None:
           f"p95 {p95['on'] / p95['off']:.2f}")
 
 
+def measure_by_protocol(url: str, questions: list[str], rate: bool) -> list[float]:
+    asyncio.run(sessions_at_once(url, questions, False, 1, 1))  # the server warmed by one question
+    return asyncio.run(sessions_at_once(url, questions, feedback=rate))
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    main(parser.parse_args().rounds)
+    record_rounds(parser.parse_args().rounds, measure_by_protocol)

@@ -162,38 +162,14 @@ def report(times: list[float], what: str = "one conversation") -> None:
           f"p95 {p95:.0f} ms")
 
 
-def record_load(rounds: int = 2) -> None:
-    """The record's cost under load: ``SESSIONS`` sessions × ``PER_SESSION`` questions at once,
-    with the record off, then on with 👍/👎 on every answer, alternated ``rounds`` times (a new
-    server each time, warmed by one question); then whether every row is in the record."""
-    import tempfile
-
-    from retrieval.record import Record
-
-    questions = [q["question"] for q in load_questions(ROOT / "tests" / "data" / "questions.jsonl") if q["gold"]]
-    pooled: dict[str, list[float]] = {"off": [], "on": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        for r in range(rounds):
-            for mode in ("off", "on"):
-                db = Path(tmp) / f"record-{r}.sqlite3"
-                env = {"RETRIEVAL_RECORD": "off" if mode == "off" else str(db)}
-                with sync_playwright() as p, streamlit_server(env) as url:
-                    browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-                    first_answer(browser, url, questions[0])  # the server warmed by one question
-                    browser.close()
-                    times = sessions_at_once(url, questions, feedback=mode == "on")
-                pooled[mode] += times
-                report(times, f"record {mode}{' with feedback' if mode == 'on' else ''}, round {r + 1}, "
-                              f"{SESSIONS} sessions × {PER_SESSION}")
-                if mode == "on":
-                    record = Record(db)
-                    print(f"rows kept: {len(record.rows('questions'))} questions (of {SESSIONS * PER_SESSION} "
-                          f"asked, +1 warm-up), {len(record.rows('feedback'))} ratings (of {SESSIONS * PER_SESSION})")
-    p95 = {mode: percentile(t, 0.95) for mode, t in pooled.items()}
-    p50 = {mode: statistics.median(t) for mode, t in pooled.items()}
-    print(f"pooled over {rounds} rounds: record off p50 {p50['off']:.0f} / p95 {p95['off']:.0f} ms; record on with "
-          f"feedback p50 {p50['on']:.0f} / p95 {p95['on']:.0f} ms; ratio p50 {p50['on'] / p50['off']:.2f}, "
-          f"p95 {p95['on'] / p95['off']:.2f}")
+def measure_in_browsers(url: str, questions: list[str], rate: bool) -> list[float]:
+    """``SESSIONS`` Chromium pages at once (see ``bench_sessions.record_rounds``, which runs the
+    rounds), the server warmed by one question."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        first_answer(browser, url, questions[0])
+        browser.close()
+    return sessions_at_once(url, questions, feedback=rate)
 
 
 def percentile(times: list[float], q: float) -> float:
@@ -203,6 +179,8 @@ def percentile(times: list[float], q: float) -> float:
 
 if __name__ == "__main__":
     if "--record" in sys.argv:
-        record_load()
+        from bench_sessions import record_rounds
+
+        record_rounds(2, measure_in_browsers)
     else:
         main()
