@@ -67,8 +67,10 @@ class Embedder:
             try:
                 self._runtime = runtime.OpenVINOEncoder(Path(path), xml)
             except ImportError as exc:
+                package = {"openvino": "OpenVINO", "tokenizers": "tokenizers"}.get((exc.name or "").split(".")[0])
+                pin = {"OpenVINO": "openvino==2026.4.1", "tokenizers": "tokenizers==0.23.3"}.get(package)
                 raise ModelNotFoundError(
-                    "OpenVINO is not installed: `pip install openvino==2026.4.1` (make does it from "
+                    f"{package or exc.name} is not installed: `pip install {pin or exc.name}` (make does it from "
                     "requirements.txt), or set RETRIEVAL_BACKEND=torch.") from exc
             self.dimension = self._runtime.dimension
             self.backend = "openvino"

@@ -126,7 +126,18 @@ def test_a_missing_openvino_is_named_with_its_install_command(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "openvino", None)  # as if the package were not installed
     monkeypatch.setenv("RETRIEVAL_BACKEND", "openvino")
-    with pytest.raises(ModelNotFoundError, match=r"pip install openvino==2026\.4\.1.*RETRIEVAL_BACKEND=torch"):
+    with pytest.raises(ModelNotFoundError, match=r"OpenVINO is not installed: `pip install openvino==2026\.4\.1`.*"
+                                                 r"RETRIEVAL_BACKEND=torch"):
+        Embedder(MINILM)
+
+
+@pytest.mark.model
+def test_a_missing_tokenizers_is_named_with_its_install_command(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tokenizers", None)
+    monkeypatch.setenv("RETRIEVAL_BACKEND", "openvino")
+    with pytest.raises(ModelNotFoundError, match=r"tokenizers is not installed: `pip install tokenizers==0\.23\.3`"):
         Embedder(MINILM)
 
 
