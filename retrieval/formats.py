@@ -81,7 +81,7 @@ def read_document_text(path: Path, limits: Limits | None = None, progress=None, 
         if key in _PDF_READ:  # the same file read again: the page's check, the add, the engine's load
             _PDF_READ.move_to_end(key)
             return _PDF_READ[key]
-        text, properties = _pdf_text(path, limits, progress, ocr)
+        text, properties = _pdf_text(path, limits, progress, ocr, file_hash=key[0])
         result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
                               author=properties.get("author"), date=properties.get("date"),
                               symbol=properties.get("symbol"), scanned=properties.get("scanned", False))
@@ -176,9 +176,11 @@ def markdown_title(text: str) -> tuple[str, str | None]:
     return "\n".join(lines[:first] + lines[first + 1:]), lines[first].lstrip("#").strip()
 
 
-def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True) -> tuple[str, dict]:
+def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
+              file_hash: str | None = None) -> tuple[str, dict]:
     """The text of a PDF read from its layout (``pdf_layout``), and what its properties and first
-    page say: title, author, date, document symbol."""
+    page say: title, author, date, document symbol. ``file_hash``: its SHA-256 when already known
+    (OCR's words are kept by it)."""
     import pdfplumber
     from pypdf import PdfReader
 
@@ -203,7 +205,7 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True) -> tu
         with pdfplumber.open(str(path), password="") as pdf:
             has_scans = any(needs_ocr(page) for page in pdf.pages)
             scanned = not ocr and has_scans
-            pages = read_pages(pdf, check, progress, file_hash=sha256_file(path), ocr=ocr)
+            pages = read_pages(pdf, check, progress, file_hash=file_hash or sha256_file(path), ocr=ocr)
     except IngestError:
         raise
     except OCRUnavailable as exc:
