@@ -168,48 +168,52 @@ def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr
     pages, characters = [], 0
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
-        if needs_ocr(page) and not ocr:
+        scanned = needs_ocr(page)
+        if scanned and not ocr:
             pages.append(Page(number, float(page.width), float(page.height), ()))
             continue
-        if needs_ocr(page):
-            if not ocr_available():
-                raise OCRUnavailable("its pages are scanned images; reading them needs Tesseract OCR: "
-                                     "apt-get install tesseract-ocr (and pip install pytesseract)")
-            words = _ocr_cached((file_hash, number) if file_hash else None, page)
-            lines = tuple(group_lines(words, float(page.width)))
-            pages.append(Page(number, float(page.width), float(page.height), lines))
-            characters += sum(len(ln.text) for ln in lines)
-            if check is not None:
-                check(number, characters)
-            if progress is not None:
-                progress(number, total)
-            page.flush_cache()
-            continue
-        tables, tops, boxes = [], [], []
-        try:
-            found = page.find_tables()
-        except Exception:  # a table that cannot be read is read as text
-            found = []
-        for table in found:
-            rows = tuple(tuple(cell or "" for cell in row) for row in table.extract())
-            if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                tables.append(rows)
-                tops.append(float(table.bbox[1]))
-                boxes.append(table.bbox)
-        words = [
-            Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), float(w["size"]),
-                 "bold" in str(w.get("fontname", "")).lower())
-            for w in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
-            if not any(b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
-                       for b in boxes)
-        ]
-        lines = tuple(group_lines(words, float(page.width)))
-        pages.append(Page(number, float(page.width), float(page.height), lines, tuple(tables), tuple(tops)))
-        characters += sum(len(ln.text) for ln in lines)
+        read = _scanned_page(page, number, file_hash) if scanned else _text_page(page, number)
+        pages.append(read)
+        characters += sum(len(ln.text) for ln in read.lines)
         if check is not None:
             check(number, characters)
+        if scanned and progress is not None:
+            progress(number, total)
         page.flush_cache()  # pdfplumber keeps every page's objects otherwise
     return pages
+
+
+def _scanned_page(page, number: int, file_hash: str | None) -> Page:
+    """An image-only page, read with OCR (its words kept by file hash and page)."""
+    if not ocr_available():
+        raise OCRUnavailable("its pages are scanned images; reading them needs Tesseract OCR: "
+                             "apt-get install tesseract-ocr (and pip install pytesseract)")
+    words = _ocr_cached((file_hash, number) if file_hash else None, page)
+    return Page(number, float(page.width), float(page.height), tuple(group_lines(words, float(page.width))))
+
+
+def _text_page(page, number: int) -> Page:
+    """A page with a text layer: its ruled tables row by row, its other words in lines."""
+    tables, tops, boxes = [], [], []
+    try:
+        found = page.find_tables()
+    except Exception:  # a table that cannot be read is read as text
+        found = []
+    for table in found:
+        rows = tuple(tuple(cell or "" for cell in row) for row in table.extract())
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            tables.append(rows)
+            tops.append(float(table.bbox[1]))
+            boxes.append(table.bbox)
+    words = [
+        Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]), float(w["size"]),
+             "bold" in str(w.get("fontname", "")).lower())
+        for w in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False)
+        if not any(b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
+                   for b in boxes)
+    ]
+    lines = tuple(group_lines(words, float(page.width)))
+    return Page(number, float(page.width), float(page.height), lines, tuple(tables), tuple(tops))
 
 
 def has_text(pages: list[Page]) -> bool:
