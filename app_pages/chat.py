@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from retrieval.citation import format_date
+from retrieval.answer.citation import format_date
 from retrieval.config import MAX_QUESTION_CHARS
-from retrieval.conversation import Exchange, keep_recent, respond
-from retrieval.engine import QuestionError
-from retrieval.transcript import conversation_export
+from retrieval.chat.conversation import Exchange, keep_recent, respond
+from retrieval.answer.engine import QuestionError
+from retrieval.chat.transcript import conversation_export
 from ui import filters
 from ui.answer_view import ask_next, render_exchange
 from ui.documents import document_card, welcome_questions

@@ -3,10 +3,10 @@ in its document; a link a team lead can send a newcomer (…/key-points)."""
 
 import streamlit as st
 
-from retrieval import wording
-from retrieval.citation import cite
-from retrieval.key_points import grouped, key_points
-from retrieval.transcript import key_points_export
+from retrieval.chat import wording
+from retrieval.answer.citation import cite
+from retrieval.chat.key_points import grouped, key_points
+from retrieval.chat.transcript import key_points_export
 from ui import filters
 from ui.html import esc, section_html
 from ui.live_engine import get_live

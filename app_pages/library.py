@@ -4,8 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.citation import format_date
-from retrieval.formats import SUPPORTED_SUFFIXES
+from retrieval.answer.citation import format_date
+from retrieval.ingest.formats import SUPPORTED_SUFFIXES
 from ui.documents import document_facts
 from ui.html import esc, section_html
 from ui.library_changes import add_uploaded, indexing_status, remove

@@ -17,15 +17,15 @@ __all__ = ["Engine", "Answer", "SearchResult", "Citation", "Passage", "Settings"
 
 def __getattr__(name: str):
     if name in ("Engine", "Answer", "SearchResult", "QuestionError"):
-        from . import engine
+        from .answer import engine
 
         return getattr(engine, name)
     if name == "Citation":
-        from .citation import Citation
+        from .answer.citation import Citation
 
         return Citation
     if name == "Passage":
-        from .passages import Passage
+        from .ingest.passages import Passage
 
         return Passage
     if name == "Settings":

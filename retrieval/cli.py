@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .attribution import AGREEMENTS, SPEAKERS
+from .ingest.attribution import AGREEMENTS, SPEAKERS
 from .config import Settings
 
 
@@ -20,9 +20,9 @@ def _settings(args) -> Settings:
 
 def _load_engine(args):
     """The engine for these settings; a build, when one is needed, shows a progress bar."""
-    from .engine import Engine
-    from .model import ModelNotFoundError
-    from .writer import LibraryBusy
+    from .answer.engine import Engine
+    from .models.model import ModelNotFoundError
+    from .index.writer import LibraryBusy
 
     try:
         return Engine.load(_settings(args), progress=True, force_rebuild=getattr(args, "force", False),
@@ -47,7 +47,7 @@ def _who(args) -> dict:
 
 def format_answer(answer) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
-    from .wording import REFUSAL, filter_label, partial_note, refusal_detail
+    from .chat.wording import REFUSAL, filter_label, partial_note, refusal_detail
 
     scope = filter_label(answer.filters)
     if not answer.answered:
@@ -69,7 +69,7 @@ def format_answer(answer) -> str:
 
 
 def cmd_ask(args) -> int:
-    from .engine import Answer, QuestionError
+    from .answer.engine import Answer, QuestionError
 
     if args.question is not None:
         question = " ".join(args.question)
@@ -107,7 +107,7 @@ def cmd_ask(args) -> int:
 
 def _record(engine):
     """The page's record, for ``ask --record`` and the library changes made here."""
-    from .record import Record, RecordSettings
+    from .server.record import Record, RecordSettings
 
     where = RecordSettings.from_env(engine.settings.index_dir)
     return Record(where.path, where.retention_days)
@@ -127,8 +127,8 @@ def _asked(line: str) -> str:
 def _conversation_turn(engine, line: str, args) -> dict:
     """A stdin line ``{"question": ..., "history": [earlier questions]}``: the next turn of that
     conversation, the earlier questions asked in order first."""
-    from .conversation import bounded_history, respond
-    from .engine import QuestionError
+    from .chat.conversation import bounded_history, respond
+    from .answer.engine import QuestionError
 
     try:
         obj = json.loads(line)
@@ -146,7 +146,7 @@ def _conversation_turn(engine, line: str, args) -> dict:
 
 
 def cmd_build(args) -> int:
-    from .store import SECOND_INDEX
+    from .index.store import SECOND_INDEX
 
     engine = _load_engine(args)
     m = engine.index.manifest
@@ -160,7 +160,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import evaluate, evaluate_conversations, load_questions
+    from .dev.evaluation import evaluate, evaluate_conversations, load_questions
 
     engine = _load_engine(args)
     questions = load_questions(Path(args.file))
@@ -210,9 +210,9 @@ def cmd_eval(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from .formats import IngestError
-    from .library import add_document
-    from .writer import LibraryBusy, PendingChange, one_writer
+    from .ingest.formats import IngestError
+    from .index.library import add_document
+    from .index.writer import LibraryBusy, PendingChange, one_writer
 
     settings = _settings(args)
     added, failed = [], 0
@@ -252,9 +252,9 @@ def cmd_add(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from .formats import IngestError
-    from .library import remove_document
-    from .writer import LibraryBusy, one_writer
+    from .ingest.formats import IngestError
+    from .index.library import remove_document
+    from .index.writer import LibraryBusy, one_writer
 
     settings = _settings(args)
     try:
@@ -277,7 +277,7 @@ def _passage_counts(engine) -> dict[str, int]:
 
 
 def cmd_list(args) -> int:
-    from .corpus import scan_corpus
+    from .ingest.corpus import scan_corpus
 
     engine = _load_engine(args)
     counts = _passage_counts(engine)
@@ -293,8 +293,8 @@ def _one_line(exc: BaseException) -> str:
 
 
 def cmd_points(args) -> int:
-    from .citation import cite
-    from .key_points import GROUP_TITLES, key_points
+    from .answer.citation import cite
+    from .chat.key_points import GROUP_TITLES, key_points
 
     engine = _load_engine(args)
     documents = {d["id"]: d for d in engine.documents}
@@ -326,9 +326,9 @@ def cmd_points(args) -> int:
 
 def cmd_report(args) -> int:
     """What the page's record says: questions the documents did not answer, answers marked wrong."""
-    from .model import load_embedder
-    from .record import Record, RecordSettings
-    from .report import as_csv, as_dict, as_text, dislikes, unanswered
+    from .models.model import load_embedder
+    from .server.record import Record, RecordSettings
+    from .server.report import as_csv, as_dict, as_text, dislikes, unanswered
 
     settings = _settings(args)
     where = RecordSettings.from_env(settings.index_dir)
@@ -354,7 +354,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .bench import run_bench
+    from .dev.bench import run_bench
 
     return run_bench(args, lambda: _load_engine(args))
 
@@ -448,8 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "ask" and not args.question:
         args.question = None
-    from .corpus import CorpusError
-    from .formats import IngestError
+    from .ingest.corpus import CorpusError
+    from .ingest.formats import IngestError
 
     try:
         return args.func(args)

@@ -49,7 +49,7 @@ class CountingEmbedder:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from retrieval.model import Embedder
+    from retrieval.models.model import Embedder
 
     return Embedder()
 
@@ -66,7 +66,7 @@ def settings(index_dir) -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(settings, embedder):
-    from retrieval.engine import Engine
+    from retrieval.answer.engine import Engine
 
     return Engine.load(settings, embedder=embedder)
 
@@ -80,3 +80,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) or item.module.__name__ == "test_browser":
             item.add_marker(pytest.mark.model)
+        if item.module.__name__ == "test_browser":
+            item.add_marker(pytest.mark.browser)
+        elif item.module.__name__ == "test_app":
+            item.add_marker(pytest.mark.page)

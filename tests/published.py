@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from retrieval.evaluation import contains_gold, load_questions  # noqa: E402
+from retrieval.dev.evaluation import contains_gold, load_questions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ROOT / "corpus" / "panel-discussion-international-migration-and-development-2013-06-25.txt"
@@ -39,7 +39,7 @@ class Comparison:
 
 def engine_for(folder: Path, document: Path, engine):
     from retrieval.config import Settings
-    from retrieval.engine import Engine
+    from retrieval.answer.engine import Engine
 
     corpus = folder / "corpus"
     corpus.mkdir(parents=True)
@@ -49,7 +49,7 @@ def engine_for(folder: Path, document: Path, engine):
 
 
 def stated(attribution: dict | None) -> bool:
-    from retrieval.attribution import NOT_STATED
+    from retrieval.ingest.attribution import NOT_STATED
 
     return bool(attribution) and attribution.get("speaker") != NOT_STATED
 
@@ -81,7 +81,7 @@ def compare(text_engine, pdf_engine, pdf_path: Path, questions: list[dict]) -> C
 
 
 def main() -> None:
-    from retrieval.engine import Engine
+    from retrieval.answer.engine import Engine
     from typeset import image_only_copy, panel_summary_pdf
 
     text_engine = Engine.load()
@@ -120,7 +120,7 @@ def thirty_pages() -> None:
         pdf = long_report_pdf(TEXT, Path(tmp) / "compilation.pdf", parts=12)
         with pdfplumber.open(str(pdf)) as opened:
             pages = len(opened.pages)
-        from retrieval.formats import read_document_text
+        from retrieval.ingest.formats import read_document_text
 
         started = time.monotonic()
         read_document_text(pdf)

@@ -3,8 +3,8 @@ carries it: hand-written cases, no model."""
 
 import numpy as np
 
-from retrieval.answer_types import answer_type, carries, first_typed
-from retrieval.ranking import RankingParams, choose_highlight
+from retrieval.answer.answer_types import answer_type, carries, first_typed
+from retrieval.answer.ranking import RankingParams, choose_highlight
 
 
 def test_questions_are_typed_by_what_they_ask_for():

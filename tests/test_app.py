@@ -140,7 +140,7 @@ def test_clear_conversation_empties_the_chat(at):
 def test_download_is_a_short_briefing_with_who_said_it_and_citations_outside_the_quote(at):
     ask(at, "Who bears the costs of migration?")
     ask(at, "Why?")
-    from retrieval.transcript import conversation_export
+    from retrieval.chat.transcript import conversation_export
 
     exchanges = at.session_state.exchanges
     md = conversation_export(exchanges, markdown=True)
@@ -404,7 +404,7 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
     assert app.title[0].value == "Ask 2 documents" and app.session_state["doc_filter"] == ["seasonal-labour"]
     other = AppTest.from_file(APP, default_timeout=180).run()  # another session sees the same library
     assert other.title[0].value == "Ask 2 documents"
-    from retrieval.record import Record
+    from retrieval.server.record import Record
 
     changes = Record(library.parent / "index" / "record.sqlite3").rows("changes")
     assert [(c["action"], c["document"], c["role"]) for c in changes] == [("remove", "fishing-fleet", "editor")]
@@ -494,8 +494,8 @@ def test_questions_are_recorded_and_feedback_given_on_the_page_reaches_the_repor
                                                                                    tmp_path):
     import streamlit as st
 
-    from retrieval.record import Record
-    from retrieval.report import dislikes, unanswered
+    from retrieval.server.record import Record
+    from retrieval.server.report import dislikes, unanswered
 
     monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
     monkeypatch.setenv("RETRIEVAL_RECORD", str(tmp_path / "record.sqlite3"))

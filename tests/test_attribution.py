@@ -3,8 +3,8 @@
 import csv
 
 from conftest import CORPUS, DATA, DOC_ID
-from retrieval.attribution import Attribution, attribute_paragraph, sentence_cue
-from retrieval.passages import split_passages
+from retrieval.ingest.attribution import Attribution, attribute_paragraph, sentence_cue
+from retrieval.ingest.passages import split_passages
 
 PASSAGES = split_passages((CORPUS / f"{DOC_ID}.txt").read_text(encoding="utf-8"), DOC_ID, "Panel")
 

@@ -136,7 +136,7 @@ def test_typed_html_is_shown_as_text(page):
 
 def test_twenty_sessions_at_once_get_their_own_answers_from_one_model_and_lose_no_feedback(
         server, server_log, settings):
-    from retrieval.record import Record
+    from retrieval.server.record import Record
 
     questions = {
         "Who bears the costs of migration?": "disproportionately born",
@@ -509,8 +509,8 @@ def test_a_25_question_export_is_short_and_renders_with_citations_outside_the_qu
 
     from markdown_it import MarkdownIt
 
-    from retrieval.conversation import respond
-    from retrieval.transcript import conversation_export
+    from retrieval.chat.conversation import respond
+    from retrieval.chat.transcript import conversation_export
 
     rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "questions.jsonl").read_text().splitlines()]
     questions = [r["question"] for r in rows if r["gold"]][:21] + ["Why?", "more", "Who said that?",
@@ -701,7 +701,7 @@ def test_on_a_shared_server_only_the_editor_key_changes_the_library_and_feedback
                                        env=os.environ | env, capture_output=True, timeout=120).stdout)
     assert [(d["question"], d["comment"]) for d in report["marked_wrong"]] == [
         ("Who bears the costs of migration?", "Not the paragraph I needed")]
-    from retrieval.record import Record
+    from retrieval.server.record import Record
 
     changes = Record(index / "record.sqlite3").rows("changes")
     assert [(c["action"], c["document"]) for c in changes] == [("add", "tugs"), ("remove", "tugs")]
@@ -721,7 +721,7 @@ def as_file_modes_bind() -> tuple[str, ...]:
 def test_the_record_failing_while_the_server_runs_costs_no_answer_and_resumes(browser, tmp_path, settings, engine):
     import shutil
 
-    from retrieval.record import Record
+    from retrieval.server.record import Record
 
     index = tmp_path / "index"
     shutil.copytree(settings.index_dir, index)

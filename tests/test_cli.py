@@ -116,7 +116,7 @@ def test_an_uncertain_answer_says_so_in_json_and_in_text(env):
     obj = json.loads(run(["ask", question, "--json"], env).stdout)
     check_schema(obj)
     assert (obj["confidence"], obj["reason"], obj["missing"], obj["answered"]) == ("partial", "uncertain", [], True)
-    from retrieval.selective import load_calibration
+    from retrieval.answer.selective import load_calibration
 
     assert obj["confidence_score"] < load_calibration(two_models=True).threshold and obj["results"]
     text = run(["ask", question], env).stdout.decode()
@@ -180,7 +180,7 @@ def test_stdin_json_lines_are_turns_of_a_conversation(env):
 
 
 def test_a_long_history_is_replayed_from_its_last_turns_only_and_an_empty_question_is_not_echoed(env):
-    from retrieval.conversation import MAX_HISTORY_TURNS, bounded_history
+    from retrieval.chat.conversation import MAX_HISTORY_TURNS, bounded_history
 
     history = [f"What did panellists say about topic number {i}?" for i in range(1000)]
     assert bounded_history(history) == history[-MAX_HISTORY_TURNS:]
@@ -200,7 +200,7 @@ def test_a_long_history_is_replayed_from_its_last_turns_only_and_an_empty_questi
 
 
 def test_ask_records_only_when_asked_and_report_groups_what_was_not_answered(env, tmp_path):
-    from retrieval.record import Record
+    from retrieval.server.record import Record
 
     env = env | {"RETRIEVAL_RECORD": str(tmp_path / "record.sqlite3")}
     assert run(["ask", "How many migrants live in Qatar?"], env).returncode == 0

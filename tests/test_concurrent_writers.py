@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import CORPUS, ROOT
-from retrieval.writer import JOURNAL_NAME
+from retrieval.index.writer import JOURNAL_NAME
 from test_ingest import make_pdf
 
 ENV = {"RETRIEVAL_SECOND_MODEL": "none", "HF_HUB_OFFLINE": "1"}

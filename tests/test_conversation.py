@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.conversation import follow_up_context, is_follow_up, is_more, is_small_talk, respond
+from retrieval.chat.conversation import follow_up_context, is_follow_up, is_more, is_small_talk, respond
 
 
 @pytest.mark.parametrize("text", ["hi", "Hello!", "thanks", "Thank you very much.", "help", "what can you do?"])
@@ -46,7 +46,7 @@ def test_respond_follow_up_finds_the_right_passage(engine):
 
 def test_conversation_set_second_turns_are_answered_with_the_previous_turn(engine):
     from conftest import DATA
-    from retrieval.evaluation import evaluate_conversations, load_questions
+    from retrieval.dev.evaluation import evaluate_conversations, load_questions
 
     report = evaluate_conversations(engine, load_questions(DATA / "conversations.jsonl"))
     assert report["exchanges"] >= 15
@@ -55,7 +55,7 @@ def test_conversation_set_second_turns_are_answered_with_the_previous_turn(engin
 
 
 def test_questions_about_the_previous_answer_are_recognised():
-    from retrieval.conversation import about_previous_answer
+    from retrieval.chat.conversation import about_previous_answer
 
     for text in ["Who said that?", "who said it", "And who called for that?", "Who asked for that?"]:
         assert about_previous_answer(text) == "who", text
@@ -93,7 +93,7 @@ def test_a_longer_follow_up_is_joined_only_when_that_helps(engine):
 
 def test_unseen_conversations_keep_their_thread(engine):
     from conftest import DATA
-    from retrieval.evaluation import evaluate_conversations, load_questions
+    from retrieval.dev.evaluation import evaluate_conversations, load_questions
 
     rows = load_questions(DATA / "conversations_unseen.jsonl")
     assert len(rows) >= 25 and any(len(r["turns"]) == 3 for r in rows)
@@ -114,7 +114,7 @@ def test_why_that_finds_only_the_answer_already_shown_says_so(engine):
 
 
 def test_an_exported_refusal_says_what_the_document_does_not_mention(engine):
-    from retrieval.transcript import conversation_export
+    from retrieval.chat.transcript import conversation_export
 
     exchange = respond(engine, "Who heads Interpol?", [], 3)
     assert exchange.kind == "refusal"
@@ -123,7 +123,7 @@ def test_an_exported_refusal_says_what_the_document_does_not_mention(engine):
 
 
 def test_a_page_keeps_only_its_last_exchanges():
-    from retrieval.conversation import MAX_KEPT_EXCHANGES, Exchange, keep_recent
+    from retrieval.chat.conversation import MAX_KEPT_EXCHANGES, Exchange, keep_recent
 
     many = [Exchange(f"question {i}", "help", text="") for i in range(MAX_KEPT_EXCHANGES + 50)]
     kept = keep_recent(many)
@@ -132,7 +132,7 @@ def test_a_page_keeps_only_its_last_exchanges():
 
 
 def test_small_talk_gets_a_short_reply_and_help_says_what_the_chat_does():
-    from retrieval.wording import small_talk_reply
+    from retrieval.chat.wording import small_talk_reply
 
     assert small_talk_reply("hello", 1) == "Hello. Ask me anything about the document."
     assert small_talk_reply("Hi there!", 4) == "Hello. Ask me anything about the 4 documents in the library."

@@ -1,8 +1,8 @@
 """Which question terms the document does not mention, and spelling correction: hand-written cases."""
 
 from conftest import CORPUS
-from retrieval.coverage import Vocabulary, missing_terms, question_terms, without
-from retrieval.spelling import SpellingCorrector
+from retrieval.answer.coverage import Vocabulary, missing_terms, question_terms, without
+from retrieval.answer.spelling import SpellingCorrector
 
 DOC = (CORPUS / "panel-discussion-international-migration-and-development-2013-06-25.txt").read_text(encoding="utf-8")
 VOCAB = Vocabulary.from_texts([DOC])
@@ -70,7 +70,7 @@ def test_known_words_names_acronyms_and_quoted_text_are_left_as_typed():
 
 
 def test_a_question_naming_only_what_the_document_lacks_is_refused_not_partial():
-    from retrieval.coverage import names_only_what_is_missing
+    from retrieval.answer.coverage import names_only_what_is_missing
 
     def refused(question, missing):
         return names_only_what_is_missing(question_terms(question), VOCAB, missing)
@@ -83,7 +83,7 @@ def test_a_question_naming_only_what_the_document_lacks_is_refused_not_partial()
 
 
 def test_the_evaluation_accepts_a_hyphenated_name_whose_part_the_set_lists():
-    from retrieval.evaluation import names_listed
+    from retrieval.dev.evaluation import names_listed
 
     assert names_listed("Secretary-General", {"secretary", "remarks"})
     assert names_listed("Syria", {"syria"})

@@ -6,9 +6,9 @@ import pytest
 
 from conftest import DATA, DOC_ID, SHARED_DEV
 from retrieval.config import MAX_QUESTION_CHARS
-from retrieval.engine import QuestionError
-from retrieval.evaluation import evaluate, load_questions, squash
-from retrieval.lexical import tokenize
+from retrieval.answer.engine import QuestionError
+from retrieval.dev.evaluation import evaluate, load_questions, squash
+from retrieval.index.lexical import tokenize
 
 
 def test_jobs_question_gets_the_no_competition_sentence_first(engine):
@@ -193,7 +193,7 @@ def test_a_question_whose_best_two_passages_tie_gets_no_box_and_says_uncertain(t
 
     from conftest import CORPUS
     from retrieval.config import Settings
-    from retrieval.engine import Engine
+    from retrieval.answer.engine import Engine
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -224,7 +224,7 @@ def test_the_box_is_shown_when_the_calibrated_confidence_reaches_the_threshold(e
 def test_box_precision_and_uncovered_share_on_the_held_out_half(engine):
     # The targets of selective answering, on the half the calibrator was not fitted on
     # (README, "The answer box"): measured 0.904 precision, 7 % uncovered boxed for the pair.
-    from retrieval.selective import half
+    from retrieval.answer.selective import half
 
     questions = [q for name in ("questions.jsonl", "paraphrase_questions.jsonl", "near_topic_questions.jsonl",
                                 "newcomer_questions.jsonl") for q in load_questions(DATA / name) if half(q["id"]) == 1]

@@ -12,10 +12,10 @@ from fpdf import FPDF
 
 from conftest import CORPUS, ROOT, CountingEmbedder
 from retrieval.config import Settings
-from retrieval.corpus import load_corpus
-from retrieval.engine import Engine
-from retrieval.formats import MAX_FILE_BYTES, IngestError, read_document_text
-from retrieval.library import add_document, remove_document
+from retrieval.ingest.corpus import load_corpus
+from retrieval.answer.engine import Engine
+from retrieval.ingest.formats import MAX_FILE_BYTES, IngestError, read_document_text
+from retrieval.index.library import add_document, remove_document
 
 
 def make_pdf(path, pages, created=datetime.datetime(2024, 5, 2, 12, 0, tzinfo=datetime.timezone.utc)):
@@ -186,8 +186,8 @@ def test_cli_add_list_remove(tmp_path, corpus_dir, settings):
 
 
 def test_titles_and_headings_come_from_each_formats_own_structure(tmp_path):
-    from retrieval.corpus import load_document
-    from retrieval.passages import split_passages
+    from retrieval.ingest.corpus import load_document
+    from retrieval.ingest.passages import split_passages
 
     md = tmp_path / "port-logistics-briefing.md"
     md.write_text("# Port Logistics Briefing\n\n## Costs\nThe pilot cost four million euros in its first year.\n"
@@ -211,8 +211,8 @@ def test_titles_and_headings_come_from_each_formats_own_structure(tmp_path):
 
 
 def test_pdf_outline_entries_become_headings(tmp_path):
-    from retrieval.corpus import load_document
-    from retrieval.passages import split_passages
+    from retrieval.ingest.corpus import load_document
+    from retrieval.ingest.passages import split_passages
 
     pdf = FPDF()
     pdf.set_font("helvetica", size=12)
@@ -232,9 +232,9 @@ def test_pdf_outline_entries_become_headings(tmp_path):
 def test_a_word_documents_author_and_date_come_from_its_core_properties_into_library_and_citation(tmp_path):
     import datetime
 
-    from retrieval.citation import cite
-    from retrieval.corpus import load_document
-    from retrieval.passages import split_passages
+    from retrieval.answer.citation import cite
+    from retrieval.ingest.corpus import load_document
+    from retrieval.ingest.passages import split_passages
 
     path = tmp_path / "seasonal-labour.docx"
     d = docx.Document()

@@ -3,9 +3,9 @@
 import re
 
 from conftest import CORPUS
-from retrieval.corpus import load_corpus, corpus_passages
-from retrieval.key_points import grouped, key_points, point_group
-from retrieval.transcript import key_points_export
+from retrieval.ingest.corpus import load_corpus, corpus_passages
+from retrieval.chat.key_points import grouped, key_points, point_group
+from retrieval.chat.transcript import key_points_export
 
 PASSAGES = corpus_passages(load_corpus(CORPUS))
 SENTENCES = [(p, i, s) for p in PASSAGES for i, s in enumerate(p.sentences)]

@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from retrieval.corpus import load_corpus, read_sidecar
-from retrieval.library import is_protected
-from retrieval.metadata import MAX_FIELD_CHARS
-from retrieval.store import MANIFEST, StaleIndexError, read_manifest
+from retrieval.ingest.corpus import load_corpus, read_sidecar
+from retrieval.index.library import is_protected
+from retrieval.ingest.metadata import MAX_FIELD_CHARS
+from retrieval.index.store import MANIFEST, StaleIndexError, read_manifest
 
 TEXT = "Heading\n\nSeasonal workers were housed near the orchards and paid every month.\n"
 

@@ -3,8 +3,8 @@
 import re
 
 from conftest import CORPUS, DOC_ID
-from retrieval.corpus import corpus_passages, load_corpus
-from retrieval.passages import MAX_PASSAGE_WORDS, split_passages, split_sections, split_sentences
+from retrieval.ingest.corpus import corpus_passages, load_corpus
+from retrieval.ingest.passages import MAX_PASSAGE_WORDS, split_passages, split_sections, split_sentences
 
 SOURCE = (CORPUS / f"{DOC_ID}.txt").read_text(encoding="utf-8")
 PASSAGES = split_passages(SOURCE, DOC_ID, "Panel discussion")

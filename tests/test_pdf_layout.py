@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.corpus import load_document
-from retrieval.pdf_layout import Line, Page, Word, group_lines, layout_text, running_lines, table_rows
-from retrieval.passages import split_passages
-from retrieval.citation import cite
+from retrieval.ingest.corpus import load_document
+from retrieval.ingest.pdf_layout import Line, Page, Word, group_lines, layout_text, running_lines, table_rows
+from retrieval.ingest.passages import split_passages
+from retrieval.answer.citation import cite
 from typeset import image_only_copy, UN_FOOTNOTE, UN_HEADINGS, UN_SYMBOL, UN_TABLE, UN_TITLE, un_style_pdf
 
 
@@ -114,7 +114,7 @@ def test_table_rows_say_what_each_cell_is():
 
 
 def test_a_scan_without_tesseract_is_refused_in_one_line_naming_what_to_install(tmp_path, monkeypatch):
-    from retrieval.formats import IngestError, read_document_text
+    from retrieval.ingest.formats import IngestError, read_document_text
 
     scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "report-scan.pdf", dpi=100)
     monkeypatch.setenv("PATH", str(tmp_path))  # a machine where the tesseract program is not found
@@ -125,7 +125,7 @@ def test_a_scan_without_tesseract_is_refused_in_one_line_naming_what_to_install(
 
 
 def test_ocr_reads_a_scanned_report_and_says_how_many_pages_it_has_read(tmp_path):
-    from retrieval.formats import read_document_text
+    from retrieval.ingest.formats import read_document_text
 
     scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "report-scan.pdf", dpi=200)
     heard = []
@@ -141,8 +141,8 @@ def test_a_scan_added_to_the_live_library_is_read_in_the_background_with_pages_r
     import time
 
     from retrieval.config import Settings
-    from retrieval.engine import Engine
-    from retrieval.live import LiveEngine
+    from retrieval.answer.engine import Engine
+    from retrieval.server.live import LiveEngine
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(settings.corpus_dir, corpus)
@@ -165,8 +165,8 @@ def test_a_scan_added_to_the_live_library_is_read_in_the_background_with_pages_r
 
 
 def test_the_quick_check_of_an_upload_leaves_a_scan_unread(tmp_path):
-    from retrieval import pdf_layout
-    from retrieval.library import check_addition
+    from retrieval.ingest import pdf_layout
+    from retrieval.index.library import check_addition
 
     scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "quick-scan.pdf", dpi=100)
     before = dict(pdf_layout._OCR_CACHE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import DATA
 from published import TEXT, compare, engine_for
-from retrieval.evaluation import load_questions
+from retrieval.dev.evaluation import load_questions
 from typeset import image_only_copy, panel_summary_pdf
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from retrieval.ranking import (
+from retrieval.answer.ranking import (
     RankingParams,
     choose_highlight,
     distinct_order,

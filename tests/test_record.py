@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from retrieval.record import SCHEMA_VERSION, Record, RecordSettings
+from retrieval.server.record import SCHEMA_VERSION, Record, RecordSettings
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_a_corrupt_file_costs_only_the_record_said_once_then_it_starts_afresh(re
     record.path.write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
         (record.path.parent / (record.path.name + suffix)).unlink(missing_ok=True)
-    with caplog.at_level(logging.INFO, logger="retrieval.record"):
+    with caplog.at_level(logging.INFO, logger="retrieval.server.record"):
         assert record.question("during", "answer") is None
         assert record.question("after", "answer") is not None  # resumed in a fresh file
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
@@ -67,14 +67,14 @@ def test_a_deleted_file_is_made_again_and_a_locked_one_is_skipped_then_resumed(t
     record.question("first", "answer")
     for f in tmp_path.glob("r.sqlite3*"):
         f.unlink()
-    with caplog.at_level(logging.INFO, logger="retrieval.record"):
+    with caplog.at_level(logging.INFO, logger="retrieval.server.record"):
         assert record.question("second", "answer") is not None
         assert record.question("second and a half", "answer") is not None
     assert [r.getMessage() for r in caplog.records] == ["the record's file is gone (deleted?); a new one is started"]
     caplog.clear()
     holder = sqlite3.connect(record.path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another writer holds the file
-    with caplog.at_level(logging.INFO, logger="retrieval.record"):
+    with caplog.at_level(logging.INFO, logger="retrieval.server.record"):
         assert record.question("while locked", "answer") is None
         holder.execute("ROLLBACK")
         holder.close()

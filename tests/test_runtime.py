@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.model import Embedder, ModelNotFoundError
-from retrieval.packaged_models import MINILM, MPNET, packaged_model_path
+from retrieval.models.model import Embedder, ModelNotFoundError
+from retrieval.models.packaged_models import MINILM, MPNET, packaged_model_path
 
 from conftest import CORPUS
 
@@ -53,7 +53,7 @@ def test_the_runtime_answers_without_pytorch_in_the_process(engine, settings):
 
     from conftest import ROOT
 
-    script = ("import sys; from retrieval.engine import Engine; from retrieval.config import Settings; "
+    script = ("import sys; from retrieval.answer.engine import Engine; from retrieval.config import Settings; "
               "e = Engine.load(Settings.from_env()); r = e.ask('Who bears the costs of migration?'); "
               "print(r.confidence, [m.backend for m in e.embedders], "
               "sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
@@ -67,7 +67,7 @@ def test_the_runtime_answers_without_pytorch_in_the_process(engine, settings):
 @pytest.mark.model
 def test_an_index_built_on_pytorch_serves_openvino_unchanged(tmp_path, monkeypatch):
     from retrieval.config import Settings
-    from retrieval.engine import Engine
+    from retrieval.answer.engine import Engine
 
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", second_model=None)
     monkeypatch.setenv("RETRIEVAL_BACKEND", "torch")
@@ -113,7 +113,7 @@ def test_a_model_of_ones_own_without_an_export_runs_on_pytorch(tmp_path, monkeyp
 
 
 def test_an_unknown_backend_is_refused(monkeypatch):
-    from retrieval.runtime import chosen_backend
+    from retrieval.models.runtime import chosen_backend
 
     monkeypatch.setenv("RETRIEVAL_BACKEND", "onnx")
     with pytest.raises(ValueError, match="RETRIEVAL_BACKEND must be one of openvino, torch"):
@@ -142,7 +142,7 @@ def test_a_missing_tokenizers_is_named_with_its_install_command(monkeypatch):
 
 
 def test_forward_passes_group_texts_of_similar_length_within_the_token_budget():
-    from retrieval.runtime import token_batches
+    from retrieval.models.runtime import token_batches
 
     lengths = [10, 300, 12, 40, 500, 11, 41]
     batches = token_batches(lengths, 100)

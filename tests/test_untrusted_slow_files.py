@@ -7,10 +7,10 @@ import zipfile
 
 import docx
 
-from retrieval.formats import IngestError
-from retrieval.library import check_addition
-from retrieval.limits import MIB, Limits
-from retrieval.wording import failure_reason
+from retrieval.ingest.formats import IngestError
+from retrieval.index.library import check_addition
+from retrieval.ingest.limits import MIB, Limits
+from retrieval.chat.wording import failure_reason
 from test_untrusted import cli, corpus_dir, listing, one_line_error  # noqa: F401  (fixture)
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -19,8 +19,8 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _GATE = """
 import sys, time
 from pathlib import Path
-from retrieval.formats import IngestError
-from retrieval.library import check_addition
+from retrieval.ingest.formats import IngestError
+from retrieval.index.library import check_addition
 try:
     print("accepted", check_addition(Path(sys.argv[1]), Path(sys.argv[2]))[0])
 except IngestError as exc:

@@ -5,12 +5,12 @@ import shutil
 import numpy as np
 
 from conftest import CORPUS, CountingEmbedder
-from retrieval import vector_index
-from retrieval.bench import _clustered
+from retrieval.index import vector_index
+from retrieval.dev.bench import _clustered
 from retrieval.config import Settings
-from retrieval.corpus import load_corpus
-from retrieval.engine import Engine
-from retrieval.vector_index import EXACT_LIMIT, build_vector_index, index_spec
+from retrieval.ingest.corpus import load_corpus
+from retrieval.answer.engine import Engine
+from retrieval.index.vector_index import EXACT_LIMIT, build_vector_index, index_spec
 
 
 

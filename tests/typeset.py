@@ -65,7 +65,7 @@ class _Typeset(FPDF):
 
 def panel_summary_pdf(text_path: Path, out: Path) -> Path:
     """The shipped summary as a typeset PDF (structure read with the text splitter itself)."""
-    from retrieval.passages import join_lines, split_sections
+    from retrieval.ingest.passages import join_lines, split_sections
 
     front, sections = split_sections(text_path.read_text(encoding="utf-8"))
     pdf = _Typeset("Panel discussion on international migration and development — Summary")
@@ -202,7 +202,7 @@ def image_only_copy(pdf_path: Path, out: Path, dpi: int = 200) -> Path:
 def long_report_pdf(text_path: Path, out: Path, parts: int = 10) -> Path:
     """A long typeset report (about three pages a part): the panel summary's sections set
     ``parts`` times over, numbered by part, for timing how long a long PDF takes to be searchable."""
-    from retrieval.passages import join_lines, split_sections
+    from retrieval.ingest.passages import join_lines, split_sections
 
     _, sections = split_sections(text_path.read_text(encoding="utf-8"))
     pdf = _Typeset("Compilation of panel summaries")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from retrieval import wording
-from retrieval.conversation import Exchange
-from retrieval.engine import Engine
-from retrieval.suggestions import topic_hint
+from retrieval.chat import wording
+from retrieval.chat.conversation import Exchange
+from retrieval.answer.engine import Engine
+from retrieval.chat.suggestions import topic_hint
 from ui.html import answer_link, copy_link_html, esc, result_html, section_html
 from ui.live_engine import get_record
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from retrieval.engine import Engine
-from retrieval.suggestions import suggested_questions
+from retrieval.answer.engine import Engine
+from retrieval.chat.suggestions import suggested_questions
 
 # The shipped panel summary's own questions, written by hand for it; other documents get theirs
 # from their headings.

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from retrieval.attribution import AGREEMENTS, SPEAKERS
+from retrieval.ingest.attribution import AGREEMENTS, SPEAKERS
 from retrieval.config import MAX_QUESTION_CHARS
-from retrieval.engine import Engine
+from retrieval.answer.engine import Engine
 
 # Widget values that must outlive a page that does not draw them (Streamlit forgets a widget's
 # value on a run that does not draw it); the entry point re-assigns them on every run.

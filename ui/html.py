@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlencode
 
-from retrieval.engine import Engine
+from retrieval.answer.engine import Engine
 
 STYLE = """<style>
 .answer {font-size:1.15rem; line-height:1.55; border-left:4px solid #1f6feb; padding:.4rem .8rem;

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval import wording
-from retrieval.formats import IngestError
-from retrieval.live import LiveEngine
-from retrieval.writer import LibraryBusy
+from retrieval.chat import wording
+from retrieval.ingest.formats import IngestError
+from retrieval.server.live import LiveEngine
+from retrieval.index.writer import LibraryBusy
 from ui.html import esc
 
 log = logging.getLogger("retrieval")

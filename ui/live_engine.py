@@ -16,9 +16,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import streamlit as st
 
 from retrieval.config import Settings
-from retrieval.engine import Engine
-from retrieval.live import LiveEngine
-from retrieval.record import Record, RecordSettings
+from retrieval.answer.engine import Engine
+from retrieval.server.live import LiveEngine
+from retrieval.server.record import Record, RecordSettings
 
 LOADING = "Loading the search engine… (the first start also builds the index)"
 
@@ -43,7 +43,7 @@ def load_engine(report=None) -> Engine:
 
 @st.cache_resource(show_spinner=False)
 def get_record() -> Record:
-    """The server's record (questions, feedback, library changes); see ``retrieval.record``."""
+    """The server's record (questions, feedback, library changes); see ``retrieval.server.record``."""
     where = RecordSettings.from_env(Settings.from_env().index_dir)
     return Record(where.path, where.retention_days)
 

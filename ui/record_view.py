@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from retrieval.engine import Engine
-from retrieval.report import as_csv, dislikes, unanswered
+from retrieval.answer.engine import Engine
+from retrieval.server.report import as_csv, dislikes, unanswered
 from ui.html import esc
 from ui.live_engine import get_record
 

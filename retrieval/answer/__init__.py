@@ -1,0 +1,1 @@
+"""Answering one question: the engine, ranking, missing terms, spelling, answer types, the answer box, citations."""

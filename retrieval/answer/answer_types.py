@@ -1,0 +1,77 @@
+"""What kind of answer a question asks for, and whether a sentence carries one.
+
+"When …?" wants a date, "Who …?" someone named (a speaker, a body, an actor), "Which countries /
+organisations …?" a name, "How many …?" a number, "Why …?" a cause, "What did they recommend …?" a
+call for action. Among the sentences of an answering passage, the one that carries the kind of
+answer asked for is more likely the answer (the classic answer-type check of question answering).
+The highlight weighs this as a small bonus, and whether the answer box's sentence carries what was
+asked for is one of the signals of the box's confidence (``selective``); ranking does not use it.
+
+Pure functions over text: testable without a model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..ingest.attribution import CALL_CUE, sentence_cue
+
+_QUESTION_TYPES = [
+    ("date", re.compile(r"^\W*when\b|\b(what|which) (year|date|day|month)\b", re.I)),
+    ("who", re.compile(r"^\W*who(m|se)?\b|\bby whom\b", re.I)),
+    ("name", re.compile(r"\b(which|what) ([\w-]+ )?(countries|country|organi[sz]ations?|agreements?|conventions?|treat(y|ies)"
+                        r"|bod(y|ies)|institutions?|forums?|groups?|agenc(y|ies))\b", re.I)),
+    ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion)\b", re.I)),
+    ("cause", re.compile(r"^\W*why\b|\bwhat (causes|caused|drives|drove|led to)\b|\breasons?\b", re.I)),
+    ("call", re.compile(r"\b(recommend\w*|suggest\w*|propos\w*|urge\w*|call(ed|s)? for|should|"
+                        r"how (can|could|to|might)|what (needs|must|should|can))\b", re.I)),
+]
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_CARRIES = {
+    "date": re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTHS})\b"),
+    "number": re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand"
+                         r"|million|billion|half|third|quarter|per ?cent)\b", re.I),
+    "cause": re.compile(r"\b(because|due to|owing to|as a result|result(s|ed)? (in|from)|led to|lead(s|ing)? to"
+                        r"|caused|driven by|therefore|thus|reasons?)\b", re.I),
+}
+# A call for action is also said without a speaker's verb: "More efforts were needed to …".
+_NEEDED = re.compile(r"\b(needs?|needed) to\b|\bshould\b|\bmust\b", re.I)
+# A name: a capitalised word that does not open the sentence, or an acronym.
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+\b|\b[A-Z]{2,}\b")
+# Someone acting: an agent after "by", or a named body ("the review team", "Member States").
+_ACTOR = re.compile(r"\bby (the |an? )?[A-Za-z-]+|\b(team|ministry|government|inspectorate|organi[sz]ation)s?\b", re.I)
+
+
+# Kinds whose carrying is plain to see (a year, a month, a figure): when the first passage's
+# sentence lacks one, a close passage's sentence that has one is the better answer (``first_typed``).
+EXACT_KINDS = frozenset({"date", "number"})
+
+
+def first_typed(kind: str | None, carried: list[bool | None], within: int = 3) -> int:
+    """Which of the first ``within`` results should go first: the first one whose highlight
+    carries an exact kind of answer (a date, a number) when the first result's does not; else 0."""
+    if kind not in EXACT_KINDS or not carried or carried[0]:
+        return 0
+    return next((j for j, c in enumerate(carried[1:within], 1) if c), 0)
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of answer the question asks for: "date", "who", "name", "number", "cause", "call"
+    or None."""
+    for kind, pattern in _QUESTION_TYPES:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def carries(kind: str | None, sentence: str) -> bool:
+    """Whether the sentence holds an answer of that kind (a date, a number, a cause, a call)."""
+    if kind is None:
+        return False
+    if kind == "call":
+        return bool(CALL_CUE.search(sentence) or _NEEDED.search(sentence))
+    if kind == "who":
+        return sentence_cue(sentence) is not None or bool(_ACTOR.search(sentence) or _NAME.search(sentence))
+    if kind == "name":
+        return bool(_NAME.search(sentence))
+    return bool(_CARRIES[kind].search(sentence))

@@ -1,0 +1,531 @@
+"""The search engine's Python API: ``Engine.load()`` then ``engine.ask(question)``.
+
+The chat page and the CLI both use this and nothing below it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import faiss
+import numpy as np
+
+from .answer_types import answer_type, carries, first_typed
+from .citation import Citation, cite
+from ..config import MAX_QUESTION_CHARS, Settings
+from ..ingest.corpus import load_corpus
+from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
+from ..index.lexical import bm25_scores, term_overlap, tokenize
+from ..index.library import is_protected
+from ..models.model import Embedder, load_embedder
+from ..ingest.passages import Passage
+from .selective import TIE_SCALE, BoxCalibration, Evidence, load_calibration
+from .ranking import (
+    RankingParams,
+    choose_highlight,
+    default_params,
+    dense_scores,
+    distinct_order,
+    fuse,
+    is_answerable,
+    max_per_owner,
+    text_key,
+    token_best_matches,
+)
+from .spelling import SpellingCorrector
+from ..index.store import Index, ProgressReport, StaleIndexError, load_all, load_or_build_all
+from ..index.writer import one_writer, pending
+
+log = logging.getLogger(__name__)
+
+LATE_INTERACTION_POOL = 50
+APPROXIMATE_CANDIDATES = 1000
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One passage found for a question."""
+
+    text: str
+    highlight: str
+    highlight_start: int  # character offsets of the highlight in text
+    highlight_end: int
+    highlight_sentences: int  # 1, or 2 when the next sentence completes the first
+    score: float
+    citation: Citation
+    passage_id: int
+    sentence_row: int = -1  # the highlight's first sentence, as a row of the sentence vectors
+    highlight_score: float = 0.0  # what chose the highlight: similarity, term overlap, answer-type bonus
+    carries_type: bool | None = None  # the highlight carries the kind of answer asked for (None: none asked)
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "highlight": self.highlight,
+            "highlight_span": [self.highlight_start, self.highlight_end],
+            "score": round(float(self.score), 4),
+            "citation": self.citation.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says to a question: the results, best first, or a refusal.
+
+    ``confidence``: "answer" (the box: the first result's sentence is likely the answer),
+    "partial" (the closest passages, which may not answer; ``reason`` says why: "missing", the
+    document does not mention the ``missing`` terms, or "uncertain", the evidence is too weak for
+    the box) or "none" (refused). ``answered`` is false only for "none". ``confidence_score``: the
+    calibrated probability that the first result's highlighted sentence answers (``selective``)."""
+
+    question: str
+    answered: bool
+    results: list[SearchResult] = field(default_factory=list)
+    error: str | None = None
+    note: str | None = None
+    searched_as: str | None = None  # the question as searched, when a follow-up was expanded
+    confidence: str = ""
+    missing: tuple[str, ...] = ()
+    corrected: str | None = None  # the question with its spelling corrected, when that changed it
+    filters: dict | None = None  # who-said-it filters applied: {"speaker": [...], "agreement": [...]}
+    confidence_score: float | None = None
+    reason: str | None = None  # why "partial" (or a refusal naming what is missing): "missing", "uncertain"
+    evidence: Evidence | None = field(default=None, compare=False, repr=False)  # the box's signals
+
+    def __post_init__(self):
+        if not self.confidence:
+            object.__setattr__(self, "confidence", "answer" if self.answered else "none")
+
+    def to_dict(self) -> dict:
+        d: dict = {"question": self.question, "answered": self.answered, "confidence": self.confidence,
+                   "missing": list(self.missing), "results": [r.to_dict() for r in self.results]}
+        if self.error:
+            d["error"] = self.error
+        if self.note:
+            d["note"] = self.note
+        if self.searched_as:
+            d["searched_as"] = self.searched_as
+        if self.corrected:
+            d["corrected"] = self.corrected
+        if self.filters:
+            d["filters"] = self.filters
+        if self.confidence_score is not None:
+            d["confidence_score"] = round(self.confidence_score, 3)
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """Everything ranking computed for one question text."""
+
+    fused: np.ndarray
+    sentence_sim: np.ndarray
+    best_similarity: float
+    terms: set[str]
+    token_match: np.ndarray  # first model: each question token's best cosine in the searched passages
+    token_spans: np.ndarray  # first model: each question token's character span in the question
+    first_sentence_sim: np.ndarray  # first model: cosine of the question with every sentence
+    lexical: np.ndarray  # BM25 score of every passage
+    each_fused: tuple[np.ndarray, ...]  # each model's own passage scores (for their agreement)
+    each_sentence: tuple[np.ndarray, ...]  # each model's own sentence similarities
+
+    def mixed_with(self, other: "_Scores", w: float) -> "_Scores":
+        """(1 - w) of these scores plus w of the other's; the terms and tokens stay these."""
+        return replace(
+            self,
+            fused=(1 - w) * self.fused + w * other.fused,
+            sentence_sim=(1 - w) * self.sentence_sim + w * other.sentence_sim,
+            best_similarity=(1 - w) * self.best_similarity + w * other.best_similarity,
+        )
+
+    def meaning_match(self, start: int, end: int) -> float:
+        """How well the passages match the meaning of the question's characters [start, end):
+        the mean best cosine of the tokens inside (0 when no token is)."""
+        inside = (self.token_spans[:, 0] >= start) & (self.token_spans[:, 1] <= end) if len(self.token_spans) else []
+        return float(self.token_match[inside].mean()) if np.any(inside) else 0.0
+
+
+class QuestionError(ValueError):
+    """The question cannot be searched (empty); the message is for the user."""
+
+
+def clean_question(question: str) -> tuple[str, str | None]:
+    """Normalise a question (Unicode NFKC, control characters removed, whitespace folded) and
+    cut it to MAX_QUESTION_CHARS. Returns the question and a note when it was cut."""
+    text = unicodedata.normalize("NFKC", question or "")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("The question is empty: type a question about the document.")
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS], f"The question was cut to its first {MAX_QUESTION_CHARS} characters."
+    return text, None
+
+
+class Engine:
+    """Model + index + ranking. Thread-safe for concurrent ``ask`` calls (read-only state)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, index: Index,
+                 params: RankingParams | None = None, rebuilt: bool = False,
+                 second: tuple[Embedder, Index] | None = None):
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+        self.second = second  # the second model and its index of the same passages, if any
+        self.params = params or default_params(two_models=second is not None)
+        # The answer box's calibrator (None: the box is shown whenever nothing is missing).
+        self.calibration: BoxCalibration | None = load_calibration(two_models=second is not None)
+        self.rebuilt = rebuilt
+        self._documents = {d["id"]: d for d in index.documents}
+        # Per-passage facts the per-question path needs, computed once.
+        self._text_keys = [text_key(p.text) for p in index.passages]
+        self._spans = [(p.doc_id, p.paragraph_overall) for p in index.passages]
+        self._doc_ids = np.array([p.doc_id for p in index.passages])
+        self._sentence_terms = [[set(tokenize(s.text)) for s in p.sentences] for p in index.passages]
+        self._vocabularies = {d: Vocabulary.from_texts([p.text for p in index.passages if p.doc_id == d])
+                              for d in self._documents}
+        self._vocabulary_unions: dict[frozenset[str], Vocabulary] = {}
+        self.speller = SpellingCorrector([p.text for p in index.passages])
+        # The page draws these on every rerun: computed once per engine.
+        self._sections: dict[str | None, list[str]] = {}
+        for p in index.passages:
+            for key in (None, p.doc_id):
+                headings = self._sections.setdefault(key, [])
+                if p.section and p.section not in headings:
+                    headings.append(p.section)
+        self.protected = frozenset(d for d in self._documents if is_protected(settings.corpus_dir, d))
+        # A follow-up is scored joined and alone, and "more" repeats a search: the same text is
+        # not encoded twice.
+        self._scores = functools.lru_cache(maxsize=16)(self._compute_scores)
+        attributions = [s.attribution for p in index.passages for s in p.sentences]  # sentence-row order
+        self._sentence_speakers = np.array([a.speaker for a in attributions])
+        self._sentence_agreements = np.array([a.agreement for a in attributions])
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
+             embedder: Embedder | None = None, second_embedder: Embedder | None = None,
+             on_wait: Callable[[], None] | None = None, report: ProgressReport | None = None) -> "Engine":
+        """Load the model(s) and the index(es), building an index first when it is missing or stale
+        (under the library's writer lock; ``on_wait`` is called if another writer holds it;
+        ``report`` hears how many passages each model has embedded of how many)."""
+        settings = settings or Settings.from_env()
+        # One thread is faster for one query at a time on this machine (see README, "Speed").
+        faiss.omp_set_num_threads(1)
+        documents = load_corpus(settings.corpus_dir)  # before the models: a bad corpus fails fast
+        embedder = embedder or load_embedder(settings.model)
+        embedders = [embedder]
+        if settings.second_model:
+            embedders.append(second_embedder or load_embedder(settings.second_model))
+        try:  # a reader needs no lock: the index in force is valid for the corpus as it is
+            if force_rebuild or pending(settings.index_dir):
+                raise StaleIndexError("a rebuild is asked for, or an add is under way")
+            indexes, rebuilt = load_all(settings.index_dir, documents, embedders), False
+        except StaleIndexError:
+            # Building is writing: one writer at a time, and the corpus read again under the lock
+            # (another writer may have changed it, or left a change to take back).
+            with one_writer(settings.index_dir, on_wait=on_wait):
+                documents = load_corpus(settings.corpus_dir)
+                indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
+                                                     force=force_rebuild, report=report)
+        index = indexes[0]
+        second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
+        return cls(settings, embedder, index, rebuilt=rebuilt, second=second)
+
+    def forget_scores(self) -> None:
+        """Empty the cache of recent questions' scores (benchmarks time every question as new)."""
+        self._scores.cache_clear()
+
+    @property
+    def embedders(self) -> list[Embedder]:
+        """The models this engine searches with, first model first."""
+        return [self.embedder] + ([self.second[0]] if self.second else [])
+
+    # --- information for the page -------------------------------------------------
+    @property
+    def passages(self) -> list[Passage]:
+        return self.index.passages
+
+    @property
+    def documents(self) -> list[dict]:
+        return self.index.documents
+
+    def page_view(self, doc_id: str, page: int, sentence: str):
+        """The printed page of a PDF document with ``sentence`` marked (``page_view.PageImage``),
+        or None for a document that is not a PDF (or is gone)."""
+        from ..ingest.page_view import page_image
+
+        meta = next((d for d in self.documents if d["id"] == doc_id), None)
+        path = self.settings.corpus_dir / meta["file"] if meta and meta.get("file") else None
+        if path is None or path.suffix.lower() != ".pdf" or not path.is_file():
+            return None
+        return page_image(path, page, sentence)
+
+    def sections(self, doc_id: str | None = None) -> list[str]:
+        """Section headings in document order (of one document, or of all)."""
+        return list(self._sections.get(doc_id, []))
+
+    # --- search ---------------------------------------------------------------------
+    def ask(self, question: str, *, context: str | None = None, offset: int = 0, top_k: int | None = None,
+            documents: set[str] | None = None, speakers: set[str] | None = None,
+            agreements: set[str] | None = None, exact: bool = False,
+            params: RankingParams | None = None) -> Answer:
+        """The one query: answer a question with the best passages, or refuse when nothing is
+        relevant. ``context``: the previous question of a follow-up (its scores joined to this
+        one's are mixed with this one's alone, so the new words lead and the context
+        disambiguates); ``offset``: skip the first results ("more"); ``documents``, ``speakers``
+        and ``agreements`` limit which sentences may answer (who said it: see ``attribution``);
+        misspelt words are corrected unless ``exact``.
+
+        Raises QuestionError for an empty question.
+        """
+        text, note = clean_question(question)
+        corrected = text if exact else self.speller.correct(text)
+        answer = self._search(corrected, top_k=top_k, params=params, note=note, question=question, offset=offset,
+                              context=context, documents=documents, speakers=speakers, agreements=agreements)
+        if corrected == text:
+            return answer
+        return replace(answer, searched_as=corrected, corrected=corrected)
+
+    def _search(self, text: str, *, top_k: int | None, params: RankingParams | None, note: str | None,
+                question: str, offset: int, context: str | None, documents: set[str] | None,
+                speakers: set[str] | None, agreements: set[str] | None) -> Answer:
+        params = params or self.params
+        top_k = max(1, int(top_k or self.settings.top_k))
+        # Every text that reaches the models is capped, whatever path it came by.
+        text = text[:MAX_QUESTION_CHARS]
+        context = context[: max(MAX_QUESTION_CHARS - len(text) - 1, 0)] if context else None
+        asked = question if question is not None else text
+        scores = self._scores(f"{context} {text}" if context else text, params)
+        if context:
+            alone = self._scores(text, params)
+            # Relevance is judged on the joined question; the highlight weighs the new words.
+            scores = replace(scores.mixed_with(alone, params.follow_up_weight),
+                             best_similarity=scores.best_similarity, terms=alone.terms or scores.terms,
+                             token_match=alone.token_match, token_spans=alone.token_spans,
+                             first_sentence_sim=alone.first_sentence_sim)
+        allowed = self._allowed_sentences(documents, speakers, agreements)
+        best_anyone = None  # the closest sentence without the filter that narrows this search most
+        if speakers or agreements or documents is not None:
+            in_documents = None if not (speakers or agreements) else self._allowed_sentences(documents, None, None)
+            sims = scores.sentence_sim if in_documents is None else scores.sentence_sim[in_documents]
+            best_anyone = float(sims.max()) if sims.size else -1.0
+        passage_ok = None  # which passages the filters allow (None: all)
+        if allowed is not None:
+            # Only the chosen documents' (or speakers') sentences may answer, highlight or be judged.
+            passage_ok = np.zeros(len(self.index.passages), dtype=bool)
+            passage_ok[self.index.sentence_owner[allowed]] = True
+            sentence_sim = np.where(allowed, scores.sentence_sim, -np.inf)
+            scores = replace(scores, fused=np.where(passage_ok, scores.fused, -np.inf), sentence_sim=sentence_sim,
+                             best_similarity=float(sentence_sim.max()) if allowed.any() else -1.0)
+        filters = {k: sorted(v) for k, v in (("speaker", speakers), ("agreement", agreements),
+                                             ("document", documents)) if v} or None
+        # With a filter, the chosen speakers (or documents) must hold something nearly as close as
+        # the best sentence without it; otherwise they do not speak to the question.
+        said_elsewhere = best_anyone is not None and scores.best_similarity < best_anyone - params.filter_margin
+        if not is_answerable(scores.best_similarity, params) or said_elsewhere:
+            return Answer(asked, False, [], note=note, filters=filters)
+        missing, nothing_named = self._missing(text, scores, params, documents)
+        if nothing_named:
+            return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters, reason="missing")
+        # Two at least: the second passage's score is one of the box's signals.
+        order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
+                               limit=offset + max(top_k, 2))
+        order = [i for i in order[offset:] if np.isfinite(scores.fused[i])]
+        kind = answer_type(text)
+        results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
+                                params, kind) for i in order]
+        # "When …?" answered by a sentence without a date: a close passage's dated sentence goes first
+        # (the passages shown stay the same).
+        j = first_typed(kind, [r.carries_type for r in results])
+        results = [results[j]] + results[:j] + results[j + 1:] if j else results
+        evidence = self._evidence(results, scores, allowed, passage_ok, kind) if results else None
+        probability = self.calibration.probability(evidence) if evidence and self.calibration else None
+        if missing:
+            confidence, reason = "partial", "missing"
+        elif probability is not None and not self.calibration.shows_box(probability, evidence.passage_margin):
+            confidence, reason = "partial", "uncertain"
+        else:
+            confidence, reason = "answer", None
+        return Answer(asked, True, results[:top_k], note=note, confidence=confidence, missing=tuple(missing),
+                      filters=filters, confidence_score=probability, reason=reason, evidence=evidence)
+
+    def _evidence(self, results: list[SearchResult], scores: "_Scores", allowed: np.ndarray | None,
+                  passage_ok: np.ndarray | None, kind: str | None) -> Evidence:
+        """The box's signals for the first result (see ``selective.Evidence``)."""
+        top = results[0]
+        p0 = top.passage_id
+        first = int(self.index.sentence_start[p0])
+        rows = np.arange(first, first + len(self.index.passages[p0].sentences))
+        own = np.sort(scores.sentence_sim[rows])[::-1]
+
+        def masked(values: np.ndarray, ok: np.ndarray | None) -> np.ndarray:
+            return values if ok is None else np.where(ok, values, -np.inf)
+
+        lexical = masked(scores.lexical, passage_ok)
+        best_lexical = float(lexical.max()) if lexical.size else 0.0
+        sentence_sim = masked(scores.sentence_sim, allowed)
+        return Evidence(
+            best_similarity=scores.best_similarity,
+            top_score=top.score,
+            # Alone (a filter left one passage), the first has no rival: a clear lead, not a tie.
+            passage_margin=top.score - results[1].score if len(results) > 1 else TIE_SCALE,
+            sentence_margin=float(own[0] - own[1]) if len(own) > 1 else 0.0,
+            highlight_gap=float(scores.sentence_sim[top.sentence_row] - sentence_sim.max()),
+            models_agree_passage=float(np.mean([int(np.argmax(masked(f, passage_ok))) == p0
+                                                for f in scores.each_fused])),
+            models_agree_sentence=float(np.mean([int(np.argmax(s[rows])) + first == top.sentence_row
+                                                 for s in scores.each_sentence])),
+            bm25_agrees=float(lexical[p0] / best_lexical) if best_lexical > 0 else 0.0,
+            term_coverage=term_overlap(scores.terms, set().union(*self._sentence_terms[p0]), self.index.idf),
+            type_asked=float(kind is not None),
+            type_met=float(top.carries_type is not False),
+            weakest_token=float(scores.token_match.min()) if len(scores.token_match) else 0.0,
+            mean_token=float(scores.token_match.mean()) if len(scores.token_match) else 0.0,
+        )
+
+    def _allowed_sentences(self, documents: set[str] | None, speakers: set[str] | None,
+                           agreements: set[str] | None) -> np.ndarray | None:
+        """Which sentence rows may answer under the filters (None: all of them)."""
+        allowed = None
+        if documents is not None:
+            allowed = np.isin(self._doc_ids, list(documents))[self.index.sentence_owner]
+        if speakers:
+            by_speaker = np.isin(self._sentence_speakers, list(speakers))
+            allowed = by_speaker if allowed is None else allowed & by_speaker
+        if agreements:
+            by_agreement = np.isin(self._sentence_agreements, list(agreements))
+            allowed = by_agreement if allowed is None else allowed & by_agreement
+        return allowed
+
+    def _missing(self, text: str, scores: "_Scores", params: RankingParams,
+                 documents: set[str] | None) -> tuple[list[str], bool]:
+        """The question's salient terms that the (chosen) documents do not mention, and whether
+        those are a name or number and the only things the question names (then: "none")."""
+        terms = question_terms(text)
+        if not terms:
+            return [], False
+        key = frozenset(documents if documents is not None else self._vocabularies)
+        if key not in self._vocabulary_unions:  # a few filters at most per server
+            self._vocabulary_unions[key] = Vocabulary.union([v for d, v in self._vocabularies.items() if d in key])
+        allowed = (None if documents is None
+                   else np.isin(self._doc_ids, list(documents))[self.index.sentence_owner])
+
+        def removal_gain(doubtful: list[QuestionTerm]) -> list[float]:
+            # First model only: a forward pass of the larger model would double the cost.
+            vectors = self.embedder.encode([without(text, t) for t in doubtful])
+            sims = np.column_stack([scores.first_sentence_sim, self.index.sentence_vectors @ vectors.T])
+            best = (sims if allowed is None else sims[allowed]).max(axis=0)
+            return (best[1:] - best[0]).tolist()
+
+        vocabulary = self._vocabulary_unions[key]
+        missing = missing_terms(terms, vocabulary, [scores.meaning_match(t.start, t.end) for t in terms],
+                                removal_gain, rare_zipf=params.rare_zipf, match_threshold=params.meaning_match_threshold)
+        return missing, names_only_what_is_missing(terms, vocabulary, missing)
+
+    def _compute_scores(self, text: str, params: RankingParams) -> "_Scores":
+        # The lexical side does not depend on the model: computed once, shared by both.
+        lexical = bm25_scores(self.index.bm25, text)
+        terms = set(tokenize(text))
+        scores = _model_scores(self.embedder, self.index, text, lexical, terms, params)
+        if self.second is None:
+            return scores
+        other = _model_scores(*self.second, text, lexical, terms, params)
+        return replace(scores.mixed_with(other, params.second_model_weight),
+                       each_fused=scores.each_fused + other.each_fused,
+                       each_sentence=scores.each_sentence + other.each_sentence)
+
+    def _result(self, passage: Passage, score: float, sentence_sim: np.ndarray, q_terms: set[str],
+                params: RankingParams, kind: str | None = None) -> SearchResult:
+        first = self.index.sentence_start[passage.id]
+        rows = np.arange(first, first + len(passage.sentences))
+        overlap = np.array([term_overlap(q_terms, terms, self.index.idf)
+                            for terms in self._sentence_terms[passage.id]])
+        typed = (np.array([carries(kind, s.text) for s in passage.sentences], dtype=np.float32)
+                 if kind and params.highlight_type_weight else None)
+        first, last = choose_highlight(sentence_sim[rows], overlap, params, typed)
+        sentence = passage.sentences[first]
+        end = passage.sentences[last].end
+        chosen = float(sentence_sim[rows][first] + params.highlight_lexical_weight * overlap[first]
+                       + (params.highlight_type_weight * typed[first] if typed is not None else 0.0))
+        return SearchResult(
+            text=passage.text,
+            highlight=passage.text[sentence.start : end],
+            highlight_start=sentence.start,
+            highlight_end=end,
+            highlight_sentences=last - first + 1,
+            score=score,
+            citation=cite(passage, self._documents.get(passage.doc_id), sentence.page,
+                          sentence.attribution.to_dict() | {"label": sentence.attribution.label}),
+            passage_id=passage.id,
+            sentence_row=int(rows[first]),
+            highlight_score=chosen,
+            carries_type=None if kind is None else carries(kind, passage.text[sentence.start : end]),
+        )
+
+    def with_params(self, **changes) -> "Engine":
+        """A view of this engine with other ranking settings (for evaluation)."""
+        view = Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
+                      self.second)
+        view.speller = self.speller  # its dictionary loads once
+        view.calibration = self.calibration
+        return view
+
+    def with_calibration(self, calibration: BoxCalibration | None) -> "Engine":
+        """A view of this engine whose answer box follows another calibration (None: always shown)."""
+        view = self.with_params()
+        view.calibration = calibration
+        return view
+
+    def single_model(self) -> "Engine":
+        """A view of this engine that searches with its first model only (for comparison)."""
+        view = Engine(self.settings, self.embedder, self.index, default_params(two_models=False), self.rebuilt)
+        view.speller = self.speller
+        return view
+
+
+def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray, terms: set[str],
+                  params: RankingParams) -> _Scores:
+    """The scores of every passage for ``text`` with one model and its index (``lexical``: the
+    question's BM25 scores of the same passages)."""
+    n = len(idx.passages)
+    qv, q_tokens, q_spans = embedder.encode_question(text)
+    # An exact index scores every passage; an approximate one the nearest candidates only.
+    k = n if isinstance(idx.passage_index, faiss.IndexFlat) else min(n, APPROXIMATE_CANDIDATES)
+    passage_sim = np.full(n, -1.0, dtype=np.float32)
+    sims, ids = idx.passage_index.search(qv[None, :], k)
+    found = ids[0] >= 0
+    passage_sim[ids[0][found]] = sims[0][found]
+    sentence_sim = idx.sentence_vectors @ qv
+    best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
+    dense = dense_scores(passage_sim, best_sentence, params)
+    token = None
+    token_match = np.zeros(len(q_tokens), dtype=np.float32)
+    if params.mode == "hybrid" and params.token_weight:
+        token = np.zeros(n, dtype=np.float32)
+        # Late interaction re-scores a candidate pool chosen by the cheaper scores.
+        pool = np.argsort(-fuse(dense, lexical, params))[:LATE_INTERACTION_POOL]
+        off = idx.token_offsets
+        for i in pool:
+            best = token_best_matches(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
+            token[i] = float(best.mean()) if len(best) else 0.0
+            token_match = np.maximum(token_match, best)
+    fused = fuse(dense, lexical, params, token)
+    return _Scores(
+        fused=fused,
+        sentence_sim=sentence_sim,
+        best_similarity=float(max(passage_sim.max(), best_sentence.max())),
+        terms=terms,
+        token_match=token_match,
+        token_spans=q_spans,
+        first_sentence_sim=sentence_sim,
+        lexical=lexical,
+        each_fused=(fused,),
+        each_sentence=(sentence_sim,),
+    )
+

@@ -1,0 +1,83 @@
+"""Exports for a briefing note: the conversation and the key points, as Markdown or plain text."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from . import wording
+
+
+def conversation_export(exchanges: list, *, markdown: bool, passages: bool = False,
+                        made: datetime | None = None) -> str:
+    """A conversation fit for an email or a briefing note, oldest first: each question, the
+    answer sentence with who said it and its citation (outside the quote), "Searched as" where the
+    search differed, and the passages only when asked for; titles of every document cited, and
+    when it was made (``made``, default now)."""
+    cited = []
+    for ex in exchanges:
+        for r in (ex.answer.results if ex.answer and ex.answer.answered else []):
+            if r.citation.document_title not in cited:
+                cited.append(r.citation.document_title)
+    head = "Conversation about " + "; ".join(cited) if cited else "Conversation"
+    made = made or datetime.now(timezone.utc)
+    dated = f"Made on {made.day} {made:%B %Y, %H:%M} UTC" + (f", from: {'; '.join(cited)}" if cited else "") + "."
+    lines = [f"# {_md(head)}" if markdown else head, "", _md(dated) if markdown else dated, ""]
+    for n, ex in enumerate(exchanges, 1):
+        lines += [f"**{n}. {_md(ex.question)}**" if markdown else f"{n}. {ex.question}"]
+        if ex.searched_as and ex.searched_as != ex.question and ex.kind in ("answer", "refusal"):
+            lines += [f"*Searched as: {_md(ex.searched_as)}*" if markdown else f"   Searched as: {ex.searched_as}"]
+        lines.append("")
+        if ex.kind == "refusal":
+            missing = ex.answer.missing if ex.answer else ()
+            said = f"{wording.REFUSAL} {wording.missing_sentence(missing)}" if missing else wording.REFUSAL
+            lines += [_md(said) if markdown else f"   {said}", ""]
+            continue
+        if ex.kind in ("help", "more-none", "error") or not ex.answer:
+            lines += [(ex.text or "") if markdown else f"   {ex.text or ''}", ""]
+            continue
+        if ex.text:
+            lines += [ex.text if markdown else f"   {ex.text}", ""]
+        if ex.answer.confidence == "partial":
+            note = wording.partial_note(ex.answer.missing)
+            lines += [f"*{note}*" if markdown else f"   {note}", ""]
+        for r in ex.answer.results if passages else ex.answer.results[:1]:
+            who = (r.citation.attribution or {}).get("label")
+            if markdown:
+                lines += [f"> {_md(r.highlight)}" + (f" — *{who}*" if who else ""), "", r.citation.label, ""]
+            else:
+                lines += [f"   \"{r.highlight}\"" + (f" ({who})" if who else ""), f"   {r.citation.label}", ""]
+            if passages:
+                lines += [(f"Passage: {_md(r.text)}" if markdown else f"   Passage: {r.text}"), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    """Text shown literally in Markdown (what people typed, or a document, may hold markup), and
+    still readable as plain text: only the characters that start inline markup anywhere in a line
+    are escaped (emphasis, code, links and images, HTML, entities); the text never starts a line
+    of the export, so line-start markup (#, -, 1.) cannot arise. Line breaks become spaces."""
+    return "".join("\\" + ch if ch in "\\`*_[]<>&" else ch for ch in " ".join(text.split()))
+
+
+def key_points_export(points: list, documents: dict[str, dict], *, markdown: bool) -> str:
+    """Key points for a briefing note, grouped, each with who said it and its citation:
+    Markdown (headings, the sentence quoted, the citation below the quote) or plain text."""
+    from ..answer.citation import cite
+    from .key_points import grouped
+
+    titles = sorted({documents.get(p.passage.doc_id, {}).get("title") or p.passage.doc_title for p in points})
+    head = "Key points: " + "; ".join(titles) if titles else "Key points"
+    lines = [f"# {head}" if markdown else head, ""]
+    if not points:
+        lines.append("No attributed statements: the document does not say who said what.")
+    for title, members in grouped(points):
+        lines += [f"## {title}" if markdown else f"{title}\n{'-' * len(title)}", ""]
+        for p in members:
+            s = p.passage.sentences[p.sentence_index]
+            c = cite(p.passage, documents.get(p.passage.doc_id), s.page)
+            who = s.attribution.label
+            if markdown:
+                lines += [f"> {_md(s.text)}" + (f" — *{who}*" if who else ""), "", f"{c.label}", ""]
+            else:
+                lines += [f"- {s.text}" + (f" ({who})" if who else ""), f"  {c.label}", ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,182 @@
+"""Scoring a question set: hit@1, hit@3, MRR@5, highlight@1, refusals, and the answer box:
+its coverage (answerable questions shown with it) and precision (its sentence holds the answer).
+
+A question set is JSON lines: ``{"id", "question", "gold": [fragments]}``; ``gold: []``
+marks an off-topic question that should be refused. A result answers when its
+passage contains a gold fragment, compared on lower-case letters and digits only.
+A near-topic question (``gold: []`` and ``"missing": [terms]``) is answered honestly when it
+is refused or answered "partial" naming one of those terms (or a hyphenated name with one as a part).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..ingest.passages import MAX_PASSAGE_WORDS
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def squash(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+def load_questions(path: Path) -> list[dict]:
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rows.append(json.loads(line))
+    return rows
+
+
+def contains_gold(text: str, gold: list[str]) -> bool:
+    flat = squash(text)
+    return any(squash(g) and squash(g) in flat for g in gold)
+
+
+def names_listed(term: str, listed: set[str]) -> bool:
+    """Whether a reported missing term is one the set lists: the same word, or a hyphenated name
+    with a listed part ("Secretary-General" for "Secretary")."""
+    low = term.lower()
+    return low in listed or any(part in listed for part in low.split("-"))
+
+
+@dataclass
+class EvalReport:
+    answerable: int = 0
+    off_topic: int = 0
+    hit1: int = 0
+    hit3: int = 0
+    mrr5: float = 0.0
+    highlight1: int = 0
+    highlight_sentences: int = 0  # summed over first results, for the mean length
+    first_results: int = 0
+    refused_off_topic: int = 0
+    false_refusals: int = 0
+    missed: list[str] = field(default_factory=list)
+    missed_top3: list[str] = field(default_factory=list)
+    not_refused: list[str] = field(default_factory=list)
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> [questions, hits@1]
+    falsely_refused: list[str] = field(default_factory=list)
+    not_answer: list[str] = field(default_factory=list)  # answerable but "partial" or "none"
+    near_topic: int = 0  # questions with "missing" terms: the document does not answer them
+    near_topic_honest: int = 0  # ... answered "none", or "partial" naming a listed missing term
+    near_topic_confident: list[str] = field(default_factory=list)
+    near_topic_boxed: list[str] = field(default_factory=list)  # ... shown with the answer box
+    boxed: int = 0  # answerable questions shown with the answer box ("answer")
+    boxed_right: int = 0  # ... whose box (the first result's highlight) holds a gold fragment
+
+    def figures(self) -> dict:
+        a = max(self.answerable, 1)
+        return {
+            "answerable": self.answerable,
+            "off_topic": self.off_topic,
+            "hit@1": round(self.hit1 / a, 3),
+            "hit@3": round(self.hit3 / a, 3),
+            "mrr@5": round(self.mrr5 / a, 3),
+            "highlight@1": round(self.highlight1 / a, 3),
+            "highlight_length": round(self.highlight_sentences / max(self.first_results, 1), 2),
+            "off_topic_refused": f"{self.refused_off_topic}/{self.off_topic}",
+            "false_refusals": self.false_refusals,
+            "missed@1": self.missed,
+            "missed@3": self.missed_top3,
+            "off_topic_answered": self.not_refused,
+            "answerable_refused": self.falsely_refused,
+            "not_answer": f"{len(self.not_answer)}/{self.answerable}",
+            "answerable_not_answer": self.not_answer,
+            "box_coverage": round(self.boxed / a, 3),
+            "box_precision": round(self.boxed_right / max(self.boxed, 1), 3),
+        } | ({"near_topic_honest": f"{self.near_topic_honest}/{self.near_topic}",
+              "near_topic_answered": self.near_topic_confident,
+              "near_topic_boxed": f"{len(self.near_topic_boxed)}/{self.near_topic}",
+              "near_topic_boxed_ids": self.near_topic_boxed} if self.near_topic else {}) | {f"hit@1[{kind}]": f"{hits}/{n}" for kind, (n, hits) in sorted(self.kinds.items())}
+
+
+def evaluate(ask, questions: list[dict]) -> EvalReport:
+    """Score ``ask(question) -> Answer`` (asked for 5 results) on a question set."""
+    report = EvalReport()
+    for q in questions:
+        answer = ask(q["question"])
+        gold = q.get("gold") or []
+        if "missing" in q:
+            report.near_topic += 1
+            listed = {m.lower() for m in q["missing"]}
+            if not answer.answered or any(names_listed(m, listed) for m in answer.missing):
+                report.near_topic_honest += 1
+            else:
+                report.near_topic_confident.append(q["id"])
+            if answer.confidence == "answer":
+                report.near_topic_boxed.append(q["id"])
+            continue
+        if not gold:
+            report.off_topic += 1
+            if answer.answered:
+                report.not_refused.append(q["id"])
+            else:
+                report.refused_off_topic += 1
+            continue
+        report.answerable += 1
+        if answer.confidence != "answer":
+            report.not_answer.append(q["id"])
+        if not answer.answered:
+            report.false_refusals += 1
+            report.falsely_refused.append(q["id"])
+        results = answer.results if answer.answered else []
+        rank = next(
+            (i for i, r in enumerate(results[:5], 1)
+             if len(r.text.split()) <= MAX_PASSAGE_WORDS and contains_gold(r.text, gold)),
+            None,
+        )
+        if q.get("kind"):
+            counts = report.kinds.setdefault(q["kind"], [0, 0])
+            counts[0] += 1
+            counts[1] += rank == 1
+        if rank == 1:
+            report.hit1 += 1
+        else:
+            report.missed.append(q["id"])
+        if rank is not None and rank <= 3:
+            report.hit3 += 1
+        else:
+            report.missed_top3.append(q["id"])
+        if rank is not None:
+            report.mrr5 += 1.0 / rank
+        if results:
+            report.first_results += 1
+            report.highlight_sentences += results[0].highlight_sentences
+        right = bool(results) and contains_gold(results[0].highlight, gold)
+        report.highlight1 += right
+        if answer.confidence == "answer":
+            report.boxed += 1
+            report.boxed_right += right
+    return report
+
+
+def evaluate_conversations(engine, rows: list[dict]) -> dict:
+    """Last-turn hit@1 of conversations (two or more turns), with the turns before it and alone."""
+    from ..chat.conversation import respond
+
+    with_context = without = 0
+    missed: list[str] = []
+    for row in rows:
+        *earlier, last = row["turns"]
+
+        def hit(exchange) -> bool:
+            answer = exchange.answer
+            return bool(answer and answer.answered and answer.results
+                        and contains_gold(answer.results[0].text, row["gold"]))
+
+        without += hit(respond(engine, last, [], 5))
+        history = []
+        for question in earlier:
+            history.append(respond(engine, question, history, 5))
+        if hit(respond(engine, last, history, 5)):
+            with_context += 1
+        else:
+            missed.append(row["id"])
+    n = max(len(rows), 1)
+    return {"exchanges": len(rows), "next_turn_hit@1_with_context": round(with_context / n, 3),
+            "next_turn_hit@1_without_context": round(without / n, 3), "missed_with_context": missed}

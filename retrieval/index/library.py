@@ -1,0 +1,115 @@
+"""Adding documents to and removing them from the corpus folder (the index follows on load).
+
+A file passes the ingestion gate (``formats`` with ``limits``: readable, within every limit,
+at least one passage) before anything is written; it is copied under a temporary name and
+renamed into place, so a bad or interrupted add leaves the corpus as it was. Its name is made
+safe (characters, length); an existing document is never replaced unless asked, and documents
+whose sidecar says ``"protected": true`` (those shipped with the project) only from the command
+line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from ..files import copy_atomic
+from ..ingest.formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
+from ..ingest.limits import Limits
+from ..ingest.passages import split_passages
+from .writer import PendingChange
+
+def safe_document_name(file_name: str, limits: Limits | None = None) -> str:
+    """A file name fit for the corpus: letters, digits, '.', '-' and '_' only, no leading dot,
+    the stem cut to ``max_name_bytes`` of UTF-8 so that every name derived from it fits."""
+    limits = limits or Limits.from_env()
+    name = unicodedata.normalize("NFKC", Path(file_name.replace("\\", "/")).name)
+    suffix = Path(name).suffix.lower()
+    stem = name[: -len(suffix)] if suffix else name
+    stem = re.sub(r"[^\w.-]+", "-", stem).strip(".-_") or "document"
+    while len(stem.encode("utf-8")) > limits.max_name_bytes:
+        stem = stem[:-1]
+    return stem.rstrip(".-_") + suffix
+
+
+def document_files(corpus_dir: Path, doc_id: str) -> list[Path]:
+    """The document file(s) and sidecar of a document id in the corpus folder."""
+    return [p for p in corpus_dir.iterdir()
+            if p.is_file() and (p.name == f"{doc_id}.meta.json"
+                                or (p.stem == doc_id and p.suffix.lower() in SUPPORTED_SUFFIXES))]
+
+
+def is_protected(corpus_dir: Path, doc_id: str) -> bool:
+    """Whether the document's sidecar marks it as shipped with the project."""
+    from ..ingest.metadata import read_sidecar_file
+
+    return read_sidecar_file(corpus_dir / f"{doc_id}.meta.json", doc_id).get("protected") is True
+
+
+def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
+                   replace_protected: bool = False, limits: Limits | None = None,
+                   progress=None, ocr: bool = True) -> tuple[str, str, list[Path]]:
+    """The ingestion gate, writing nothing: returns (document id, file name in the corpus, the
+    files of the same document it would replace). Raises IngestError naming the person's own
+    file (``name``, an upload's own name; default the path's). ``ocr=False``: scanned pages are
+    not read yet (the page's quick check; the add reads them, with ``progress``)."""
+    path = Path(path)
+    limits = limits or Limits.from_env()
+    target_name = safe_document_name(name or path.name, limits)
+    shown = name or path.name
+    if Path(target_name).suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{shown}: unsupported file type {Path(target_name).suffix or '(none)'}; "
+                          f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        content = read_document_text(path, limits, progress, ocr)
+    except IngestError as exc:  # it names the file it read, which may be a temporary copy
+        message = str(exc)
+        raise IngestError(f"{shown}:{message.split(':', 1)[1]}" if message.startswith(f"{path.name}:")
+                          else message) from None
+    doc_id = Path(target_name).stem
+    if not content.scanned and not split_passages(content.text, doc_id, doc_id, paged=content.paged,
+                          space_page_breaks=content.space_page_breaks):
+        raise IngestError(f"{shown}: no passage of text found in the document")
+    existing = [p for p in document_files(corpus_dir, doc_id) if not p.name.endswith(".meta.json")]
+    if existing and is_protected(corpus_dir, doc_id) and not replace_protected:
+        raise IngestError(f"{shown}: {doc_id!r} is shipped with the project and cannot be replaced here")
+    if existing and not replace:
+        raise IngestError(f"{shown}: the library already has a document named {doc_id!r}; "
+                          "replacing it must be asked for (add --replace)")
+    return doc_id, target_name, existing
+
+
+def add_document(path: Path, corpus_dir: Path, *, name: str | None = None, replace: bool = False,
+                 replace_protected: bool = False, limits: Limits | None = None,
+                 change: PendingChange | None = None, progress=None) -> str:
+    """Copy a document into the corpus after the ingestion gate (``check_addition``); returns
+    its document id (``progress``: pages read of how many, while a scan is read with OCR). ``change``: the journal of the add under way, told first which files are
+    written, so that a writer that dies leaves nothing half-added (``writer``)."""
+    doc_id, target_name, existing = check_addition(path, corpus_dir, name=name, replace=replace,
+                                                   replace_protected=replace_protected, limits=limits,
+                                                   progress=progress)
+    if change is not None:
+        change.will_write([target_name] + [p.name for p in existing if p.name != target_name])
+    copy_atomic(Path(path), corpus_dir / target_name)
+    for old in existing:  # the same document in another format
+        if old.name != target_name:
+            old.unlink()
+    return doc_id
+
+
+def remove_document(doc_id: str, corpus_dir: Path, *, remove_protected: bool = False) -> list[str]:
+    """Delete a document (and its sidecar) from the corpus; returns the file names removed.
+    The last document is never removed: a corpus must have one."""
+    files = document_files(corpus_dir, doc_id)
+    if not any(not p.name.endswith(".meta.json") for p in files):
+        raise IngestError(f"no document {doc_id!r} in the library")
+    if is_protected(corpus_dir, doc_id) and not remove_protected:
+        raise IngestError(f"{doc_id!r} is shipped with the project and cannot be removed here")
+    others = [p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+              and p.stem != doc_id]
+    if not others:
+        raise IngestError(f"{doc_id!r} is the only document; add another before removing it")
+    for p in files:
+        p.unlink()
+    return [p.name for p in files]

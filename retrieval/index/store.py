@@ -1,0 +1,353 @@
+"""The one place that owns the index files.
+
+Layout of the index folder::
+
+    index/manifest.json      what was built, from what, and every file's size and sha256
+    index/<generation>/      passages.json, passages.faiss, sentences.faiss, bm25/
+    index/second-model/      the same layout for the engine's second model, if any
+
+A build writes a new generation folder, then replaces ``manifest.json``
+atomically (write to a temporary name, fsync, rename): the manifest is the
+commit point, so a crash mid-build leaves the previous index in force and never
+a half-index. Loading checks the manifest against the corpus and the model and
+every file against its recorded size and hash; any mismatch is a
+``StaleIndexError`` and the caller rebuilds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import bm25s
+import faiss
+import numpy as np
+
+from ..ingest.metadata import MAX_MANIFEST_BYTES, MetadataError, check_manifest, read_json_object
+from ..ingest.corpus import Document, corpus_hash, corpus_passages
+from ..files import sha256_file, write_atomic
+from .lexical import build_bm25, inverse_document_frequencies
+from ..ingest.passages import SPLITTER_VERSION, Passage
+from .vector_index import build_vector_index, index_spec, set_search_params
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+SECOND_INDEX = "second-model"  # sub-folder of the index folder for a second model's index
+FORMAT_VERSION = 2  # 2: passage vectors are the mean of their sentence vectors
+
+
+class StaleIndexError(Exception):
+    """The index on disk is missing, out of date or damaged; the message says which."""
+
+
+@dataclass
+class Index:
+    """Everything search needs, loaded in memory."""
+
+    passages: list[Passage]
+    passage_index: faiss.Index
+    sentence_index: faiss.Index
+    sentence_owner: np.ndarray  # passage id of each sentence vector
+    sentence_vectors: np.ndarray
+    sentence_start: np.ndarray  # row of each passage's first sentence (sentences are stored in order)
+    token_vectors: np.ndarray  # content-token vectors of all passages, float16, concatenated
+    token_offsets: np.ndarray  # passage i owns token_vectors[token_offsets[i]:token_offsets[i+1]]
+    bm25: bm25s.BM25
+    idf: dict[str, float]
+    manifest: dict
+    documents: list[dict]
+
+
+def _file_records(folder: Path) -> dict[str, dict]:
+    return {
+        str(p.relative_to(folder)): {"size": p.stat().st_size, "sha256": sha256_file(p)}
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
+
+
+def expected_identity(documents: list[Document], model_name: str) -> dict:
+    """The fields a manifest must match for the index to serve this corpus and model."""
+    return {
+        "format": FORMAT_VERSION,
+        "corpus_sha256": corpus_hash(documents),
+        "model": model_name,
+        "splitter_version": SPLITTER_VERSION,
+    }
+
+
+def _document_vectors(index: Index) -> dict[str, tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
+    """Per document of a built index: its hash, passage vectors, sentence vectors, token vectors."""
+    hashes = index.manifest.get("documents") or {}
+    if not isinstance(index.passage_index, faiss.IndexFlat):
+        # An inverted-file index reconstructs through a direct map (8-bit approximations of the vectors).
+        faiss.extract_index_ivf(index.passage_index).make_direct_map()
+    passage_vectors = index.passage_index.reconstruct_n(0, index.passage_index.ntotal)
+    out: dict[str, tuple[str, list, list, list]] = {}
+    for p in index.passages:
+        entry = out.setdefault(p.doc_id, (hashes.get(p.doc_id, ""), [], [], []))
+        first = index.sentence_start[p.id]
+        entry[1].append(passage_vectors[p.id])
+        entry[2].extend(index.sentence_vectors[first : first + len(p.sentences)])
+        a, b = index.token_offsets[p.id], index.token_offsets[p.id + 1]
+        entry[3].append(index.token_vectors[a:b].astype(np.float32))
+    return {k: (h, np.array(pv, dtype=np.float32), np.array(sv, dtype=np.float32), tv)
+            for k, (h, pv, sv, tv) in out.items()}
+
+
+# Called as passages are embedded: (model name, passages embedded, of how many).
+ProgressReport = Callable[[str, int, int], None]
+REPORT_EVERY = 256  # sentences per step when progress is reported: a few seconds of work at most
+
+
+def embed_passages(embedder, passages: list[Passage], *, progress: bool = False,
+                   report: ProgressReport | None = None) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Passage vectors, sentence vectors and passage token vectors from one forward pass over the
+    sentences: a passage's vector is the normalised mean of its sentences', its token vectors are
+    its sentences' tokens. Embedding the passages as well would double the cost for no gain in
+    the eval figures (README, "Quality"). ``report`` hears how far it has got, passage by passage."""
+    texts = [s.text for p in passages for s in p.sentences]
+    if report is None:
+        sentence_vectors, sentence_tokens = embedder.encode_with_tokens(texts, progress=progress)
+    else:
+        ends = np.cumsum([len(p.sentences) for p in passages])  # sentences up to each passage's end
+        vectors, sentence_tokens, start = [], [], 0
+        report(embedder.name, 0, len(passages))
+        while start < len(texts):
+            stop = min(len(texts), start + REPORT_EVERY)
+            v, t = embedder.encode_with_tokens(texts[start:stop])
+            vectors.append(v)
+            sentence_tokens += t
+            start = stop
+            report(embedder.name, int(np.searchsorted(ends, start, side="right")), len(passages))
+        sentence_vectors = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dimension), np.float32)
+    passage_vectors, passage_tokens, k = [], [], 0
+    for p in passages:
+        m = len(p.sentences)
+        v = sentence_vectors[k : k + m].mean(axis=0)
+        passage_vectors.append(v / max(float(np.linalg.norm(v)), 1e-12))
+        passage_tokens.append(np.concatenate(sentence_tokens[k : k + m]))
+        k += m
+    return np.array(passage_vectors, dtype=np.float32), sentence_vectors, passage_tokens
+
+
+def build_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
+                previous: Index | None = None, report: ProgressReport | None = None) -> Index:
+    """Split, embed and index the corpus, then publish it atomically.
+
+    With ``previous`` (an index built with the same model and splitter), documents whose
+    content hash is unchanged reuse its vectors: only new or changed documents are embedded.
+    """
+    started = time.perf_counter()
+    passages = corpus_passages(documents)
+    if not passages:
+        raise ValueError("the corpus has no text to index")
+    reusable = _document_vectors(previous) if previous is not None else {}
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    fresh = [d.id for d in documents if d.id in by_doc and reusable.get(d.id, ("",))[0] != d.sha256]
+    fresh_passages = [p for doc_id in fresh for p in by_doc[doc_id]]
+    embedded = {}
+    if fresh_passages:
+        p_vectors, s_vectors, p_tokens = embed_passages(embedder, fresh_passages, progress=progress, report=report)
+        i = j = 0
+        for doc_id in fresh:
+            doc_passages = by_doc[doc_id]
+            n_sent = sum(len(p.sentences) for p in doc_passages)
+            embedded[doc_id] = (p_vectors[i : i + len(doc_passages)], s_vectors[j : j + n_sent],
+                                p_tokens[i : i + len(doc_passages)])
+            i += len(doc_passages)
+            j += n_sent
+    parts = [embedded[d.id] if d.id in embedded else reusable[d.id][1:] for d in documents if d.id in by_doc]
+    passage_vectors = np.concatenate([pv for pv, _, _ in parts]).astype(np.float32)
+    sentence_vectors = np.concatenate([sv for _, sv, _ in parts]).astype(np.float32)
+    passage_tokens = [t for _, _, tv in parts for t in tv]
+    token_offsets = np.cumsum([0] + [len(t) for t in passage_tokens]).astype(np.int64)
+    sentence_owner = np.array([p.id for p in passages for _ in p.sentences], dtype=np.int64)
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    generation = f"g-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    staging = index_dir / f".{generation}.tmp"
+    staging.mkdir()
+    try:
+        with (staging / "passages.json").open("w", encoding="utf-8") as f:
+            json.dump(
+                {
+                    "passages": [p.to_dict() for p in passages],
+                    "sentence_owner": sentence_owner.tolist(),
+                    "documents": [d.metadata() | {"sha256": d.sha256} for d in documents],
+                },
+                f,
+                ensure_ascii=False,
+            )
+        spec = index_spec(len(passage_vectors))
+        faiss.write_index(build_vector_index(passage_vectors, spec), str(staging / "passages.faiss"))
+        # Sentence vectors are kept exactly: highlights and max-sim read them directly.
+        faiss.write_index(build_vector_index(sentence_vectors, {"type": "IndexFlatIP"}),
+                          str(staging / "sentences.faiss"))
+        np.save(staging / "tokens.npy", np.concatenate(passage_tokens).astype(np.float16))
+        np.save(staging / "token_offsets.npy", token_offsets)
+        build_bm25([p.text for p in passages]).save(str(staging / "bm25"), show_progress=False)
+        files = _file_records(staging)
+        os.replace(staging, index_dir / generation)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    manifest = expected_identity(documents, embedder.name) | {
+        "generation": generation,
+        "dimension": int(passage_vectors.shape[1]),
+        "passage_count": len(passages),
+        "sentence_count": len(sentence_owner),
+        "documents": {d.id: d.sha256 for d in documents},
+        "embedded_documents": fresh,
+        "index": spec,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 2),
+        "files": files,
+    }
+    _write_json_atomic(index_dir / MANIFEST, manifest)
+    _remove_old_generations(index_dir, keep=generation)
+    log.info("built index %s: %d passages in %.1f s", generation, len(passages), manifest["build_seconds"])
+    return load_index(index_dir, documents, embedder.name)
+
+
+def _remove_old_generations(index_dir: Path, keep: str) -> None:
+    for child in index_dir.iterdir():
+        if child.is_dir() and child.name != keep and (child.name.startswith("g-") or child.name.startswith(".g-")):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a file failed, without its path: the reason reaches the server log, which holds none."""
+    if isinstance(exc, OSError):
+        return f"{exc.__class__.__name__}: {exc.strerror or 'cannot be read'}"
+    if isinstance(exc, MetadataError):
+        return str(exc)
+    return exc.__class__.__name__  # faiss's and numpy's messages name the file
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise StaleIndexError("no index built yet")
+    try:
+        manifest = read_json_object(path, MAX_MANIFEST_BYTES)
+        check_manifest(manifest)
+    except (OSError, MetadataError) as exc:
+        raise StaleIndexError(f"unreadable manifest: {_reason(exc)}") from exc
+    return manifest
+
+
+def load_index(index_dir: Path, documents: list[Document], model_name: str, *, any_corpus: bool = False) -> Index:
+    """Load a valid index, or raise StaleIndexError saying why it cannot serve.
+    ``any_corpus`` accepts an index of another corpus (to reuse its vectors in a rebuild)."""
+    manifest = read_manifest(index_dir)
+    for key, value in expected_identity(documents, model_name).items():
+        if any_corpus and key == "corpus_sha256":
+            continue
+        if manifest.get(key) != value:
+            raise StaleIndexError(f"index was built for another {key.replace('_', ' ')}")
+    folder = index_dir / str(manifest.get("generation"))
+    files = manifest.get("files") or {}
+    for name, record in files.items():
+        path = folder / name
+        if not path.is_file():
+            raise StaleIndexError(f"index file missing: {name}")
+        if path.stat().st_size != record["size"] or sha256_file(path) != record["sha256"]:
+            raise StaleIndexError(f"index file damaged (size or checksum differs): {name}")
+    try:
+        data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
+        passages = [Passage.from_dict(d) for d in data["passages"]]
+        passage_index = faiss.read_index(str(folder / "passages.faiss"))
+        set_search_params(passage_index, manifest.get("index") or {})
+        sentence_index = faiss.read_index(str(folder / "sentences.faiss"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)
+        token_vectors = np.load(folder / "tokens.npy", allow_pickle=False)
+        token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
+    except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
+        raise StaleIndexError(f"index files unreadable: {_reason(exc)}") from exc
+    sizes = {len(passages), passage_index.ntotal, bm25.scores["num_docs"], manifest.get("passage_count")}
+    if (len(sizes) != 1 or sentence_index.ntotal != len(sentence_owner)
+            or len(token_offsets) != len(passages) + 1 or token_offsets[-1] != len(token_vectors)):
+        raise StaleIndexError("index parts disagree on the number of passages")
+    if passage_index.d != manifest.get("dimension"):
+        raise StaleIndexError("index dimension differs from the manifest")
+    sentence_vectors = sentence_index.reconstruct_n(0, sentence_index.ntotal)
+    return Index(
+        passages=passages,
+        passage_index=passage_index,
+        sentence_index=sentence_index,
+        sentence_owner=sentence_owner,
+        sentence_vectors=sentence_vectors,
+        sentence_start=np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64),
+        token_vectors=token_vectors,
+        token_offsets=token_offsets,
+        bm25=bm25,
+        idf=inverse_document_frequencies([p.text for p in passages]),
+        manifest=manifest,
+        documents=data.get("documents", []),
+    )
+
+
+def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
+                  force: bool = False, report: ProgressReport | None = None) -> tuple[Index, bool]:
+    """The index for this corpus and model: loaded if valid, else rebuilt (reusing the vectors of
+    unchanged documents when the old index is intact). Returns (index, rebuilt)."""
+    previous = None
+    if not force:
+        try:
+            return load_index(index_dir, documents, embedder.name), False
+        except StaleIndexError as exc:
+            log.warning("rebuilding the index: %s", exc)
+        try:
+            previous = load_index(index_dir, documents, embedder.name, any_corpus=True)
+        except StaleIndexError:
+            previous = None
+    return build_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report), True
+
+
+def load_or_build_all(index_dir: Path, documents: list[Document], embedders: list, *, progress: bool = False,
+                      force: bool = False, report: ProgressReport | None = None) -> tuple[list[Index], bool]:
+    """One index per model, of the same passages: the first model's in ``index_dir``, the second's
+    in ``index_dir/second-model``. Returns (indexes, whether any was rebuilt)."""
+    folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
+    indexes, rebuilt = [], False
+    for folder, embedder in zip(folders, embedders):
+        index, built = load_or_build(folder, documents, embedder, progress=progress, force=force, report=report)
+        if indexes and _passage_keys(index) != _passage_keys(indexes[0]):
+            # Both are built from the same corpus; a mismatch means this one is from an older
+            # splitter or corpus state, so it is made again from this corpus.
+            log.info("the %s index does not match the passages; rebuilding it",
+                     "second model's" if indexes else "first model's")
+            index, built = load_or_build(folder, documents, embedder, progress=progress, force=True, report=report)
+        indexes.append(index)
+        rebuilt = rebuilt or built
+    return indexes, rebuilt
+
+
+def load_all(index_dir: Path, documents: list[Document], embedders: list) -> list[Index]:
+    """The valid indexes of ``load_or_build_all`` without building anything (a reader's path);
+    raises StaleIndexError when any is missing, stale or does not match the first."""
+    folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
+    indexes = [load_index(folder, documents, embedder.name) for folder, embedder in zip(folders, embedders)]
+    if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
+        raise StaleIndexError("the two models' indexes do not match")
+    return indexes
+
+
+def _passage_keys(index: Index) -> list[tuple[str, str]]:
+    return [(p.doc_id, p.text) for p in index.passages]

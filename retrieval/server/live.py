@@ -1,0 +1,137 @@
+"""The engine a long-running server answers with, swapped whole when a new index is published.
+
+Adding a document to a shared server must not stop everyone else's answers. ``LiveEngine``
+checks the file (the ingestion gate, quick), copies it in, and builds the new index in one
+background thread, while every question is still answered by the engine in force. When the
+build is done the new engine replaces the old one in one assignment; when it fails (no space,
+read-only index folder, killed model...), the file is taken out of the corpus again, the old
+engine keeps serving, and the reason is kept for the person who added it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..answer.engine import Engine
+from ..ingest.formats import IngestError
+from ..index.library import add_document, check_addition, remove_document
+from .record import Record
+from ..chat.wording import failure_reason
+from ..index.writer import PendingChange, one_writer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AddJob:
+    """One document being added: ``state`` is "indexing", "ready" or "failed" (with ``reason``)."""
+
+    doc_id: str
+    file_name: str
+    state: str = "indexing"
+    reason: str = ""
+    replace: bool = False
+    # (model number, models, passages embedded, of how many) while embedding; None before
+    progress: tuple[int, int, int, int] | None = None
+    pages_read: tuple[int, int] | None = None  # (pages read, of how many) while a scan is read with OCR
+    data: bytes = field(default=b"", repr=False)  # the file, until it is written into the corpus
+
+
+class LiveEngine:
+    """``load(report=None)`` loads the engine from the corpus as it is (``report``: see
+    ``Engine.load``)."""
+
+    def __init__(self, load: Callable[..., Engine], record: Record | None = None):
+        self._load = load
+        self._record = record or Record(None)  # library changes are kept there
+        self._engine = load()
+        self._jobs: "queue.Queue[AddJob]" = queue.Queue()
+        self.jobs: list[AddJob] = []
+        self._worker: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> Engine:
+        """The engine to answer with now (the last one published)."""
+        return self._engine
+
+    @property
+    def busy(self) -> bool:
+        return any(job.state == "indexing" for job in self.jobs)
+
+    def add(self, path: Path, name: str, *, replace: bool = False) -> AddJob:
+        """Check a document now (the ingestion gate; raises IngestError naming ``name``, nothing
+        written), then copy it in and index it in the background under the writer lock."""
+        settings = self._engine.settings
+        with self._lock:
+            if self.busy:
+                raise IngestError(f"{name}: another document is being indexed; add this one when it is done")
+            # Quick: scanned pages are read (OCR, seconds a page) in the background, with progress.
+            doc_id, _, _ = check_addition(path, settings.corpus_dir, name=name, replace=replace, ocr=False)
+            job = AddJob(doc_id, name, replace=replace, data=Path(path).read_bytes())
+            self.jobs.append(job)
+            self._jobs.put(job)
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="index-builder", daemon=True)
+                self._worker.start()
+        return job
+
+    def remove(self, doc_id: str) -> str:
+        """Remove a document and publish the index without it; returns its title. Raises
+        IngestError (no such document, shipped, the last one) or LibraryBusy (someone else is
+        changing the library: the person is told at once rather than kept waiting)."""
+        settings = self._engine.settings
+        title = next((d["title"] for d in self._engine.documents if d["id"] == doc_id), doc_id)
+        with one_writer(settings.index_dir, wait=0):
+            remove_document(doc_id, settings.corpus_dir)
+            self._engine = self._load()
+        self._record.change("remove", doc_id)
+        return title
+
+    def reload(self) -> None:
+        """Load the engine again from the corpus as it is now, in this thread."""
+        self._engine = self._load()
+
+    def _reporter(self, job: AddJob):
+        models = len(self._engine.embedders)
+        seen: list[str] = []
+
+        def report(model: str, done: int, total: int) -> None:
+            if model not in seen:
+                seen.append(model)
+            job.progress = (seen.index(model) + 1, models, done, total)
+        return report
+
+    def _work(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=1)
+            except queue.Empty:
+                return
+            settings = self._engine.settings
+            try:
+                with one_writer(settings.index_dir), tempfile.TemporaryDirectory() as tmp:
+                    upload = Path(tmp) / ("upload" + Path(job.file_name).suffix.lower()[:10])
+                    upload.write_bytes(job.data)
+                    change = PendingChange(settings.index_dir, settings.corpus_dir)
+                    try:
+                        add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
+                                     change=change, progress=lambda done, total: setattr(job, "pages_read", (done, total)))
+                        self._engine = self._load(report=self._reporter(job))
+                    except BaseException:
+                        change.roll_back()  # whatever stopped it, the old engine still serves
+                        raise
+                    change.commit()
+                job.state = "ready"
+                self._record.change("replace" if job.replace else "add", job.doc_id)
+            except Exception as exc:
+                log.warning("indexing %s failed: %s (%s)", job.doc_id, failure_reason(exc), exc.__class__.__name__)
+                job.state, job.reason = "failed", failure_reason(exc)
+            finally:
+                job.data = b""
