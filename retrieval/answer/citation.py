@@ -22,6 +22,8 @@ class Citation:
     pages: tuple[int, int] | None
     label: str
     attribution: dict | None = field(default=None)
+    printed_page: str | None = None  # the folio printed on ``page``, where the document prints folios
+    number: str | None = None  # the paragraph as the document numbers it ("15 (p)", "preambular para. 3")
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -41,9 +43,14 @@ def format_date(iso: str | None) -> str | None:
 
 
 def document_label(title: str, place: str | None, iso_date: str | None) -> str:
-    """'Title (Place, 25 June 2013)', leaving out what is unknown."""
+    """'Title (Place, 25 June 2013)', leaving out what is unknown; a title that ends with its
+    symbol takes the date inside the same brackets: 'Title (A/RES/80/216, 18 December 2025)'."""
     where_when = ", ".join(x for x in (place, format_date(iso_date)) if x)
-    return f"{title} ({where_when})" if where_when else title
+    if not where_when:
+        return title
+    if title.endswith(")") and "/" in title[title.rfind("(") + 1:]:
+        return f"{title[:-1]}, {where_when})"
+    return f"{title} ({where_when})"
 
 
 def cite(passage: Passage, document_meta: dict | None, page: int | None,
@@ -52,14 +59,24 @@ def cite(passage: Passage, document_meta: dict | None, page: int | None,
     meta = document_meta or {}
     doc = document_label(passage.doc_title, meta.get("place"), meta.get("date"))
     parts = [doc]
+    published = bool(meta.get("facts"))  # a UN document: only its own numbers are cited
     if passage.section:
         parts.append(f'"{passage.section}"')
-        # The document's own number when it numbers its paragraphs; else the count in the section.
-        parts.append(f"para. {passage.number or passage.paragraph}")
-    else:
+    own = passage.paragraph_label
+    if own:
+        parts.append(own)
+    elif passage.footnote:
+        parts.append("footnote")
+    elif passage.paragraph == 0 and not passage.section:
         parts.append("title block")
+    elif not published:  # the count in its section, for a document that numbers nothing itself
+        parts.append(f"para. {passage.paragraph}")
     page = page if page is not None else passage.page_start
-    if page is not None:
+    labels = meta.get("page_labels") or {}
+    printed = labels.get(str(page)) if page is not None else None
+    if printed is not None:
+        parts.append(f"p. {printed}")
+    elif page is not None and not labels:
         parts.append(f"p. {page}")
     pages = (passage.page_start, passage.page_end) if passage.page_start is not None else None
     return Citation(
@@ -72,4 +89,6 @@ def cite(passage: Passage, document_meta: dict | None, page: int | None,
         pages=pages,
         label=", ".join(parts),
         attribution=attribution,
+        printed_page=printed,
+        number=passage.number or (f"preambular para. {passage.preambular}" if passage.preambular else None),
     )

@@ -36,14 +36,23 @@ class Document:
     text: str
     paged: bool = True
     space_page_breaks: bool = True
+    facts: dict | None = None  # a UN document's masthead: symbol, kind, organ, session, dates…
+    page_labels: dict[str, str] | None = None  # PDF page number -> the folio printed on it
+    resolution: bool = False  # preambular paragraphs, then numbered operative ones
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def metadata(self) -> dict:
-        return {"id": self.id, "title": self.title, "author": self.author, "place": self.place,
+        meta = {"id": self.id, "title": self.title, "author": self.author, "place": self.place,
                 "date": self.date, "file": self.path.name}
+        # Only where the document has them, so a plain text's metadata (and the corpus hash) stay as they were.
+        if self.facts:
+            meta["facts"] = self.facts
+        if self.page_labels:
+            meta["page_labels"] = self.page_labels
+        return meta
 
 
 def read_sidecar(path: Path) -> dict:
@@ -60,6 +69,7 @@ def load_document(path: Path) -> Document:
     title = meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " ")
     if content.symbol and content.symbol not in title:
         title = f"{title} ({content.symbol})"  # how UN documents are cited
+    labels = {str(k): str(v) for k, v in content.page_labels.items()} if content.page_labels else None
     return Document(
         id=path.stem,
         path=path,
@@ -70,6 +80,9 @@ def load_document(path: Path) -> Document:
         text=content.text,
         paged=content.paged,
         space_page_breaks=content.space_page_breaks,
+        facts=content.facts,
+        page_labels=labels,
+        resolution=content.resolution,
     )
 
 
@@ -121,5 +134,5 @@ def corpus_passages(documents: list[Document]) -> list[Passage]:
     passages: list[Passage] = []
     for doc in documents:
         passages.extend(split_passages(doc.text, doc.id, doc.title, first_id=len(passages), paged=doc.paged,
-                                       space_page_breaks=doc.space_page_breaks))
+                                       space_page_breaks=doc.space_page_breaks, resolution=doc.resolution))
     return passages

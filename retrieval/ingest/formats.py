@@ -51,6 +51,9 @@ class DocumentText:
     date: str | None = None  # ISO date, from the same
     symbol: str | None = None  # a UN document symbol ("A/68/190") on the first page
     scanned: bool = False  # scanned pages were left unread (``ocr=False``)
+    facts: dict | None = None  # a UN document's masthead (``un_document.UNFacts.to_dict``)
+    page_labels: dict | None = None  # PDF page number -> the folio printed on it
+    resolution: bool = False  # numbered like a resolution: preambular, then operative paragraphs
 
 
 def check_file(path: Path, limits: Limits | None = None) -> None:
@@ -84,7 +87,9 @@ def read_document_text(path: Path, limits: Limits | None = None, progress=None, 
         text, properties = _pdf_text(path, limits, progress, ocr, file_hash=key[0])
         result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
                               author=properties.get("author"), date=properties.get("date"),
-                              symbol=properties.get("symbol"), scanned=properties.get("scanned", False))
+                              symbol=properties.get("symbol"), scanned=properties.get("scanned", False),
+                              facts=properties.get("facts"), page_labels=properties.get("page_labels"),
+                              resolution=properties.get("resolution", False))
         if result.scanned and not ocr:
             return result  # its text is known only after OCR; the limits are checked then
         _check_read(result, path, limits)
@@ -185,6 +190,7 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
     from pypdf import PdfReader
 
     from .pdf_layout import OCRUnavailable, find_symbol, has_text, layout_text, needs_ocr, read_pages
+    from .un_document import RESOLUTION_KINDS, read_un_pages
 
     start = time.monotonic()
 
@@ -215,6 +221,13 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
     if not has_text(pages) and not scanned:
         raise IngestError(f"{path.name}: no text found in the PDF" +
                           (" (its scanned pages were read with OCR and hold no words)" if has_scans else ""))
+    un = read_un_pages(pages)
+    if un is not None:  # its masthead says what it is; the file's properties say who typed it
+        facts = un.facts
+        return layout_text(un.pages, headings), {
+            "symbol": facts.symbol, "scanned": scanned, "title": facts.title, "author": facts.author,
+            "date": facts.date, "facts": facts.to_dict(), "page_labels": un.folios,
+            "resolution": facts.kind in RESOLUTION_KINDS}
     properties: dict = {"symbol": find_symbol(pages), "scanned": scanned}
     try:
         info = reader.metadata

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "6"  # 6: a document's own paragraph numbers kept
+SPLITTER_VERSION = "7"  # 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -29,6 +29,10 @@ DATE_LINE = re.compile(
     r"^[A-Z][\w .'-]*,\s*\d{1,2}\s+(January|February|March|April|May|June|July|August|"
     r"September|October|November|December)\s+\d{4}$"
 )
+# The text contract's one mark: the first line of a footnote block begins with this private-use
+# character (no document prints it), put there by the layout reading; the splitter takes it off
+# and keeps the block as a footnote passage.
+FOOTNOTE_MARK = "\ue000"
 _SENTENCE_END = re.compile(r"[.!?:;,][\"'”’)]*$")
 _ATX_HEADING = re.compile(r"^#{1,6}\s+\S")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
@@ -62,7 +66,18 @@ class Passage:
     page_end: int | None
     text: str
     sentences: tuple[Sentence, ...] = field(default_factory=tuple)
-    number: str | None = None  # the document's own paragraph number ("12"), when it numbers them
+    number: str | None = None  # the document's own paragraph number ("12", "15 (p)"), when it numbers them
+    preambular: int | None = None  # a resolution's unnumbered preambular paragraph: its place (1, 2, …)
+    footnote: bool = False  # a footnote (kept searchable, never ranked above the text that calls it)
+
+    @property
+    def paragraph_label(self) -> str | None:
+        """How the document itself would cite this paragraph: "para. 15 (p)", "preambular para. 3"."""
+        if self.number:
+            return f"para. {self.number}"
+        if self.preambular:
+            return f"preambular para. {self.preambular}"
+        return None
 
     @property
     def word_count(self) -> int:
@@ -82,6 +97,8 @@ class Passage:
             "sentences": [[s.text, s.start, s.end, s.page, s.attribution.speaker, s.attribution.agreement]
                           for s in self.sentences],
             "number": self.number,
+            **({"preambular": self.preambular} if self.preambular else {}),
+            **({"footnote": True} if self.footnote else {}),
         }
 
     @classmethod
@@ -98,6 +115,8 @@ class Passage:
             text=d["text"],
             sentences=tuple(Sentence(t, s, e, p, Attribution(who, agree)) for t, s, e, p, who, agree in d["sentences"]),
             number=d.get("number"),
+            preambular=d.get("preambular"),
+            footnote=bool(d.get("footnote", False)),
         )
 
 
@@ -247,6 +266,7 @@ def _page_at(offset: int, line_starts: list[int], pages: tuple[int, ...]) -> int
 
 
 _PARAGRAPH_NUMBER = re.compile(r"^(\d{1,3})\.\s+\S")
+_SUBPARAGRAPH = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
 
 
 def numbers_its_paragraphs(blocks: list[Block]) -> bool:
@@ -255,6 +275,44 @@ def numbers_its_paragraphs(blocks: list[Block]) -> bool:
     numbers = [int(m.group(1)) for b in blocks if (m := _PARAGRAPH_NUMBER.match(b.lines[0]))]
     return len(blocks) >= 2 and len(numbers) >= 0.5 * len(blocks) and numbers == sorted(numbers) \
         and len(set(numbers)) == len(numbers)
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How one paragraph is numbered in its document."""
+
+    number: str | None = None
+    preambular: int | None = None
+    footnote: bool = False
+
+
+def number_paragraphs(blocks: list[Block], resolution: bool) -> list[Numbering]:
+    """The document's own numbering of each block. A resolution (or draft, or decision):
+    unnumbered preambular paragraphs counted in order until its first operative paragraph ("1."),
+    then operative paragraphs by their printed number and lettered sub-paragraphs under the last
+    one ("15 (p)"); footnotes (a number and a space) are neither. Another document: its printed
+    numbers when it numbers its paragraphs (``numbers_its_paragraphs``), sub-paragraphs as above."""
+    out: list[Numbering] = []
+    numbered = resolution or numbers_its_paragraphs([b for b in blocks if not b.lines[0].startswith(FOOTNOTE_MARK)])
+    current: str | None = None
+    preamble = 0
+    for block in blocks:
+        first = block.lines[0]
+        if first.startswith(FOOTNOTE_MARK):
+            out.append(Numbering(footnote=True))
+        elif not numbered:
+            out.append(Numbering())
+        elif m := _PARAGRAPH_NUMBER.match(first):
+            current = m.group(1)
+            out.append(Numbering(number=current))
+        elif (m := _SUBPARAGRAPH.match(first)) and current is not None:
+            out.append(Numbering(number=f"{current} ({m.group(1)})"))
+        elif resolution and current is None:
+            preamble += 1
+            out.append(Numbering(preambular=preamble))
+        else:
+            out.append(Numbering())
+    return out
 
 
 def split_passages(
@@ -266,6 +324,7 @@ def split_passages(
     max_words: int = MAX_PASSAGE_WORDS,
     paged: bool = True,
     space_page_breaks: bool = True,
+    resolution: bool = False,
 ) -> list[Passage]:
     """Split a document into passages: one a paragraph, or sentence windows of a long one.
 
@@ -276,13 +335,11 @@ def split_passages(
     front, sections = split_sections(text, space_page_breaks)
     passages: list[Passage] = []
     overall = 0
-    numbered = numbers_its_paragraphs([b for s in sections for b in s.blocks])
+    body = [b for s in sections for b in s.blocks]
+    numbering = dict(zip(map(id, body), number_paragraphs(body, resolution)))
 
-    def add(block_lines, block_pages, section: str | None, para: int) -> None:
-        number = None
-        if numbered and section is not None:
-            found = _PARAGRAPH_NUMBER.match(block_lines[0])
-            number = found.group(1) if found else None
+    def add(block_lines, block_pages, section: str | None, para: int, numbered: Numbering = Numbering()) -> None:
+        block_lines = [line.removeprefix(FOOTNOTE_MARK) for line in block_lines]
         joined, line_starts = join_lines(block_lines)
         spans = split_sentences(joined)
         attributions = attribute_paragraph([joined[s:e] for s, e in spans])
@@ -308,7 +365,9 @@ def split_passages(
                     page_end=page_end,
                     text=piece,
                     sentences=sentences,
-                    number=number,
+                    number=numbered.number,
+                    preambular=numbered.preambular,
+                    footnote=numbered.footnote,
                 )
             )
 
@@ -317,5 +376,5 @@ def split_passages(
     for section in sections:
         for para, block in enumerate(section.blocks, start=1):
             overall += 1
-            add(block.lines, block.pages, section.heading, para)
+            add(block.lines, block.pages, section.heading, para, numbering[id(block)])
     return passages
