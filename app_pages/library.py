@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from retrieval.answer.citation import format_date
+from retrieval.chat import wording
 from retrieval.ingest.formats import SUPPORTED_SUFFIXES
 from ui.documents import document_facts
 from ui.html import esc, section_html
@@ -33,6 +34,9 @@ for d in engine.documents:
     with st.container():
         meta = [d.get("author"), d.get("place"), format_date(d.get("date")), document_facts(engine, d["id"])]
         st.caption(" · ".join(esc(x) for x in meta if x))
+        for line in (wording.un_facts_line(d.get("facts")), wording.language_note(d.get("language"))):
+            if line:
+                st.caption(esc(line))
         if d["id"] in engine.protected:
             st.caption("Shipped with this chat: it cannot be removed here.")
         elif not editor:

@@ -140,3 +140,42 @@ def failure_reason(exc: BaseException) -> str:
     else:
         text = "the index could not be built"
     return _PATH.sub(lambda m: m.group(0).rstrip("/\\").rsplit("/", 1)[-1].rsplit("\\", 1)[-1], text)
+
+
+_LANGUAGES = {"es": "Spanish", "fr": "French", "ar": "Arabic", "ru": "Russian", "zh": "Chinese", "de": "German",
+              "pt": "Portuguese", "it": "Italian", "nl": "Dutch"}
+
+
+def un_facts_line(facts: dict | None) -> str | None:
+    """A UN document's facts as its masthead gives them, in a line: "Resolution · General Assembly ·
+    80th session · Agenda item 71 (b) · adopted 18 December 2025 · on the report of the Third
+    Committee (A/80/545)"; None for a document that is not one."""
+    from ..answer.citation import format_date
+
+    if not facts:
+        return None
+    parts = [(facts.get("kind") or "").capitalize() or None, facts.get("body") or facts.get("organ"),
+             f"{_ordinal(facts['session'])} session" if facts.get("session") else None, facts.get("agenda_item")]
+    if facts.get("adoption_date"):
+        parts.append(f"adopted {format_date(facts['adoption_date'])}")
+    elif facts.get("distribution_date"):
+        parts.append(f"issued {format_date(facts['distribution_date'])}")
+    if facts.get("committee_report"):
+        parts.append(f"on the report of the {facts.get('committee') or 'Committee'} ({facts['committee_report']})")
+    if facts.get("sponsors"):
+        sponsors = facts["sponsors"]
+        parts.append("submitted by " + (", ".join(sponsors[:6]) + (f" and {len(sponsors) - 6} others" if len(sponsors) > 6 else "")))
+    return " · ".join(p for p in parts if p)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def language_note(code: str | None) -> str | None:
+    """What the Library says of a document not written in English (the models' language)."""
+    if not code or code == "en":
+        return None
+    name = _LANGUAGES.get(code, f"language '{code}'")
+    return f"Written in {name}: questions in English may not find it."

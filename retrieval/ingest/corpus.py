@@ -18,6 +18,7 @@ from .metadata import read_sidecar_file
 import logging
 
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
+from .language import MODEL_LANGUAGE, detect_language
 from .passages import Passage, split_passages
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class Document:
     facts: dict | None = None  # a UN document's masthead: symbol, kind, organ, session, dates…
     page_labels: dict[str, str] | None = None  # PDF page number -> the folio printed on it
     resolution: bool = False  # preambular paragraphs, then numbered operative ones
+    language: str | None = None  # ISO 639-1, detected from the text
 
     @property
     def sha256(self) -> str:
@@ -52,6 +54,8 @@ class Document:
             meta["facts"] = self.facts
         if self.page_labels:
             meta["page_labels"] = self.page_labels
+        if self.language and self.language != MODEL_LANGUAGE:  # English, the models' language, goes unsaid
+            meta["language"] = self.language
         return meta
 
 
@@ -83,6 +87,7 @@ def load_document(path: Path) -> Document:
         facts=content.facts,
         page_labels=labels,
         resolution=content.resolution,
+        language=detect_language(content.text),
     )
 
 

@@ -265,7 +265,7 @@ def _page_at(offset: int, line_starts: list[int], pages: tuple[int, ...]) -> int
     return page
 
 
-_PARAGRAPH_NUMBER = re.compile(r"^(\d{1,3})\.\s+\S")
+_PARAGRAPH_NUMBER = re.compile(r"^(\d{1,3}) ?\.\s+\S")  # "12. The Committee…" ("12 ." as some PDFs space it)
 _SUBPARAGRAPH = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
 
 
@@ -273,8 +273,18 @@ def numbers_its_paragraphs(blocks: list[Block]) -> bool:
     """Whether a document numbers its paragraphs, as UN documents do ("12. The Committee…"): most
     of its paragraphs start with a number, and the numbers rise. A list here and there is not it."""
     numbers = [int(m.group(1)) for b in blocks if (m := _PARAGRAPH_NUMBER.match(b.lines[0]))]
-    return len(blocks) >= 2 and len(numbers) >= 0.5 * len(blocks) and numbers == sorted(numbers) \
-        and len(set(numbers)) == len(numbers)
+    if len(blocks) < 2 or len(numbers) < 0.3 * len(blocks):
+        return False
+    if numbers == sorted(numbers) and len(set(numbers)) == len(numbers):
+        return True
+    # A report whose numbering starts again in each part ("1." under every Territory), or whose
+    # numbered sub-headings ("1. Board of Auditors") sit among its numbered paragraphs: its
+    # paragraphs count 1, 2, 3 … in order through it, whatever else is numbered between them.
+    expected = 1
+    for n in numbers:
+        expected += n == expected
+    restarts = [b == a + 1 or b == 1 for a, b in zip(numbers, numbers[1:])]
+    return expected - 1 >= max(5, 0.3 * len(numbers)) or (numbers[0] == 1 and sum(restarts) >= 0.8 * len(restarts))
 
 
 @dataclass(frozen=True)
@@ -302,6 +312,8 @@ def number_paragraphs(blocks: list[Block], resolution: bool) -> list[Numbering]:
             out.append(Numbering(footnote=True))
         elif not numbered:
             out.append(Numbering())
+        elif len(block.lines) == 1 and len(first.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(first):
+            out.append(Numbering())  # a numbered sub-heading ("1. Board of Auditors"), not a paragraph
         elif m := _PARAGRAPH_NUMBER.match(first):
             current = m.group(1)
             out.append(Numbering(number=current))

@@ -37,7 +37,7 @@ FOOTNOTE_SCALE = 0.92  # a line this much smaller, below the body, is a footnote
 MAX_HEADING_WORDS = 12
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—\s]*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
-_PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3}[.)]\s")
+_PARAGRAPH_NUMBER = re.compile(r"^\(?\d{1,3} ?[.)]\s")
 _SUBPARAGRAPH_START = re.compile(r"^\([a-z]{1,2}\)\s")
 _SENTENCE_END = re.compile(r"[.!?:;,][\"'”’)]*$")
 # A UN document symbol: a series letter and two or more slash-separated parts ("A/68/190",

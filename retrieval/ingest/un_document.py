@@ -373,6 +373,9 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
     for i, t in enumerate(lines):
         if m := _JOB.match(t):
             info.setdefault("job_number", m.group(1))
+        elif page.lines[i].top > page.height * 0.9 and (m := re.match(r"^(\d{2}-\d{5})\b.*\([A-Z]\)", t)):
+            info.setdefault("job_number", m.group(1))  # an old scan's foot: "84-17984 1304q (E)"
+            used.add(i)
     if info.get("kind") in ("resolution", "decision") and "author" not in info:
         info["author"] = info.get("organ")
     return UNFacts(**{k: v for k, v in info.items() if v is not None}), used
@@ -490,7 +493,13 @@ def read_un_pages(pages: list[Page]) -> UNPages | None:
     folios = printed_folios(pages)
     cleaned: list[Page] = []
     for page in pages:
-        contents = sum(_is_contents_line(_text(ln)) for ln in page.lines) >= 3
+        dotted = [i for i, ln in enumerate(page.lines) if _is_contents_line(_text(ln))]
+        contents = len(dotted) >= 3
+        # A contents page: everything from its heading (or first entry) to its last entry, entries
+        # that wrap onto a second line without leader dots included.
+        start = next((i for i, ln in enumerate(page.lines[:dotted[0] + 1]) if _text(ln).lower() == "contents"),
+                     dotted[0]) if contents else 0
+        listing = set(range(start, dotted[-1] + 1)) if contents else set()
         keep: list[Line] = []
         after_meeting = False
         for i, line in enumerate(page.lines):
@@ -510,7 +519,7 @@ def read_un_pages(pages: list[Page]) -> UNPages | None:
                 continue
             if in_band and _folio(t) is not None and not re.search(r"[a-z]{3}", t.replace("page", "").replace("Page", "")):
                 continue
-            if _is_contents_line(t) or (contents and (t.lower() in ("contents", "page", "chapter page") or
+            if i in listing or _is_contents_line(t) or (contents and (t.lower() in ("contents", "page", "chapter page") or
                                                        re.fullmatch(r"[IVXLC]+\.|[A-Z]\.|Annex(es)?|Page", t))):
                 continue
             keep.append(line)
