@@ -45,14 +45,17 @@ def _who(args) -> dict:
     return {"speakers": set(args.speaker or []) or None, "agreements": set(args.agreement or []) or None}
 
 
-def format_answer(answer) -> str:
+def format_answer(answer, documents: list[dict] | None = None) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
-    from .chat.wording import REFUSAL, filter_label, partial_note, refusal_detail
+    from .chat.wording import REFUSAL, filter_label, partial_note, refusal_detail, scope_line
 
-    scope = filter_label(answer.filters)
+    named = scope_line([d for d in documents or [] if d["id"] in answer.named_documents], answer.not_in_library)
+    scope = None if answer.named_documents else filter_label(answer.filters)
     if not answer.answered:
-        return f"{REFUSAL} {refusal_detail(answer.missing)}" + (f" ({scope[0].lower() + scope[1:]})" if scope else "")
-    lines = [f"({scope})"] if scope else []
+        return (f"{named}\n" if named else "") + f"{REFUSAL} {refusal_detail(answer.missing)}" + \
+            (f" ({scope[0].lower() + scope[1:]})" if scope else "")
+    lines = [named] if named else []
+    lines += [f"({scope})"] if scope else []
     if answer.note:
         lines.append(f"({answer.note})")
     if answer.corrected:
@@ -80,7 +83,7 @@ def cmd_ask(args) -> int:
         answer = engine.ask(question, top_k=args.top_k, exact=args.exact, **_who(args))
         if args.record:
             _record(engine).answer(question, answer, [d["id"] for d in engine.documents])
-        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
+        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer, engine.documents))
         return 0
     if not args.json:
         print("error: give a QUESTION, or use --json to read questions from stdin.", file=sys.stderr)

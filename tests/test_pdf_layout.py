@@ -38,9 +38,9 @@ def test_running_headers_page_numbers_and_the_symbol_line_stay_out_of_passages(u
 def test_the_symbol_author_and_date_of_a_report_go_into_its_title_and_citation(un_report):
     document, passages = un_report
     assert document.title == f"{UN_TITLE} ({UN_SYMBOL})" and document.author == "Secretary-General"
-    assert document.date == "2026-03-12"  # from the PDF's properties
+    assert document.date == "2026-03-12"  # the masthead's date (the PDF's properties are not read for it)
     label = cite(passage_with(passages, "Onshore processing"), document.metadata(), None).label
-    assert label.startswith(f"{UN_TITLE} ({UN_SYMBOL})")
+    assert label.startswith(f"{UN_TITLE} ({UN_SYMBOL}, 12 March 2026)")
 
 
 def test_numbered_paragraphs_are_cited_by_their_own_numbers(un_report):

@@ -92,13 +92,17 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
     if kind == "refusal":
         render_refusal(engine, answer, f'<div class="cite">{link}</div>' if link else "")
         return
-    scope = wording.filter_label(answer.get("filters"))
+    scope = None if answer.get("named_documents") else wording.filter_label(answer.get("filters"))
     if answer.get("note"):
         st.caption(esc(answer["note"]))
     if scope:
         st.caption(esc(scope))
     still_there = searched(engine, answer)
-    if (answer.get("filters") or {}).get("document") and still_there:
+    named = [d for d in engine.documents if d["id"] in answer.get("named_documents", [])]
+    named_line = wording.scope_line(named, answer.get("not_in_library", []))
+    if named_line:  # the question named its document: said in one line, before the answers
+        st.caption(esc(named_line))
+    elif (answer.get("filters") or {}).get("document") and still_there:
         titles = {d["id"]: d["title"] for d in engine.documents}
         st.caption("Searched in: " + esc("; ".join(titles[i] for i in still_there)))
     if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
@@ -132,6 +136,10 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
                     unsafe_allow_html=True)
         if c.get("page") and is_pdf(engine, c["document"]):
             render_page(engine, c["document"], c["page"], top["highlight"], key)
+    if top.get("also_in"):  # the same text in other versions, one click away
+        with st.expander(wording.also_in_title(len(top["also_in"]))):
+            st.markdown("".join(f'<div class="cite">{esc(a["label"])}</div>' for a in top["also_in"]),
+                        unsafe_allow_html=True)
     if len(results) > 1:
         with st.expander(f"More results ({len(results) - 1})"):
             st.markdown("".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in results[1:]),

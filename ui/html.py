@@ -7,6 +7,7 @@ import functools
 from urllib.parse import urlencode
 
 from retrieval.answer.engine import Engine
+from retrieval.chat import wording
 
 STYLE = """<style>
 .answer {font-size:1.15rem; line-height:1.55; border-left:4px solid #1f6feb; padding:.4rem .8rem;
@@ -44,23 +45,31 @@ def marked_passage(result: dict) -> str:
 def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | None = None) -> str:
     """A section's paragraphs with page numbers; the cited paragraph (overall number) marked."""
     parts = []
+    meta = next((d for d in engine.documents if d["id"] == doc_id), {})
+    labels = meta.get("page_labels") or {}  # the folios the document prints, where it prints them
     for p in engine.passages:
         if p.doc_id != doc_id or p.section != section:
             continue
+        start, end = (labels.get(str(p.page_start), p.page_start), labels.get(str(p.page_end), p.page_end)) \
+            if labels else (p.page_start, p.page_end)
         if p.page_start is None:  # formats without pages (Word, Markdown)
             pages = ""
         else:
-            pages = (f"p. {p.page_start}" if p.page_start == p.page_end else f"pp. {p.page_start}–{p.page_end}") + " · "
+            pages = (f"p. {start}" if start == end else f"pp. {start}–{end}") + " · "
+        own = p.paragraph_label or ("footnote" if p.footnote else None if meta.get("facts") else f"para. {p.paragraph}")
         cls = "docpara cited" if p.paragraph_overall == cited else "docpara"
         parts.append(f'<div class="{cls}" data-para="{p.paragraph_overall}"><span class="page">'
-                     f'{esc(pages)}para. {p.paragraph}</span>{esc(p.text)}</div>')
+                     f'{esc(pages + (own or "")).rstrip(" ·")}</span>{esc(p.text)}</div>')
     return "\n".join(parts)
 
 
 def result_html(result: dict, show_scores: bool) -> str:
     """A result's passage with its sentence marked, then its citation (and score when asked)."""
     score = f'<div class="score">score {result["score"]:.3f}</div>' if show_scores else ""
+    also = result.get("also_in") or []
     return (marked_passage(result) + f'<div class="cite">Source: {esc(result["citation"]["label"])}</div>'
+            + (f'<div class="cite">{esc(wording.also_in_title(len(also)))}: '
+               f'{esc("; ".join(a["label"] for a in also))}</div>' if also else "")
             + score)
 
 

@@ -36,6 +36,8 @@ from .ranking import (
     text_key,
     token_best_matches,
 )
+from .document_reference import resolve, without_reference
+from .versions import document_rank, preferred_version, version_groups
 from .spelling import SpellingCorrector
 from ..index.store import Index, ProgressReport, StaleIndexError, load_all, load_or_build_all
 from ..index.writer import one_writer, pending
@@ -61,15 +63,19 @@ class SearchResult:
     sentence_row: int = -1  # the highlight's first sentence, as a row of the sentence vectors
     highlight_score: float = 0.0  # what chose the highlight: similarity, term overlap, answer-type bonus
     carries_type: bool | None = None  # the highlight carries the kind of answer asked for (None: none asked)
+    also_in: tuple[Citation, ...] = ()  # the same text in other documents (versions), one citation each
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "text": self.text,
             "highlight": self.highlight,
             "highlight_span": [self.highlight_start, self.highlight_end],
             "score": round(float(self.score), 4),
             "citation": self.citation.to_dict(),
         }
+        if self.also_in:
+            d["also_in"] = [c.to_dict() for c in self.also_in]
+        return d
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ class Answer:
     confidence_score: float | None = None
     reason: str | None = None  # why "partial" (or a refusal naming what is missing): "missing", "uncertain"
     evidence: Evidence | None = field(default=None, compare=False, repr=False)  # the box's signals
+    named_documents: tuple[str, ...] = ()  # ids of the documents the question named (searched in them)
+    not_in_library: tuple[str, ...] = ()  # symbols the question named that no document carries
 
     def __post_init__(self):
         if not self.confidence:
@@ -117,6 +125,10 @@ class Answer:
             d["confidence_score"] = round(self.confidence_score, 3)
         if self.reason:
             d["reason"] = self.reason
+        if self.named_documents:
+            d["named_documents"] = list(self.named_documents)
+        if self.not_in_library:
+            d["not_in_library"] = list(self.not_in_library)
         return d
 
 
@@ -286,8 +298,20 @@ class Engine:
         """
         text, note = clean_question(question)
         corrected = text if exact else self.speller.correct(text)
-        answer = self._search(corrected, top_k=top_k, params=params, note=note, question=question, offset=offset,
+        searched, named, unknown = corrected, (), ()
+        if len(self._documents) > 1:
+            # A question that names its document ("What does resolution 79/171 say …") is searched
+            # in it, unless the person already chose where to search.
+            reference = resolve(corrected, self.documents)
+            searched = without_reference(corrected, reference) or corrected
+            if reference.found and documents is None:
+                named = tuple(reference.documents)
+                documents = set(named)
+            unknown = reference.missing if not reference.found else ()
+        answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
                               context=context, documents=documents, speakers=speakers, agreements=agreements)
+        if named or unknown:
+            answer = replace(answer, named_documents=named, not_in_library=tuple(unknown))
         if corrected == text:
             return answer
         return replace(answer, searched_as=corrected, corrected=corrected)
@@ -333,13 +357,17 @@ class Engine:
         missing, nothing_named = self._missing(text, scores, params, documents)
         if nothing_named:
             return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters, reason="missing")
-        # Two at least: the second passage's score is one of the box's signals.
-        order = distinct_order(np.argsort(-scores.fused, kind="stable").tolist(), self._text_keys, self._spans,
-                               limit=offset + max(top_k, 2))
+        # Two at least: the second passage's score is one of the box's signals. A text found in
+        # several versions (documents) is one result, shown as the version asked about.
+        best: dict[int, float] = {}
+        ranked = self._one_per_version(np.argsort(-scores.fused, kind="stable").tolist(), scores.fused, best,
+                                       bool(documents))
+        order = distinct_order(ranked, self._text_keys, self._spans, limit=offset + max(top_k, 2))
         order = [i for i in order[offset:] if np.isfinite(scores.fused[i])]
         kind = answer_type(text)
-        results = [self._result(self.index.passages[i], float(scores.fused[i]), scores.sentence_sim, scores.terms,
-                                params, kind) for i in order]
+        results = [self._with_versions(self._result(self.index.passages[i], best.get(i, float(scores.fused[i])),
+                                                    scores.sentence_sim, scores.terms, params, kind))
+                   for i in order]
         # "When …?" answered by a sentence without a date: a close passage's dated sentence goes first
         # (the passages shown stay the same).
         j = first_typed(kind, [r.carries_type for r in results])
@@ -377,8 +405,9 @@ class Engine:
             passage_margin=top.score - results[1].score if len(results) > 1 else TIE_SCALE,
             sentence_margin=float(own[0] - own[1]) if len(own) > 1 else 0.0,
             highlight_gap=float(scores.sentence_sim[top.sentence_row] - sentence_sim.max()),
-            models_agree_passage=float(np.mean([int(np.argmax(masked(f, passage_ok))) == p0
-                                                for f in scores.each_fused])),
+            # Versions of one text are one passage here: a model that prefers another copy agrees.
+            models_agree_passage=float(np.mean([self._versions[0][int(np.argmax(masked(f, passage_ok)))]
+                                                == self._versions[0][p0] for f in scores.each_fused])),
             models_agree_sentence=float(np.mean([int(np.argmax(s[rows])) + first == top.sentence_row
                                                  for s in scores.each_sentence])),
             bm25_agrees=float(lexical[p0] / best_lexical) if best_lexical > 0 else 0.0,
@@ -468,11 +497,60 @@ class Engine:
             carries_type=None if kind is None else carries(kind, passage.text[sentence.start : end]),
         )
 
+    # --- versions of the same text --------------------------------------------------
+    @functools.cached_property
+    def _versions(self) -> tuple[list[int], dict[int, list[int]], dict[str, tuple]]:
+        """Each passage's group of versions, each group's members, and how documents rank as versions."""
+        passages = self.index.passages
+        groups = (version_groups([p.text for p in passages], [p.doc_id for p in passages])
+                  if len(self._documents) > 1 else list(range(len(passages))))
+        members: dict[int, list[int]] = {}
+        for i, g in enumerate(groups):
+            members.setdefault(g, []).append(i)
+        return groups, {g: m for g, m in members.items() if len(m) > 1}, \
+            {d: document_rank(meta) for d, meta in self._documents.items()}
+
+    def _one_per_version(self, ranked: list[int], fused: np.ndarray, best: dict[int, float], narrowed: bool):
+        """The ranked passages with each group of versions once, as its preferred member: the best
+        scored in the documents searched when the search was narrowed, else the latest adopted
+        version; ``best`` receives the group's best score for the member shown."""
+        groups, members, rank = self._versions
+        seen: set[int] = set()
+        for i in ranked:
+            group = members.get(groups[i])
+            if group is None:
+                yield i
+                continue
+            if groups[i] in seen:
+                continue
+            seen.add(groups[i])
+            allowed = [m for m in group if np.isfinite(fused[m])] or [i]
+            shown = max(allowed, key=lambda m: fused[m]) if narrowed else \
+                preferred_version(allowed, rank, self._doc_ids)
+            best[shown] = float(fused[i])
+            yield shown
+
+    def _with_versions(self, result: SearchResult) -> SearchResult:
+        """A result with the other documents its text is in, one citation each."""
+        groups, members, _ = self._versions
+        group = members.get(groups[result.passage_id])
+        if not group:
+            return result
+        shown_doc = self.index.passages[result.passage_id].doc_id
+        others: dict[str, Citation] = {}
+        for m in group:
+            p = self.index.passages[m]
+            if p.doc_id != shown_doc and p.doc_id not in others:
+                others[p.doc_id] = cite(p, self._documents.get(p.doc_id), p.page_start)
+        return replace(result, also_in=tuple(others.values()))
+
     def with_params(self, **changes) -> "Engine":
         """A view of this engine with other ranking settings (for evaluation)."""
         view = Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
                       self.second)
         view.speller = self.speller  # its dictionary loads once
+        if "_versions" in self.__dict__:
+            view.__dict__["_versions"] = self._versions  # computed once per index
         view.calibration = self.calibration
         return view
 

@@ -179,3 +179,23 @@ def language_note(code: str | None) -> str | None:
         return None
     name = _LANGUAGES.get(code, f"language '{code}'")
     return f"Written in {name}: questions in English may not find it."
+
+
+def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The line before the answers of a question that named its document: "In The right to food
+    (A/RES/80/210):", "In 3 documents: …", or "A/RES/73/195 is not in this library." """
+    if not_in_library:
+        them = ", ".join(not_in_library)
+        verb = "is" if len(not_in_library) == 1 else "are"
+        return f"{them} {verb} not in this library; the closest passages in the other documents:"
+    if not named:
+        return None
+    if len(named) == 1:
+        return f"In {named[0]['title']}:"
+    titles = "; ".join(d["title"] for d in named[:4]) + ("; …" if len(named) > 4 else "")
+    return f"In the {len(named)} documents named ({titles}):"
+
+
+def also_in_title(count: int) -> str:
+    """The heading over the other versions a result's text is in."""
+    return f"Also in {count} other version{'s' * (count != 1)}"

@@ -32,6 +32,13 @@ def load_questions(path: Path) -> list[dict]:
     return rows
 
 
+def cites_document(result, symbol: str | None) -> bool:
+    """Whether a result is cited to the document of that symbol (its title carries the symbol)."""
+    if not symbol:
+        return True
+    return f"({symbol}" in result.citation.document_title or f"({symbol}" in result.citation.label
+
+
 def contains_gold(text: str, gold: list[str]) -> bool:
     flat = squash(text)
     return any(squash(g) and squash(g) in flat for g in gold)
@@ -68,6 +75,14 @@ class EvalReport:
     near_topic_boxed: list[str] = field(default_factory=list)  # ... shown with the answer box
     boxed: int = 0  # answerable questions shown with the answer box ("answer")
     boxed_right: int = 0  # ... whose box (the first result's highlight) holds a gold fragment
+    with_doc: int = 0  # answerable questions that say which document answers ("doc")
+    right_doc: int = 0  # ... whose first result is from it (or cites it among its versions)
+    named: int = 0  # questions that name their document (kind "named")
+    named_right: int = 0  # ... answered first from that document
+    wrong_doc: list[str] = field(default_factory=list)
+    cited_number: list[int] = field(default_factory=lambda: [0, 0])  # [hits@1 with a "para", ... cited by it]
+    cited_page: list[int] = field(default_factory=lambda: [0, 0])  # [hits@1 with a "page", ... cited on it]
+    uncovered_boxed: list[str] = field(default_factory=list)  # gold [] questions shown with a box
 
     def figures(self) -> dict:
         a = max(self.answerable, 1)
@@ -89,7 +104,12 @@ class EvalReport:
             "answerable_not_answer": self.not_answer,
             "box_coverage": round(self.boxed / a, 3),
             "box_precision": round(self.boxed_right / max(self.boxed, 1), 3),
-        } | ({"near_topic_honest": f"{self.near_topic_honest}/{self.near_topic}",
+        } | ({"right_document@1": f"{self.right_doc}/{self.with_doc}", "named_right@1": f"{self.named_right}/{self.named}",
+              "wrong_document": self.wrong_doc,
+              "cited_by_own_number": f"{self.cited_number[1]}/{self.cited_number[0]}",
+              "cited_on_printed_page": f"{self.cited_page[1]}/{self.cited_page[0]}",
+              "uncovered_boxed": f"{len(self.uncovered_boxed)}/{self.off_topic}",
+              "uncovered_boxed_ids": self.uncovered_boxed} if self.with_doc else {}) | ({"near_topic_honest": f"{self.near_topic_honest}/{self.near_topic}",
               "near_topic_answered": self.near_topic_confident,
               "near_topic_boxed": f"{len(self.near_topic_boxed)}/{self.near_topic}",
               "near_topic_boxed_ids": self.near_topic_boxed} if self.near_topic else {}) | {f"hit@1[{kind}]": f"{hits}/{n}" for kind, (n, hits) in sorted(self.kinds.items())}
@@ -113,6 +133,8 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
             continue
         if not gold:
             report.off_topic += 1
+            if answer.confidence == "answer":
+                report.uncovered_boxed.append(q["id"])
             if answer.answered:
                 report.not_refused.append(q["id"])
             else:
@@ -125,11 +147,30 @@ def evaluate(ask, questions: list[dict]) -> EvalReport:
             report.false_refusals += 1
             report.falsely_refused.append(q["id"])
         results = answer.results if answer.answered else []
+        doc = q.get("doc")
+        # A question about one document is answered by its passage, not a near-copy in another one
+        # (a result cited to the document asked about, or listing it among the versions it is in).
         rank = next(
             (i for i, r in enumerate(results[:5], 1)
-             if len(r.text.split()) <= MAX_PASSAGE_WORDS and contains_gold(r.text, gold)),
+             if len(r.text.split()) <= MAX_PASSAGE_WORDS and contains_gold(r.text, gold)
+             and (q.get("kind") != "named" or cites_document(r, doc))),
             None,
         )
+        if doc:
+            report.with_doc += 1
+            first_right = bool(results) and cites_document(results[0], doc)
+            report.right_doc += first_right
+            if not first_right:
+                report.wrong_doc.append(q["id"])
+            if q.get("kind") == "named":
+                report.named += 1
+                report.named_right += first_right
+        if rank == 1 and q.get("para"):
+            report.cited_number[0] += 1
+            report.cited_number[1] += re.search(rf"para\. {re.escape(q['para'])}(,|$)", results[0].citation.label) is not None
+        if rank == 1 and q.get("page"):
+            report.cited_page[0] += 1
+            report.cited_page[1] += re.search(rf"\bp\. {re.escape(str(q['page']))}\b", results[0].citation.label) is not None
         if q.get("kind"):
             counts = report.kinds.setdefault(q["kind"], [0, 0])
             counts[0] += 1

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-from itertools import groupby
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -40,10 +39,53 @@ BOLD_WEIGHT = 700
 # own code point when the font maps it so.
 LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
-# The text object a character belongs to, as a plain address: the bindings' pointer type would
-# need a cast per character to serve as a dictionary key (a prototype of our own, same function).
-_text_object_of = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+# Our own prototypes of the PDFium functions called per character or per object, taking and
+# giving plain addresses (ints): the bindings' pointer types would need a cast for every
+# character to serve as a dictionary key, and the casts cost more than the calls.
+def _c(function, restype, *argtypes):
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_P, _I, _F, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_double
+_text_object_of = _c(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
+_char_origin = _c(pdfium_c.FPDFText_GetCharOrigin, _I, _P, _I, ctypes.POINTER(_D), ctypes.POINTER(_D))
+_char_box = _c(pdfium_c.FPDFText_GetCharBox, _I, _P, _I, *[ctypes.POINTER(_D)] * 4)
+_object_count = _c(pdfium_c.FPDFPage_CountObjects, _I, _P)
+_object_at = _c(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
+_form_count = _c(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
+_form_object_at = _c(pdfium_c.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_object_type = _c(pdfium_c.FPDFPageObj_GetType, _I, _P)
+_object_bounds = _c(pdfium_c.FPDFPageObj_GetBounds, _I, _P, *[ctypes.POINTER(_F)] * 4)
+_object_matrix = _c(pdfium_c.FPDFPageObj_GetMatrix, _I, _P, ctypes.POINTER(pdfium_c.FS_MATRIX))
+_text_font = _c(pdfium_c.FPDFTextObj_GetFont, _P, _P)
+_text_font_size = _c(pdfium_c.FPDFTextObj_GetFontSize, _I, _P, ctypes.POINTER(_F))
+_font_name = _c(pdfium_c.FPDFFont_GetBaseFontName, ctypes.c_size_t, _P, ctypes.c_char_p, ctypes.c_size_t)
+_font_weight = _c(pdfium_c.FPDFFont_GetWeight, _I, _P)
+_font_descent = _c(pdfium_c.FPDFFont_GetDescent, _I, _P, _F, ctypes.POINTER(_F))
+# PDFium takes the "glyph" here for a Unicode value and finds the font's code for it.
+_glyph_width = _c(pdfium_c.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint32, _F, ctypes.POINTER(_F))
+_TEXT, _IMAGE, _PATH, _FORM = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH,
+                               pdfium_c.FPDF_PAGEOBJ_FORM)
+
+
+def _objects(page: pypdfium2.PdfPage) -> list[tuple[int, int]]:
+    """(address, type) of every page object in content order, form XObjects' contents in place."""
+    out: list[tuple[int, int]] = []
+
+    def walk(count: int, at) -> None:
+        for k in range(count):
+            obj = at(k)
+            if not obj:
+                continue
+            kind = _object_type(obj)
+            out.append((obj, kind))
+            if kind == _FORM:
+                walk(_form_count(obj), lambda j, form=obj: _form_object_at(form, j))
+
+    raw = page.raw
+    walk(_object_count(raw), lambda k: _object_at(raw, k))
+    return out
+
 
 # pdfminer's device matrix for a page's /Rotate (clockwise degrees), which makes the page upright;
 # the same here, so that a rotated page reads in the same coordinates as with pdfplumber.
@@ -52,37 +94,48 @@ def _rotation_matrix(rotation: int, x0: float, y0: float, x1: float, y1: float) 
             270: (0.0, 1.0, -1.0, 0.0, y1, -x0)}.get(rotation, (1.0, 0.0, 0.0, 1.0, -x0, -y0))
 
 
-def _text_style(obj: int, cache: dict, name_buffer) -> tuple:
-    """What every character of one text object shares, looked up once per object: (font handle,
-    font address, font name, bold, font size, matrix a, b, c, d, descent in points)."""
-    style = cache.get(obj)
-    if style is None:
-        handle = ctypes.cast(obj, pdfium_c.FPDF_PAGEOBJECT)
-        font = pdfium_c.FPDFTextObj_GetFont(handle)
-        size = ctypes.c_float(0.0)
-        pdfium_c.FPDFTextObj_GetFontSize(handle, size)
-        matrix = pdfium_c.FS_MATRIX()
-        pdfium_c.FPDFPageObj_GetMatrix(handle, matrix)
-        name, weight, descent, address = "", 0, 0.0, 0
+class _Styles(dict):
+    """What every character of one text object shares, looked up once per object: (font
+    address, font name, bold, font size, matrix a, b, c, d, e, f, descent per point of size)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.name = ctypes.create_string_buffer(256)
+        self.value = ctypes.c_float(0.0)
+        self.matrix = pdfium_c.FS_MATRIX()
+
+    def __missing__(self, obj: int) -> tuple:
+        font = _text_font(obj) or 0
+        size = self.value
+        size.value = 0.0
+        _text_font_size(obj, ctypes.byref(size))
+        font_size = float(size.value)
+        m = self.matrix
+        if not _object_matrix(obj, ctypes.byref(m)):
+            m.a, m.b, m.c, m.d, m.e, m.f = 1.0, 0.0, 0.0, 1.0, 0.0, 0.0
+        name, weight, descent = "", 0, 0.0
         if font:
-            address = ctypes.cast(font, ctypes.c_void_p).value or 0
-            length = pdfium_c.FPDFFont_GetBaseFontName(font, name_buffer, len(name_buffer))
-            if 0 < length <= len(name_buffer):
-                name = name_buffer.value.decode("utf-8", "replace")
-            weight = pdfium_c.FPDFFont_GetWeight(font)
-            value = ctypes.c_float(0.0)
-            if pdfium_c.FPDFFont_GetDescent(font, 1.0, value):
-                descent = float(value.value)
-        style = (font, address, name, "bold" in name.lower() or weight >= BOLD_WEIGHT, float(size.value),
-                 matrix.a, matrix.b, matrix.c, matrix.d, descent)
-        cache[obj] = style
-    return style
+            length = _font_name(font, self.name, len(self.name))
+            if 0 < length <= len(self.name):
+                name = self.name.value.decode("utf-8", "replace")
+            weight = _font_weight(font)
+            if _font_descent(font, 1.0, ctypes.byref(size)):
+                descent = float(size.value)
+        style = (font, name, "bold" in name.lower() or weight >= BOLD_WEIGHT, font_size,
+                 m.a, m.b, m.c, m.d, m.e, m.f, descent)
+        self[obj] = style
+        return style
 
 
 def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
     """The page's characters in content-stream order, each (text, x0, x1, top, bottom, size,
-    font name, bold, upright). PDFium's inferred spaces and line ends are left out: pdfplumber
-    has none, and PDFium also infers spaces inside words ("Proto col") where kerning is wide."""
+    font name, bold, upright).
+
+    PDFium's inferred spaces and line ends are left out: pdfplumber has none, and PDFium infers
+    spaces inside words too ("Proto col") where kerning is wide. But PDFium also leaves out a
+    text object whose glyphs have no extent, which is a space set on its own (Word sets many a
+    space so): pdfminer keeps it, and it ends a word that is less than 3 pt from the next one
+    ("64/292 of"), so such an object is put back here as a space, in its place."""
     left, bottom_edge, right, top_edge = page.get_mediabox()
     rotation = page.get_rotation() % 360
     ra, rb, rc, rd, re, rf = _rotation_matrix(rotation, left, bottom_edge, right, top_edge)
@@ -90,65 +143,97 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
         height, shift_x, shift_top = right - left, bottom_edge, -left
     else:
         height, shift_x, shift_top = top_edge - bottom_edge, left, -bottom_edge
+    styles = _Styles()
+    widths: dict = {}
+    width = ctypes.c_float()
+    width_ref = ctypes.byref(width)
+
+    def place(x0: float, x1: float, y0: float, y1: float) -> tuple[float, float, float, float]:
+        """x0, x1, top, bottom on the upright page, from a box in PDF user space."""
+        if rotation:
+            xs = (x0 * ra + y0 * rc + re, x1 * ra + y1 * rc + re)
+            ys = (x0 * rb + y0 * rd + rf, x1 * rb + y1 * rd + rf)
+            return min(xs) + shift_x, max(xs) + shift_x, height - max(ys) + shift_top, height - min(ys) + shift_top
+        # pdfplumber's top: the MediaBox's height less y (from the origin, not from the box's
+        # bottom edge: the same for every ordinary page, whose box starts at 0).
+        return x0, x1, height - y1, height - y0
+
+    def char(text: str, font: int, name: str, bold: bool, font_size: float, a: float, b: float, c: float,
+             d: float, descent: float, code: int, origin_x: float, origin_y: float, box=None) -> tuple:
+        # The matrix on the upright page (pdfminer applies the /Rotate matrix the same way).
+        a2, b2, c2, d2 = a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
+        upright = a2 * d2 > 0 and b2 * c2 <= 0
+        if box is None:
+            # pdfminer's box: from the origin across the advance width, from the font's descent
+            # below the baseline up one font size. (PDFium's "loose" box takes in the glyph's
+            # outline too, which overhangs the advance in italics: an "f" 1-2 pt wider.)
+            key = (font, code)
+            advance = widths.get(key)
+            if advance is None:
+                advance = float(width.value) if font and _glyph_width(font, code, 1.0, width_ref) else 0.0
+                widths[key] = advance
+            y0 = origin_y + descent * font_size * d
+            y1 = y0 + font_size * d
+            box = (origin_x, origin_x + advance * font_size * a) + ((y0, y1) if d >= 0 else (y1, y0))
+        x0, x1, top, bottom = place(*box)
+        size = abs(font_size * d2) if upright else font_size * math.hypot(c2, d2)
+        return (text, x0, x1, top, bottom, size, name, bold, upright)
+
     textpage = page.get_textpage()
     try:
         tp = textpage.raw
         count = pdfium_c.FPDFText_CountChars(tp)
         get_unicode = pdfium_c.FPDFText_GetUnicode
-        get_origin = pdfium_c.FPDFText_GetCharOrigin
-        glyph_width = pdfium_c.FPDFFont_GetGlyphWidth
         ox, oy = ctypes.c_double(), ctypes.c_double()
         ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
-        width = ctypes.c_float()
-        width_ref = ctypes.byref(width)
-        styles: dict = {}
-        widths: dict = {}
-        name_buffer = ctypes.create_string_buffer(256)
-        chars = []
+        read: list[tuple[int, tuple]] = []  # (text object, character)
         for i in range(count):
             obj = _text_object_of(tp, i)
             if not obj:  # inferred by PDFium (a space, a line end): no character of the page
                 continue
             code = get_unicode(tp, i)
+            if code == 0x02:  # PDFium's mark for a hyphen it takes to end a line ("twenty-")
+                code = 0x2D
             text = chr(code) if code < 0x110000 else "\ufffd"
-            font, address, name, bold, font_size, a, b, c, d, descent = _text_style(obj, styles, name_buffer)
-            # The matrix on the upright page (pdfminer applies the /Rotate matrix the same way).
-            a2, b2, c2, d2 = a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
-            upright = a2 * d2 > 0 and b2 * c2 <= 0
-            if b == 0 and c == 0:
-                # pdfminer's box: from the origin across the advance width, from the font's descent
-                # below the baseline up one font size. (PDFium's "loose" box also takes in the
-                # glyph's outline, which overhangs the advance in italics: an "f" 1-2 pt wider.)
-                get_origin(tp, i, ox_ref, oy_ref)
-                key = (address, code)
-                advance = widths.get(key)
-                if advance is None:
-                    advance = width.value if font and glyph_width(font, code, 1.0, width_ref) else 0.0
-                    widths[key] = advance
-                x0 = ox.value
-                x1 = x0 + advance * font_size * a
-                y0 = oy.value + descent * font_size * d
-                y1 = y0 + font_size * d
-                if d < 0:
-                    y0, y1 = y1, y0
-            else:  # text set at an angle: the glyph's own box (such text is rare; kept consistent)
-                l_, r_, b_, t_ = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-                pdfium_c.FPDFText_GetCharBox(tp, i, l_, r_, b_, t_)
-                x0, x1, y0, y1 = l_.value, r_.value, b_.value, t_.value
-            if rotation:
-                xs = (x0 * ra + y0 * rc + re, x1 * ra + y1 * rc + re)
-                ys = (x0 * rb + y0 * rd + rf, x1 * rb + y1 * rd + rf)
-                x0, x1 = min(xs) + shift_x, max(xs) + shift_x
-                top, bottom = height - max(ys) + shift_top, height - min(ys) + shift_top
+            font, name, bold, font_size, a, b, c, d, _e, _f, descent = styles[obj]
+            box = None
+            if b or c:  # text set at an angle: the glyph's own box (rare; kept consistent)
+                l_, r_, b_, t_ = _D(), _D(), _D(), _D()
+                _char_box(tp, i, ctypes.byref(l_), ctypes.byref(r_), ctypes.byref(b_), ctypes.byref(t_))
+                box = (l_.value, r_.value, b_.value, t_.value)
             else:
-                # pdfplumber's top: the MediaBox's height less y (from the origin, not the box's
-                # bottom edge: the same for every ordinary page, whose box starts at 0).
-                top, bottom = height - y1, height - y0
-            size = abs(font_size * d2) if upright else font_size * math.hypot(c2, d2)
-            chars.append((LIGATURES.get(text, text), x0, x1, top, bottom, size, name, bold, upright))
-        return chars
+                _char_origin(tp, i, ox_ref, oy_ref)
+            read.append((obj, char(LIGATURES.get(text, text), font, name, bold, font_size, a, b, c, d, descent,
+                                   code, ox.value, oy.value, box)))
     finally:
         textpage.close()
+
+    # The text objects PDFium left out for having no extent: spaces, put back in stream order.
+    seen = {obj for obj, _ in read}
+    order: dict[int, int] = {}
+    spaces: list[tuple[int, tuple]] = []
+    left_, bottom_, right_, top_ = _F(), _F(), _F(), _F()
+    refs = tuple(map(ctypes.byref, (left_, bottom_, right_, top_)))
+    for index, (obj, kind) in enumerate(_objects(page)):
+        if kind != _TEXT:
+            continue
+        order[obj] = index
+        if obj in seen or not _object_bounds(obj, *refs) or right_.value - left_.value > 0.01:
+            continue
+        font, name, bold, font_size, a, b, c, d, e, f, descent = styles[obj]
+        spaces.append((index, char(" ", font, name, bold, font_size, a, b, c, d, descent, 0x20, e, f)))
+    if not spaces:
+        return [ch for _, ch in read]
+    chars: list[tuple] = []
+    k = 0
+    for obj, ch in read:
+        at = order.get(obj, -1)
+        while k < len(spaces) and spaces[k][0] < at:
+            chars.append(spaces[k][1])
+            k += 1
+        chars.append(ch)
+    chars.extend(ch for _, ch in spaces[k:])
+    return chars
 
 
 def _words_of_line(line: list[tuple]) -> list[list[tuple]]:

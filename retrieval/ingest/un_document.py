@@ -358,7 +358,7 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
         after = max(title_lines) + 1
         if after < len(lines) and after not in used:
             m = _REPORT_OF.match(lines[after]) or _NOTE_BY.match(lines[after])
-            if m and page.lines[after].bold:
+            if m and len(lines[after].split()) <= 8:
                 info["author"] = m.group(1)
                 used.add(after)
     # Whatever stands above the title on page 1 is masthead (a logo read by OCR, a line unknown here).

@@ -1,0 +1,158 @@
+"""Which document a question names: "What does A/RES/79/217 say …", "resolution 79/171",
+"draft L.41", "the 2025 resolution on …", "the Committee's draft", "the Secretary-General's report".
+
+Resolved against the documents' facts (symbol, kind, dates, session, author; ``un_document``), never
+against a list of known questions. Pure functions: the engine narrows its search to what
+``resolve`` returns and says so in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..ingest.pdf_layout import SYMBOL
+from ..ingest.un_document import normalise_symbol, session_number
+
+# "79/217", "resolution 79/217", "A/RES/79/217"; a draft's "L.41" (with its committee: "A/C.3/80/L.41").
+_SHORT_SYMBOL = re.compile(r"(?<![\w/])(\d{2,3})\s*/\s*(\d{1,4})(?![\w/])")
+_DRAFT_NUMBER = re.compile(r"(?<![\w/.])L\.\s?(\d{1,3})(?:/Rev\.\d+)?\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(19[4-9]\d|20\d\d)(?:'s)?\b")
+_SESSION = re.compile(r"\b(?:(\d{2,3})(?:st|nd|rd|th)\s+session|session\s+(\d{2,3})|"
+                      r"([a-z]+(?:-[a-z]+)?)\s+session)\b", re.IGNORECASE)
+_KINDS = [
+    ("draft resolution", re.compile(r"\bdraft(?:\s+resolution)?\b|\bcommittee'?s? (?:draft|text)\b", re.I)),
+    ("report", re.compile(r"\breport\b", re.I)),
+    ("letter", re.compile(r"\bletter\b", re.I)),
+    ("note", re.compile(r"\bnote by\b", re.I)),
+    ("resolution", re.compile(r"(?<!draft )\bresolution\b|\badopted text\b", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a question says of the document it is about, and which documents fit."""
+
+    documents: tuple[str, ...] = ()  # ids of the documents meant (empty: none named, or none found)
+    spans: tuple[tuple[int, int], ...] = ()  # where in the question the reference is written
+    named: tuple[str, ...] = ()  # symbols written in the question
+    missing: tuple[str, ...] = ()  # symbols written in the question that no document carries
+    by: tuple[str, ...] = field(default=())  # what narrowed it: "symbol", "kind", "year", "session"
+
+    @property
+    def found(self) -> bool:
+        return bool(self.documents)
+
+
+def _symbol(doc: dict) -> str:
+    facts = doc.get("facts") or {}
+    return facts.get("symbol") or ""
+
+
+def _year(doc: dict) -> str | None:
+    facts = doc.get("facts") or {}
+    iso = facts.get("adoption_date") or facts.get("distribution_date") or doc.get("date")
+    return iso[:4] if iso else None
+
+
+def _symbols_written(question: str) -> list[tuple[str, tuple[int, int]]]:
+    """Every symbol in the question as written: full ("A/RES/79/217") or short ("79/217", "L.41")."""
+    found: list[tuple[str, tuple[int, int]]] = []
+    flat = question
+    for m in SYMBOL.finditer(flat):
+        found.append((normalise_symbol(m.group(0)).rstrip(".,;:?"), m.span()))
+    covered = [s for _, s in found]
+
+    def inside(span):
+        return any(a <= span[0] and span[1] <= b for a, b in covered)
+
+    for m in _SHORT_SYMBOL.finditer(flat):
+        if not inside(m.span()):
+            found.append((f"{m.group(1)}/{m.group(2)}", m.span()))
+    for m in _DRAFT_NUMBER.finditer(flat):
+        if not inside(m.span()):
+            found.append((f"L.{m.group(1)}", m.span()))
+    return found
+
+
+def _matches_symbol(written: str, symbol: str) -> bool:
+    """"79/217" fits A/RES/79/217 (not A/RES/79/2170); "L.41" fits A/C.3/80/L.41; a full symbol
+    fits itself, and either part of a joint one."""
+    if not symbol:
+        return False
+    parts = [symbol] + symbol.split("-")
+    w = written.upper()
+    for s in parts:
+        s = s.upper()
+        if s == w or s.endswith("/" + w):
+            return True
+    return False
+
+
+def resolve(question: str, documents: list[dict]) -> Reference:
+    """The documents a question names, by symbol first; else by kind, year and session together
+    (each narrowing the library: "the 2024 resolution" keeps resolutions adopted in 2024). A
+    reference that narrows nothing, or leaves every document, names nothing."""
+    ids = [d["id"] for d in documents]
+    by_id = {d["id"]: d for d in documents}
+    spans: list[tuple[int, int]] = []
+    written = _symbols_written(question)
+    if written:
+        hits: list[str] = []
+        missing: list[str] = []
+        for text, span in written:
+            fit = [i for i in ids if _matches_symbol(text, _symbol(by_id[i]))]
+            spans.append(span)
+            if fit:
+                hits.extend(i for i in fit if i not in hits)
+            else:
+                missing.append(text)
+        return Reference(tuple(hits), tuple(spans), tuple(t for t, _ in written), tuple(missing), ("symbol",))
+    candidates = [i for i in ids if by_id[i].get("facts")]
+    if not candidates:
+        return Reference()
+    narrowed, by = candidates, []
+    for kind, pattern in _KINDS:
+        m = pattern.search(question)
+        if not m:
+            continue
+        fit = [i for i in narrowed if (by_id[i]["facts"].get("kind") or "").startswith(kind.split()[0])
+               and (kind != "resolution" or by_id[i]["facts"].get("kind") == "resolution")]
+        if fit:
+            narrowed, spans = fit, spans + [m.span()]
+            by.append("kind")
+        break
+    m = _YEAR.search(question)
+    if m:
+        fit = [i for i in narrowed if _year(by_id[i]) == m.group(1)]
+        if fit:
+            narrowed, spans = fit, spans + [m.span()]
+            by.append("year")
+    m = _SESSION.search(question)
+    if m:
+        number = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else session_number(m.group(3) or "")
+        fit = [i for i in narrowed if number and by_id[i]["facts"].get("session") == number]
+        if fit:
+            narrowed, spans = fit, spans + [m.span()]
+            by.append("session")
+    # A kind alone ("the resolution") in a library of resolutions names nothing in particular: it
+    # narrows only to a few of the library's documents (the drafts, the reports).
+    if not by or by == ["kind"] and len(narrowed) > len(ids) / 3 or len(narrowed) == len(ids):
+        return Reference()
+    return Reference(tuple(narrowed), tuple(spans), by=tuple(by))
+
+
+def without_reference(question: str, reference: Reference) -> str:
+    """The question with its symbols taken out ("What does A/RES/79/217 say about remittances?"
+    → "What does say about remittances?"), so that a number no passage prints neither counts as a
+    missing term nor pulls the ranking; kinds and years stay (they are words of the question)."""
+    if "symbol" not in reference.by:
+        return question
+    text = question
+    for start, end in sorted(reference.spans, reverse=True):
+        before = text[:start]
+        # "resolution 79/217", "draft L.41", "document A/79/352": the word that introduces it goes too.
+        before = re.sub(r"\b(?:General Assembly\s+)?(?:resolution|draft(?: resolution)?|document|report)\s*$", "",
+                        before, flags=re.IGNORECASE)
+        text = before + text[end:]
+    return " ".join(text.split())

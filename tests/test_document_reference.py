@@ -1,0 +1,85 @@
+"""Resolving the document a question names against the documents' facts (no model)."""
+
+from __future__ import annotations
+
+from retrieval.answer.document_reference import resolve, without_reference
+
+LIBRARY = [
+    {"id": "summary", "title": "Panel discussion on international migration and development"},
+    {"id": "A_RES_79_171", "facts": {"symbol": "A/RES/79/171", "kind": "resolution", "session": 79,
+                                     "adoption_date": "2024-12-17"}},
+    {"id": "A_RES_80_210", "facts": {"symbol": "A/RES/80/210", "kind": "resolution", "session": 80,
+                                     "adoption_date": "2025-12-15"}},
+    {"id": "A_RES_80_2100", "facts": {"symbol": "A/RES/80/2100", "kind": "resolution", "session": 80,
+                                      "adoption_date": "2025-12-19"}},
+    {"id": "A_C.3_80_L.41", "facts": {"symbol": "A/C.3/80/L.41", "kind": "draft resolution", "session": 80,
+                                      "distribution_date": "2025-11-04"}},
+    {"id": "A_79_352", "facts": {"symbol": "A/79/352", "kind": "report", "session": 79,
+                                 "distribution_date": "2024-10-15"}},
+    {"id": "A_79_716", "facts": {"symbol": "A/79/716-S/2025/18", "kind": "letter", "session": 79,
+                                 "distribution_date": "2025-01-09"}},
+]
+
+
+def ids(question: str) -> tuple[str, ...]:
+    return resolve(question, LIBRARY).documents
+
+
+def test_a_symbol_in_its_usual_spellings():
+    assert ids("What does A/RES/79/171 say about hunger?") == ("A_RES_79_171",)
+    assert ids("what does resolution 79/171 ask of States") == ("A_RES_79_171",)
+    assert ids("In 80/210, what is said about famine?") == ("A_RES_80_210",)  # not 80/2100
+    assert ids("Who submitted draft L.41?") == ("A_C.3_80_L.41",)
+    assert ids("What does A/79/352 report on costs?") == ("A_79_352",)
+    assert ids("What does S/2025/18 transmit?") == ("A_79_716",)  # either half of a joint symbol
+
+
+def test_a_symbol_that_is_not_in_the_library_is_named_as_missing():
+    ref = resolve("How many Member States voted for resolution 73/195?", LIBRARY)
+    assert not ref.found and ref.missing == ("73/195",)
+
+
+def test_kind_year_and_session_narrow_together():
+    assert ids("In the 2025 resolution, what is said about famine?") == ("A_RES_80_210", "A_RES_80_2100")
+    assert ids("What did the 2024 resolution on the right to food say?") == ("A_RES_79_171",)
+    assert ids("What does the draft say about school meals?") == ("A_C.3_80_L.41",)
+    assert ids("What did the eightieth session's draft ask?") == ("A_C.3_80_L.41",)
+    assert ids("What does the report say about the budget?") == ("A_79_352",)
+
+
+def test_nothing_named_is_nothing_narrowed():
+    assert ids("What is said about remittances?") == ()
+    assert ids("What does the resolution say about hunger?") == ()  # three resolutions: none in particular
+    assert ids("What happened in 1990?") == ()  # no document of that year
+
+
+def test_the_symbol_is_taken_out_of_the_searched_text():
+    ref = resolve("What does resolution 79/171 say about hunger?", LIBRARY)
+    assert without_reference("What does resolution 79/171 say about hunger?", ref) == "What does say about hunger?"
+    year = resolve("In the 2025 resolution, what about famine?", LIBRARY)
+    assert without_reference("In the 2025 resolution, what about famine?", year) == \
+        "In the 2025 resolution, what about famine?"
+
+
+def test_versions_of_a_paragraph_are_one_group_and_formulas_are_not():
+    from retrieval.answer.versions import document_rank, preferred_version, version_groups
+
+    texts = [
+        "10. Calls upon States to ensure that food systems are resilient to climate shocks and that "
+        "smallholder farmers have access to credit, seeds and markets;",
+        "12. Also calls upon States to ensure that food systems are resilient to climate shocks and that "
+        "smallholder farmers have access to credit, seeds and markets;",
+        "3. Calls upon States to ensure that children in conflict have access to schools and to protection "
+        "from recruitment by armed groups;",
+        "10. Calls upon States to ensure that food systems are resilient to climate shocks and that "
+        "smallholder farmers have access to credit, seeds and markets;",  # the same document twice
+    ]
+    groups = version_groups(texts, ["A_RES_79_171", "A_RES_80_210", "A_RES_80_210", "A_RES_79_171"])
+    assert groups[0] == groups[1] != groups[2]
+    assert groups[3] != groups[0] or groups[3] == groups[1]  # joined only through its other version
+    meta = {"A_RES_79_171": {"facts": {"kind": "resolution", "adoption_date": "2024-12-17"}},
+            "A_RES_80_210": {"facts": {"kind": "resolution", "adoption_date": "2025-12-15"}},
+            "L41": {"facts": {"kind": "draft resolution", "distribution_date": "2026-01-01"}}}
+    rank = {d: document_rank(m) for d, m in meta.items()}
+    assert preferred_version([0, 1], rank, ["A_RES_79_171", "A_RES_80_210"]) == 1  # the latest adopted
+    assert preferred_version([0, 1], rank, ["L41", "A_RES_79_171"]) == 1  # adopted before a later draft
