@@ -198,6 +198,8 @@ def cmd_eval(args) -> int:
             "off_topic_refused", "false_refusals", "not_answer"]
     if any("near_topic_honest" in fig for fig in reports.values()):
         keys += ["near_topic_honest", "near_topic_boxed"]
+    if any("right_document@1" in fig for fig in reports.values()):  # a library set: which document, own numbers
+        keys += ["right_document@1", "named_right@1", "cited_by_own_number", "cited_on_printed_page", "uncovered_boxed"]
     width = max(len(name) for name in reports) + 1
     print(f"{'method':<{width}}" + "".join(f"{k:>18}" for k in keys))
     for mode, fig in reports.items():

@@ -83,3 +83,20 @@ def test_versions_of_a_paragraph_are_one_group_and_formulas_are_not():
     rank = {d: document_rank(m) for d, m in meta.items()}
     assert preferred_version([0, 1], rank, ["A_RES_79_171", "A_RES_80_210"]) == 1  # the latest adopted
     assert preferred_version([0, 1], rank, ["L41", "A_RES_79_171"]) == 1  # adopted before a later draft
+
+
+def test_questions_about_a_documents_facts():
+    from retrieval.answer.fact_questions import fact_asked, printed_fact
+
+    assert fact_asked("When was resolution 80/216 adopted?") == "adoption_date"
+    assert fact_asked("On what day did the Assembly adopt the text on water?") == "adoption_date"
+    assert fact_asked("Who submitted draft L.41?") == "sponsors"
+    assert fact_asked("Which countries put forward the draft on the right to food?") == "sponsors"
+    assert fact_asked("Which committee's report was it adopted on?") == "committee_report"
+    assert fact_asked("When was the report on the Geneva renovation issued?") == "distribution_date"
+    assert fact_asked("Under which agenda item was it considered?") == "agenda_item"
+    assert fact_asked("What does the resolution say about remittances?") is None
+    assert fact_asked("When did the panel discussion take place?") is None
+    facts = {"printed": {"adoption_date": "Resolution adopted by the General Assembly on 18 December 2025"}}
+    assert printed_fact(facts, "adoption_date").endswith("18 December 2025")
+    assert printed_fact(facts, "sponsors") is None and printed_fact(None, "sponsors") is None

@@ -15,7 +15,8 @@ import faiss
 import numpy as np
 
 from .answer_types import answer_type, carries, first_typed
-from .citation import Citation, cite
+from .citation import Citation, cite, document_label
+from .fact_questions import fact_asked, printed_fact
 from ..config import MAX_QUESTION_CHARS, Settings
 from ..ingest.corpus import load_corpus
 from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
@@ -310,6 +311,8 @@ class Engine:
             unknown = reference.missing if not reference.found else ()
         answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
                               context=context, documents=documents, speakers=speakers, agreements=agreements)
+        if not offset and not (speakers or agreements):
+            answer = self._fact_answer(corrected, answer, named)
         if named or unknown:
             answer = replace(answer, named_documents=named, not_in_library=tuple(unknown))
         if corrected == text:
@@ -496,6 +499,31 @@ class Engine:
             highlight_score=chosen,
             carries_type=None if kind is None else carries(kind, passage.text[sentence.start : end]),
         )
+
+    # --- a document's own facts ---------------------------------------------------------
+    def _fact_answer(self, question: str, answer: Answer, named: tuple[str, ...]) -> Answer:
+        """A question about a document's facts ("When was it adopted?") answered with its masthead's
+        line for that fact, cited to page 1: the document named, else the one that answered."""
+        key = fact_asked(question)
+        if key is None:
+            return answer
+        doc_id = named[0] if len(named) == 1 else (
+            answer.results[0].citation.document if answer.answered and answer.results and not named else None)
+        meta = self._documents.get(doc_id) if doc_id else None
+        line = printed_fact(meta.get("facts") if meta else None, key)
+        if not line:
+            return answer
+        first = next(p for p in self.index.passages if p.doc_id == doc_id)
+        label = document_label(meta["title"], meta.get("place"), meta.get("date"))
+        labels = meta.get("page_labels") or {}
+        citation = Citation(document=doc_id, document_title=meta["title"], section=None, paragraph=0,
+                            paragraph_overall=0, page=1, pages=(1, 1),
+                            label=f"{label}, masthead, p. {labels.get('1', '1')}", printed_page=labels.get("1"))
+        top = SearchResult(text=line, highlight=line, highlight_start=0, highlight_end=len(line), highlight_sentences=1,
+                           score=answer.results[0].score if answer.results else 1.0, citation=citation,
+                           passage_id=first.id)
+        return replace(answer, answered=True, results=[top] + list(answer.results[:max(len(answer.results) - 1, 1)]),
+                       confidence="answer", reason=None, missing=(), confidence_score=None)
 
     # --- versions of the same text --------------------------------------------------
     @functools.cached_property

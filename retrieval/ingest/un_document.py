@@ -88,6 +88,9 @@ class UNFacts:
     author: str | None = None  # "Secretary-General" of a report; the organ of a resolution
     job_number: str | None = None
     original_language: str | None = None
+    # The masthead's own lines for each fact, as printed: what a question about the fact is
+    # answered with ("Resolution adopted by the General Assembly on 18 December 2025").
+    printed: dict = field(default_factory=dict)
 
     @property
     def date(self) -> str | None:
@@ -97,7 +100,7 @@ class UNFacts:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["sponsors"] = list(self.sponsors)
-        return {k: v for k, v in d.items() if v not in (None, [], "")}
+        return {k: v for k, v in d.items() if v not in (None, [], "", {})}
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,7 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
     lines = [_text(ln) for ln in page.lines]
     used: set[int] = set()
     info: dict = {"symbol": symbol}
+    printed: dict[str, str] = {}
     body_size = _body_size(page)
 
     def take(i: int) -> None:
@@ -255,12 +259,14 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
                 hit = True
         if d := _DISTR.search(t):
             info["distribution"] = d.group(1).capitalize()
+            printed["distribution"] = t[t.find("Distr"):] if "Distr" in t else t
             hit = True
         if (o := _ORIGINAL.match(t)):
             info["original_language"] = o.group(1).capitalize()
             hit = True
         if line.top < page.height * 0.25 and _DATE.fullmatch(t):
             info.setdefault("distribution_date", iso_date(t))
+            printed.setdefault("distribution_date", t)
             hit = True
         if hit:
             take(i)
@@ -273,12 +279,14 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
             continue
         if (s := _SESSION.match(t)) and "session" not in info:
             info["session"] = session_number(s.group(1))
+            printed["session"] = t
             take(i)
         elif _COMMITTEE.match(t) and "body" not in info:
             info["body"] = t
             take(i)
         elif _AGENDA.match(t) and "agenda_item" not in info:
             info["agenda_item"] = t.rstrip(" *")
+            printed["agenda_item"] = t.rstrip(" *")
             take(i)
             k = i + 1
             while k < len(lines) and page.lines[k].bold and abs(page.lines[k].size - body_size) < 0.6 \
@@ -304,12 +312,14 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
                 block.append(lines[k])
             used.update(range(i, k + 1))
             info["adoption_date"] = iso_date(" ".join(block))
+            printed["adoption_date"] = " ".join(block)
             continue
         if (m := _ON_REPORT.search(t)) or _WITHOUT_REFERENCE.search(t) or (
                 t.startswith("[") and i + 1 < len(lines) and "]" in lines[i + 1] and _ON_REPORT.search(t + " " + lines[i + 1])):
             m = m or _ON_REPORT.search(t + " " + lines[i + 1])
             take(i)
             if m:
+                printed["committee_report"] = t if "]" in t else f"{t} {lines[i + 1]}"
                 if "]" not in t:
                     take(i + 1)
                 info["committee"] = m.group(1)
@@ -335,6 +345,7 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
             sponsors_text = " ".join(lines[start:i + 1])
             sponsors_text = _DRAFT.sub("", sponsors_text).strip().rstrip(":*").strip()
             info["sponsors"] = tuple(_split_sponsors(sponsors_text))
+            printed["sponsors"] = " ".join(lines[start:i + 1])
             used.update(range(start, i + 1))
             title_lines = _title_after(page, lines, i + 1, used, body_size)
             break
@@ -378,6 +389,10 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
             used.add(i)
     if info.get("kind") in ("resolution", "decision") and "author" not in info:
         info["author"] = info.get("organ")
+    printed["symbol"] = symbol
+    if info.get("title"):
+        printed["title"] = info["title"]
+    info["printed"] = printed
     return UNFacts(**{k: v for k, v in info.items() if v is not None}), used
 
 
