@@ -804,8 +804,8 @@ def test_a_typeset_pdf_uploaded_answers_with_its_numbering_and_shows_the_page_wi
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
         answer = ask(page, "How are remittances from fishing crews sent?")
         expect(answer.locator(".answer")).to_contain_text("sent mainly through informal channels")
-        # Cited by the document's own paragraph number and its page; symbol in the title.
-        expect(answer.locator(".cite").first).to_contain_text(f'({UN_SYMBOL})')
+        # Cited by the document's own paragraph number and its page; symbol and date in the title.
+        expect(answer.locator(".cite").first).to_contain_text(f'({UN_SYMBOL}, 12 March 2026)')
         expect(answer.locator(".cite").first).to_contain_text('"II. Labour on the water", para. 5, p. 2')
         answer.get_by_text("Show in document").click()
         answer.get_by_text("Show page 2 as printed").click()

@@ -19,6 +19,7 @@ from .citation import Citation, cite, document_label
 from .fact_questions import fact_asked, printed_fact
 from ..config import MAX_QUESTION_CHARS, Settings
 from ..ingest.corpus import load_corpus
+from ..ingest.read_cache import READ_CACHE
 from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
 from ..index.lexical import bm25_scores, term_overlap, tokenize
 from ..index.library import is_protected
@@ -230,7 +231,9 @@ class Engine:
         settings = settings or Settings.from_env()
         # One thread is faster for one query at a time on this machine (see README, "Speed").
         faiss.omp_set_num_threads(1)
-        documents = load_corpus(settings.corpus_dir)  # before the models: a bad corpus fails fast
+        # Before the models: a bad corpus fails fast. Unchanged files are not read again (their
+        # readings are kept by hash beside the index).
+        documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE)
         embedder = embedder or load_embedder(settings.model)
         embedders = [embedder]
         if settings.second_model:
@@ -243,7 +246,7 @@ class Engine:
             # Building is writing: one writer at a time, and the corpus read again under the lock
             # (another writer may have changed it, or left a change to take back).
             with one_writer(settings.index_dir, on_wait=on_wait):
-                documents = load_corpus(settings.corpus_dir)
+                documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE)
                 indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
                                                      force=force_rebuild, report=report)
         index = indexes[0]

@@ -19,6 +19,7 @@ import logging
 
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
 from .language import MODEL_LANGUAGE, detect_language
+from .read_cache import ReadCache
 from .passages import Passage, split_passages
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,15 @@ def read_sidecar(path: Path) -> dict:
     return read_sidecar_file(path.with_name(path.stem + ".meta.json"), path.name)
 
 
-def load_document(path: Path) -> Document:
-    """Read one document and its sidecar metadata, if any."""
-    content = read_document_text(path)
+def load_document(path: Path, cache: ReadCache | None = None) -> Document:
+    """Read one document (or take its kept reading from ``cache``) and its sidecar metadata, if any."""
+    content = None
+    if cache is not None:
+        digest, content = cache.get(path)
+    if content is None:
+        content = read_document_text(path)
+        if cache is not None:
+            cache.put(digest, content)
     meta = read_sidecar(path)
     title = meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " ")
     if content.symbol and content.symbol not in title:
@@ -95,9 +102,11 @@ class CorpusError(RuntimeError):
     """The corpus folder is missing or holds no readable document; the message says which."""
 
 
-def scan_corpus(folder: Path) -> tuple[list[Document], list[tuple[str, str]]]:
+def scan_corpus(folder: Path, cache_dir: Path | None = None) -> tuple[list[Document], list[tuple[str, str]]]:
     """The readable documents of a folder in file-name order, and the (file, reason) of each
-    document file skipped: unreadable, over a limit, or a link (never followed out of the folder)."""
+    document file skipped: unreadable, over a limit, or a link (never followed out of the folder).
+    ``cache_dir``: where readings are kept by file hash (``read_cache``), so unchanged files are not read again."""
+    cache = ReadCache(cache_dir) if cache_dir else None
     if not folder.is_dir():
         raise CorpusError(f"the corpus folder {folder} does not exist")
     documents, skipped = [], []
@@ -106,7 +115,7 @@ def scan_corpus(folder: Path) -> tuple[list[Document], list[tuple[str, str]]]:
             skipped.append((path.name, "not a regular file (links are not followed)"))
             continue
         try:
-            documents.append(load_document(path))
+            documents.append(load_document(path, cache))
         except OSError as exc:  # its text names the path; the reason is enough (the log holds no paths)
             skipped.append((path.name, exc.strerror or "cannot be read"))
         except IngestError as exc:
@@ -116,9 +125,9 @@ def scan_corpus(folder: Path) -> tuple[list[Document], list[tuple[str, str]]]:
     return documents, skipped
 
 
-def load_corpus(folder: Path) -> list[Document]:
+def load_corpus(folder: Path, cache_dir: Path | None = None) -> list[Document]:
     """All readable documents in a folder (see ``scan_corpus``); at least one."""
-    documents, _ = scan_corpus(folder)
+    documents, _ = scan_corpus(folder, cache_dir)
     if not documents:
         raise CorpusError(f"the corpus folder {folder} has no readable document "
                           f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")

@@ -3,7 +3,10 @@ download), so that the Library can say when questions in English may not find a 
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
+
+log = logging.getLogger(__name__)
 
 # The models embed English; a document in another language is still searched, but questions in
 # English may not find it.
@@ -24,5 +27,10 @@ def detect_language(text: str) -> str | None:
     sample = " ".join(text[:SAMPLE_CHARACTERS].split())
     if len(sample) < 40:
         return None
-    code, probability = _classifier().classify(sample)
+    try:
+        classifier = _classifier()
+    except OSError as exc:  # its model unpacks to a temporary file: a full disk costs only the language
+        log.warning("the language of a document could not be detected (%s)", exc.strerror or exc.__class__.__name__)
+        return None
+    code, probability = classifier.classify(sample)
     return code if probability >= 0.8 else None

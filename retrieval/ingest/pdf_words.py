@@ -49,7 +49,6 @@ def _c(function, restype, *argtypes):
 _P, _I, _F, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_double
 _text_object_of = _c(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
 _char_origin = _c(pdfium_c.FPDFText_GetCharOrigin, _I, _P, _I, ctypes.POINTER(_D), ctypes.POINTER(_D))
-_char_box = _c(pdfium_c.FPDFText_GetCharBox, _I, _P, _I, *[ctypes.POINTER(_D)] * 4)
 _object_count = _c(pdfium_c.FPDFPage_CountObjects, _I, _P)
 _object_at = _c(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
 _form_count = _c(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
@@ -96,13 +95,16 @@ def _rotation_matrix(rotation: int, x0: float, y0: float, x1: float, y1: float) 
 
 class _Styles(dict):
     """What every character of one text object shares, looked up once per object: (font
-    address, font name, bold, font size, matrix a, b, c, d, e, f, descent per point of size)."""
+    address, font name, bold, font size, matrix a, b, c, d, e, f, descent per point of size,
+    upright, the font's advance widths by Unicode value)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rotation: tuple[float, float, float, float]) -> None:
         super().__init__()
+        self.rotation = rotation
         self.name = ctypes.create_string_buffer(256)
         self.value = ctypes.c_float(0.0)
         self.matrix = pdfium_c.FS_MATRIX()
+        self.widths: dict[int, dict[int, float]] = {}
 
     def __missing__(self, obj: int) -> tuple:
         font = _text_font(obj) or 0
@@ -121,8 +123,13 @@ class _Styles(dict):
             weight = _font_weight(font)
             if _font_descent(font, 1.0, ctypes.byref(size)):
                 descent = float(size.value)
-        style = (font, name, "bold" in name.lower() or weight >= BOLD_WEIGHT, font_size,
-                 m.a, m.b, m.c, m.d, m.e, m.f, descent)
+        a, b, c, d = m.a, m.b, m.c, m.d
+        # Upright as pdfminer has it, from the matrix on the upright page (/Rotate applied).
+        ra, rb, rc, rd = self.rotation
+        a2, b2, c2, d2 = a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
+        upright = a2 * d2 > 0 and b2 * c2 <= 0
+        style = (font, name, "bold" in name.lower() or weight >= BOLD_WEIGHT, font_size, a, b, c, d, m.e, m.f,
+                 descent, upright, self.widths.setdefault(font, {}))
         self[obj] = style
         return style
 
@@ -130,6 +137,11 @@ class _Styles(dict):
 def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
     """The page's characters in content-stream order, each (text, x0, x1, top, bottom, size,
     font name, bold, upright).
+
+    Each has pdfminer's box: in text space from the origin across the advance width, from the
+    font's descent below the baseline up one font size, its two corners taken through the text
+    matrix (so for turned text too). PDFium's own "loose" box takes in the glyph's outline as
+    well, which overhangs the advance in italics: an "f" 1-2 pt wider.
 
     PDFium's inferred spaces and line ends are left out: pdfplumber has none, and PDFium infers
     spaces inside words too ("Proto col") where kerning is wide. But PDFium also leaves out a
@@ -143,68 +155,80 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
         height, shift_x, shift_top = right - left, bottom_edge, -left
     else:
         height, shift_x, shift_top = top_edge - bottom_edge, left, -bottom_edge
-    styles = _Styles()
-    widths: dict = {}
+    styles = _Styles((ra, rb, rc, rd))
     width = ctypes.c_float()
     width_ref = ctypes.byref(width)
 
-    def place(x0: float, x1: float, y0: float, y1: float) -> tuple[float, float, float, float]:
-        """x0, x1, top, bottom on the upright page, from a box in PDF user space."""
+    def advance_of(font: int, widths: dict[int, float], code: int) -> float:
+        advance = float(width.value) if font and _glyph_width(font, code, 1.0, width_ref) else 0.0
+        widths[code] = advance
+        return advance
+
+    def char(text: str, style: tuple, code: int, origin_x: float, origin_y: float) -> tuple:
+        """The general case: any matrix, any page rotation."""
+        font, name, bold, font_size, a, b, c, d, _e, _f, descent, upright, widths = style
+        advance = widths.get(code)
+        if advance is None:
+            advance = advance_of(font, widths, code)
+        low = descent * font_size
+        high, across = low + font_size, advance * font_size
+        x0, y0 = origin_x + low * c, origin_y + low * d
+        x1, y1 = origin_x + across * a + high * c, origin_y + across * b + high * d
         if rotation:
-            xs = (x0 * ra + y0 * rc + re, x1 * ra + y1 * rc + re)
-            ys = (x0 * rb + y0 * rd + rf, x1 * rb + y1 * rd + rf)
-            return min(xs) + shift_x, max(xs) + shift_x, height - max(ys) + shift_top, height - min(ys) + shift_top
+            x0, y0, x1, y1 = (x0 * ra + y0 * rc + re + shift_x, x0 * rb + y0 * rd + rf - shift_top,
+                              x1 * ra + y1 * rc + re + shift_x, x1 * rb + y1 * rd + rf - shift_top)
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if y1 < y0:
+            y0, y1 = y1, y0
         # pdfplumber's top: the MediaBox's height less y (from the origin, not from the box's
         # bottom edge: the same for every ordinary page, whose box starts at 0).
-        return x0, x1, height - y1, height - y0
-
-    def char(text: str, font: int, name: str, bold: bool, font_size: float, a: float, b: float, c: float,
-             d: float, descent: float, code: int, origin_x: float, origin_y: float, box=None) -> tuple:
-        # The matrix on the upright page (pdfminer applies the /Rotate matrix the same way).
-        a2, b2, c2, d2 = a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
-        upright = a2 * d2 > 0 and b2 * c2 <= 0
-        if box is None:
-            # pdfminer's box: from the origin across the advance width, from the font's descent
-            # below the baseline up one font size. (PDFium's "loose" box takes in the glyph's
-            # outline too, which overhangs the advance in italics: an "f" 1-2 pt wider.)
-            key = (font, code)
-            advance = widths.get(key)
-            if advance is None:
-                advance = float(width.value) if font and _glyph_width(font, code, 1.0, width_ref) else 0.0
-                widths[key] = advance
-            y0 = origin_y + descent * font_size * d
-            y1 = y0 + font_size * d
-            box = (origin_x, origin_x + advance * font_size * a) + ((y0, y1) if d >= 0 else (y1, y0))
-        x0, x1, top, bottom = place(*box)
-        size = abs(font_size * d2) if upright else font_size * math.hypot(c2, d2)
-        return (text, x0, x1, top, bottom, size, name, bold, upright)
+        return (text, x0, x1, height - y1, height - y0, y1 - y0, name, bold, upright)
 
     textpage = page.get_textpage()
     try:
-        tp = textpage.raw
-        count = pdfium_c.FPDFText_CountChars(tp)
-        get_unicode = pdfium_c.FPDFText_GetUnicode
+        tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
+        # All the page's text in one call; one UTF-16 unit a character unless a character lies
+        # beyond the BMP, when each is asked for on its own.
+        buffer = (ctypes.c_ushort * (count + 1))()
+        written = pdfium_c.FPDFText_GetText(textpage.raw, 0, count, buffer)
+        text = bytes(buffer)[: 2 * count].decode("utf-16-le", "replace")
+        if written != count + 1 or len(text) != count or any("\ud800" <= t <= "\udfff" for t in text):
+            text = "".join(chr(min(pdfium_c.FPDFText_GetUnicode(textpage.raw, i), 0x10FFFF)) for i in range(count))
         ox, oy = ctypes.c_double(), ctypes.c_double()
         ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
+        text_object_of, char_origin, styles_get = _text_object_of, _char_origin, styles.get
+        ligatures = LIGATURES
+        plain = rotation == 0
         read: list[tuple[int, tuple]] = []  # (text object, character)
+        append = read.append
         for i in range(count):
-            obj = _text_object_of(tp, i)
+            obj = text_object_of(tp, i)
             if not obj:  # inferred by PDFium (a space, a line end): no character of the page
                 continue
-            code = get_unicode(tp, i)
-            if code == 0x02:  # PDFium's mark for a hyphen it takes to end a line ("twenty-")
-                code = 0x2D
-            text = chr(code) if code < 0x110000 else "\ufffd"
-            font, name, bold, font_size, a, b, c, d, _e, _f, descent = styles[obj]
-            box = None
-            if b or c:  # text set at an angle: the glyph's own box (rare; kept consistent)
-                l_, r_, b_, t_ = _D(), _D(), _D(), _D()
-                _char_box(tp, i, ctypes.byref(l_), ctypes.byref(r_), ctypes.byref(b_), ctypes.byref(t_))
-                box = (l_.value, r_.value, b_.value, t_.value)
+            t = text[i]
+            if t in "\x02\ufffe":  # PDFium's mark for a hyphen it takes to end a line ("twenty-")
+                t = "-"
+            elif t in ligatures:
+                t = ligatures[t]
+            style = styles_get(obj) or styles[obj]
+            char_origin(tp, i, ox_ref, oy_ref)
+            if plain and not style[5] and not style[6]:  # upright text on an upright page: most
+                font, name, bold, font_size, a, _b, _c, d, _e, _f, descent, upright, widths = style
+                code = ord(t[0])
+                advance = widths.get(code)
+                if advance is None:
+                    advance = advance_of(font, widths, code)
+                x = ox.value
+                y0 = oy.value + descent * font_size * d
+                y1 = y0 + font_size * d
+                if y1 < y0:
+                    y0, y1 = y1, y0
+                append((obj, (t, x, x + advance * font_size * a, height - y1, height - y0, y1 - y0, name, bold,
+                              upright)))
             else:
-                _char_origin(tp, i, ox_ref, oy_ref)
-            read.append((obj, char(LIGATURES.get(text, text), font, name, bold, font_size, a, b, c, d, descent,
-                                   code, ox.value, oy.value, box)))
+                append((obj, char(t, style, ord(t[0]), ox.value, oy.value)))
     finally:
         textpage.close()
 
@@ -212,16 +236,18 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
     seen = {obj for obj, _ in read}
     order: dict[int, int] = {}
     spaces: list[tuple[int, tuple]] = []
-    left_, bottom_, right_, top_ = _F(), _F(), _F(), _F()
-    refs = tuple(map(ctypes.byref, (left_, bottom_, right_, top_)))
+    box = _F(), _F(), _F(), _F()
+    refs = tuple(map(ctypes.byref, box))
     for index, (obj, kind) in enumerate(_objects(page)):
         if kind != _TEXT:
             continue
         order[obj] = index
-        if obj in seen or not _object_bounds(obj, *refs) or right_.value - left_.value > 0.01:
+        if obj in seen or not _object_bounds(obj, *refs):
             continue
-        font, name, bold, font_size, a, b, c, d, e, f, descent = styles[obj]
-        spaces.append((index, char(" ", font, name, bold, font_size, a, b, c, d, descent, 0x20, e, f)))
+        l_, b_, r_, t_ = (v.value for v in box)
+        if r_ - l_ <= 0.01 and t_ - b_ <= 0.01:
+            style = styles[obj]
+            spaces.append((index, char(" ", style, 0x20, style[8], style[9])))
     if not spaces:
         return [ch for _, ch in read]
     chars: list[tuple] = []
@@ -304,22 +330,27 @@ def page_words(page: pypdfium2.PdfPage) -> list[Word]:
 
 def page_kind(page: pypdfium2.PdfPage) -> tuple[int, bool, float, int]:
     """(characters of text, whether it has images, the largest share of the page one image
-    covers, path objects): no characters and an image is a scan; many paths may be a ruled
-    table. Images inside form XObjects are counted too."""
+    covers, path objects), for ``pdf_layout`` to tell without pdfplumber a scan (no characters,
+    an image) and a page that may hold a ruled table (many paths, each rule one or more).
+    Characters are those of the page's text (PDFium's inferred spaces and line ends not
+    counted); objects inside form XObjects count too, as pdfplumber sees them."""
     textpage = page.get_textpage()
     try:
-        characters = pdfium_c.FPDFText_CountChars(textpage.raw)
+        tp = textpage.raw
+        characters = sum(1 for i in range(pdfium_c.FPDFText_CountChars(tp)) if _text_object_of(tp, i))
     finally:
         textpage.close()
     left, bottom, right, top = page.get_mediabox()
     area = abs((right - left) * (top - bottom)) or 1.0
     images, cover, paths = False, 0.0, 0
-    for obj in page.get_objects(max_depth=4):
-        kind = obj.type
-        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+    box = _F(), _F(), _F(), _F()
+    refs = tuple(map(ctypes.byref, box))
+    for obj, kind in _objects(page):
+        if kind == _IMAGE:
             images = True
-            l_, b_, r_, t_ = obj.get_pos()
-            cover = max(cover, abs((r_ - l_) * (t_ - b_)) / area)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            if _object_bounds(obj, *refs):
+                l_, b_, r_, t_ = (v.value for v in box)
+                cover = max(cover, abs((r_ - l_) * (t_ - b_)) / area)
+        elif kind == _PATH:
             paths += 1
     return characters, images, min(cover, 1.0), paths
