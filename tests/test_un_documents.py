@@ -170,8 +170,8 @@ def test_session_78_resolutions_get_their_own_symbol_title_and_numbers(session_7
             continue
         bare = title[: -len(symbol) - 3]
         # A title may name the Assembly or a session; it never is the masthead's own lines.
-        if len(bare) < 4 or re.search(r"Distr\.|Agenda item|^(United Nations|General Assembly|Resolution adopted)",
-                                      bare) or bare[0].islower():
+        if len(bare) < 4 or re.search(r"Distr\.|Agenda item|^(United Nations\s+A\s*/|General Assembly\s+Distr|"
+                                      r"Resolution adopted)", bare) or bare[0].islower():
             problems.append((name, "title", bare))
         if facts.get("kind") not in ("resolution", "decision") or not facts.get("adoption_date"):
             problems.append((name, "kind/date", facts.get("kind"), facts.get("adoption_date")))
