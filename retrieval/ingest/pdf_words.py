@@ -1,21 +1,28 @@
-"""The words of a PDF page read with PDFium (pypdfium2), as fast stand-in for pdfplumber's.
+"""The words of a PDF page read with PDFium (pypdfium2), as a fast stand-in for pdfplumber's.
 
 ``pdf_layout`` reads a typeset PDF from its words: text, place, font size and boldness. It had
-them from pdfplumber, whose parser (pdfminer.six) is pure Python: about 0.4 s a page, so a
-20-page resolution took 8 s. PDFium, Google's PDF engine in C, parses the same page in a few
-milliseconds; what stays in Python here is one pass over the page's characters. ``page_words``
-gives the same ``Word`` records that ``pdfplumber``'s ``extract_words(extra_attrs=["fontname",
-"size"])`` gives ``pdf_layout._text_page``, by the same rules, so the layout reading downstream
-(lines, headings, footnotes, columns) is unchanged:
+them from pdfplumber, whose parser (pdfminer.six) is pure Python: 0.2-0.4 s a page on this
+2-core machine, 4-8 s for a 20-page resolution. PDFium, Google's PDF engine in C, parses a page in
+a few milliseconds; what stays in Python is one pass over the page's characters (about 0.02 s a
+page in all, 8x faster; ``tools/bench_pdf_words.py`` measures it). ``page_words`` gives the same
+``Word`` records that pdfplumber's ``extract_words(extra_attrs=["fontname", "size"])`` gives
+``pdf_layout._text_page``, by the same rules, so that the layout reading downstream (lines,
+headings, footnotes, columns) reads the same (tests/test_pdf_words.py holds it to that):
 
-* a word is a run of characters in one font and size, in content-stream order, on one line
-  (tops within 3 pt), left to right, broken at a space or where the next character starts more
-  than 3 pt after the previous one ends, or before it (x_tolerance=3);
-* coordinates are PDF points with ``top`` and ``bottom`` measured from the top of the page (of its
-  MediaBox, as pdfplumber does; PDFium measures from the bottom); a character's box runs from its
-  baseline plus the font's descent up one font size, which is pdfminer's box;
-* ``size`` is the font size times the text matrix's vertical scale (pdfminer's glyph-box height);
+* characters are grouped first by style (upright, font name, size) in content-stream order, then
+  into lines (tops chained within 3 pt; x0 for turned text) and words: a space, a change of font
+  or size, or a character more than 3 pt past the previous one's end, or before its start
+  (x_tolerance=3), ends a word;
+* coordinates are PDF points, ``top`` and ``bottom`` measured from the top of the page (of its
+  MediaBox, as pdfplumber does; PDFium measures from the bottom), a page's /Rotate applied as
+  pdfminer applies it; a character's box is pdfminer's: from the origin across the advance width,
+  from the font's descent below the baseline up one font size, through the text matrix;
+* ``size`` is the font size times the text matrix's vertical scale (pdfminer's box height);
 * ``bold``: the font's name says "bold" (as before), or the font's weight is 700 or more.
+
+Where PDFium and pdfminer differ, pdfminer is followed: PDFium's inferred spaces are dropped
+(it infers some inside words), the spaces it drops are put back, its mark for a line-end hyphen
+is a hyphen again, ligature glyphs are spelt out (see ``_chars``).
 
 ``page_kind`` tells, without pdfplumber, a scanned page (images, no characters) and a page that
 may hold a ruled table (many path objects), so the caller can choose the slow reader for those.
@@ -24,7 +31,9 @@ may hold a ruled table (many path objects), so the caller can choose the slow re
 from __future__ import annotations
 
 import ctypes
-import math
+import re
+from itertools import groupby
+from operator import itemgetter
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -63,6 +72,7 @@ _font_weight = _c(pdfium_c.FPDFFont_GetWeight, _I, _P)
 _font_descent = _c(pdfium_c.FPDFFont_GetDescent, _I, _P, _F, ctypes.POINTER(_F))
 # PDFium takes the "glyph" here for a Unicode value and finds the font's code for it.
 _glyph_width = _c(pdfium_c.FPDFFont_GetGlyphWidth, _I, _P, ctypes.c_uint32, _F, ctypes.POINTER(_F))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT, _IMAGE, _PATH, _FORM = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH,
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 
@@ -150,7 +160,7 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
     ("64/292 of"), so such an object is put back here as a space, in its place."""
     left, bottom_edge, right, top_edge = page.get_mediabox()
     rotation = page.get_rotation() % 360
-    ra, rb, rc, rd, re, rf = _rotation_matrix(rotation, left, bottom_edge, right, top_edge)
+    ra, rb, rc, rd, r_e, r_f = _rotation_matrix(rotation, left, bottom_edge, right, top_edge)
     if rotation in (90, 270):
         height, shift_x, shift_top = right - left, bottom_edge, -left
     else:
@@ -175,15 +185,16 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
         x0, y0 = origin_x + low * c, origin_y + low * d
         x1, y1 = origin_x + across * a + high * c, origin_y + across * b + high * d
         if rotation:
-            x0, y0, x1, y1 = (x0 * ra + y0 * rc + re + shift_x, x0 * rb + y0 * rd + rf - shift_top,
-                              x1 * ra + y1 * rc + re + shift_x, x1 * rb + y1 * rd + rf - shift_top)
+            x0, y0, x1, y1 = (x0 * ra + y0 * rc + r_e + shift_x, x0 * rb + y0 * rd + r_f - shift_top,
+                              x1 * ra + y1 * rc + r_e + shift_x, x1 * rb + y1 * rd + r_f - shift_top)
         if x1 < x0:
             x0, x1 = x1, x0
         if y1 < y0:
             y0, y1 = y1, y0
         # pdfplumber's top: the MediaBox's height less y (from the origin, not from the box's
         # bottom edge: the same for every ordinary page, whose box starts at 0).
-        return (text, x0, x1, height - y1, height - y0, y1 - y0, name, bold, upright)
+        # The size rounded: a run of one style must not break at float noise between characters.
+        return (text, x0, x1, height - y1, height - y0, round(y1 - y0, 4), name, bold, upright)
 
     textpage = page.get_textpage()
     try:
@@ -194,7 +205,7 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
         buffer = (ctypes.c_ushort * (count + 1))()
         written = pdfium_c.FPDFText_GetText(textpage.raw, 0, count, buffer)
         text = bytes(buffer)[: 2 * count].decode("utf-16-le", "replace")
-        if written != count + 1 or len(text) != count or any("\ud800" <= t <= "\udfff" for t in text):
+        if written != count + 1 or len(text) != count or _SURROGATE.search(text):
             text = "".join(chr(min(pdfium_c.FPDFText_GetUnicode(textpage.raw, i), 0x10FFFF)) for i in range(count))
         ox, oy = ctypes.c_double(), ctypes.c_double()
         ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
@@ -225,8 +236,8 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
                 y1 = y0 + font_size * d
                 if y1 < y0:
                     y0, y1 = y1, y0
-                append((obj, (t, x, x + advance * font_size * a, height - y1, height - y0, y1 - y0, name, bold,
-                              upright)))
+                append((obj, (t, x, x + advance * font_size * a, height - y1, height - y0, abs(font_size * d), name,
+                              bold, upright)))
             else:
                 append((obj, char(t, style, ord(t[0]), ox.value, oy.value)))
     finally:
@@ -262,10 +273,15 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
     return chars
 
 
-def _words_of_line(line: list[tuple]) -> list[list[tuple]]:
-    """A line's characters (sorted left to right) into words, by pdfplumber's test."""
+def _words_of_line(line: list[tuple], upright: bool) -> list[list[tuple]]:
+    """A line's characters (in reading order) into words, by pdfplumber's test: a space ends a
+    word, and so does a character that starts before the previous one or more than 3 pt past
+    its end, or more than 3 pt off its line. Turned text reads top to bottom (pdfplumber's
+    "ttb"), so there the two directions trade places."""
     words: list[list[tuple]] = []
     current: list[tuple] = []
+    # (start, end, across) of a character: x0, x1, top when upright; top, bottom, x0 when turned.
+    start, end, across = (1, 2, 3) if upright else (3, 4, 1)
     for ch in line:
         if ch[0].isspace():
             if current:
@@ -274,7 +290,8 @@ def _words_of_line(line: list[tuple]) -> list[list[tuple]]:
             continue
         if current:
             prev = current[-1]
-            if ch[1] < prev[1] or ch[1] > prev[2] + X_TOLERANCE or abs(ch[3] - prev[3]) > Y_TOLERANCE:
+            if (ch[start] < prev[start] or ch[start] > prev[end] + X_TOLERANCE
+                    or abs(ch[across] - prev[across]) > Y_TOLERANCE):
                 words.append(current)
                 current = []
         current.append(ch)
@@ -283,48 +300,36 @@ def _words_of_line(line: list[tuple]) -> list[list[tuple]]:
     return words
 
 
-def _cluster_lines(run: list[tuple]) -> list[list[tuple]]:
-    """A run's characters into lines: tops chained within Y_TOLERANCE (pdfplumber's
-    ``cluster_objects``), each line sorted left to right."""
-    tops = sorted({ch[3] for ch in run})
+def _cluster_lines(run: list[tuple], upright: bool) -> list[list[tuple]]:
+    """A run's characters into lines, pdfplumber's ``cluster_objects``: tops (x0s for turned
+    text) chained within 3 pt, each line sorted left to right (top to bottom)."""
+    position = 3 if upright else 1
+    values = sorted({ch[position] for ch in run})
     cluster_of: dict[float, int] = {}
     index, last = 0, None
-    for t in tops:
-        if last is not None and t > last + Y_TOLERANCE:
+    for v in values:
+        if last is not None and v > last + (Y_TOLERANCE if upright else X_TOLERANCE):
             index += 1
-        cluster_of[t] = index
-        last = t
+        cluster_of[v] = index
+        last = v
     lines: dict[int, list[tuple]] = {}
     for ch in run:
-        lines.setdefault(cluster_of[ch[3]], []).append(ch)
-    return [sorted(lines[k], key=lambda ch: ch[1]) for k in sorted(lines)]
+        lines.setdefault(cluster_of[ch[position]], []).append(ch)
+    order = itemgetter(1) if upright else itemgetter(3, 4)
+    return [sorted(lines[k], key=order) for k in sorted(lines)]
 
 
 def page_words(page: pypdfium2.PdfPage) -> list[Word]:
     """The words of one page, as ``pdf_layout._text_page`` has them from pdfplumber."""
-    chars = _chars(page)
     words: list[Word] = []
-    # pdfplumber groups consecutive characters of one style (upright, font name, size) first; a
-    # space in between belongs to no group here, as it ends any word anyway.
-    runs: list[list[tuple]] = []
-    current: list[tuple] = []
-    key = None
-    for ch in chars:
-        k = (ch[8], ch[6], round(ch[5], 3))
-        if k != key and current:
-            runs.append(current)
-            current = []
-        key = k
-        current.append(ch)
-    if current:
-        runs.append(current)
-    for run in runs:
-        for line in _cluster_lines(run):
-            for word in _words_of_line(line):
-                first = word[0]
-                words.append(Word("".join(ch[0] for ch in word), min(ch[1] for ch in word),
-                                  max(ch[2] for ch in word), min(ch[3] for ch in word),
-                                  max(ch[4] for ch in word), first[5], first[7]))
+    # pdfplumber groups consecutive characters of one style (upright, font name, size) first, then
+    # each group into lines and words: a change of font ends a word even with no space ("4" in
+    # one font, "." in another make "4 ."), and so it does here.
+    for (upright, _, _), run in groupby(_chars(page), key=itemgetter(8, 6, 5)):
+        for line in _cluster_lines(list(run), upright):
+            for word in _words_of_line(line, upright):
+                text, x0s, x1s, tops, bottoms, sizes, _, bolds, _ = zip(*word)
+                words.append(Word("".join(text), min(x0s), max(x1s), min(tops), max(bottoms), sizes[0], bolds[0]))
     return words
 
 
