@@ -1,4 +1,4 @@
-"""Command line: ``python -m retrieval {ask,build,eval,add,remove,list,bench}``; a thin layer over ``Engine``."""
+"""Command line: ``python -m retrieval {ask,build,eval,add,remove,list,compare,bench}``; a thin layer over ``Engine``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,11 @@ def format_answer(answer, documents: list[dict] | None = None) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
     from .chat.wording import REFUSAL, filter_label, partial_note, refusal_detail, scope_line
 
+    if answer.comparison is not None:
+        from .chat.wording import comparison_export, comparison_reply
+
+        said = comparison_reply(answer.comparison, {d["id"]: d for d in documents or []})
+        return "\n".join([said, ""] + comparison_export(answer.comparison, markdown=False)).rstrip()
     named = scope_line([d for d in documents or [] if d["id"] in answer.named_documents], answer.not_in_library)
     scope = None if answer.named_documents else filter_label(answer.filters)
     if not answer.answered:
@@ -293,6 +298,39 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    """Two documents compared paragraph by paragraph (A and B: an id as ``list`` shows it, or a
+    symbol); the older is shown as A whichever is named first."""
+    from .answer.comparisons import ComparisonReply
+    from .answer.compare_questions import CompareAsk, Targets
+    from .chat.wording import comparison_export, comparison_reply
+
+    engine = _load_engine(args)
+    versions = engine.versions
+    ids = []
+    for given in (args.a, args.b):
+        found = versions.find_document(given)
+        if found is None:
+            print(f"error: no document {given!r} in the library; `python -m retrieval list` shows the ids "
+                  "(a symbol such as A/RES/80/210 or 80/210 also works)", file=sys.stderr)
+            return 2
+        ids.append(found)
+    if ids[0] == ids[1]:
+        print("error: give two different documents", file=sys.stderr)
+        return 2
+    a, b = versions.in_order(*ids)
+    comparison = versions.compare(a, b)
+    if args.json:
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False))
+        return 0
+    reply = ComparisonReply(CompareAsk("changes"), Targets(a, b), comparison,
+                            tuple(comparison.pairs if args.all else comparison.by_substance()))
+    print(comparison_reply(reply, {d["id"]: d for d in engine.documents}))
+    print()
+    print("\n".join(comparison_export(reply, markdown=args.markdown)).rstrip())
+    return 0
+
+
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or exc.__class__.__name__
 
@@ -428,6 +466,15 @@ def main(argv: list[str] | None = None) -> int:
     points.add_argument("--document", help="only this document (its id, as `list` shows)")
     points.add_argument("--json", action="store_true", help="one JSON object per point")
     points.set_defaults(func=cmd_points)
+
+    cmp = sub.add_parser("compare", parents=[common],
+                         help="what changed between two documents (ids as `list` shows them, or symbols)")
+    cmp.add_argument("a")
+    cmp.add_argument("b")
+    cmp.add_argument("--json", action="store_true", help="the whole alignment, every paragraph, as JSON")
+    cmp.add_argument("--markdown", action="store_true", help="the differences as Markdown")
+    cmp.add_argument("--all", action="store_true", help="every paragraph in order, not only the differences")
+    cmp.set_defaults(func=cmd_compare)
 
     lst = sub.add_parser("list", parents=[common], help="documents in the index with passage counts")
     lst.set_defaults(func=cmd_list)

@@ -40,6 +40,7 @@ from .ranking import (
 )
 from .document_reference import resolve, without_reference
 from .versions import document_rank, preferred_version, version_groups
+from .comparisons import ComparisonReply, LibraryVersions
 from .spelling import SpellingCorrector
 from ..index.store import Index, ProgressReport, StaleIndexError, load_all, load_or_build_all
 from ..index.writer import one_writer, pending
@@ -105,6 +106,7 @@ class Answer:
     evidence: Evidence | None = field(default=None, compare=False, repr=False)  # the box's signals
     named_documents: tuple[str, ...] = ()  # ids of the documents the question named (searched in them)
     not_in_library: tuple[str, ...] = ()  # symbols the question named that no document carries
+    comparison: ComparisonReply | None = None  # a question of what changed between versions: its reply
 
     def __post_init__(self):
         if not self.confidence:
@@ -131,6 +133,8 @@ class Answer:
             d["named_documents"] = list(self.named_documents)
         if self.not_in_library:
             d["not_in_library"] = list(self.not_in_library)
+        if self.comparison is not None:
+            d["comparison"] = self.comparison.to_dict()
         return d
 
 
@@ -303,6 +307,11 @@ class Engine:
         text, note = clean_question(question)
         corrected = text if exact else self.speller.correct(text)
         searched, named, unknown = corrected, (), ()
+        if len(self._documents) > 1 and not offset and not (speakers or agreements) and documents is None:
+            # "What changed between 79/171 and 80/210?": answered from the two versions compared.
+            reply = self.versions.reply(corrected, context, pick=self._pick_document)
+            if reply is not None:
+                return self._comparison_answer(question, reply, note)
         if len(self._documents) > 1:
             # A question that names its document ("What does resolution 79/171 say …") is searched
             # in it, unless the person already chose where to search.
@@ -527,6 +536,38 @@ class Engine:
                            passage_id=first.id)
         return replace(answer, answered=True, results=[top] + list(answer.results[:max(len(answer.results) - 1, 1)]),
                        confidence="answer", reason=None, missing=(), confidence_score=None)
+
+    # --- what changed between versions --------------------------------------------------
+    @functools.cached_property
+    def versions(self) -> LibraryVersions:
+        """The library's families of versions and their comparisons."""
+        return LibraryVersions(self.index.passages, self.index.documents)
+
+    def _pick_document(self, question: str, candidates: list[str]) -> str | None:
+        """Of several documents, the one whose passages answer the question's subject best."""
+        found = self._search(question, top_k=1, params=None, note=None, question=question, offset=0,
+                             context=None, documents=set(candidates), speakers=None, agreements=None)
+        return found.results[0].citation.document if found.answered and found.results else None
+
+    def _comparison_answer(self, question: str, reply: ComparisonReply, note: str | None) -> Answer:
+        """A comparison question's answer: its rows as results (the newer side's paragraph, the
+        older's for a removed one), each cited, the other side's citation under "also in"."""
+        results = []
+        for row in reply.rows:
+            shown, other = (row.b, row.a) if row.b is not None else (row.a, None)
+            passage = self.index.passages[shown.passage_id]
+            citation = cite(passage, self._documents.get(passage.doc_id), shown.page)
+            also = ()
+            if other is not None:
+                p = self.index.passages[other.passage_id]
+                also = (cite(p, self._documents.get(p.doc_id), other.page),)
+            results.append(SearchResult(text=shown.text, highlight=shown.text, highlight_start=0,
+                                        highlight_end=len(shown.text), highlight_sentences=1, score=row.similarity,
+                                        citation=citation, passage_id=shown.passage_id, also_in=also))
+        named = tuple(d for d in (reply.targets.a, reply.targets.b) if d) or \
+            ((reply.targets.document,) if reply.targets.document else ())
+        return Answer(question, reply.found, results, note=note, confidence="answer" if reply.found else "none",
+                      named_documents=named, not_in_library=reply.targets.unknown, comparison=reply)
 
     # --- versions of the same text --------------------------------------------------
     @functools.cached_property

@@ -19,9 +19,10 @@ from typing import Literal
 
 from . import wording
 from ..config import MAX_QUESTION_CHARS
+from ..answer.compare_questions import compare_asked
 from ..answer.engine import Answer, Engine, clean_question
 
-Kind = Literal["answer", "refusal", "about", "help", "more-none", "error"]
+Kind = Literal["answer", "refusal", "about", "help", "more-none", "error", "comparison"]
 
 _SMALL_TALK = re.compile(
     r"^(hi|hello|hey|hiya|good (morning|afternoon|evening|day)|greetings|thanks|thank you|thanks a lot|"
@@ -64,7 +65,7 @@ class Exchange:
 
     @property
     def answered(self) -> bool:
-        return self.kind in ("answer", "about") and self.answer is not None and self.answer.answered
+        return self.kind in ("answer", "about", "comparison") and self.answer is not None and self.answer.answered
 
     def to_dict(self) -> dict:
         """The CLI's JSON object: the answer's, with the reply's words when it has them."""
@@ -140,6 +141,9 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
     if is_more(message):
         if previous is None:
             return Exchange(message, "help", text=wording.ASK_FIRST)
+        if previous.kind == "comparison":  # a comparison shows every difference at once
+            return Exchange(message, "more-none", previous.answer, previous.searched_as, previous.shown,
+                            text=wording.no_more(previous.question))
         answer = replace(engine.ask(previous.searched_as, top_k=top_k, offset=previous.shown, exact=True, **filters),
                          question=message)
         if not answer.results:
@@ -155,6 +159,13 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
                         text=wording.about_answer(top, about))
     text, note = clean_question(message)
     corrected = text if exact else engine.speller.correct(text)
+    if compare_asked(corrected) and len(engine.documents) > 1 and not (documents or speakers or agreements):
+        # What changed between versions: the previous question may say which ("… of the draft").
+        answer = engine.ask(corrected, context=previous.searched_as if previous else None, exact=True)
+        if answer.comparison is not None:
+            reply = wording.comparison_reply(answer.comparison, {d["id"]: d for d in engine.documents})
+            answer = replace(answer, question=message, note=note, corrected=corrected if corrected != text else None)
+            return Exchange(message, "comparison", answer, corrected, len(answer.results), text=reply)
     context = follow_up_context(corrected, previous.searched_as if previous else None)
     answer = engine.ask(corrected, top_k=top_k, context=context, exact=True, **filters)
     if context:

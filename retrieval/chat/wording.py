@@ -199,3 +199,134 @@ def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = 
 def also_in_title(count: int) -> str:
     """The heading over the other versions a result's text is in."""
     return f"Also in {count} other version{'s' * (count != 1)}"
+
+
+# --- what changed between versions (#34) ----------------------------------------------------
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def comparison_summary(counts: dict[str, dict[str, int]]) -> str:
+    """"3 operative paragraphs added, 11 changed, 1 removed; the preamble gains 2 paragraphs,
+    changes 5 and loses 1." (parts with no difference left out; "No paragraph changed." if none)."""
+    out = []
+    for part, name in (("operative", "operative paragraph"), ("body", "paragraph")):
+        c = counts.get(part)
+        if not c:
+            continue
+        words = [(c["added"], "added"), (c["changed"], "changed"), (c["removed"], "removed"), (c["moved"], "moved")]
+        words = [(n, w) for n, w in words if n]
+        if words:
+            first, rest = words[0], words[1:]
+            out.append(", ".join([f"{_n(first[0], name)} {first[1]}"] + [f"{n} {w}" for n, w in rest]))
+    c = counts.get("preambular")
+    if c:
+        verbs = [(c["added"], "gains"), (c["changed"], "changes"), (c["removed"], "loses"), (c["moved"], "moves")]
+        verbs = [(n, v) for n, v in verbs if n]
+        if verbs:
+            phrases = [f"{verbs[0][1]} {_n(verbs[0][0], 'paragraph')}"] + [f"{v} {n}" for n, v in verbs[1:]]
+            joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+            out.append(f"the preamble {joined}")
+    if not out:
+        return "No paragraph changed."
+    text = "; ".join(out)
+    return text[0].upper() + text[1:] + "."
+
+
+def _side(paragraph, label: str) -> str:
+    return f"{paragraph.label} of {label}" + (f" (p. {paragraph.page})" if paragraph.page is not None else "")
+
+
+def change_heading(row, a_label: str, b_label: str) -> str:
+    """One row's heading: "Added: para. 5 of A/RES/80/210", "Changed: para. 4 of A/RES/79/171 →
+    para. 4 of A/RES/80/210 (dates and numbers only)", "Removed: …", "Moved: …"."""
+    if row.status == "added":
+        return f"Added: {row.b.label} of {b_label}"
+    if row.status == "removed":
+        return f"Removed: {row.a.label} of {a_label}"
+    status = "Moved" if row.status == "unchanged" else ("Changed and moved" if row.moved else "Changed")
+    routine = " (dates and numbers only)" if row.routine else ""
+    return f"{status}: {row.a.label} of {a_label} → {row.b.label} of {b_label}{routine}"
+
+
+def marked_text(row, markdown: bool = False, escape=None) -> str:
+    """A row's paragraph in its own words with what changed marked: in text "[+added+]" and
+    "[-removed-]", in Markdown **added** and ~~removed~~ (``escape``: how the words are escaped)."""
+    esc = escape or (lambda t: t)
+    if row.status in ("added", "unchanged"):
+        return esc((row.b or row.a).text)
+    if row.status == "removed":
+        return esc(row.a.text)
+    parts = []
+    for c in row.changes:
+        if c.kind == "same":
+            parts.append(esc(c.text))
+        elif c.kind == "added":
+            parts.append(f"**{esc(c.text)}**" if markdown else f"[+{c.text}+]")
+        else:
+            parts.append(f"~~{esc(c.text)}~~" if markdown else f"[-{c.text}-]")
+    return " ".join(parts)
+
+
+def comparison_reply(reply, documents: dict[str, dict] | None = None) -> str:
+    """What the chat says above a comparison's rows, or instead of them when there is none."""
+    documents = documents or {}
+
+    def name(doc_id: str | None) -> str:
+        meta = documents.get(doc_id or "", {})
+        return (meta.get("facts") or {}).get("symbol") or meta.get("title") or (doc_id or "")
+
+    t = reply.targets
+    if t.problem == "unknown":
+        them = ", ".join(t.unknown)
+        return f"{them} {'is' if len(t.unknown) == 1 else 'are'} not in these documents: there is nothing to compare."
+    if t.problem == "no-version":
+        return (f"{name(t.document)} has no other version in these documents (no earlier or later text with its "
+                "title or its paragraphs), so there is nothing to compare it with.")
+    if t.problem or reply.comparison is None:
+        if t.candidates:
+            listed = "; ".join(name(c) for c in t.candidates[:8])
+            return f"Which documents do you mean? It could be: {listed}. Name them by symbol, for example \"What changed between {name(t.candidates[0])} and …?\""
+        return ("Which documents do you mean? Name two by symbol (\"What changed between A/RES/79/171 and "
+                "A/RES/80/210?\"), or one and its subject (\"What is new in the 2025 resolution on the right to food?\").")
+    c = reply.comparison
+    if reply.ask.shape == "kept":
+        asked_side = t.side
+        own = c.a_label if asked_side == "a" else c.b_label
+        other = c.b_label if asked_side == "a" else c.a_label
+        wanted = reply.ask.paragraph or ""
+        shown = wanted.replace("pp ", "preambular para. ") if wanted.startswith("pp ") else f"para. {wanted}"
+        if not reply.rows:
+            return f"{own} has no {shown}."
+        row = reply.rows[0]
+        if asked_side == "b":  # asked of the newer text: where it came from
+            if row.status == "added":
+                return f"{row.b.label.capitalize()} of {c.b_label} is new: {c.a_label} has no paragraph like it."
+            how = "word for word" if row.status == "unchanged" else "with changes (marked below)"
+            return f"{row.b.label.capitalize()} of {c.b_label} comes from {row.a.label} of {c.a_label}, {how}."
+        if row.status == "removed":
+            return f"{row.a.label.capitalize()} of {own} was not kept: {other} has no paragraph like it."
+        how = "word for word" if row.status == "unchanged" else "with changes (marked below)"
+        return f"{row.a.label.capitalize()} of {own} was kept in {other} as {row.b.label}, {how}."
+    total = sum(v["unchanged"] + v["changed"] + v["added"] + v["removed"] for v in c.counts().values())
+    if not reply.rows:
+        return f"{c.b_label} repeats {c.a_label} word for word: its {total} paragraphs are the same."
+    return (f"{c.b_label} against {c.a_label}: {comparison_summary(c.counts())} "
+            f"The differences, most substantive first:")
+
+
+def comparison_export(reply, *, markdown: bool) -> list[str]:
+    """A comparison's rows for an export: each row's heading, then its words marked."""
+    from .transcript import _md
+
+    c = reply.comparison
+    if c is None:
+        return []
+    lines: list[str] = []
+    for row in reply.rows:
+        heading = change_heading(row, c.a_label, c.b_label)
+        if markdown:
+            lines += [f"*{_md(heading)}*", "", "> " + marked_text(row, markdown=True, escape=_md), ""]
+        else:
+            lines += [f"   {heading}", f"   {marked_text(row)}", ""]
+    return lines

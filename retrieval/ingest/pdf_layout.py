@@ -498,6 +498,8 @@ def layout_text(pages: list[Page], outline: set[str] | frozenset[str] = frozense
             items.insert(at, (top, table))
         new_page = True
         feeds += page is not pages[0]
+        # This page's own left margin (facing pages may set the text block at different offsets).
+        page_left = statistics.median([ln.x0 for ln in body if ln.size == size] or [left])
         for _, item in items:
             if isinstance(item, tuple):  # a table: a paragraph per row
                 close()
@@ -549,6 +551,9 @@ def layout_text(pages: list[Page], outline: set[str] | frozenset[str] = frozense
                     and not new_page)
                 or (not new_page and previous is not None and line.top - previous.bottom > pitch - (previous.bottom - previous.top) + 0.45 * size)
                 or (new_page and open_block and _ends_paragraph(open_block[-1]))
+                # A page that begins with an indented line begins a paragraph, whatever the last
+                # page's ended with (a preambular paragraph ends with a comma).
+                or (new_page and line.x0 > page_left + 1.5 * size)
             )
             if starts:
                 close()

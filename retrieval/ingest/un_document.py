@@ -182,9 +182,17 @@ def is_furniture(text: str, symbol: str | None = None, title: str | None = None)
         rest = " ".join(rest.split())
         if rest != flat.strip() and (not rest or rest.lower() in ("english", "page", "original: english")
                                       or (title and _squash(rest) == _squash(title))
+                                      or (title and _title_piece(rest, title))
                                       or re.fullmatch(r"(english\s+)?page\s+\d+", rest.lower())):
             return True
     return False
+
+
+def _title_piece(text: str, title: str) -> bool:
+    """Whether a line is a piece of the title as a running head wraps it onto two lines
+    ("A/RES/80/138 future generations of humankind")."""
+    piece = _squash(text)
+    return len(piece) >= 12 and len(text.split()) >= 2 and piece in _squash(title)
 
 
 def _squash(text: str) -> str:
@@ -531,6 +539,9 @@ def read_un_pages(pages: list[Page]) -> UNPages | None:
             after_meeting = False
             in_band = line.top < page.height * 0.12 or line.top > page.height * 0.9
             if is_furniture(t, symbol, facts.title) and (in_band or not _BARE_FOLIO.match(t)):
+                continue
+            # The other line of a running head that wraps the title over two lines carries no symbol.
+            if page.number > 1 and line.top < page.height * 0.12 and facts.title and _title_piece(t, facts.title):
                 continue
             if in_band and _folio(t) is not None and not re.search(r"[a-z]{3}", t.replace("page", "").replace("Page", "")):
                 continue
