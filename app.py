@@ -1,4 +1,4 @@
-"""Streamlit entry point: declares the pages (Chat, Key points, Library) and starts the one that
+"""Streamlit entry point: declares the pages (Chat, Key points, Library, Compare) and starts the one that
 was asked for. Each page is a small module in `app_pages/` that only draws; the parts they share
 are in `ui/`; every search and library change is done by `retrieval`.
 
@@ -24,6 +24,7 @@ page = st.navigation([
     st.Page("app_pages/chat.py", title="Chat", icon=":material/chat:", default=True),
     st.Page("app_pages/key_points.py", title="Key points", icon=":material/format_list_bulleted:", url_path="key-points"),
     st.Page("app_pages/library.py", title="Library", icon=":material/library_books:", url_path="library"),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
 ])
 try:
     get_live()

@@ -60,7 +60,7 @@ if prompt is not None:
     record_id = None
     # Questions only: not small talk, not "about" the last answer, not "more" (which continues a
     # search, so it has shown more results than its own).
-    if ex.answer is not None and ex.kind in ("answer", "refusal") and ex.shown <= len(ex.answer.results):
+    if ex.answer is not None and ex.kind in ("answer", "refusal", "comparison") and ex.shown <= len(ex.answer.results):
         searched = sorted(chosen.documents) if chosen.documents else [d["id"] for d in engine.documents]
         record_id = get_record().answer(ex.searched_as or shown, ex.answer, searched)
     state.exchanges = keep_recent(state.exchanges + [replace(ex, question=shown, record_id=record_id)])

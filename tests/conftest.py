@@ -71,7 +71,31 @@ def engine(settings, embedder):
     return Engine.load(settings, embedder=embedder)
 
 
-MODEL_FIXTURES = {"engine", "embedder"}
+# A small library of versions (#34): two families of a draft and the resolution adopted from it,
+# and a resolution with no other version, beside the shipped summary.
+VERSION_FILES = ["A_C.3_80_L.47.pdf", "A_RES_80_216.pdf", "A_C.3_80_L.20.pdf", "A_RES_80_190.pdf", "A_RES_80_188.pdf"]
+
+
+@pytest.fixture(scope="session")
+def versions_settings(tmp_path_factory) -> Settings:
+    import shutil
+
+    corpus = tmp_path_factory.mktemp("versions-corpus")
+    for f in CORPUS.iterdir():
+        shutil.copy(f, corpus)
+    for name in VERSION_FILES:
+        shutil.copy(ROOT.parent / "shared" / "un-documents" / "dev" / name, corpus)
+    return Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("versions-index"))
+
+
+@pytest.fixture(scope="session")
+def versions_engine(versions_settings, embedder):
+    from retrieval.answer.engine import Engine
+
+    return Engine.load(versions_settings, embedder=embedder)
+
+
+MODEL_FIXTURES = {"engine", "embedder", "versions_engine"}
 
 
 def pytest_collection_modifyitems(config, items):

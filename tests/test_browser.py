@@ -819,3 +819,51 @@ def test_a_typeset_pdf_uploaded_answers_with_its_numbering_and_shows_the_page_wi
         yellow = sum(1 for r, g, b in shot.getdata() if r > 200 and g > 170 and b < 170 and r - b > 80)
         assert yellow > 500  # the mark is on the page as drawn in the browser
         page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)], ids=["phone", "laptop"])
+def test_the_compare_view_reads_on_a_phone_and_a_laptop_and_its_address_opens_it_again(
+        browser, versions_engine, versions_settings, viewport):
+    """#34: the Compare view of a draft and the resolution adopted from it: the changes readable
+    (nothing wider than the screen), each side's citation shown, and the address (in either
+    order) opens the same comparison; the chat's answer links to it."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    width, height = viewport
+    env = {"RETRIEVAL_CORPUS_DIR": str(versions_settings.corpus_dir),
+           "RETRIEVAL_INDEX_DIR": str(versions_settings.index_dir)}
+    summary = "A/RES/80/190 against A/C.3/80/L.20: "
+    with streamlit_server(env) as url:
+        phone = width < 500
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
+        page = context.new_page()
+        page.goto(f"{url}/compare?a=A_C.3_80_L.20&b=A_RES_80_190")
+        main = page.get_by_test_id("stMain")
+        expect(main.get_by_text(summary, exact=False)).to_be_visible(timeout=180_000)
+        change = main.locator(".change").first
+        expect(change).to_be_visible()
+        expect(change.locator(".head")).to_contain_text(" of A/")
+        sides = main.locator(".change .side")
+        expect(sides.first).to_contain_text("(A/")
+        assert "A/RES/80/190" in " ".join(sides.all_inner_texts())
+        box = change.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
+        page.screenshot(path=str(ARTEFACTS / f"compare-{width}.png"), animations="disabled")
+        first_heading = change.locator(".head").inner_text()
+        # The same address, and the two documents given the other way round, open the same view.
+        for address in (f"{url}/compare?a=A_C.3_80_L.20&b=A_RES_80_190", f"{url}/compare?a=A_RES_80_190&b=A_C.3_80_L.20"):
+            again = context.new_page()
+            again.goto(address)
+            expect(again.get_by_test_id("stMain").get_by_text(summary, exact=False)).to_be_visible(timeout=60_000)
+            expect(again.locator(".change .head").first).to_have_text(first_heading)
+            again.close()
+        if not phone:
+            page.goto(url)
+            send(page, "What changed between L.20 and 80/190?")
+            reply = page.get_by_test_id("stChatMessage").nth(1)
+            expect(reply).to_contain_text(summary, timeout=60_000)
+            expect(reply.locator(".change").first).to_be_visible()
+            reply.get_by_role("link", name="Open the whole comparison").click()
+            expect(page.get_by_test_id("stMain").get_by_text(summary, exact=False)).to_be_visible(timeout=60_000)
+            assert "a=A_C.3_80_L.20" in page.url and "b=A_RES_80_190" in page.url
+        context.close()

@@ -13,10 +13,11 @@ from retrieval.chat import wording
 from retrieval.chat.conversation import Exchange
 from retrieval.answer.engine import Engine
 from retrieval.chat.suggestions import topic_hint
+from ui.compare_view import rows_html
 from ui.html import answer_link, copy_link_html, esc, result_html, section_html
 from ui.live_engine import get_record
 
-LINKED = ("answer", "partial", "refusal")  # kinds of exchange a link can ask again
+LINKED = ("answer", "partial", "refusal", "comparison")  # kinds of exchange a link can ask again
 
 
 def ask_next(question: str, exact: bool = False) -> None:
@@ -109,6 +110,9 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.markdown(esc(ex.text), unsafe_allow_html=True)
     if kind == "about":  # about the answer just above: one line pointing to it, nothing redrawn
         return
+    if kind == "comparison":
+        render_comparison(ex.answer.comparison, link)
+        return
     if answer.get("corrected") and kind == "answer":
         st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
         st.button(f"Search instead for: {ex.question}", key=f"exact_{key}", on_click=ask_next,
@@ -144,6 +148,22 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         with st.expander(f"More results ({len(results) - 1})"):
             st.markdown("".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in results[1:]),
                         unsafe_allow_html=True)
+
+
+def render_comparison(reply, link: str) -> None:
+    """A comparison's differences, most substantive first (the first ten open, the rest folded),
+    and a link to the Compare page with the whole alignment."""
+    c = reply.comparison
+    if c is None:
+        return
+    rows = list(reply.rows)
+    st.markdown(rows_html(rows[:10], c.a_label, c.b_label) + (f'<div class="cite">{link}</div>' if link else ""),
+                unsafe_allow_html=True)
+    if len(rows) > 10:
+        with st.expander(f"{len(rows) - 10} more differences"):
+            st.markdown(rows_html(rows[10:], c.a_label, c.b_label), unsafe_allow_html=True)
+    st.page_link("app_pages/compare.py", label="Open the whole comparison", icon=":material/compare_arrows:",
+                 query_params={"a": c.a, "b": c.b})
 
 
 def is_pdf(engine: Engine, doc_id: str) -> bool:

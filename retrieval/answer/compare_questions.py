@@ -96,7 +96,7 @@ def compare_targets(question: str, ask: CompareAsk, documents: list[dict], famil
     ref = resolve(question, documents)
     if not ref.found and context:
         ref = resolve(context, documents)
-    if ref.missing and not ref.found:
+    if ref.missing:  # a document named that is not here: said, never another comparison instead
         return Targets(problem="unknown", unknown=ref.missing)
     found = list(ref.documents)
     if len(found) > 2 or (len(found) == 2 and "symbol" not in ref.by):

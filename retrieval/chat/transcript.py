@@ -36,7 +36,10 @@ def conversation_export(exchanges: list, *, markdown: bool, passages: bool = Fal
             lines += [(ex.text or "") if markdown else f"   {ex.text or ''}", ""]
             continue
         if ex.text:
-            lines += [ex.text if markdown else f"   {ex.text}", ""]
+            lines += [_md(ex.text) if markdown and ex.kind == "comparison" else ex.text if markdown else f"   {ex.text}", ""]
+        if ex.kind == "comparison":  # every difference, each side cited, the changed words marked
+            lines += wording.comparison_export(ex.answer.comparison, markdown=markdown)
+            continue
         if ex.answer.confidence == "partial":
             note = wording.partial_note(ex.answer.missing)
             lines += [f"*{note}*" if markdown else f"   {note}", ""]
@@ -80,4 +83,26 @@ def key_points_export(points: list, documents: dict[str, dict], *, markdown: boo
                 lines += [f"> {_md(s.text)}" + (f" — *{who}*" if who else ""), "", f"{c.label}", ""]
             else:
                 lines += [f"- {s.text}" + (f" ({who})" if who else ""), f"  {c.label}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def comparison_document(reply, documents: dict[str, dict], *, markdown: bool, made: datetime | None = None) -> str:
+    """A comparison for a briefing note: both documents named with their titles, the summary,
+    then each difference's heading, its words marked and both sides' citations."""
+    c = reply.comparison
+    a, b = documents.get(c.a, {}), documents.get(c.b, {})
+    head = f"What changed: {b.get('title', c.b_label)} against {a.get('title', c.a_label)}"
+    made = made or datetime.now(timezone.utc)
+    dated = f"Made on {made.day} {made:%B %Y, %H:%M} UTC."
+    said = wording.comparison_reply(reply, documents)
+    lines = [f"# {_md(head)}" if markdown else head, "", _md(dated) if markdown else dated, "",
+             _md(said) if markdown else said, ""]
+    for row in reply.rows:
+        heading = wording.change_heading(row, c.a_label, c.b_label)
+        sides = [p.citation for p in (row.a, row.b) if p is not None and p.citation]
+        if markdown:
+            lines += [f"**{_md(heading)}**", "", "> " + wording.marked_text(row, markdown=True, escape=_md), ""]
+            lines += [f"{_md(s)}  " for s in sides] + [""]
+        else:
+            lines += [heading, "   " + wording.marked_text(row)] + [f"   {s}" for s in sides] + [""]
     return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,96 @@
+"""The Compare page (``/compare?a=…&b=…``): what changed between two versions of a text, paragraph
+by paragraph, each side cited; the address holds the two documents, so it opens the same
+comparison for whoever it is sent to. Draws only: the comparison is the engine's."""
+
+import streamlit as st
+
+from retrieval.answer.comparisons import ComparisonReply, short_name
+from retrieval.answer.compare_questions import CompareAsk, Targets
+from retrieval.chat import wording
+from retrieval.chat.transcript import comparison_document
+from ui.compare_view import rows_html
+from ui.html import esc
+from ui.live_engine import get_live
+from ui.page_behaviour import behave
+
+engine = get_live().current
+versions = engine.versions
+documents = {d["id"]: d for d in engine.documents}
+ids = list(documents)
+
+st.title("Compare versions", anchor=False)
+st.caption("What changed between two documents, paragraph by paragraph: added words underlined, removed "
+           "ones struck through, each side cited.")
+
+params = st.query_params
+asked = [versions.find_document(params.get(k, "")) if params.get(k) else None for k in ("a", "b")]
+unknown = [params.get(k) for k, found in zip(("a", "b"), asked) if params.get(k) and found is None]
+if unknown:
+    st.warning(f"Not in this library: {esc(', '.join(unknown))}. Choose from the documents below.")
+if all(asked):
+    asked = list(versions.in_order(*asked)) if asked[0] != asked[1] else asked
+families = versions.families
+default = asked if all(asked) else (families[0][-2:] if families else ids[:2])
+
+
+def label(doc_id: str) -> str:
+    meta = documents.get(doc_id, {})
+    symbol = short_name(meta)
+    title = (meta.get("facts") or {}).get("title") or meta.get("title") or doc_id
+    return symbol if symbol == title else f"{symbol} — {title}"
+
+
+if len(ids) < 2:
+    st.info("The library holds one document: add another version to compare them.")
+    behave(False, "compare")
+    st.stop()
+
+if families:
+    with st.expander(f"Versions in this library ({len(families)} families)", expanded=not all(asked)):
+        for fam in families:
+            st.markdown(esc(" → ".join(short_name(documents[d]) for d in fam)) + " · "
+                        + esc((documents[fam[-1]].get("facts") or {}).get("title") or documents[fam[-1]]["title"]))
+            st.page_link("app_pages/compare.py", label=f"Compare {short_name(documents[fam[-2]])} with "
+                         f"{short_name(documents[fam[-1]])}", query_params={"a": fam[-2], "b": fam[-1]})
+
+# The address decides what is shown when it names two documents (a link followed, a page reloaded);
+# after that, the choices made here (and the address follows them).
+state = st.session_state
+if all(asked) and state.get("compare_applied") != tuple(asked):
+    state["compare_a"], state["compare_b"] = asked
+    state["compare_applied"] = tuple(asked)
+for key, doc_id in (("compare_a", default[0]), ("compare_b", default[1])):
+    if state.get(key) not in documents:
+        state[key] = doc_id
+left, right = st.columns(2)
+with left:
+    a = st.selectbox("Older version", ids, format_func=label, key="compare_a")
+with right:
+    b = st.selectbox("Newer version", ids, format_func=label, key="compare_b")
+if a == b:
+    st.info("Choose two different documents.")
+    behave(False, "compare")
+    st.stop()
+a, b = versions.in_order(a, b)
+if (params.get("a"), params.get("b")) != (a, b):
+    st.query_params.update({"a": a, "b": b})  # the address says what is shown
+state["compare_applied"] = (a, b)
+
+comparison = versions.compare(a, b)
+every = st.toggle("Show every paragraph, unchanged ones too", key="compare_all")
+rows = tuple(comparison.pairs if every else comparison.by_substance())
+reply = ComparisonReply(CompareAsk("changes"), Targets(a, b), comparison, rows)
+st.markdown(f"**{esc(wording.comparison_reply(reply, documents))}**", unsafe_allow_html=True)
+for side, doc_id in (("Older", a), ("Newer", b)):
+    meta = documents[doc_id]
+    st.caption(esc(f"{side}: {meta['title']}" + (f" · {wording.un_facts_line(meta.get('facts'))}"
+                                                  if meta.get("facts") else "")))
+st.markdown(rows_html(rows, comparison.a_label, comparison.b_label), unsafe_allow_html=True)
+
+name = f"compare-{a}-{b}".replace("/", "_")
+c1, c2 = st.columns(2)
+c1.download_button("Download as Markdown", comparison_document(reply, documents, markdown=True),
+                   file_name=f"{name}.md", mime="text/markdown", key="compare_md")
+c2.download_button("Download as text", comparison_document(reply, documents, markdown=False),
+                   file_name=f"{name}.txt", mime="text/plain", key="compare_txt")
+behave(False, "compare")
