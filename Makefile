@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions clean
+.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,3 +53,7 @@ bench-record: $(STAMP) index
 
 bench-sessions: $(STAMP) index
 	$(BIN)/python tools/bench_sessions.py
+
+# Two versions of 15-page resolutions compared paragraph by paragraph (#34), beside reading them.
+bench-compare: $(STAMP)
+	$(BIN)/python tools/bench_compare.py
