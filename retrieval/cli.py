@@ -172,6 +172,13 @@ def cmd_eval(args) -> int:
 
     engine = _load_engine(args)
     questions = load_questions(Path(args.file))
+    if questions and "shape" in questions[0]:  # comparison questions (#34)
+        from .dev.evaluation import evaluate_comparisons
+
+        report = evaluate_comparisons(engine, questions)
+        print(json.dumps(report, indent=1) if args.json else
+              "\n".join(f"{k}: {v}" for k, v in report.items()))
+        return 0
     if questions and "turns" in questions[0]:
         report = evaluate_conversations(engine, questions)
         print(json.dumps(report, indent=1) if args.json else

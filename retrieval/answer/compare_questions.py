@@ -23,11 +23,12 @@ _NAMED_PARAGRAPH = re.compile(r"\b(?:(preambular|operative)\s+)?(?:para(?:graph)
 _KEPT = re.compile(
     r"\b(kept|keep|dropped|drop|deleted|removed|retained|survived?|carried (?:over|forward|into)|"
     r"still (?:there|in)|made it|happen(?:ed|s)? to|became of|become of|taken out|cut|"
-    r"changed|amended|modified|altered|reworded|the same)\b", re.IGNORECASE)
+    r"change[sd]?|amended|modified|altered|reworded|the same)\b", re.IGNORECASE)
 _CHANGES = re.compile(
     r"\bwhat(?:'s|’s| is| are| has| have| was| were)?\s+(?:been\s+)?(?:new|changed?|different|added|"
     r"removed|dropped|deleted|amended|revised)\b"
     r"|\bwhat\s+(?:are|were)\s+the\s+(?:main\s+|key\s+)?(?:changes|differences|amendments|revisions|new)\b"
+    r"|\b(?:what|which)\s+(?:changes|differences|amendments|revisions|paragraphs\s+(?:were|are)\s+new)\b"
     r"|\b(?:changes?|differences?|amendments?|revisions?|updates?)\s+(?:between|from|in|to|made)\b"
     r"|\bcompare[sd]?\b|\bcomparison\b|\bhow\s+(?:does|do|did|is|was|are)\b.{0,80}\bdiffer"
     r"|\b(?:versus|vs\.?)\b|\bdiff(?:erence)?\b.{0,20}\bbetween\b|\bwhat(?:'s|’s| is)\s+new\b"

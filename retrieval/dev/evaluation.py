@@ -221,3 +221,55 @@ def evaluate_conversations(engine, rows: list[dict]) -> dict:
     n = max(len(rows), 1)
     return {"exchanges": len(rows), "next_turn_hit@1_with_context": round(with_context / n, 3),
             "next_turn_hit@1_without_context": round(without / n, 3), "missed_with_context": missed}
+
+
+def _truth_label(label: str) -> str:
+    """A question set's "op 15 (a)" / "pp 3" as comparisons label paragraphs."""
+    kind, _, rest = label.partition(" ")
+    return f"preambular para. {rest}" if kind == "pp" else f"para. {rest}"
+
+
+def evaluate_comparisons(engine, rows: list[dict]) -> dict:
+    """Score a set of comparison questions (#34): lines ``{"id", "shape", "question", "a", "b",
+    "paragraph", "expect"}`` with ``a``/``b`` file names (``a`` null for "none": nothing to compare).
+    Right when the chat compares the documents meant (older first); for "kept", when it also
+    finds the paragraph and what became of it; for "none", when it says there is nothing to compare.
+    Every answered comparison's rows must each be cited to a numbered paragraph of its document."""
+    from ..chat.conversation import respond
+
+    stem = lambda name: Path(name).stem if name else None  # noqa: E731
+    right: dict[str, list[int]] = {}
+    cited = answered = 0
+    wrong: list[str] = []
+    for row in rows:
+        ex = respond(engine, row["question"], [], 3)
+        reply = ex.answer.comparison if ex.answer is not None else None
+        shape = row["shape"]
+        ok = False
+        if shape == "none":
+            ok = reply is not None and not reply.found and reply.targets.problem in ("no-version", "unclear")
+        elif reply is not None and reply.found:
+            answered += 1
+            t = reply.targets
+            ok = (t.a, t.b) == (stem(row["a"]), stem(row["b"]))
+            if ok and shape == "kept":
+                expect = row.get("expect") or {}
+                got = reply.rows[0] if reply.rows else None
+                if expect.get("status") == "removed":
+                    ok = got is not None and got.status == "removed"
+                else:
+                    ok = (got is not None and got.b is not None and got.status == expect.get("status")
+                          and got.b.label == _truth_label(expect.get("kept_as", "")))
+            cited += all(r.citation.label and (r.citation.document in (t.a, t.b)) and
+                         any(w in r.citation.label for w in ("para.", "paragraph")) for r in ex.answer.results)
+        right.setdefault(shape, []).append(int(ok))
+        if not ok:
+            wrong.append(f"{row.get('id')} ({shape}): {ex.kind}, "
+                         + (f"compared {reply.targets.a} → {reply.targets.b}" if reply and reply.found
+                            else f"{reply.targets.problem}" if reply else "not read as a comparison"))
+    figures = {f"right[{shape}]": f"{sum(v)}/{len(v)}" for shape, v in right.items()}
+    total = [x for v in right.values() for x in v]
+    figures["right"] = f"{sum(total)}/{len(total)}"
+    figures["answered comparisons with every row cited"] = f"{cited}/{answered}"
+    figures["wrong"] = wrong
+    return figures

@@ -188,11 +188,11 @@ def is_furniture(text: str, symbol: str | None = None, title: str | None = None)
     return False
 
 
-def _title_piece(text: str, title: str) -> bool:
+def _title_piece(text: str, title: str, least: int = 12) -> bool:
     """Whether a line is a piece of the title as a running head wraps it onto two lines
-    ("A/RES/80/138 future generations of humankind")."""
+    ("A/RES/80/138 future generations of humankind"): two words at least, ``least`` letters."""
     piece = _squash(text)
-    return len(piece) >= 12 and len(text.split()) >= 2 and piece in _squash(title)
+    return len(piece) >= least and len(text.split()) >= 2 and piece in _squash(title)
 
 
 def _squash(text: str) -> str:
@@ -541,7 +541,8 @@ def read_un_pages(pages: list[Page]) -> UNPages | None:
             if is_furniture(t, symbol, facts.title) and (in_band or not _BARE_FOLIO.match(t)):
                 continue
             # The other line of a running head that wraps the title over two lines carries no symbol.
-            if page.number > 1 and line.top < page.height * 0.12 and facts.title and _title_piece(t, facts.title):
+            if page.number > 1 and line.top < page.height * 0.12 and facts.title and \
+                    _title_piece(" ".join(normalise_symbol(t).replace(symbol, " ").split()), facts.title, 6):
                 continue
             if in_band and _folio(t) is not None and not re.search(r"[a-z]{3}", t.replace("page", "").replace("Page", "")):
                 continue
