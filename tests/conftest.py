@@ -106,5 +106,5 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.model)
         if item.module.__name__ == "test_browser":
             item.add_marker(pytest.mark.browser)
-        elif item.module.__name__ == "test_app":
+        elif item.module.__name__ == "test_app" or "compare_page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.page)
