@@ -13,7 +13,7 @@ from retrieval.chat.transcript import conversation_export
 from ui import filters
 from ui.answer_view import ask_next, render_exchange
 from ui.documents import document_card, welcome_questions
-from ui.html import esc
+from ui.html import esc, label as md_label
 from ui.live_engine import get_live, get_record, log
 from ui.page_behaviour import behave
 
@@ -103,7 +103,7 @@ if not state.exchanges:
                      icon=":material/format_list_bulleted:")
     st.markdown("**Try a question:**")
     for i, q in enumerate(welcome_questions(engine)):
-        st.button(q, key=f"suggest_{i}", on_click=ask_next, args=(q,))
+        st.button(md_label(q), key=f"suggest_{i}", on_click=ask_next, args=(q,))
 
 # One container per exchange, in reading order, filled newest first: the browser shows the new
 # answer as soon as it is drawn, while the earlier (unchanged) exchanges are resent into the

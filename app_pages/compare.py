@@ -9,7 +9,7 @@ from retrieval.answer.compare_questions import CompareAsk, Targets
 from retrieval.chat import wording
 from retrieval.chat.transcript import comparison_document
 from ui.compare_view import rows_html
-from ui.html import esc
+from ui.html import esc, label as md_label
 from ui.live_engine import get_live
 from ui.page_behaviour import behave
 
@@ -50,8 +50,9 @@ if families:
         for fam in families:
             st.markdown(esc(" → ".join(short_name(documents[d]) for d in fam)) + " · "
                         + esc((documents[fam[-1]].get("facts") or {}).get("title") or documents[fam[-1]]["title"]))
-            st.page_link("app_pages/compare.py", label=f"Compare {short_name(documents[fam[-2]])} with "
-                         f"{short_name(documents[fam[-1]])}", query_params={"a": fam[-2], "b": fam[-1]})
+            st.page_link("app_pages/compare.py", label=md_label(f"Compare {short_name(documents[fam[-2]])} with "
+                                                             f"{short_name(documents[fam[-1]])}"),
+                         query_params={"a": fam[-2], "b": fam[-1]})
 
 # The address decides what is shown when it names two documents (a link followed, a page reloaded);
 # after that, the choices made here (and the address follows them).

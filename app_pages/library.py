@@ -8,7 +8,7 @@ from retrieval.answer.citation import format_date
 from retrieval.chat import wording
 from retrieval.ingest.formats import SUPPORTED_SUFFIXES
 from ui.documents import document_facts
-from ui.html import esc, section_html
+from ui.html import esc, label, section_html
 from ui.library_changes import add_uploaded, indexing_status, remove
 from ui.live_engine import get_live
 from ui.page_behaviour import behave
@@ -30,7 +30,7 @@ st.caption("The documents this chat answers from, shared by everyone using this 
 if state.get("notice"):
     st.success(esc(state.pop("notice")))
 for d in engine.documents:
-    st.subheader(d["title"], anchor=False)
+    st.subheader(label(d["title"]), anchor=False)
     with st.container():
         meta = [d.get("author"), d.get("place"), format_date(d.get("date")), document_facts(engine, d["id"])]
         st.caption(" · ".join(esc(x) for x in meta if x))
@@ -50,7 +50,7 @@ for d in engine.documents:
             st.button("Remove from the library", key=f"remove_{d['id']}",
                       on_click=lambda i=d["id"]: state.update(confirm_remove=i))
     for section in engine.sections(d["id"]):
-        with st.expander(section):
+        with st.expander(label(section)):
             st.markdown(section_html(engine, d["id"], section), unsafe_allow_html=True)
 
 if editor:
@@ -66,7 +66,7 @@ if editor:
     if state.get("replace_offer"):
         name, data = state.replace_offer
         st.warning(f"A document named {esc(Path(name).stem)} is already in the library.")
-        if st.button(f"Replace it with {name}", key="confirm_replace"):
+        if st.button(f"Replace it with {label(name)}", key="confirm_replace"):
             add_uploaded(live, name, data, replace=True)
             st.rerun()
     if state.my_jobs:

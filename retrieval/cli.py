@@ -418,7 +418,42 @@ def _iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+class _PlainOutput(io.TextIOBase):
+    """What the CLI prints, with terminal control sequences and bidi overrides taken out: a
+    document's title or a recorded comment cannot retitle the terminal, clear it or reverse the
+    line (#33). Newlines and tabs stay."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .ingest.metadata import CONTROLS
+
+        self._stream.write(CONTROLS.sub("", text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self):
+        return getattr(self._stream, "encoding", "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
+    stdout = sys.stdout
+    sys.stdout = _PlainOutput(stdout)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stdout = stdout
+
+
+def _main(argv: list[str] | None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("retrieval").setLevel(logging.INFO)
     parser = argparse.ArgumentParser(prog="python -m retrieval", description=__doc__)

@@ -152,7 +152,9 @@ def test_twenty_sessions_at_once_get_their_own_answers_from_one_model_and_lose_n
     async def session(browser, n, question, expected):
         context = await browser.new_context()
         page = await context.new_page()
-        await page.goto(server)
+        # Twenty pages opening at once on two cores: the first bytes are the point, not "load"
+        # within Playwright's default 30 s; the chat box below is waited for on its own.
+        await page.goto(server, wait_until="commit", timeout=120_000)
         box = page.get_by_test_id("stChatInputTextArea")
         await box.wait_for(timeout=120_000)
         await box.fill(question)

@@ -14,7 +14,7 @@ from retrieval.chat.conversation import Exchange
 from retrieval.answer.engine import Engine
 from retrieval.chat.suggestions import topic_hint
 from ui.compare_view import rows_html
-from ui.html import answer_link, copy_link_html, esc, result_html, section_html
+from ui.html import answer_link, copy_link_html, esc, label, result_html, section_html
 from ui.live_engine import get_record
 
 LINKED = ("answer", "partial", "refusal", "comparison")  # kinds of exchange a link can ask again
@@ -34,10 +34,12 @@ def searched(engine: Engine, answer: dict) -> list[str]:
 
 def missing_html(missing: list[str], documents: int) -> str:
     """'The document doesn't mention <i>a</i>, <i>b</i> or <i>c</i>.' (escaped)."""
-    marker = "\x00"  # each term stands in as a marker, so the sentence is escaped once and the terms italicised
+    # Each term stands in as a marker, so the sentence is escaped once and the terms italicised; a
+    # private-use character, since esc takes control characters out (#33) and no term keeps one.
+    marker = "\ue000"
     words = esc(wording.missing_sentence([marker] * len(missing), documents))
     for term in missing:
-        words = words.replace(marker, f"<i>{esc(term)}</i>", 1)
+        words = words.replace(marker, f"<i>{esc(term.replace(marker, ''))}</i>", 1)
     return words
 
 
@@ -115,7 +117,7 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         return
     if answer.get("corrected") and kind == "answer":
         st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
-        st.button(f"Search instead for: {ex.question}", key=f"exact_{key}", on_click=ask_next,
+        st.button(f"Search instead for: {label(ex.question)}", key=f"exact_{key}", on_click=ask_next,
                   args=(ex.question, True), type="tertiary")
     elif answer.get("searched_as") and kind == "answer" and not ex.text:
         st.caption(f"Searched as: {esc(answer['searched_as'])}")  # it holds what the user typed
@@ -176,12 +178,11 @@ def render_page(engine: Engine, doc_id: str, page: int, sentence: str, key: str)
         return
     try:
         view = engine.page_view(doc_id, page, sentence)
-    except Exception as exc:  # a damaged or vanished file costs only the picture
+        if view is not None:
+            st.image(view.png, caption=f"Page {view.page}, " + ("the answer marked in yellow." if view.marked
+                                                                 else "the answer could not be placed on it."))
+    except Exception as exc:  # a damaged, vanished or oversized file costs only the picture
         st.caption(f"The page cannot be shown ({esc(exc.__class__.__name__)}).")
-        return
-    if view is not None:
-        st.image(view.png, caption=f"Page {view.page}, " + ("the answer marked in yellow." if view.marked
-                                                             else "the answer could not be placed on it."))
 
 
 def give_feedback(record_id: int) -> None:

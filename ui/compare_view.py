@@ -33,7 +33,8 @@ def marked_html(row: Pair) -> str:
 def row_html(row: Pair, a_label: str, b_label: str) -> str:
     """One difference: its heading, its words marked, each side's citation."""
     sides = [(p.citation or f"{p.label} of {lab}") for p, lab in ((row.a, a_label), (row.b, b_label)) if p is not None]
-    kind = "changed" if row.status == "unchanged" else row.status
+    # A moved paragraph is a difference (amber, like a change); an unchanged one keeps the grey rule.
+    kind = ("changed" if row.moved else "unchanged") if row.status == "unchanged" else row.status
     return (f'<div class="change {kind}"><div class="head">{esc(wording.change_heading(row, a_label, b_label))}</div>'
             f'<div>{marked_html(row)}</div>'
             + "".join(f'<div class="side">{esc(s)}</div>' for s in sides) + "</div>")

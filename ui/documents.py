@@ -3,11 +3,11 @@ about, a document's facts line, and the questions a welcome suggests."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from retrieval.answer.engine import Engine
 from retrieval.chat.suggestions import suggested_questions
+from ui.html import per_engine
 
 # The shipped panel summary's own questions, written by hand for it; other documents get theirs
 # from their headings.
@@ -26,7 +26,7 @@ def document_card(engine: Engine) -> dict:
     return (shipped or engine.documents or [{"title": "the corpus"}])[0]
 
 
-@functools.lru_cache(maxsize=256)  # drawn on every rerun
+@per_engine()  # drawn on every rerun
 def document_facts(engine: Engine, doc_id: str) -> str:
     """'PDF · 3 pages · 2 sections · 5 passages' for the library (which shows author, place and
     date before it)."""

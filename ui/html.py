@@ -4,9 +4,13 @@ or a visitor wrote is ever read as markup."""
 from __future__ import annotations
 
 import functools
+import re
+import threading
+import weakref
 from urllib.parse import urlencode
 
 from retrieval.answer.engine import Engine
+from retrieval.ingest.metadata import CONTROLS
 from retrieval.chat import wording
 
 STYLE = """<style>
@@ -32,8 +36,23 @@ _ESCAPES = {ch: f"&#{ord(ch)};" for ch in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
 
 @functools.lru_cache(maxsize=8192)  # the history re-renders the same texts on every rerun
 def esc(text: str) -> str:
-    """Escape text for st.markdown(unsafe_allow_html=True): HTML and Markdown are shown literally."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    """Escape text for st.markdown(unsafe_allow_html=True): HTML and Markdown are shown literally;
+    bidi overrides and control characters are taken out (they would turn the app's own words
+    around them)."""
+    return "".join(_ESCAPES.get(ch, ch) for ch in CONTROLS.sub("", text))
+
+
+_LABEL_ESCAPES = {ch: "\\" + ch for ch in "\\`*_[]<>#~$|"}
+# A colon starts an emoji or icon shortcode (":smile:", ":material/home:") or a colour directive
+# (":red[...]") only when a word follows it at once; "Migration: drivers" is left as written.
+_SHORTCODE_COLON = re.compile(r":(?=\S)")
+
+
+def label(text: str) -> str:
+    """Text for a Streamlit label that reads Markdown (a button, an expander, a subheader, a page
+    link): shown as written, never an image, a link, LaTeX or a colour directive (#33)."""
+    text = "".join(_LABEL_ESCAPES.get(ch, ch) for ch in CONTROLS.sub("", text))
+    return _SHORTCODE_COLON.sub(r"\\:", text)
 
 
 def marked_passage(result: dict) -> str:
@@ -41,7 +60,28 @@ def marked_passage(result: dict) -> str:
     return f'<div class="passage">{esc(text[:a])}<mark>{esc(text[a:b])}</mark>{esc(text[b:])}</div>'
 
 
-@functools.lru_cache(maxsize=256)  # the same sections are drawn on every rerun
+def per_engine(maxsize: int = 256):
+    """Cache a drawing function of (engine, …) on the engine itself: the same things are drawn on
+    every rerun, but a cache at module level keyed by the engine would keep every replaced engine
+    (and its index) alive after each library change (#33). Entries go with their engine."""
+    def decorate(fn):
+        caches: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def cached(engine, *args):
+            with lock:
+                cache = caches.setdefault(engine, {})
+            if args not in cache:
+                if len(cache) >= maxsize:
+                    cache.clear()
+                cache[args] = fn(engine, *args)
+            return cache[args]
+        return cached
+    return decorate
+
+
+@per_engine()  # the same sections are drawn on every rerun
 def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | None = None) -> str:
     """A section's paragraphs with page numbers; the cited paragraph (overall number) marked."""
     parts = []

@@ -41,24 +41,66 @@ def load_engine(report=None) -> Engine:
     return engine
 
 
-@st.cache_resource(show_spinner=False)
-def get_record() -> Record:
-    """The server's record (questions, feedback, library changes); see ``retrieval.server.record``."""
+class ProcessWide:
+    """One value per process and per configuration (the environment that chooses it), made once
+    under a lock. Not Streamlit's ``st.cache_resource``: any visitor's browser can send the
+    ``clear_cache`` message, which empties it for everyone (#33); the engine and the record must
+    survive that. A value that fails to be made is tried again next time."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+        self._values: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def ready(self, key: tuple) -> bool:
+        return key in self._values
+
+    def get(self, key: tuple):
+        value = self._values.get(key)
+        if value is None:
+            with self._lock:
+                value = self._values.get(key)
+                if value is None:
+                    value = self._values[key] = self._make()
+        return value
+
+
+def _configuration() -> tuple:
+    """What chooses the engine and the record: where the library and its record are."""
+    settings = Settings.from_env()
+    return (str(settings.corpus_dir), str(settings.index_dir), settings.model, settings.second_model,
+            os.environ.get("RETRIEVAL_RECORD"), os.environ.get("RETRIEVAL_RECORD_DAYS"))
+
+
+def _make_record() -> Record:
     where = RecordSettings.from_env(Settings.from_env().index_dir)
     return Record(where.path, where.retention_days)
 
 
-@st.cache_resource(show_spinner=LOADING)
+_RECORDS = ProcessWide(_make_record)
+_LIVE = ProcessWide(lambda: LiveEngine(load_engine, record=get_record()))
+
+
+def get_record() -> Record:
+    """The server's record (questions, feedback, library changes); see ``retrieval.server.record``."""
+    return _RECORDS.get(_configuration())
+
+
 def get_live() -> LiveEngine:
-    """One engine for every session; a new document is indexed in the background meanwhile."""
-    return LiveEngine(load_engine, record=get_record())
+    """One engine for every session; a new document is indexed in the background meanwhile. A
+    visitor who comes while it loads sees that it is loading."""
+    key = _configuration()
+    if _LIVE.ready(key):
+        return _LIVE.get(key)
+    with st.spinner(LOADING):
+        return _LIVE.get(key)
 
 
 def load_in_background() -> threading.Thread:
     """Start loading the engine now, in a thread, so that it is ready before the first visitor."""
     def load() -> None:
         try:
-            get_live()
+            _LIVE.get(_configuration())
             log.info("the search engine is ready")
         except Exception:  # the first visitor's page tries again and explains
             log.exception("the search engine could not start")

@@ -12,6 +12,7 @@ run on the machine itself, keeps full rights.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import threading
@@ -69,9 +70,16 @@ class WrongKeys:
             self._times.append(time.monotonic())
 
 
-@st.cache_resource(show_spinner=False)
+_WRONG_KEYS: dict[str, WrongKeys] = {}
+_WRONG_KEYS_LOCK = threading.Lock()
+
+
 def wrong_keys() -> WrongKeys:
-    return WrongKeys()
+    """The server's count of wrong keys, one per editor key set (a new key starts a new count).
+    Kept at module level, not in ``st.cache_resource``, which any visitor can clear (#33)."""
+    digest = hashlib.sha256((editor_key() or "").encode()).hexdigest()
+    with _WRONG_KEYS_LOCK:
+        return _WRONG_KEYS.setdefault(digest, WrongKeys())
 
 
 def unlock(typed: str) -> str | None:

@@ -61,6 +61,7 @@ class LibraryVersions:
         self._passages = passages
         self._meta = {d["id"]: d for d in documents}
         self._documents = documents
+        self._compared: dict[tuple[str, str], Comparison] = {}
         self._by_doc: dict[str, list[Passage]] = {}
         for p in passages:
             self._by_doc.setdefault(p.doc_id, []).append(p)
@@ -95,9 +96,17 @@ class LibraryVersions:
         ref = resolve(text, self._documents)
         return ref.documents[0] if len(ref.documents) == 1 else None
 
-    @functools.lru_cache(maxsize=32)
     def compare(self, a: str, b: str) -> Comparison:
-        """The paragraphs of documents ``a`` (older) and ``b`` aligned, each side cited."""
+        """The paragraphs of documents ``a`` (older) and ``b`` aligned, each side cited (kept on
+        this object, so they go with the engine they belong to)."""
+        key = (a, b)
+        if key not in self._compared:
+            if len(self._compared) >= 32:
+                self._compared.clear()
+            self._compared[key] = self._compare(a, b)
+        return self._compared[key]
+
+    def _compare(self, a: str, b: str) -> Comparison:
         def citation(p: Passage) -> str:
             return cite(p, self._meta.get(p.doc_id), p.page_start).label
         return compare(self._by_doc.get(a, []), self._by_doc.get(b, []), citation,

@@ -46,7 +46,7 @@ def conversation_export(exchanges: list, *, markdown: bool, passages: bool = Fal
         for r in ex.answer.results if passages else ex.answer.results[:1]:
             who = (r.citation.attribution or {}).get("label")
             if markdown:
-                lines += [f"> {_md(r.highlight)}" + (f" — *{who}*" if who else ""), "", r.citation.label, ""]
+                lines += [f"> {_md(r.highlight)}" + (f" — *{_md(who)}*" if who else ""), "", _md(r.citation.label), ""]
             else:
                 lines += [f"   \"{r.highlight}\"" + (f" ({who})" if who else ""), f"   {r.citation.label}", ""]
             if passages:
@@ -59,7 +59,9 @@ def _md(text: str) -> str:
     still readable as plain text: only the characters that start inline markup anywhere in a line
     are escaped (emphasis, code, links and images, HTML, entities); the text never starts a line
     of the export, so line-start markup (#, -, 1.) cannot arise. Line breaks become spaces."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>&" else ch for ch in " ".join(text.split()))
+    from ..ingest.metadata import CONTROLS
+
+    return "".join("\\" + ch if ch in "\\`*_[]<>&$~|!" else ch for ch in " ".join(CONTROLS.sub("", text).split()))
 
 
 def key_points_export(points: list, documents: dict[str, dict], *, markdown: bool) -> str:
@@ -70,17 +72,17 @@ def key_points_export(points: list, documents: dict[str, dict], *, markdown: boo
 
     titles = sorted({documents.get(p.passage.doc_id, {}).get("title") or p.passage.doc_title for p in points})
     head = "Key points: " + "; ".join(titles) if titles else "Key points"
-    lines = [f"# {head}" if markdown else head, ""]
+    lines = [f"# {_md(head)}" if markdown else head, ""]
     if not points:
         lines.append("No attributed statements: the document does not say who said what.")
     for title, members in grouped(points):
-        lines += [f"## {title}" if markdown else f"{title}\n{'-' * len(title)}", ""]
+        lines += [f"## {_md(title)}" if markdown else f"{title}\n{'-' * len(title)}", ""]
         for p in members:
             s = p.passage.sentences[p.sentence_index]
             c = cite(p.passage, documents.get(p.passage.doc_id), s.page)
             who = s.attribution.label
             if markdown:
-                lines += [f"> {_md(s.text)}" + (f" — *{who}*" if who else ""), "", f"{c.label}", ""]
+                lines += [f"> {_md(s.text)}" + (f" — *{_md(who)}*" if who else ""), "", _md(c.label), ""]
             else:
                 lines += [f"- {s.text}" + (f" ({who})" if who else ""), f"  {c.label}", ""]
     return "\n".join(lines).rstrip() + "\n"

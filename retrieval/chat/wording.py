@@ -239,12 +239,15 @@ def _side(paragraph, label: str) -> str:
 
 def change_heading(row, a_label: str, b_label: str) -> str:
     """One row's heading: "Added: para. 5 of A/RES/80/210", "Changed: para. 4 of A/RES/79/171 →
-    para. 4 of A/RES/80/210 (dates and numbers only)", "Removed: …", "Moved: …"."""
+    para. 4 of A/RES/80/210 (dates and numbers only)", "Removed: …", "Moved: …", "Unchanged: …"."""
     if row.status == "added":
         return f"Added: {row.b.label} of {b_label}"
     if row.status == "removed":
         return f"Removed: {row.a.label} of {a_label}"
-    status = "Moved" if row.status == "unchanged" else ("Changed and moved" if row.moved else "Changed")
+    if row.status == "unchanged":
+        status = "Moved" if row.moved else "Unchanged"
+    else:
+        status = "Changed and moved" if row.moved else "Changed"
     routine = " (dates and numbers only)" if row.routine else ""
     return f"{status}: {row.a.label} of {a_label} → {row.b.label} of {b_label}{routine}"
 

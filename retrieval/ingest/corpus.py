@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .metadata import read_sidecar_file
+from .metadata import MAX_FIELD_CHARS, display_text, read_sidecar_file
 
 import logging
 
@@ -78,6 +78,7 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
             cache.put(digest, content)
     meta = read_sidecar(path)
     title = meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " ")
+    title = display_text(title, MAX_FIELD_CHARS)  # a document's own title, as any field: one capped line of text
     if content.symbol and content.symbol not in title:
         title = f"{title} ({content.symbol})"  # how UN documents are cited
     labels = {str(k): str(v) for k, v in content.page_labels.items()} if content.page_labels else None

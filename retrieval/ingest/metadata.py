@@ -9,6 +9,8 @@ manifest means "rebuild", and neither ever reaches a visitor as a traceback.
 
 from __future__ import annotations
 
+import re
+
 import json
 import logging
 from pathlib import Path
@@ -18,6 +20,17 @@ log = logging.getLogger(__name__)
 MAX_SIDECAR_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 MAX_FIELD_CHARS = 300  # a title, author, place, date or source line longer than this is cut
+# Characters that steer how the text around them is shown rather than being text: bidi embeddings,
+# overrides and isolates (a U+202E in a title would reverse the app's own words after it), and
+# C0/C1 controls (terminal escape sequences). Taken out of every field shown as a line.
+CONTROLS = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+
+
+def display_text(text: str, limit: int | None = None) -> str:
+    """A field as one line of plain text: controls taken out, spaces collapsed, cut to ``limit``
+    characters (with "…")."""
+    flat = " ".join(CONTROLS.sub("", text).split())
+    return flat if limit is None or len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
 TEXT_FIELDS = ("title", "author", "place", "date", "source")
 
 
@@ -50,7 +63,7 @@ def sidecar_fields(raw: dict, name: str) -> dict:
         if value is None:
             continue
         if isinstance(value, str) and value.strip():
-            fields[key] = " ".join(value.split())[:MAX_FIELD_CHARS]
+            fields[key] = display_text(value)[:MAX_FIELD_CHARS]
         else:
             dropped.append(key)
     if raw.get("protected") is True:

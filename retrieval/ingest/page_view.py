@@ -16,9 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..files import sha256_file
-from .pdf_layout import Word, _ocr_cached, group_lines
+from .pdf_layout import Word, _ocr_cached, budgeted_dpi, group_lines
 
 PAGE_DPI = 110  # sharp enough to read on a laptop, small enough to send (a few hundred KiB)
+PAGE_PIXELS = 4_000_000  # most pixels a page is shown with (an A4 page at 110 dpi is 1.2 million)
 MARK = (255, 204, 0, 110)  # translucent yellow, as a highlighter
 
 
@@ -95,6 +96,8 @@ def _render(path: str, stamp: float, number: int, sentence: str, dpi: int) -> Pa
         page = pdf.pages[number - 1]
         words = _page_words(page, sha256_file(Path(path)), number)
         span = find_sentence([w.text for w in words], sentence)
+        # A page of any size is shown within the pixel budget, decided before it is decoded (#33).
+        dpi = budgeted_dpi(float(page.width), float(page.height), dpi, PAGE_PIXELS)
         image = page.to_image(resolution=dpi).original.convert("RGBA")
     if span is not None:
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))

@@ -87,6 +87,16 @@ class Page:
 OCR_DPI = 200  # what a scanner commonly gives; enough for Tesseract on 10-point text
 
 
+OCR_PIXELS = 16_000_000  # most pixels a page is rendered at for OCR (an A4 page at 200 dpi is 3.9 million)
+
+
+def budgeted_dpi(width_pt: float, height_pt: float, dpi: float, pixels: int) -> float:
+    """The resolution to render a page of this size at: ``dpi``, or less so that the image holds
+    at most ``pixels`` pixels (a page's size is known before anything is decoded)."""
+    area = max(width_pt, 1.0) * max(height_pt, 1.0) / (72.0 * 72.0)  # square inches
+    return min(float(dpi), (pixels / area) ** 0.5)
+
+
 class OCRUnavailable(RuntimeError):
     """A page needs OCR and Tesseract is not installed; the message says what to install."""
 
@@ -107,6 +117,9 @@ def ocr_words(page, dpi: int = OCR_DPI) -> list[Word]:
     its height in whole points, so lines of one style share one size."""
     import pytesseract
 
+    # Checked before the page is decoded: a huge page (a 7,200-pt scan) is read at a lower
+    # resolution rather than spending gigabytes and many seconds (#33).
+    dpi = budgeted_dpi(float(page.width), float(page.height), dpi, OCR_PIXELS)
     image = page.to_image(resolution=dpi).original.convert("L")
     # Tesseract's own threads make it ~9× slower on this 2-core machine (13.5 s a page against
     # 1.5 s): one thread, set for its process (it inherits this environment).

@@ -124,10 +124,21 @@ def as_text(gaps: list[Gap], disliked: list[Dislike]) -> str:
     return "\n".join(lines)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A cell as OWASP advises for CSV injection: text that a spreadsheet would read as a formula
+    (starting with = + - @, a tab or a carriage return) is prefixed with a quote, so it stays text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def as_csv(gaps: list[Gap], disliked: list[Dislike]) -> str:
     """One table for a spreadsheet: a row per group and a row per 👎."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _NeutralWriter(csv.writer(out))
     writer.writerow(["kind", "question", "count", "latest", "missing terms", "other wordings", "citation", "comment"])
     for g in gaps:
         writer.writerow(["unanswered", g.example, g.count, g.latest, "; ".join(g.missing), " | ".join(g.wordings[1:]),
@@ -135,3 +146,13 @@ def as_csv(gaps: list[Gap], disliked: list[Dislike]) -> str:
     for d in disliked:
         writer.writerow(["marked wrong", d.question, 1, d.given_at, "", "", d.citation or "", d.comment])
     return out.getvalue()
+
+
+class _NeutralWriter:
+    """A csv writer whose every cell goes through ``csv_cell``."""
+
+    def __init__(self, writer) -> None:
+        self._writer = writer
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([csv_cell(v) for v in row])

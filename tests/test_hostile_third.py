@@ -1,0 +1,116 @@
+"""The third hostile battery (#33), the parts mended so far: state that guards security (the
+wrong-key count, the engine, the record) survives a visitor's ``clear_cache``; no cache at module
+level keeps a replaced engine alive; pages of any size are rendered and read by OCR within a
+pixel budget decided before decoding; CSV cells cannot start a formula; what the CLI prints
+carries no terminal control sequences; document titles are shown as text, isolated and capped."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import shutil
+import subprocess
+import sys
+import weakref
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import CORPUS, ROOT
+
+APP = str(ROOT / "app.py")
+
+
+# --- pixel budgets -------------------------------------------------------------------------------
+def test_the_resolution_is_lowered_for_a_huge_page_before_it_is_decoded():
+    from retrieval.ingest.pdf_layout import OCR_DPI, OCR_PIXELS, budgeted_dpi
+
+    assert budgeted_dpi(595, 842, OCR_DPI, OCR_PIXELS) == OCR_DPI  # an A4 page as asked
+    dpi = budgeted_dpi(14_400, 14_400, OCR_DPI, OCR_PIXELS)
+    assert (14_400 / 72 * dpi) ** 2 <= OCR_PIXELS * 1.0001
+
+
+def test_a_huge_pdf_page_is_shown_within_the_pixel_budget(tmp_path):
+    from fpdf import FPDF
+    from PIL import Image
+
+    from retrieval.ingest.page_view import PAGE_PIXELS, page_image
+
+    pdf = FPDF(unit="pt", format=(14_400, 14_400))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=400)
+    pdf.text(1000, 2000, "Remittances increase access to health care.")
+    path = tmp_path / "huge.pdf"
+    pdf.output(str(path))
+    view = page_image(path, 1, "Remittances increase access to health care.")
+    width, height = Image.open(io.BytesIO(view.png)).size
+    assert width * height <= PAGE_PIXELS and width > 500
+    assert view.marked  # still the page, with the sentence found on it
+
+
+# --- CSV cells and the CLI's output --------------------------------------------------------------
+@pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+def test_csv_cells_that_would_start_a_formula_are_neutralised(cell):
+    from retrieval.server.report import csv_cell
+
+    out = csv_cell(cell)
+    assert out.startswith("'") and out[1:] == cell
+    assert csv_cell("What do remittances cost?") == "What do remittances cost?"
+    assert csv_cell(3) == 3
+
+
+def test_the_cli_prints_no_terminal_control_sequences_from_a_title(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "evil.md").write_text("# Title \x1b]0;owned\x07\x1b[2J with \u202eRTL\n\nA paragraph about fishing boats "
+                                    "and the life rafts they carry at sea.\n", encoding="utf-8")
+    env = {"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(tmp_path / "index"),
+           "RETRIEVAL_SECOND_MODEL": "none", "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "retrieval", "list"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert "evil" in out.stdout
+    assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "\u202e" not in out.stdout
+
+
+# --- state a visitor cannot clear ----------------------------------------------------------------
+def test_clear_cache_neither_reloads_the_engine_nor_resets_the_wrong_key_count(engine, settings, monkeypatch):
+    """Streamlit's ``clear_cache`` message (any browser can send it) runs ``st.cache_data.clear()``
+    and ``st.cache_resource.clear()`` for the whole server: the same calls are made here."""
+    import streamlit as st
+
+    from ui import live_engine, roles
+
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("RETRIEVAL_EDITOR_KEY", "third-battery-key")
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    assert not app.exception
+    live = live_engine.get_live()
+    for _ in range(roles.MAX_WRONG):
+        roles.wrong_keys().add()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    assert live_engine.get_live() is live and live.current is live_engine.get_live().current
+    assert roles.wrong_keys().wait_left() > 0  # still locked out
+    app.switch_page("app_pages/library.py").run()
+    app.text_input(key="typed_key").input("third-battery-key")
+    app.button[0].click().run()
+    assert any("Too many wrong keys" in e.value for e in app.error)
+
+
+def test_no_drawing_cache_keeps_a_replaced_engine_alive(engine):
+    from retrieval.answer.engine import Engine
+    from ui.documents import document_facts
+    from ui.html import section_html
+
+    view = engine.with_params()  # another engine object over the same index, as a reload makes
+    doc = engine.documents[0]["id"]
+    section = engine.sections(doc)[0]
+    assert section_html(view, doc, section) == section_html(engine, doc, section)
+    assert document_facts(view, doc)
+    gone = weakref.ref(view)
+    del view
+    gc.collect()
+    assert gone() is None
+    assert isinstance(engine, Engine)
