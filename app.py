@@ -7,7 +7,7 @@ are in `ui/`; every search and library change is done by `retrieval`.
 
 import streamlit as st
 
-from ui import filters
+from ui import filters, roles
 from ui.html import STYLE
 from ui.live_engine import get_live, log, show_engine_log
 
@@ -19,6 +19,8 @@ st.markdown(STYLE, unsafe_allow_html=True)
 for key in filters.KEPT:
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
+
+roles.note_session_rights()  # before any page: the upload endpoint asks who may add
 
 page = st.navigation([
     st.Page("app_pages/chat.py", title="Chat", icon=":material/chat:", default=True),

@@ -85,6 +85,11 @@ elif roles.editor_key():
                 st.error(problem)
             else:
                 st.rerun()
+elif roles.bound_to_loopback():
+    # A loopback server reached by another name: a foreign page through DNS rebinding, or a proxy.
+    st.info("This library is read-only from this address: only a page opened as localhost or 127.0.0.1 on "
+            "this machine may change it when no editor key is set (RETRIEVAL_EDITOR_KEY). Reading and asking "
+            "are open to everyone.")
 else:
     st.info("This library is read-only here: the server is reachable from other machines and no editor key "
             "is set (RETRIEVAL_EDITOR_KEY). Reading and asking are open to everyone.")

@@ -37,7 +37,9 @@ def server(engine, settings, server_log):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        # rebound.example: a foreign name resolving to this machine, as DNS rebinding makes one.
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebound.example 127.0.0.1"])
         yield b
         b.close()
 
@@ -656,6 +658,42 @@ def test_an_answer_shows_each_sentence_once(page):
     assert visible.count("did not compete for jobs with the native-born population") == 1
 
 
+def _session_ids(page) -> list[str]:
+    """The Streamlit session ids the page's websocket is given (read from its NewSession messages)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    ids: list[str] = []
+
+    def frame(payload) -> None:
+        if isinstance(payload, bytes):
+            msg = ForwardMsg()
+            try:
+                msg.ParseFromString(payload)
+            except Exception:  # noqa: BLE001 - not a ForwardMsg
+                return
+            if msg.HasField("new_session") and msg.new_session.initialize.session_id:
+                ids.append(msg.new_session.initialize.session_id)
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
+    return ids
+
+
+def _put_upload(page, session_id: str) -> tuple[int, str]:
+    """PUT a 1 MiB file to Streamlit's upload endpoint for ``session_id``, as a script on the page
+    can without any uploader (with the page's own XSRF cookie); the status and the reason given."""
+    return tuple(page.evaluate("""async (sid) => {
+        const xsrf = (document.cookie.split('; ').find(c => c.startsWith('_streamlit_xsrf=')) || '').slice(16);
+        const body = new FormData();
+        body.append('file', new Blob([new Uint8Array(1 << 20)], {type: 'application/pdf'}), 'big.pdf');
+        const r = await fetch(`/_stcore/upload_file/${sid}/probe-${Date.now()}`,
+                              {method: 'PUT', body, headers: {'X-Xsrftoken': xsrf}});
+        const text = await r.text();
+        let said = text;
+        try { said = JSON.parse(text).detail || text; } catch (e) {}
+        return [r.status, said];
+    }""", session_id))
+
+
 def test_on_a_shared_server_only_the_editor_key_changes_the_library_and_feedback_reaches_the_report(
         browser, tmp_path, settings, engine):
     import json
@@ -671,10 +709,14 @@ def test_on_a_shared_server_only_the_editor_key_changes_the_library_and_feedback
     log = tmp_path / "server.log"
     with streamlit_server(env, log, address="0.0.0.0") as url:  # reachable from other machines
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        sessions = _session_ids(page)
         page.goto(url + "/library")
         expect(page.get_by_role("button", name="Unlock editing")).to_be_visible(timeout=120_000)
         expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(0)
         expect(page.get_by_role("button", name="Remove from the library")).to_have_count(0)
+        # No uploader on the page, but Streamlit's upload endpoint is there: a visitor's file is refused.
+        status, said = _put_upload(page, sessions[-1])
+        assert (status, said) == (403, "Adding documents needs the editor role."), (status, said)
         page.goto(url + "/library?remove_now=x&editor=true")  # no address or widget opens it
         expect(page.get_by_role("button", name="Unlock editing")).to_be_visible(timeout=60_000)
         expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(0)
@@ -682,6 +724,7 @@ def test_on_a_shared_server_only_the_editor_key_changes_the_library_and_feedback
         page.get_by_role("button", name="Unlock editing").click()
         upload = page.get_by_test_id("stFileUploaderDropzoneInput")
         expect(upload).to_be_attached(timeout=30_000)
+        assert _put_upload(page, sessions[-1])[0] == 204  # the same session, now an editor's
         upload.set_input_files({"name": "tugs.txt", "mimeType": "text/plain",
                                 "buffer": b"Tugs\n\nTugs push barges up the channel at dawn."})
         expect(page.get_by_text(re.compile(r"^Added .+\. It is searched from now on\.$"))).to_be_visible(
@@ -869,3 +912,47 @@ def test_the_compare_view_reads_on_a_phone_and_a_laptop_and_its_address_opens_it
             expect(page.get_by_test_id("stMain").get_by_text(summary, exact=False)).to_be_visible(timeout=60_000)
             assert "a=A_C.3_80_L.20" in page.url and "b=A_RES_80_190" in page.url
         context.close()
+
+
+def test_a_foreign_name_for_a_loopback_server_gets_no_app_and_no_edit_rights(browser, server, tmp_path, settings):
+    """DNS rebinding (#33): a page of another site whose name resolves to 127.0.0.1. The loopback
+    server's websocket refuses its Host; and were the names widened (a proxy's), a page opened by
+    a name other than this machine's own still gets no edit rights without the key."""
+    import shutil
+    import socket
+    from urllib.parse import urlsplit
+
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    port = urlsplit(server).port
+
+    def opens(name: str) -> bool:
+        """A websocket to 127.0.0.1 whose request names ``name`` as its Host and Origin."""
+        try:
+            with connect(f"ws://{name}:{port}/_stcore/stream", sock=socket.create_connection(("127.0.0.1", port)),
+                         subprotocols=["streamlit"], origin=f"http://{name}:{port}"):
+                return True
+        except InvalidStatus as refused:
+            assert refused.response.status_code == 403
+            return False
+
+    assert [opens(n) for n in ("127.0.0.1", "localhost", "rebound.example")] == [True, True, False]
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns("record.sqlite3*"))
+    env = {"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index), "RETRIEVAL_ALLOWED_HOSTS": "*"}
+    with streamlit_server(env) as url:
+        context = browser.new_context()
+        try:
+            foreign = context.new_page()
+            foreign.goto(url.replace("127.0.0.1", "rebound.example") + "/library")
+            expect(foreign.get_by_text("This library is read-only from this address")).to_be_visible(timeout=120_000)
+            expect(foreign.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(0)
+            local = context.new_page()
+            local.goto(url + "/library")  # the same server, opened as 127.0.0.1: its local user edits
+            expect(local.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached(timeout=120_000)
+        finally:
+            context.close()

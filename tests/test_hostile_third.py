@@ -114,3 +114,76 @@ def test_no_drawing_cache_keeps_a_replaced_engine_alive(engine):
     gc.collect()
     assert gone() is None
     assert isinstance(engine, Engine)
+
+
+def test_the_server_accepts_only_loopback_names_when_bound_to_loopback():
+    from ui.server import allowed_hosts
+
+    local = ["--server.address", "127.0.0.1", "--server.port", "8501"]
+    assert allowed_hosts(local, {}) == ["localhost", "127.0.0.1", "::1"]
+    assert allowed_hosts(["--server.address=localhost"], {}) == ["localhost", "127.0.0.1", "::1"]
+    # A network server lists the names it is reached by, or takes any (editing needs the key there).
+    assert allowed_hosts(["--server.address", "0.0.0.0"], {}) == []
+    assert allowed_hosts(local, {"RETRIEVAL_ALLOWED_HOSTS": "chat.un.example, *.un.example"}) == [
+        "chat.un.example", "*.un.example"]
+    assert allowed_hosts([*local, "--server.allowedHosts", "x"], {}) == []  # the operator's own wins
+
+
+def test_a_full_disk_while_the_second_model_is_written_publishes_neither_and_the_old_index_serves(
+        tmp_path, settings, engine):
+    """Disk full mid-add (#33): the first model's new index written, the second's failing. Neither
+    is published, the old ones stay and serve, the document is taken out again, nothing is left."""
+    import json
+
+    from retrieval.index.store import SECOND_INDEX
+    from test_untrusted import TEXT, cli, listing, one_line_error
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns("record.sqlite3*"))
+    assert (index / SECOND_INDEX / "manifest.json").exists(), "the suite builds both models' indexes"
+    largest = {name: max(f.stat().st_size for f in (index / sub).glob("g-*/*") if f.is_file())
+               for name, sub in (("first", "."), ("second", SECOND_INDEX))}
+    # Per-file limit between the two: the first model's files fit (with room for one more short
+    # document), the second's larger vectors do not, as when the disk fills between the two.
+    assert largest["second"] > 1.5 * largest["first"], largest
+    limit = int(1.25 * largest["first"])
+    manifests = [(index / "manifest.json").read_bytes(), (index / SECOND_INDEX / "manifest.json").read_bytes()]
+    generations = sorted(p.name for p in index.rglob("g-*"))
+    env = {"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index)}
+    source = tmp_path / "harbour.txt"
+    source.write_text(TEXT * 3)
+    before = listing(corpus)
+    out, _, _ = cli(["add", str(source)], env, limit_file_bytes=limit)
+    assert out.returncode == 1 and "the index could not be updated" in one_line_error(out)
+    assert listing(corpus) == before
+    assert [(index / "manifest.json").read_bytes(), (index / SECOND_INDEX / "manifest.json").read_bytes()] == manifests
+    assert sorted(p.name for p in index.rglob("g-*")) == generations  # the staged one taken away, no old one lost
+    assert not list(index.rglob(".g-*"))
+    # A start on the still-full disk serves the last good index, built by neither model again.
+    out, _, _ = cli(["ask", "--json", "Who bears the costs of migration?"], env, limit_file_bytes=limit)
+    assert out.returncode == 0 and json.loads(out.stdout)["answered"], out.stderr
+    assert "rebuilding" not in out.stderr
+
+
+def test_grouping_recorded_questions_by_blocks_is_the_one_by_one_grouping():
+    """The report groups 10,000 questions by matrix blocks (#33); the groups are the ones a
+    question-by-question comparison with every earlier leader gives."""
+    import numpy as np
+
+    from retrieval.server.report import group_by_similarity
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(40, 16))
+    vectors = centres[rng.integers(0, 40, 700)] + 0.25 * rng.normal(size=(700, 16))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    leaders: list[int] = []
+    want = []
+    for i, v in enumerate(vectors):
+        j = next((j for j in leaders if float(v @ vectors[j]) >= 0.9), None)
+        if j is None:
+            leaders.append(i)
+        want.append(i if j is None else j)
+    got = group_by_similarity(vectors, 0.9, block=64)  # blocks smaller than the set: crossing them counts
+    assert got == want and 40 <= len(set(got)) < 700

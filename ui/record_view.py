@@ -3,6 +3,9 @@ marked wrong, from the server's record (the same as `python -m retrieval report`
 
 from __future__ import annotations
 
+import threading
+
+import numpy as np
 import streamlit as st
 
 from retrieval.answer.engine import Engine
@@ -11,13 +14,36 @@ from ui.html import esc
 from ui.live_engine import get_record
 
 
+_VECTORS: dict[str, dict[str, np.ndarray]] = {}  # model name -> {question: vector}
+_VECTORS_LOCK = threading.Lock()
+MAX_KEPT_VECTORS = 50_000  # a 384-number vector each: ~80 MB at most
+
+
+def question_vectors(engine, texts: list[str]) -> np.ndarray:
+    """The recorded questions' vectors, each embedded once per model: the report is drawn on
+    every rerun of the Library page, and re-embedding every recorded question each time made it
+    grow with the record (10,000 questions: minutes a rerun). Kept by model name, not by engine,
+    so they outlive a library change (which replaces the engine, not the model) and hold no engine."""
+    embedder = engine.embedder
+    # One lock over the lot: only editors draw the report, and two drawing at once embed once.
+    with _VECTORS_LOCK:
+        known = _VECTORS.setdefault(embedder.name, {})
+        new = sorted({t for t in texts if t not in known})
+        if new:
+            if len(known) + len(new) > MAX_KEPT_VECTORS:
+                known.clear()
+                new = sorted(set(texts))
+            known.update(zip(new, embedder.encode(new)))
+        return np.asarray([known[t] for t in texts], dtype=np.float32)
+
+
 def gaps_report(engine: Engine) -> None:
     record = get_record()
     st.subheader("Questions the documents did not answer", anchor=False)
     if record.path is None:
         st.caption("Recording is off on this server (RETRIEVAL_RECORD=off).")
         return
-    gaps = unanswered(record, embed=engine.embedder.encode)
+    gaps = unanswered(record, embed=lambda texts: question_vectors(engine, texts))
     disliked = dislikes(record)
     st.caption(f"From the last {record.retention_days} days of questions asked in the page: refused or answered "
                "only with the closest passages, grouped by what the documents lack or by near-identical wording.")

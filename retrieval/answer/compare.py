@@ -62,7 +62,7 @@ class Paragraph:
     def words(self) -> list[str]:
         """Its words as compared: case, punctuation and hyphens set aside ("non-communicable" is
         "noncommunicable"), its own number taken off."""
-        return _keys(_NUMBER.sub("", self.text).split())
+        return _keys(_tokens(self.text))
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,16 @@ def paragraphs(passages: list[Passage], cite: Callable[[Passage], str] | None = 
     return out
 
 
+# A hyphen left before a space inside a line ("well- being", a line break the typesetter kept):
+# the same word as "well-being". "pre- and post-natal" reads the same in both versions either way.
+_LOOSE_HYPHEN = re.compile(r"(\w)[-\u2010\u2011]\s+(?=[a-z])")
+
+
+def _tokens(text: str) -> list[str]:
+    """A paragraph's words as written, its own number taken off."""
+    return _LOOSE_HYPHEN.sub(r"\1-", _NUMBER.sub("", text)).split()
+
+
 def _keys(tokens: list[str], keep_empty: bool = False) -> list[str]:
     keys = ["".join(_WORD.findall(t.casefold())) for t in tokens]
     return keys if keep_empty else [k for k in keys if k]
@@ -222,7 +232,7 @@ def similarity(a: list[str], b: list[str]) -> float:
 def word_changes(a: str, b: str) -> tuple[Change, ...]:
     """The words of ``b`` against ``a``, in runs kept, added and removed, in each text's own words
     (compared without case and punctuation, so a curly quote or a comma is not a change)."""
-    ta, tb = _NUMBER.sub("", a).split(), _NUMBER.sub("", b).split()
+    ta, tb = _tokens(a), _tokens(b)
     ka, kb = _keys(ta, keep_empty=True), _keys(tb, keep_empty=True)
     out: list[Change] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():

@@ -22,7 +22,7 @@ _NAMED_PARAGRAPH = re.compile(r"\b(?:(preambular|operative)\s+)?(?:para(?:graph)
                               r"(\d{1,3})(?:\s*\(\s*([a-z]{1,2}|[ivx]{1,5})\s*\))?(?![/.\d])", re.IGNORECASE)
 _KEPT = re.compile(
     r"\b(kept|keep|dropped|drop|deleted|removed|retained|survived?|carried (?:over|forward|into)|"
-    r"still (?:there|in)|made it|happen(?:ed|s)? to|became of|become of|taken out|cut|"
+    r"still (?:there|in|have|has|contains?|includes?|appears?)|made it|remain(?:s|ed)?|survive[sd]?|happen(?:ed|s)? to|became of|become of|taken out|cut|"
     r"change[sd]?|amended|modified|altered|reworded|the same)\b", re.IGNORECASE)
 _CHANGES = re.compile(
     r"\bwhat(?:'s|’s| is| are| has| have| was| were)?\s+(?:been\s+)?(?:new|changed?|different|added|"
@@ -33,6 +33,24 @@ _CHANGES = re.compile(
     r"|\bcompare[sd]?\b|\bcomparison\b|\bhow\s+(?:does|do|did|is|was|are)\b.{0,80}\bdiffer"
     r"|\b(?:versus|vs\.?)\b|\bdiff(?:erence)?\b.{0,20}\bbetween\b|\bwhat(?:'s|’s| is)\s+new\b"
     r"|\bnew\s+(?:in|since)\b.{0,60}\b(?:compared|from|since|than|last)\b", re.IGNORECASE)
+# Looser ways of asking for change ("has it been updated since last year?", "anything new in the
+# 2025 text?", "is the draft the same as the adopted text?", "what did they add to L.41?"). Any way
+# of asking for change counts only beside a word that speaks of a text, a version, a year or a
+# symbol, so that "the differences between refugees and migrants" stays a question about content.
+_LOOSE_CHANGE = re.compile(
+    r"\b(?:updated|revised|amended|modified|altered|evolved|edited|rewritten|reworded)\b"
+    r"|\b(?:anything|something|what)\s+(?:is\s+|was\s+)?(?:new|different|added|dropped|removed|missing)\b"
+    r"|\bhow\b.{0,60}\b(?:change[sd]?|differ(?:s|ed)?|evolve[sd]?|moved on)\b"
+    r"|\bdiffer(?:s|ed)?\s+(?:from|between|in)\b|\bdifferences?\b|\bchange[sd]?\s+since\b"
+    r"|\b(?:same|identical)\s+(?:as|to)\b|\bnew\s+(?:this|last|in|since)\b|\b(?:taken|took)\s+out\b"
+    r"|\bwhat\s+(?:does|do|did)\b.{0,60}\b(?:add|drop|remove|change)\b",
+    re.IGNORECASE)
+_VERSION_CUE = re.compile(
+    r"\b(?:versions?|drafts?|resolutions?|texts?|adopted\s+(?:text|resolution|version)|the\s+adopted|"
+    r"before\s+(?:it\s+was\s+|its\s+)?adopt\w*|adoption|final|earlier|previous|"
+    r"prior|former|later|newer|older|original|last\s+year(?:'s|’s)?|this\s+year(?:'s|’s)?|last\s+session|"
+    r"previous\s+session|since|compared?|L\.\s?\d{1,3}|\d{2}/\d{1,3}|(?:19|20)\d\d)\b", re.IGNORECASE)
+_SYMBOL_MENTION = re.compile(r"\bL\.\s?\d{1,3}\b|\b\d{2}/\d{1,3}\b", re.IGNORECASE)
 _TITLE_WORD = re.compile(r"[a-z]{3,}")
 _STOP = frozenset("""the and for with from that this what which was were are has have been new changed change
 changes different difference differences between resolution resolutions draft drafts compare compared
@@ -51,11 +69,14 @@ class CompareAsk:
 def compare_asked(question: str) -> CompareAsk | None:
     """Whether a question asks what changed between versions (None: it asks something else)."""
     named = _NAMED_PARAGRAPH.search(question)
-    if named and _KEPT.search(question):
+    symbols = {re.sub(r"\s", "", m.lower()) for m in _SYMBOL_MENTION.findall(question)}
+    # A paragraph of one version asked after in another: by a word of keeping or change, or by
+    # naming two documents ("Is paragraph 20 of 79/171 in 80/210?").
+    if named and (_KEPT.search(question) or len(symbols) >= 2):
         kind, number, letter = named.groups()
         label = number + (f" ({letter.lower()})" if letter else "")
         return CompareAsk("kept", f"pp {number}" if kind and kind.lower() == "preambular" else label)
-    if _CHANGES.search(question):
+    if (_CHANGES.search(question) or _LOOSE_CHANGE.search(question)) and _VERSION_CUE.search(question):
         return CompareAsk("changes")
     return None
 

@@ -143,6 +143,29 @@ def embed_passages(embedder, passages: list[Passage], *, progress: bool = False,
     return np.array(passage_vectors, dtype=np.float32), sentence_vectors, passage_tokens
 
 
+@dataclass(frozen=True)
+class StagedIndex:
+    """An index written in full under its own generation folder but not yet published: its
+    manifest is not written, so readers still see the previous one (``publish`` makes it current,
+    ``discard`` takes it away)."""
+
+    index_dir: Path
+    generation: str
+    manifest: dict
+
+
+def publish(staged: StagedIndex) -> None:
+    """Make a staged index the current one (one atomic manifest write), then free the old ones."""
+    _write_json_atomic(staged.index_dir / MANIFEST, staged.manifest)
+    _remove_old_generations(staged.index_dir, keep=staged.generation)
+    log.info("built index %s: %d passages in %.1f s", staged.generation, staged.manifest["passage_count"],
+             staged.manifest["build_seconds"])
+
+
+def discard(staged: StagedIndex) -> None:
+    shutil.rmtree(staged.index_dir / staged.generation, ignore_errors=True)
+
+
 def build_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
                 previous: Index | None = None, report: ProgressReport | None = None) -> Index:
     """Split, embed and index the corpus, then publish it atomically.
@@ -150,6 +173,14 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
     With ``previous`` (an index built with the same model and splitter), documents whose
     content hash is unchanged reuse its vectors: only new or changed documents are embedded.
     """
+    staged = stage_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report)
+    publish(staged)
+    return load_index(index_dir, documents, embedder.name)
+
+
+def stage_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
+                previous: Index | None = None, report: ProgressReport | None = None) -> StagedIndex:
+    """Split, embed and write the corpus's index under a new generation folder, unpublished."""
     started = time.perf_counter()
     passages = corpus_passages(documents)
     if not passages:
@@ -218,10 +249,7 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
         "build_seconds": round(time.perf_counter() - started, 2),
         "files": files,
     }
-    _write_json_atomic(index_dir / MANIFEST, manifest)
-    _remove_old_generations(index_dir, keep=generation)
-    log.info("built index %s: %d passages in %.1f s", generation, len(passages), manifest["build_seconds"])
-    return load_index(index_dir, documents, embedder.name)
+    return StagedIndex(index_dir, generation, manifest)
 
 
 def _remove_old_generations(index_dir: Path, keep: str) -> None:
@@ -307,36 +335,71 @@ def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progr
                   force: bool = False, report: ProgressReport | None = None) -> tuple[Index, bool]:
     """The index for this corpus and model: loaded if valid, else rebuilt (reusing the vectors of
     unchanged documents when the old index is intact). Returns (index, rebuilt)."""
-    previous = None
-    if not force:
-        try:
-            return load_index(index_dir, documents, embedder.name), False
-        except StaleIndexError as exc:
-            log.warning("rebuilding the index: %s", exc)
-        try:
-            previous = load_index(index_dir, documents, embedder.name, any_corpus=True)
-        except StaleIndexError:
-            previous = None
+    current, previous = _current_or_previous(index_dir, documents, embedder, force)
+    if current is not None:
+        return current, False
     return build_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report), True
+
+
+def _current_or_previous(index_dir: Path, documents: list[Document], embedder,
+                         force: bool) -> tuple[Index | None, Index | None]:
+    """(the valid index of this corpus, None) or (None, an intact older one whose vectors of
+    unchanged documents can be reused, or None)."""
+    if force:
+        return None, None
+    try:
+        return load_index(index_dir, documents, embedder.name), None
+    except StaleIndexError as exc:
+        log.warning("rebuilding the index: %s", exc)
+    try:
+        return None, load_index(index_dir, documents, embedder.name, any_corpus=True)
+    except StaleIndexError:
+        return None, None
 
 
 def load_or_build_all(index_dir: Path, documents: list[Document], embedders: list, *, progress: bool = False,
                       force: bool = False, report: ProgressReport | None = None) -> tuple[list[Index], bool]:
     """One index per model, of the same passages: the first model's in ``index_dir``, the second's
-    in ``index_dir/second-model``. Returns (indexes, whether any was rebuilt)."""
+    in ``index_dir/second-model``. Returns (indexes, whether any was rebuilt).
+
+    Every model's new index is written in full before any is published, so a change that fails
+    part-way (a full disk while the second model's index is written) publishes neither: the
+    previous indexes, untouched, keep serving and a start finds them (#33)."""
     folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
-    indexes, rebuilt = [], False
+    current: list[Index | None] = []
+    previous: list[Index | None] = []
     for folder, embedder in zip(folders, embedders):
-        index, built = load_or_build(folder, documents, embedder, progress=progress, force=force, report=report)
-        if indexes and _passage_keys(index) != _passage_keys(indexes[0]):
-            # Both are built from the same corpus; a mismatch means this one is from an older
-            # splitter or corpus state, so it is made again from this corpus.
-            log.info("the %s index does not match the passages; rebuilding it",
-                     "second model's" if indexes else "first model's")
-            index, built = load_or_build(folder, documents, embedder, progress=progress, force=True, report=report)
-        indexes.append(index)
-        rebuilt = rebuilt or built
-    return indexes, rebuilt
+        index, prior = _current_or_previous(folder, documents, embedder, force)
+        current.append(index)
+        previous.append(prior)
+    if current[0] is not None:
+        # Both are built from the same corpus; a mismatch means one is from an older splitter or
+        # corpus state, so it is made again from this corpus.
+        for k in range(1, len(current)):
+            if current[k] is not None and _passage_keys(current[k]) != _passage_keys(current[0]):
+                log.info("the second model's index does not match the passages; rebuilding it")
+                current[k] = None
+    if all(i is not None for i in current):
+        return current, False  # type: ignore[return-value]
+    staged: list[StagedIndex] = []
+    try:
+        for k, (folder, embedder) in enumerate(zip(folders, embedders)):
+            if current[k] is None:
+                staged.append(stage_index(folder, documents, embedder, progress=progress, previous=previous[k],
+                                          report=report))
+    except BaseException:
+        for s in staged:
+            discard(s)
+        raise
+    for s in staged:
+        publish(s)
+    indexes = [load_index(folder, documents, embedder.name) for folder, embedder in zip(folders, embedders)]
+    if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
+        # A first index kept from an older splitter while the second was made anew: make all again.
+        if not force:
+            return load_or_build_all(index_dir, documents, embedders, progress=progress, force=True, report=report)
+        raise StaleIndexError("the two models' indexes do not match after a rebuild")
+    return indexes, True
 
 
 def load_all(index_dir: Path, documents: list[Document], embedders: list) -> list[Index]:

@@ -365,7 +365,9 @@ def _rows(words: list[Word]) -> list[list[Word]]:
 def _raised_marks(marks: list[Word], line: list[Word]) -> bool:
     size = statistics.median(w.size for w in line)
     top, bottom = min(w.top for w in line), max(w.bottom for w in line)
-    return (len(marks) <= 2 and all(w.size < 0.8 * size and w.text.strip("*†‡").isdigit() for w in marks)
+    # Any number of them: a line citing several resolutions carries a mark after each ("…2016,³ …2017,⁴
+    # …2018,⁵"), and a row of three marks left on its own began a paragraph (A/RES/80/191).
+    return (len(marks) <= 12 and all(w.size < 0.8 * size and w.text.strip("*†‡").isdigit() for w in marks)
             and all(top - 0.3 * size <= w.top and w.bottom <= bottom for w in marks))
 
 

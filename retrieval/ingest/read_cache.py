@@ -21,7 +21,7 @@ from .formats import DocumentText
 log = logging.getLogger(__name__)
 
 READ_CACHE = "read-cache"  # the folder in the index folder
-READER_VERSION = "2"  # 2: paragraphs that begin a page, running heads wrapped over two lines; 1: UN mastheads, furniture, folios, footnote marks, old OCR layers
+READER_VERSION = "3"  # 3: a line's footnote marks, however many, stay on it, a body line of title words at a page top is kept; 2: paragraphs that begin a page, running heads wrapped over two lines; 1: UN mastheads, furniture, folios, footnote marks, old OCR layers
 
 
 class ReadCache:

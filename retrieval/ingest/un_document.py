@@ -541,7 +541,10 @@ def read_un_pages(pages: list[Page]) -> UNPages | None:
             if is_furniture(t, symbol, facts.title) and (in_band or not _BARE_FOLIO.match(t)):
                 continue
             # The other line of a running head that wraps the title over two lines carries no symbol.
+            # It comes before the page's first line of text: a body line at the top of a page that
+            # happens to be title words ("water and sanitation;", A/C.3/80/L.47 p. 7) is kept.
             if page.number > 1 and line.top < page.height * 0.12 and facts.title and \
+                    (not keep or symbol and symbol in normalise_symbol(t)) and \
                     _title_piece(" ".join(normalise_symbol(t).replace(symbol, " ").split()), facts.title, 6):
                 continue
             if in_band and _folio(t) is not None and not re.search(r"[a-z]{3}", t.replace("page", "").replace("Page", "")):

@@ -63,21 +63,42 @@ def unanswered(record: Record, since: str | None = None,
             unnamed.append(row)
     if unnamed:
         texts = [r["question"] for r in unnamed]
-        vectors = embed(texts) if embed else None
-        leaders: list[tuple[int, Gap]] = []  # (row of the group's first question, its gap)
+        if embed is not None:
+            leader_of = group_by_similarity(np.asarray(embed(texts), dtype=np.float32), SAME_QUESTION)
+        else:
+            first: dict[str, int] = {}
+            leader_of = [first.setdefault(t.strip().lower(), i) for i, t in enumerate(texts)]
+        group: dict[int, Gap] = {}
         for i, row in enumerate(unnamed):
-            gap = None
-            if vectors is not None:
-                gap = next((g for j, g in leaders if float(vectors[i] @ vectors[j]) >= SAME_QUESTION), None)
-            else:
-                gap = next((g for _, g in leaders if g.example.strip().lower() == row["question"].strip().lower()), None)
+            gap = group.get(leader_of[i])
             if gap is None:
-                gap = Gap(row["question"], [])
-                leaders.append((i, gap))
+                gap = group[i] = Gap(row["question"], [])
                 gaps.append(gap)
             _count(gap, row)
     latest_first = sorted(gaps, key=lambda g: g.latest, reverse=True)
     return sorted(latest_first, key=lambda g: -g.count)  # stable: latest first within a count
+
+
+def group_by_similarity(vectors: np.ndarray, threshold: float, block: int = 1024) -> list[int]:
+    """For each vector (unit length, in order), the index of its group's first vector: the first
+    earlier group leader it is at least ``threshold`` similar to, else itself (a new group).
+
+    The same greedy grouping as comparing each question with every leader in turn, but the
+    similarities are taken a block of rows at a time with one matrix product, so 10,000 recorded
+    questions group in well under a second instead of minutes (#33)."""
+    n = len(vectors)
+    leader_of = list(range(n))
+    is_leader = np.zeros(n, dtype=bool)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        sims = vectors[start:stop] @ vectors[:stop].T  # each row of the block against all before it
+        for i in range(start, stop):
+            close = np.flatnonzero(is_leader[:i] & (sims[i - start, :i] >= threshold))
+            if close.size:
+                leader_of[i] = int(close[0])
+            else:
+                is_leader[i] = True
+    return leader_of
 
 
 def _term(term: str) -> str:
