@@ -187,3 +187,22 @@ def test_grouping_recorded_questions_by_blocks_is_the_one_by_one_grouping():
         want.append(i if j is None else j)
     got = group_by_similarity(vectors, 0.9, block=64)  # blocks smaller than the set: crossing them counts
     assert got == want and 40 <= len(set(got)) < 700
+
+
+def test_text_from_documents_is_text_in_labels_and_html_with_no_bidi_or_control_characters():
+    from retrieval.ingest.metadata import MAX_FIELD_CHARS, display_text
+    from ui.html import esc, label
+
+    title = "Water \u202egnirts\u202c ![x](http://e.example/a.png) :red[loud] $x^2$ [link](http://e.example) \x1b[31m"
+    shown = label(title)
+    # Streamlit's Markdown labels: no image, link, colour directive or LaTeX is left to render.
+    import re
+
+    for live in (r"!\[x", r"\]\(http", r":red\[", r"\$x"):  # each one unescaped
+        assert not re.search(r"(?<!\\)" + live, shown), live
+    assert "\u202e" not in shown and "\x1b" not in shown
+    assert label("Migration and development: drivers and impacts") == "Migration and development: drivers and impacts"
+    html = esc(title)
+    assert "<" not in html.replace("&#60;", "") and "\u202e" not in html and "\x1b" not in html
+    long = display_text("A" * 10_000, MAX_FIELD_CHARS)
+    assert len(long) == MAX_FIELD_CHARS and long.endswith("…")
