@@ -32,6 +32,10 @@ from ..ingest.passages import Passage
 # (a paragraph moved and reworded at once is hard to tell from a new one: say added and removed).
 SAME_PARAGRAPH = 0.5
 MOVED_PARAGRAPH = 0.7
+# One paragraph left on each side between the same two aligned neighbours is one paragraph
+# rewritten when they still share this much ("Recalling the sixteenth meeting…" become
+# "Welcoming the convening of the sixteenth meeting…", A/C.2/80/L.37 → A/RES/80/138).
+REWRITTEN_PARAGRAPH = 0.3
 _NUMBER = re.compile(r"^\s*(?:\d{1,3}\s?\.|\((?:[a-z]{1,2}|[ivx]{1,5})\))\s+")
 _WORD = re.compile(r"\w+")
 _ROUTINE = re.compile(
@@ -184,14 +188,17 @@ def paragraphs(passages: list[Passage], cite: Callable[[Passage], str] | None = 
     windows) joined again; footnotes and the title block left out (they are not its paragraphs).
     ``cite``: a paragraph's citation from its first passage."""
     out: list[Paragraph] = []
-    groups: dict[int, list[Passage]] = {}
+    groups: dict[tuple, list[Passage]] = {}
     for p in passages:
         if p.footnote or (p.paragraph == 0 and not p.section):
             continue
-        groups.setdefault(p.paragraph_overall, []).append(p)
+        # A preambular paragraph's lettered items carry its number: one paragraph with it.
+        key = ("pp", p.preambular) if p.preambular and not p.number else ("at", p.paragraph_overall)
+        groups.setdefault(key, []).append(p)
     resolution = any(p.preambular for p in passages) or any(p.number and "(" not in p.number for p in passages)
-    for position, members in sorted(groups.items()):
+    for members in sorted(groups.values(), key=lambda m: m[0].paragraph_overall):
         first = members[0]
+        position = first.paragraph_overall
         text = " ".join(m.text for m in members)
         if first.number:
             part, label, number = "operative", f"para. {first.number}", first.number
@@ -270,6 +277,19 @@ def _in_order(sim: list[list[float]], floor: float) -> list[tuple[int, int]]:
     return pairs
 
 
+def _rewritten_in_place(matched: list[tuple[int, int]], wa: list[list[str]],
+                        wb: list[list[str]]) -> list[tuple[int, int]]:
+    """Pairs (i, j) for the gaps of the alignment that leave exactly one paragraph on each side
+    between the same neighbours, when the two share at least REWRITTEN_PARAGRAPH of their words:
+    one paragraph rewritten in its place, as ``diff`` pairs a one-line change."""
+    out = []
+    bounds = [(-1, -1)] + sorted(matched) + [(len(wa), len(wb))]
+    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+        if i1 - i0 == 2 and j1 - j0 == 2 and similarity(wa[i0 + 1], wb[j0 + 1]) >= REWRITTEN_PARAGRAPH:
+            out.append((i0 + 1, j0 + 1))
+    return out
+
+
 def _align_part(a: list[Paragraph], b: list[Paragraph]) -> list[Pair]:
     wa, wb = [p.words for p in a], [p.words for p in b]
     sets_a, sets_b = [set(w) for w in wa], [set(w) for w in wb]
@@ -283,6 +303,7 @@ def _align_part(a: list[Paragraph], b: list[Paragraph]) -> list[Pair]:
                     2 * len(sets_a[i] & sets_b[j]) / (len(sets_a[i]) + len(sets_b[j])) >= SAME_PARAGRAPH * 0.8:
                 sim[i][j] = similarity(x, y)
     matched = _in_order(sim, SAME_PARAGRAPH)
+    matched = sorted(matched + _rewritten_in_place(matched, wa, wb))
     moved: list[tuple[int, int]] = []
     left_a = {i for i in range(len(a))} - {i for i, _ in matched}
     left_b = {j for j in range(len(b))} - {j for _, j in matched}
@@ -295,7 +316,8 @@ def _align_part(a: list[Paragraph], b: list[Paragraph]) -> list[Pair]:
     rows: list[tuple[tuple, Pair]] = []
     for (i, j), is_moved in [(p, False) for p in matched] + [(p, True) for p in moved]:
         same = wa[i] == wb[j]
-        rows.append(((j, 0), Pair("unchanged" if same else "changed", a[i], b[j], is_moved, sim[i][j],
+        rows.append(((j, 0), Pair("unchanged" if same else "changed", a[i], b[j], is_moved,
+                                  sim[i][j] or similarity(wa[i], wb[j]),
                                   () if same else word_changes(a[i].text, b[j].text))))
     for j in left_b:
         rows.append(((j, 0), Pair("added", None, b[j])))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "7"  # 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "8"  # 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -299,6 +299,7 @@ class Numbering:
 def number_paragraphs(blocks: list[Block], resolution: bool) -> list[Numbering]:
     """The document's own numbering of each block. A resolution (or draft, or decision):
     unnumbered preambular paragraphs counted in order until its first operative paragraph ("1."),
+    a preambular paragraph's lettered items ("(a) …") counted with it,
     then operative paragraphs by their printed number and lettered sub-paragraphs under the last
     one ("15 (p)"); footnotes (a number and a space) are neither. Another document: its printed
     numbers when it numbers its paragraphs (``numbers_its_paragraphs``), sub-paragraphs as above."""
@@ -319,6 +320,10 @@ def number_paragraphs(blocks: list[Block], resolution: bool) -> list[Numbering]:
             out.append(Numbering(number=current))
         elif (m := _SUBPARAGRAPH.match(first)) and current is not None:
             out.append(Numbering(number=f"{current} ({m.group(1)})"))
+        elif resolution and current is None and preamble and _SUBPARAGRAPH.match(first):
+            # "(a) The Voluntary Guidelines…" under "Recalling the endorsement … of:": a lettered
+            # item of the preambular paragraph before it, not a paragraph of its own (A/C.3/80/L.41).
+            out.append(Numbering(preambular=preamble))
         elif resolution and current is None:
             preamble += 1
             out.append(Numbering(preambular=preamble))
