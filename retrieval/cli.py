@@ -544,10 +544,11 @@ def _main(argv: list[str] | None) -> int:
         args.question = None
     from .ingest.corpus import CorpusError
     from .ingest.formats import IngestError
+    from .index.backends import StoreUnavailable
 
     try:
         return args.func(args)
-    except (CorpusError, IngestError, ValueError, OSError) as exc:
+    except (CorpusError, IngestError, StoreUnavailable, ValueError, OSError) as exc:
         # A user's mistake or the machine's state: one line, no traceback.
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1

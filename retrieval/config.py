@@ -7,6 +7,7 @@
 | corpus dir  | RETRIEVAL_CORPUS_DIR    | ./corpus next to the package             |
 | index dir   | RETRIEVAL_INDEX_DIR     | ./index next to the package              |
 | top-k       | RETRIEVAL_TOP_K         | 3                                        |
+| store       | RETRIEVAL_STORE         | unset: FAISS and bm25s files in the index dir; `milvus:///path/lite.db` or `milvus://host:19530` |
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     top_k: int = 3
+    store: str | None = None  # where passage vectors and BM25 live (retrieval.index.backends)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -41,6 +43,7 @@ class Settings:
             "corpus_dir": Path(env.get("RETRIEVAL_CORPUS_DIR") or cls.corpus_dir),
             "index_dir": Path(env.get("RETRIEVAL_INDEX_DIR") or cls.index_dir),
             "top_k": _positive_int("RETRIEVAL_TOP_K", env.get("RETRIEVAL_TOP_K"), cls.top_k),
+            "store": (env.get("RETRIEVAL_STORE") or "").strip() or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["corpus_dir"] = Path(values["corpus_dir"])

@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-import faiss
 import numpy as np
 
 from .answer_types import answer_type, carries, first_typed
@@ -21,7 +20,7 @@ from ..config import MAX_QUESTION_CHARS, Settings
 from ..ingest.corpus import load_corpus
 from ..ingest.read_cache import READ_CACHE
 from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
-from ..index.lexical import bm25_scores, term_overlap, tokenize
+from ..index.lexical import term_overlap, tokenize
 from ..index.library import is_protected
 from ..models.model import Embedder, load_embedder
 from ..ingest.passages import Passage
@@ -42,6 +41,7 @@ from .document_reference import resolve, without_reference
 from .versions import document_rank, preferred_version, version_groups
 from .comparisons import ComparisonReply, LibraryVersions
 from .spelling import SpellingCorrector
+from ..index.backends import backend_for
 from ..index.store import Index, ProgressReport, StaleIndexError, load_all, load_or_build_all
 from ..index.writer import one_writer, pending
 
@@ -233,11 +233,10 @@ class Engine:
         (under the library's writer lock; ``on_wait`` is called if another writer holds it;
         ``report`` hears how many passages each model has embedded of how many)."""
         settings = settings or Settings.from_env()
-        # One thread is faster for one query at a time on this machine (see README, "Speed").
-        faiss.omp_set_num_threads(1)
         # Before the models: a bad corpus fails fast. Unchanged files are not read again (their
         # readings are kept by hash beside the index).
         documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE)
+        backend = backend_for(settings.store)  # a bad RETRIEVAL_STORE fails before the models load
         embedder = embedder or load_embedder(settings.model)
         embedders = [embedder]
         if settings.second_model:
@@ -245,14 +244,14 @@ class Engine:
         try:  # a reader needs no lock: the index in force is valid for the corpus as it is
             if force_rebuild or pending(settings.index_dir):
                 raise StaleIndexError("a rebuild is asked for, or an add is under way")
-            indexes, rebuilt = load_all(settings.index_dir, documents, embedders), False
+            indexes, rebuilt = load_all(settings.index_dir, documents, embedders, backend), False
         except StaleIndexError:
             # Building is writing: one writer at a time, and the corpus read again under the lock
             # (another writer may have changed it, or left a change to take back).
             with one_writer(settings.index_dir, on_wait=on_wait):
                 documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE)
                 indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
-                                                     force=force_rebuild, report=report)
+                                                     force=force_rebuild, report=report, backend=backend)
         index = indexes[0]
         second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)
@@ -474,7 +473,7 @@ class Engine:
 
     def _compute_scores(self, text: str, params: RankingParams) -> "_Scores":
         # The lexical side does not depend on the model: computed once, shared by both.
-        lexical = bm25_scores(self.index.bm25, text)
+        lexical = self.index.lexical.scores(text)
         terms = set(tokenize(text))
         scores = _model_scores(self.embedder, self.index, text, lexical, terms, params)
         if self.second is None:
@@ -646,11 +645,11 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray
     n = len(idx.passages)
     qv, q_tokens, q_spans = embedder.encode_question(text)
     # An exact index scores every passage; an approximate one the nearest candidates only.
-    k = n if isinstance(idx.passage_index, faiss.IndexFlat) else min(n, APPROXIMATE_CANDIDATES)
+    k = n if idx.passage_search.exact else min(n, APPROXIMATE_CANDIDATES)
     passage_sim = np.full(n, -1.0, dtype=np.float32)
-    sims, ids = idx.passage_index.search(qv[None, :], k)
-    found = ids[0] >= 0
-    passage_sim[ids[0][found]] = sims[0][found]
+    sims, ids = idx.passage_search.search(qv, k)
+    found = ids >= 0
+    passage_sim[ids[found]] = sims[found]
     sentence_sim = idx.sentence_vectors @ qv
     best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
     dense = dense_scores(passage_sim, best_sentence, params)

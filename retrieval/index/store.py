@@ -26,16 +26,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import bm25s
 import faiss
 import numpy as np
 
 from ..ingest.metadata import MAX_MANIFEST_BYTES, MetadataError, check_manifest, read_json_object
 from ..ingest.corpus import Document, corpus_hash, corpus_passages
 from ..files import sha256_file, write_atomic
-from .lexical import build_bm25, inverse_document_frequencies
+from .backends import Backend, FileBackend, LexicalSearch, PassageSearch, StoreUnavailable
+from .lexical import inverse_document_frequencies
 from ..ingest.passages import SPLITTER_VERSION, Passage
-from .vector_index import build_vector_index, index_spec, set_search_params
+from .vector_index import build_vector_index, index_spec
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +53,13 @@ class Index:
     """Everything search needs, loaded in memory."""
 
     passages: list[Passage]
-    passage_index: faiss.Index
-    sentence_index: faiss.Index
+    passage_search: PassageSearch  # the passage vectors, in the backend's store
     sentence_owner: np.ndarray  # passage id of each sentence vector
     sentence_vectors: np.ndarray
     sentence_start: np.ndarray  # row of each passage's first sentence (sentences are stored in order)
     token_vectors: np.ndarray  # content-token vectors of all passages, float16, concatenated
     token_offsets: np.ndarray  # passage i owns token_vectors[token_offsets[i]:token_offsets[i+1]]
-    bm25: bm25s.BM25
+    lexical: LexicalSearch
     idf: dict[str, float]
     manifest: dict
     documents: list[dict]
@@ -91,10 +90,9 @@ def expected_identity(documents: list[Document], model_name: str) -> dict:
 def _document_vectors(index: Index) -> dict[str, tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
     """Per document of a built index: its hash, passage vectors, sentence vectors, token vectors."""
     hashes = index.manifest.get("documents") or {}
-    if not isinstance(index.passage_index, faiss.IndexFlat):
-        # An inverted-file index reconstructs through a direct map (8-bit approximations of the vectors).
-        faiss.extract_index_ivf(index.passage_index).make_direct_map()
-    passage_vectors = index.passage_index.reconstruct_n(0, index.passage_index.ntotal)
+    # A passage's vector is the normalised mean of its sentences' (FORMAT_VERSION 2), and the
+    # sentence vectors are kept exactly: made again here, it equals the one stored, in any backend.
+    passage_vectors = _mean_vectors(index.sentence_vectors, [len(p.sentences) for p in index.passages])
     out: dict[str, tuple[str, list, list, list]] = {}
     for p in index.passages:
         entry = out.setdefault(p.doc_id, (hashes.get(p.doc_id, ""), [], [], []))
@@ -105,6 +103,16 @@ def _document_vectors(index: Index) -> dict[str, tuple[str, np.ndarray, np.ndarr
         entry[3].append(index.token_vectors[a:b].astype(np.float32))
     return {k: (h, np.array(pv, dtype=np.float32), np.array(sv, dtype=np.float32), tv)
             for k, (h, pv, sv, tv) in out.items()}
+
+
+def _mean_vectors(sentence_vectors: np.ndarray, counts: list[int]) -> np.ndarray:
+    """Each passage's vector: the normalised mean of its ``counts[i]`` sentence vectors, in order."""
+    out, k = [], 0
+    for m in counts:
+        v = sentence_vectors[k : k + m].mean(axis=0)
+        out.append(v / max(float(np.linalg.norm(v)), 1e-12))
+        k += m
+    return np.array(out, dtype=np.float32).reshape(len(counts), sentence_vectors.shape[1])
 
 
 # Called as passages are embedded: (model name, passages embedded, of how many).
@@ -133,14 +141,12 @@ def embed_passages(embedder, passages: list[Passage], *, progress: bool = False,
             start = stop
             report(embedder.name, int(np.searchsorted(ends, start, side="right")), len(passages))
         sentence_vectors = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dimension), np.float32)
-    passage_vectors, passage_tokens, k = [], [], 0
+    passage_tokens, k = [], 0
     for p in passages:
         m = len(p.sentences)
-        v = sentence_vectors[k : k + m].mean(axis=0)
-        passage_vectors.append(v / max(float(np.linalg.norm(v)), 1e-12))
         passage_tokens.append(np.concatenate(sentence_tokens[k : k + m]))
         k += m
-    return np.array(passage_vectors, dtype=np.float32), sentence_vectors, passage_tokens
+    return _mean_vectors(sentence_vectors, [len(p.sentences) for p in passages]), sentence_vectors, passage_tokens
 
 
 @dataclass(frozen=True)
@@ -152,10 +158,13 @@ class StagedIndex:
     index_dir: Path
     generation: str
     manifest: dict
+    backend: Backend
 
 
 def publish(staged: StagedIndex) -> None:
-    """Make a staged index the current one (one atomic manifest write), then free the old ones."""
+    """Make a staged index the current one (the backend's switch, then one atomic manifest
+    write), then free the old ones."""
+    staged.backend.publish(staged.index_dir, staged.manifest["store"])
     _write_json_atomic(staged.index_dir / MANIFEST, staged.manifest)
     _remove_old_generations(staged.index_dir, keep=staged.generation)
     log.info("built index %s: %d passages in %.1f s", staged.generation, staged.manifest["passage_count"],
@@ -163,24 +172,30 @@ def publish(staged: StagedIndex) -> None:
 
 
 def discard(staged: StagedIndex) -> None:
+    staged.backend.discard(staged.manifest["store"])
     shutil.rmtree(staged.index_dir / staged.generation, ignore_errors=True)
 
 
 def build_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
-                previous: Index | None = None, report: ProgressReport | None = None) -> Index:
+                previous: Index | None = None, report: ProgressReport | None = None,
+                backend: Backend | None = None) -> Index:
     """Split, embed and index the corpus, then publish it atomically.
 
     With ``previous`` (an index built with the same model and splitter), documents whose
     content hash is unchanged reuse its vectors: only new or changed documents are embedded.
     """
-    staged = stage_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report)
+    staged = stage_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report,
+                         backend=backend)
     publish(staged)
-    return load_index(index_dir, documents, embedder.name)
+    return load_index(index_dir, documents, embedder.name, backend=backend)
 
 
 def stage_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
-                previous: Index | None = None, report: ProgressReport | None = None) -> StagedIndex:
-    """Split, embed and write the corpus's index under a new generation folder, unpublished."""
+                previous: Index | None = None, report: ProgressReport | None = None,
+                backend: Backend | None = None) -> StagedIndex:
+    """Split, embed and write the corpus's index under a new generation folder (and its passage
+    vectors and lexical index into the backend), unpublished."""
+    backend = backend or FileBackend()
     started = time.perf_counter()
     passages = corpus_passages(documents)
     if not passages:
@@ -225,17 +240,18 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
                 ensure_ascii=False,
             )
         spec = index_spec(len(passage_vectors))
-        faiss.write_index(build_vector_index(passage_vectors, spec), str(staging / "passages.faiss"))
+        store_record = backend.stage(index_dir, staging, generation, passage_vectors, [p.text for p in passages], spec)
         # Sentence vectors are kept exactly: highlights and max-sim read them directly.
         faiss.write_index(build_vector_index(sentence_vectors, {"type": "IndexFlatIP"}),
                           str(staging / "sentences.faiss"))
         np.save(staging / "tokens.npy", np.concatenate(passage_tokens).astype(np.float16))
         np.save(staging / "token_offsets.npy", token_offsets)
-        build_bm25([p.text for p in passages]).save(str(staging / "bm25"), show_progress=False)
         files = _file_records(staging)
         os.replace(staging, index_dir / generation)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if "store_record" in locals():
+            backend.discard(store_record)
         raise
     manifest = expected_identity(documents, embedder.name) | {
         "generation": generation,
@@ -245,11 +261,12 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
         "documents": {d.id: d.sha256 for d in documents},
         "embedded_documents": fresh,
         "index": spec,
+        "store": store_record,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
         "files": files,
     }
-    return StagedIndex(index_dir, generation, manifest)
+    return StagedIndex(index_dir, generation, manifest, backend)
 
 
 def _remove_old_generations(index_dir: Path, keep: str) -> None:
@@ -279,10 +296,16 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
-def load_index(index_dir: Path, documents: list[Document], model_name: str, *, any_corpus: bool = False) -> Index:
+def load_index(index_dir: Path, documents: list[Document], model_name: str, *, any_corpus: bool = False,
+               backend: Backend | None = None) -> Index:
     """Load a valid index, or raise StaleIndexError saying why it cannot serve.
-    ``any_corpus`` accepts an index of another corpus (to reuse its vectors in a rebuild)."""
+    ``any_corpus`` accepts an index of another corpus, of any store, without opening its store:
+    only its passages and vectors, to reuse them in a rebuild (an index in files moved to Milvus
+    embeds nothing again)."""
+    backend = backend or FileBackend()
     manifest = read_manifest(index_dir)
+    if not any_corpus and (manifest.get("store") or {"kind": "files"}).get("kind") != backend.name:
+        raise StaleIndexError(f"index was built for another store than {backend.name}")
     for key, value in expected_identity(documents, model_name).items():
         if any_corpus and key == "corpus_sha256":
             continue
@@ -299,66 +322,82 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
     try:
         data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
         passages = [Passage.from_dict(d) for d in data["passages"]]
-        passage_index = faiss.read_index(str(folder / "passages.faiss"))
-        set_search_params(passage_index, manifest.get("index") or {})
         sentence_index = faiss.read_index(str(folder / "sentences.faiss"))
-        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)
         token_vectors = np.load(folder / "tokens.npy", allow_pickle=False)
         token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise StaleIndexError(f"index files unreadable: {_reason(exc)}") from exc
-    sizes = {len(passages), passage_index.ntotal, bm25.scores["num_docs"], manifest.get("passage_count")}
+    try:
+        if any_corpus:  # vectors to reuse, not an index to search
+            passage_search = lexical = _NotOpened(len(passages))
+        else:
+            passage_search, lexical = backend.open(index_dir, folder, manifest, lexical=True)
+    except StoreUnavailable:
+        raise  # not a stale index: rebuilding would not help, and the message says what would
+    except Exception as exc:
+        raise StaleIndexError(f"the {backend.name} store cannot serve this index: {_reason(exc)}") from exc
+    sizes = {len(passages), passage_search.count, lexical.count, manifest.get("passage_count")}
     if (len(sizes) != 1 or sentence_index.ntotal != len(sentence_owner)
             or len(token_offsets) != len(passages) + 1 or token_offsets[-1] != len(token_vectors)):
         raise StaleIndexError("index parts disagree on the number of passages")
-    if passage_index.d != manifest.get("dimension"):
+    if getattr(passage_search, "dimension", manifest.get("dimension")) != manifest.get("dimension"):
         raise StaleIndexError("index dimension differs from the manifest")
     sentence_vectors = sentence_index.reconstruct_n(0, sentence_index.ntotal)
     return Index(
         passages=passages,
-        passage_index=passage_index,
-        sentence_index=sentence_index,
+        passage_search=passage_search,
         sentence_owner=sentence_owner,
         sentence_vectors=sentence_vectors,
         sentence_start=np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64),
         token_vectors=token_vectors,
         token_offsets=token_offsets,
-        bm25=bm25,
+        lexical=lexical,
         idf=inverse_document_frequencies([p.text for p in passages]),
         manifest=manifest,
         documents=data.get("documents", []),
     )
 
 
+@dataclass(frozen=True)
+class _NotOpened:
+    """The searches of an index loaded only for its vectors: never asked anything."""
+
+    count: int
+    exact: bool = True
+
+
 def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
-                  force: bool = False, report: ProgressReport | None = None) -> tuple[Index, bool]:
+                  force: bool = False, report: ProgressReport | None = None,
+                  backend: Backend | None = None) -> tuple[Index, bool]:
     """The index for this corpus and model: loaded if valid, else rebuilt (reusing the vectors of
     unchanged documents when the old index is intact). Returns (index, rebuilt)."""
-    current, previous = _current_or_previous(index_dir, documents, embedder, force)
+    current, previous = _current_or_previous(index_dir, documents, embedder, force, backend)
     if current is not None:
         return current, False
-    return build_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report), True
+    return build_index(index_dir, documents, embedder, progress=progress, previous=previous, report=report,
+                       backend=backend), True
 
 
-def _current_or_previous(index_dir: Path, documents: list[Document], embedder,
-                         force: bool) -> tuple[Index | None, Index | None]:
+def _current_or_previous(index_dir: Path, documents: list[Document], embedder, force: bool,
+                         backend: Backend | None = None) -> tuple[Index | None, Index | None]:
     """(the valid index of this corpus, None) or (None, an intact older one whose vectors of
     unchanged documents can be reused, or None)."""
     if force:
         return None, None
     try:
-        return load_index(index_dir, documents, embedder.name), None
+        return load_index(index_dir, documents, embedder.name, backend=backend), None
     except StaleIndexError as exc:
         log.warning("rebuilding the index: %s", exc)
     try:
-        return None, load_index(index_dir, documents, embedder.name, any_corpus=True)
+        return None, load_index(index_dir, documents, embedder.name, any_corpus=True, backend=backend)
     except StaleIndexError:
         return None, None
 
 
 def load_or_build_all(index_dir: Path, documents: list[Document], embedders: list, *, progress: bool = False,
-                      force: bool = False, report: ProgressReport | None = None) -> tuple[list[Index], bool]:
+                      force: bool = False, report: ProgressReport | None = None,
+                      backend: Backend | None = None) -> tuple[list[Index], bool]:
     """One index per model, of the same passages: the first model's in ``index_dir``, the second's
     in ``index_dir/second-model``. Returns (indexes, whether any was rebuilt).
 
@@ -369,7 +408,7 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
     current: list[Index | None] = []
     previous: list[Index | None] = []
     for folder, embedder in zip(folders, embedders):
-        index, prior = _current_or_previous(folder, documents, embedder, force)
+        index, prior = _current_or_previous(folder, documents, embedder, force, backend)
         current.append(index)
         previous.append(prior)
     if current[0] is not None:
@@ -386,27 +425,31 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
         for k, (folder, embedder) in enumerate(zip(folders, embedders)):
             if current[k] is None:
                 staged.append(stage_index(folder, documents, embedder, progress=progress, previous=previous[k],
-                                          report=report))
+                                          report=report, backend=backend))
     except BaseException:
         for s in staged:
             discard(s)
         raise
     for s in staged:
         publish(s)
-    indexes = [load_index(folder, documents, embedder.name) for folder, embedder in zip(folders, embedders)]
+    indexes = [load_index(folder, documents, embedder.name, backend=backend)
+               for folder, embedder in zip(folders, embedders)]
     if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
         # A first index kept from an older splitter while the second was made anew: make all again.
         if not force:
-            return load_or_build_all(index_dir, documents, embedders, progress=progress, force=True, report=report)
+            return load_or_build_all(index_dir, documents, embedders, progress=progress, force=True, report=report,
+                                     backend=backend)
         raise StaleIndexError("the two models' indexes do not match after a rebuild")
     return indexes, True
 
 
-def load_all(index_dir: Path, documents: list[Document], embedders: list) -> list[Index]:
+def load_all(index_dir: Path, documents: list[Document], embedders: list,
+             backend: Backend | None = None) -> list[Index]:
     """The valid indexes of ``load_or_build_all`` without building anything (a reader's path);
     raises StaleIndexError when any is missing, stale or does not match the first."""
     folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
-    indexes = [load_index(folder, documents, embedder.name) for folder, embedder in zip(folders, embedders)]
+    indexes = [load_index(folder, documents, embedder.name, backend=backend)
+               for folder, embedder in zip(folders, embedders)]
     if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
         raise StaleIndexError("the two models' indexes do not match")
     return indexes
