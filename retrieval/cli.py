@@ -115,10 +115,9 @@ def cmd_ask(args) -> int:
 
 def _record(engine):
     """The page's record, for ``ask --record`` and the library changes made here."""
-    from .server.record import Record, RecordSettings
+    from .server.record import RecordSettings, open_record
 
-    where = RecordSettings.from_env(engine.settings.index_dir)
-    return Record(where.path, where.retention_days)
+    return open_record(RecordSettings.from_env(engine.settings.index_dir))
 
 
 def _asked(line: str) -> str:
@@ -377,18 +376,18 @@ def cmd_points(args) -> int:
 def cmd_report(args) -> int:
     """What the page's record says: questions the documents did not answer, answers marked wrong."""
     from .models.model import load_embedder
-    from .server.record import Record, RecordSettings
+    from .server.record import RecordSettings, open_record
     from .server.report import as_csv, as_dict, as_text, dislikes, unanswered
 
     settings = _settings(args)
     where = RecordSettings.from_env(settings.index_dir)
-    if where.path is None:
+    if where.off:
         print("error: recording is off (RETRIEVAL_RECORD=off)", file=sys.stderr)
         return 2
-    if not where.path.exists():
+    if where.path is not None and not where.path.exists():
         print("Nothing recorded yet: the page records the questions asked in it.")
         return 0
-    record = Record(where.path, where.retention_days)
+    record = open_record(where)
     since = args.since
     embedder = None
 

@@ -18,7 +18,7 @@ import streamlit as st
 from retrieval.config import Settings
 from retrieval.answer.engine import Engine
 from retrieval.server.live import LiveEngine
-from retrieval.server.record import Record, RecordSettings
+from retrieval.server.record import Record, RecordSettings, open_record
 
 LOADING = "Loading the search engine… (the first start also builds the index)"
 
@@ -73,8 +73,7 @@ def _configuration() -> tuple:
 
 
 def _make_record() -> Record:
-    where = RecordSettings.from_env(Settings.from_env().index_dir)
-    return Record(where.path, where.retention_days)
+    return open_record(RecordSettings.from_env(Settings.from_env().index_dir))
 
 
 _RECORDS = ProcessWide(_make_record)

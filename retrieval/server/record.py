@@ -64,21 +64,37 @@ def now() -> str:
 @dataclass(frozen=True)
 class RecordSettings:
     """RETRIEVAL_RECORD: the database file (default ``<index dir>/record.sqlite3``; ``off`` for
-    none); RETRIEVAL_RECORD_DAYS: how long rows are kept (default 90)."""
+    none; a ``postgresql://`` address for a PostgreSQL database that several app servers share);
+    RETRIEVAL_RECORD_DAYS: how long rows are kept (default 90)."""
 
     path: Path | None
     retention_days: int = DEFAULT_RETENTION_DAYS
+    url: str | None = None  # a PostgreSQL address (then ``path`` is None)
+
+    @property
+    def off(self) -> bool:
+        return self.path is None and self.url is None
 
     @classmethod
     def from_env(cls, index_dir: Path) -> "RecordSettings":
         raw = (os.environ.get("RETRIEVAL_RECORD") or "").strip()
-        path = None if raw.lower() == "off" else Path(raw) if raw else Path(index_dir) / "record.sqlite3"
+        url = raw if raw.startswith(("postgresql://", "postgres://")) else None
+        path = None if url or raw.lower() == "off" else Path(raw) if raw else Path(index_dir) / "record.sqlite3"
         days_raw = os.environ.get("RETRIEVAL_RECORD_DAYS") or str(DEFAULT_RETENTION_DAYS)
         try:
             days = max(1, int(days_raw))
         except ValueError:
             raise ValueError(f"RETRIEVAL_RECORD_DAYS must be a whole number of days, not {days_raw!r}") from None
-        return cls(path, days)
+        return cls(path, days, url)
+
+
+def open_record(where: RecordSettings):
+    """The record the settings name: SQLite (a file, or off) or PostgreSQL (``record_postgres``)."""
+    if where.url:
+        from .record_postgres import PostgresRecord  # psycopg is needed only when chosen
+
+        return PostgresRecord(where.url, where.retention_days)
+    return Record(where.path, where.retention_days)
 
 
 class Record:

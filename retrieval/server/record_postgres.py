@@ -1,0 +1,193 @@
+"""The server's record in PostgreSQL, for several app servers on one library (#35).
+
+Chosen by ``RETRIEVAL_RECORD=postgresql://…`` (any libpq address: ``postgresql:///db?host=/run/
+postgresql`` for a local socket). The same tables, rows and promises as the SQLite record
+(``record.Record``): it never costs an answer (every failure is said once in the log and the
+call returns), it holds no identity, rows older than the retention period are purged.
+
+Row ids of questions and feedback are, as in SQLite, the time of writing in microseconds or
+one more than the last id: taken under a transaction-scoped advisory lock per table, so two
+servers writing at once never get the same id and neither row is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from .record import DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION, _id_floor, now
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS questions (
+        id BIGINT PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
+        missing TEXT NOT NULL DEFAULT '[]', citation TEXT, documents TEXT NOT NULL DEFAULT '[]')""",
+    """CREATE TABLE IF NOT EXISTS feedback (
+        id BIGINT PRIMARY KEY, question_id BIGINT NOT NULL, given_at TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating IN (-1, 1)), comment TEXT NOT NULL DEFAULT '')""",
+    """CREATE TABLE IF NOT EXISTS changes (
+        id BIGSERIAL PRIMARY KEY, changed_at TEXT NOT NULL, action TEXT NOT NULL, document TEXT NOT NULL,
+        role TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)",
+    "CREATE INDEX IF NOT EXISTS feedback_question ON feedback (question_id)",
+    "CREATE TABLE IF NOT EXISTS record_schema (version INTEGER NOT NULL)",
+]
+_LOCKS = {"questions": 720_351, "feedback": 720_352}  # advisory lock keys, one per numbered table
+_COLUMNS = {"questions": "asked_at", "feedback": "given_at", "changes": "changed_at"}
+
+
+class PostgresRecord:
+    """The record in the PostgreSQL database at ``url``."""
+
+    def __init__(self, url: str, retention_days: int = DEFAULT_RETENTION_DAYS, connect_timeout: int = 5):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise RuntimeError("RETRIEVAL_RECORD names PostgreSQL, but psycopg is not installed: "
+                               "pip install -r requirements.txt") from exc
+        self._psycopg = psycopg
+        self.url = url
+        self.path = None  # no file (the CLI's report asks)
+        self.retention_days = retention_days
+        self._connect_timeout = connect_timeout
+        self._db = None
+        self._lock = threading.Lock()  # one connection, one statement at a time
+        self._failing: str | None = None
+        self._purged_at = 0.0
+        self._migrated = False
+
+    # -- writing (the same calls as record.Record) ---------------------------------------------
+    def question(self, text: str, state: str, missing=(), citation: str | None = None, documents=()) -> int | None:
+        return self._numbered("questions", "(id, asked_at, question, state, missing, citation, documents) "
+                              "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                              (now(), text[:MAX_TEXT], state, json.dumps(list(missing)), citation,
+                               json.dumps(list(documents))))
+
+    def answer(self, text: str, answer, documents: list[str]) -> int | None:
+        first = answer.results[0].citation.label if answer.results else None
+        return self.question(text, answer.confidence, answer.missing, first, documents)
+
+    def feedback(self, question_id: int, rating: int, comment: str = "") -> int | None:
+        if rating not in (-1, 1):
+            raise ValueError("rating must be 1 or -1")
+        return self._numbered("feedback", "(id, question_id, given_at, rating, comment) VALUES (%s, %s, %s, %s, %s)",
+                              (question_id, now(), rating, comment.strip()[:MAX_TEXT]))
+
+    def rerate(self, feedback_id: int, rating: int) -> None:
+        if rating not in (-1, 1):
+            raise ValueError("rating must be 1 or -1")
+        self._run(lambda c: c.execute("UPDATE feedback SET rating = %s, given_at = %s WHERE id = %s",
+                                      (rating, now(), feedback_id)))
+
+    def comment(self, feedback_id: int, comment: str) -> None:
+        self._run(lambda c: c.execute("UPDATE feedback SET comment = %s WHERE id = %s",
+                                      (comment.strip()[:MAX_TEXT], feedback_id)))
+
+    def change(self, action: str, document: str, role: str = "editor") -> int | None:
+        return self._run(lambda c: c.execute(
+            "INSERT INTO changes (changed_at, action, document, role) VALUES (%s, %s, %s, %s) RETURNING id",
+            (now(), action, document, role)).fetchone()[0])
+
+    # -- reading ------------------------------------------------------------------------------
+    def rows(self, table: str, since: str | None = None) -> list[dict]:
+        column = _COLUMNS[table]
+
+        def read(c):
+            cursor = c.execute(f"SELECT * FROM {table} WHERE {column} >= %s ORDER BY id", (since or "",))
+            names = [d.name for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+        return self._run(read, default=[])
+
+    def purge(self) -> int:
+        cutoff = (datetime.now(timezone.utc) - timedelta(days=self.retention_days)).isoformat(timespec="seconds")
+
+        def delete(c):
+            return sum(c.execute(f"DELETE FROM {t} WHERE {col} < %s", (cutoff,)).rowcount
+                       for t, col in (("feedback", "given_at"), ("questions", "asked_at"), ("changes", "changed_at")))
+
+        return self._run(delete, default=0)
+
+    # -- the database -------------------------------------------------------------------------
+    def _numbered(self, table: str, columns_values: str, values: tuple) -> int | None:
+        def insert(c):
+            c.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCKS[table],))
+            new_id = c.execute(f"SELECT greatest(%s, coalesce(max(id), 0) + 1) FROM {table}",
+                               (_id_floor(),)).fetchone()[0]
+            c.execute(f"INSERT INTO {table} {columns_values}", (new_id, *values))
+            return int(new_id)
+
+        row = self._run(insert)
+        if row is not None:
+            self._purge_daily()
+        return row
+
+    def _run(self, work, default=None):
+        """``work(connection)`` in one transaction; on any failure of the database the default."""
+        psycopg = self._psycopg
+        with self._lock:
+            for attempt in (1, 2):  # a connection the server dropped is opened once more
+                try:
+                    db = self._connection()
+                    with db.transaction():
+                        value = work(db)
+                    self._recovered()
+                    return value
+                except psycopg.OperationalError as exc:
+                    self._drop()
+                    if attempt == 2:
+                        self._say(exc)
+                except (psycopg.Error, OSError) as exc:
+                    self._say(exc)
+                    return default
+        return default
+
+    def _connection(self):
+        if self._db is None or self._db.closed:
+            self._db = self._psycopg.connect(self.url, autocommit=True, connect_timeout=self._connect_timeout)
+            if not self._migrated:
+                self._migrate(self._db)
+                self._migrated = True
+        return self._db
+
+    def _migrate(self, db) -> None:
+        with db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(720350)")  # two servers starting at once
+            for statement in _SCHEMA:
+                db.execute(statement)
+            version = db.execute("SELECT max(version) FROM record_schema").fetchone()[0]
+            if version is None:
+                db.execute("INSERT INTO record_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
+            elif version > SCHEMA_VERSION:
+                raise self._psycopg.DataError(f"the record is of a newer schema ({version}) than this server knows")
+
+    def _drop(self) -> None:
+        try:
+            if self._db is not None:
+                self._db.close()
+        except Exception:
+            pass
+        self._db = None
+
+    def _purge_daily(self) -> None:
+        if time.monotonic() - self._purged_at > 86_400 or not self._purged_at:
+            self._purged_at = time.monotonic()
+            self.purge()
+
+    def _say(self, exc: BaseException) -> None:
+        # The class and the cause at the end of libpq's first line only: the rest carries the
+        # server's address (and a statement could carry a question).
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        kind = f"{exc.__class__.__name__}: {first.rsplit(': ', 1)[-1]}"
+        if kind != self._failing:
+            self._failing = kind
+            log.warning("the record cannot be written or read (%s); answers go on without it", kind)
+
+    def _recovered(self) -> None:
+        if self._failing is not None:
+            self._failing = None
+            log.info("the record is being written again")

@@ -1,0 +1,128 @@
+"""The server's record in PostgreSQL (#35): the same rows as SQLite's, from several servers at once,
+and a server gone costs no answer. Runs on a real PostgreSQL (``.ci/run`` installs Debian's and
+starts it on a local socket); the address is RETRIEVAL_TEST_POSTGRES, by default the local socket.
+Each test gets a database of its own, dropped afterwards."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import uuid
+
+import pytest
+
+psycopg = pytest.importorskip("psycopg")
+
+from retrieval.server.record import SCHEMA_VERSION, Record, RecordSettings, open_record  # noqa: E402
+from retrieval.server.record_postgres import PostgresRecord  # noqa: E402
+
+ADMIN = os.environ.get("RETRIEVAL_TEST_POSTGRES", "postgresql:///postgres?host=/var/run/postgresql")
+
+
+def _in_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    base = base.rsplit("/", 1)[0]
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def database():
+    try:
+        admin = psycopg.connect(ADMIN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        message = f"no PostgreSQL at RETRIEVAL_TEST_POSTGRES ({exc.__class__.__name__}); .ci/run starts one"
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    name = f"record_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _in_database(ADMIN, name)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_the_same_calls_keep_the_same_rows_as_sqlite(database, tmp_path):
+    def use(record):
+        asked = record.question("Who pays for migration?", "answer", citation="Panel, para. 5", documents=["panel"])
+        record.question("x" * 5000, "partial", missing=["Qatar"], documents=["panel"])
+        given = record.feedback(asked, -1, "  Wrong paragraph.  ")
+        record.rerate(given, 1)
+        record.comment(given, " Right after all ")
+        record.change("remove", "fishing-fleet")
+        return asked
+
+    postgres, sqlite = PostgresRecord(database), Record(tmp_path / "r.sqlite3")
+    use(postgres), use(sqlite)
+    for table in ("questions", "feedback", "changes"):
+        ours = postgres.rows(table)
+        theirs = sqlite.rows(table)
+        assert [set(r) for r in ours] == [set(r) for r in theirs]
+        drop = {"id", "asked_at", "given_at", "changed_at", "question_id"}
+        assert [{k: v for k, v in r.items() if k not in drop} for r in ours] == \
+               [{k: v for k, v in r.items() if k not in drop} for r in theirs]
+    (feedback,) = postgres.rows("feedback")
+    assert feedback["question_id"] == postgres.rows("questions")[0]["id"] and feedback["rating"] == 1
+    with psycopg.connect(database) as db:
+        assert db.execute("SELECT max(version) FROM record_schema").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_it_is_chosen_by_its_address_and_purges_old_rows(database, monkeypatch, tmp_path):
+    monkeypatch.setenv("RETRIEVAL_RECORD", database)
+    where = RecordSettings.from_env(tmp_path)
+    assert where.url == database and where.path is None and not where.off
+    record = open_record(where)
+    assert isinstance(record, PostgresRecord)
+    record.question("recent", "none")
+    with psycopg.connect(database) as db:
+        db.execute("INSERT INTO questions (id, asked_at, question, state) "
+                   "VALUES (1, '2020-01-01T00:00:00+00:00', 'old', 'none')")
+    assert record.purge() == 1
+    assert [q["question"] for q in record.rows("questions")] == ["recent"]
+
+
+def _server(url: str, n: int, queue) -> None:
+    """One app server's worth of sessions: its own record object, its own connection."""
+    record = PostgresRecord(url)
+    ids = []
+    for k in range(25):
+        asked = record.question(f"server {n} question {k}", "answer")
+        ids.append(asked)
+        record.feedback(asked, 1 if k % 2 else -1)
+    queue.put(ids)
+
+
+def test_four_servers_writing_at_once_lose_no_row_and_share_no_id(database):
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    servers = [context.Process(target=_server, args=(database, n, queue)) for n in range(4)]
+    for s in servers:
+        s.start()
+    ids = [i for _ in servers for i in queue.get(timeout=120)]
+    for s in servers:
+        s.join(timeout=60)
+    record = PostgresRecord(database)
+    questions, feedback = record.rows("questions"), record.rows("feedback")
+    assert len(questions) == 100 and len(feedback) == 100
+    assert None not in ids and len(set(ids)) == 100
+    assert sorted(f["question_id"] for f in feedback) == sorted(ids)
+
+
+def test_a_server_gone_costs_only_the_record_said_once_then_it_resumes(database, caplog):
+    record = PostgresRecord(database)
+    assert record.question("before", "answer") is not None
+    with psycopg.connect(ADMIN, autocommit=True) as admin:  # the server ends every session to it
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                      (database.rsplit("/", 1)[1].split("?")[0],))
+    assert record.question("after a dropped connection", "answer") is not None  # reconnected once
+    unreachable = PostgresRecord("postgresql://127.0.0.1:1/none", connect_timeout=1)
+    with caplog.at_level(logging.INFO, logger="retrieval.server.record_postgres"):
+        assert unreachable.question("while down", "answer") is None
+        assert unreachable.question("still down", "answer") is None
+        assert unreachable.rows("questions") == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "answers go on without it" in warnings[0]
+    assert "while down" not in warnings[0] and "127.0.0.1" not in warnings[0]
+    assert [q["question"] for q in record.rows("questions")] == ["before", "after a dropped connection"]
