@@ -108,3 +108,30 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         elif item.module.__name__ == "test_app" or "compare_page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.page)
+
+
+POSTGRES_ADMIN = os.environ.get("RETRIEVAL_TEST_POSTGRES", "postgresql:///postgres?host=/var/run/postgresql")
+
+
+@pytest.fixture
+def postgres_database():
+    """The address of a new, empty PostgreSQL database, dropped afterwards: on the server
+    RETRIEVAL_TEST_POSTGRES names (``.ci/run`` installs Debian's and starts it on the local socket)."""
+    import uuid
+
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        message = f"no PostgreSQL at RETRIEVAL_TEST_POSTGRES ({exc.__class__.__name__}); .ci/run starts one"
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    name = f"record_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = POSTGRES_ADMIN.partition("?")
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

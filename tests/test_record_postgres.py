@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
-import uuid
 
 import pytest
 
@@ -17,34 +15,10 @@ psycopg = pytest.importorskip("psycopg")
 from retrieval.server.record import SCHEMA_VERSION, Record, RecordSettings, open_record  # noqa: E402
 from retrieval.server.record_postgres import PostgresRecord  # noqa: E402
 
-ADMIN = os.environ.get("RETRIEVAL_TEST_POSTGRES", "postgresql:///postgres?host=/var/run/postgresql")
+from conftest import POSTGRES_ADMIN as ADMIN  # noqa: E402
 
 
-def _in_database(url: str, name: str) -> str:
-    base, _, query = url.partition("?")
-    base = base.rsplit("/", 1)[0]
-    return f"{base}/{name}" + (f"?{query}" if query else "")
-
-
-@pytest.fixture
-def database():
-    try:
-        admin = psycopg.connect(ADMIN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        message = f"no PostgreSQL at RETRIEVAL_TEST_POSTGRES ({exc.__class__.__name__}); .ci/run starts one"
-        if os.environ.get("E2E_REQUIRED") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    name = f"record_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _in_database(ADMIN, name)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
-def test_the_same_calls_keep_the_same_rows_as_sqlite(database, tmp_path):
+def test_the_same_calls_keep_the_same_rows_as_sqlite(postgres_database, tmp_path):
     def use(record):
         asked = record.question("Who pays for migration?", "answer", citation="Panel, para. 5", documents=["panel"])
         record.question("x" * 5000, "partial", missing=["Qatar"], documents=["panel"])
@@ -54,7 +28,7 @@ def test_the_same_calls_keep_the_same_rows_as_sqlite(database, tmp_path):
         record.change("remove", "fishing-fleet")
         return asked
 
-    postgres, sqlite = PostgresRecord(database), Record(tmp_path / "r.sqlite3")
+    postgres, sqlite = PostgresRecord(postgres_database), Record(tmp_path / "r.sqlite3")
     use(postgres), use(sqlite)
     for table in ("questions", "feedback", "changes"):
         ours = postgres.rows(table)
@@ -65,18 +39,18 @@ def test_the_same_calls_keep_the_same_rows_as_sqlite(database, tmp_path):
                [{k: v for k, v in r.items() if k not in drop} for r in theirs]
     (feedback,) = postgres.rows("feedback")
     assert feedback["question_id"] == postgres.rows("questions")[0]["id"] and feedback["rating"] == 1
-    with psycopg.connect(database) as db:
+    with psycopg.connect(postgres_database) as db:
         assert db.execute("SELECT max(version) FROM record_schema").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_it_is_chosen_by_its_address_and_purges_old_rows(database, monkeypatch, tmp_path):
-    monkeypatch.setenv("RETRIEVAL_RECORD", database)
+def test_it_is_chosen_by_its_address_and_purges_old_rows(postgres_database, monkeypatch, tmp_path):
+    monkeypatch.setenv("RETRIEVAL_RECORD", postgres_database)
     where = RecordSettings.from_env(tmp_path)
-    assert where.url == database and where.path is None and not where.off
+    assert where.url == postgres_database and where.path is None and not where.off
     record = open_record(where)
     assert isinstance(record, PostgresRecord)
     record.question("recent", "none")
-    with psycopg.connect(database) as db:
+    with psycopg.connect(postgres_database) as db:
         db.execute("INSERT INTO questions (id, asked_at, question, state) "
                    "VALUES (1, '2020-01-01T00:00:00+00:00', 'old', 'none')")
     assert record.purge() == 1
@@ -94,28 +68,28 @@ def _server(url: str, n: int, queue) -> None:
     queue.put(ids)
 
 
-def test_four_servers_writing_at_once_lose_no_row_and_share_no_id(database):
+def test_four_servers_writing_at_once_lose_no_row_and_share_no_id(postgres_database):
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    servers = [context.Process(target=_server, args=(database, n, queue)) for n in range(4)]
+    servers = [context.Process(target=_server, args=(postgres_database, n, queue)) for n in range(4)]
     for s in servers:
         s.start()
     ids = [i for _ in servers for i in queue.get(timeout=120)]
     for s in servers:
         s.join(timeout=60)
-    record = PostgresRecord(database)
+    record = PostgresRecord(postgres_database)
     questions, feedback = record.rows("questions"), record.rows("feedback")
     assert len(questions) == 100 and len(feedback) == 100
     assert None not in ids and len(set(ids)) == 100
     assert sorted(f["question_id"] for f in feedback) == sorted(ids)
 
 
-def test_a_server_gone_costs_only_the_record_said_once_then_it_resumes(database, caplog):
-    record = PostgresRecord(database)
+def test_a_server_gone_costs_only_the_record_said_once_then_it_resumes(postgres_database, caplog):
+    record = PostgresRecord(postgres_database)
     assert record.question("before", "answer") is not None
     with psycopg.connect(ADMIN, autocommit=True) as admin:  # the server ends every session to it
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                      (database.rsplit("/", 1)[1].split("?")[0],))
+                      (postgres_database.rsplit("/", 1)[1].split("?")[0],))
     assert record.question("after a dropped connection", "answer") is not None  # reconnected once
     unreachable = PostgresRecord("postgresql://127.0.0.1:1/none", connect_timeout=1)
     with caplog.at_level(logging.INFO, logger="retrieval.server.record_postgres"):

@@ -296,6 +296,23 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
+def published_generations(index_dir: Path, models: int = 1) -> tuple[str | None, ...]:
+    """The generation each model's manifest names now (None where none is readable): what the
+    last build published, by this process or another server on the same library (#35)."""
+    found: list[str | None] = []
+    for folder in [Path(index_dir), Path(index_dir) / SECOND_INDEX][:models]:
+        try:
+            found.append(str(read_manifest(folder).get("generation")))
+        except StaleIndexError:
+            found.append(None)
+    return tuple(found)
+
+
+def index_generation(index: Index) -> str:
+    """The generation an index in memory was loaded from."""
+    return str(index.manifest.get("generation"))
+
+
 def load_index(index_dir: Path, documents: list[Document], model_name: str, *, any_corpus: bool = False,
                backend: Backend | None = None) -> Index:
     """Load a valid index, or raise StaleIndexError saying why it cannot serve.

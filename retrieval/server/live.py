@@ -6,6 +6,12 @@ background thread, while every question is still answered by the engine in force
 build is done the new engine replaces the old one in one assignment; when it fails (no space,
 read-only index folder, killed model...), the file is taken out of the corpus again, the old
 engine keeps serving, and the reason is kept for the person who added it.
+
+Several servers on one library (shared corpus and index folders, one store, #35) follow each
+other: at most every ``FOLLOW_SECONDS`` a question looks at the manifests (a stat; the manifest
+is the commit point of every build, whatever the store), and when another server has published a
+generation this one does not serve, the new engine is loaded in the background and swapped in
+like one built here.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import logging
 import queue
 import threading
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -24,8 +31,11 @@ from ..index.library import add_document, check_addition, remove_document
 from .record import Record
 from ..chat.wording import failure_reason
 from ..index.writer import PendingChange, one_writer
+from ..index.store import MANIFEST, SECOND_INDEX, index_generation, published_generations
 
 log = logging.getLogger(__name__)
+
+FOLLOW_SECONDS = 2.0  # how often the manifests are looked at for another server's build
 
 
 @dataclass
@@ -55,11 +65,65 @@ class LiveEngine:
         self.jobs: list[AddJob] = []
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._looked_at = time.monotonic()
+        self._stamp = self._manifest_stamp()
+        self._follower: threading.Thread | None = None
+        self._failed_to_follow: tuple | None = None  # generations whose load failed, not tried again
 
     @property
     def current(self) -> Engine:
-        """The engine to answer with now (the last one published)."""
+        """The engine to answer with now (the last one published, here or by another server)."""
+        self._follow()
         return self._engine
+
+    # -- following other servers --------------------------------------------------------------
+    def _manifest_stamp(self) -> tuple:
+        folder = self._engine.settings.index_dir
+        stamp = []
+        for path in [folder / MANIFEST, folder / SECOND_INDEX / MANIFEST][: len(self._engine.embedders)]:
+            try:
+                st = path.stat()
+                stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            except OSError:
+                stamp.append(None)
+        return tuple(stamp)
+
+    def _serving(self) -> tuple[str, ...]:
+        engine = self._engine
+        return tuple(index_generation(i) for i in [engine.index] + ([engine.second[1]] if engine.second else []))
+
+    def _follow(self) -> None:
+        """Load another server's build in the background when the manifests name one."""
+        if time.monotonic() - self._looked_at < FOLLOW_SECONDS:
+            return
+        self._looked_at = time.monotonic()
+        if self.busy or (self._follower is not None and self._follower.is_alive()):
+            return  # a build here publishes its own; a load under way will be looked at again
+        stamp = self._manifest_stamp()
+        if stamp == self._stamp:
+            return
+        published = published_generations(self._engine.settings.index_dir, len(self._engine.embedders))
+        if None in published or published == self._serving() or published == self._failed_to_follow:
+            self._stamp = stamp
+            return
+        self._follower = threading.Thread(target=self._load_published, args=(stamp, published),
+                                          name="index-follower", daemon=True)
+        self._follower.start()
+
+    def _load_published(self, stamp: tuple, published: tuple) -> None:
+        before = self._engine
+        try:
+            engine = self._load()
+        except Exception as exc:
+            log.warning("another server's index could not be loaded: %s (%s); this one keeps serving",
+                        failure_reason(exc), exc.__class__.__name__)
+            self._failed_to_follow = published
+            return
+        with self._lock:
+            if self._engine is before:  # not overtaken by a build or a removal here meanwhile
+                self._engine = engine
+                self._stamp = stamp
+                log.info("now serving the index another server published (%s)", ", ".join(published))
 
     @property
     def busy(self) -> bool:
