@@ -18,7 +18,7 @@ def _settings(args) -> Settings:
                              corpus_dir=args.corpus_dir)
 
 
-def _load_engine(args):
+def _load_engine(args, **embedders):
     """The engine for these settings; a build, when one is needed, shows a progress bar."""
     from .answer.engine import Engine
     from .models.model import ModelNotFoundError
@@ -26,7 +26,7 @@ def _load_engine(args):
 
     try:
         return Engine.load(_settings(args), progress=True, force_rebuild=getattr(args, "force", False),
-                           on_wait=_say_waiting)
+                           on_wait=_say_waiting, **embedders)
     except ModelNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(3)
@@ -153,17 +153,53 @@ def _conversation_turn(engine, line: str, args) -> dict:
 
 
 def cmd_build(args) -> int:
+    if args.ray is not None:
+        return _build_on_ray(args)
+    engine = _load_engine(args)
+    _say_built(engine)
+    return 0
+
+
+def _build_on_ray(args) -> int:
+    """``build --ray [ADDRESS]``: documents read and sentences embedded on Ray (``index.ray_build``)."""
+    from .index.ray_build import RayEmbedder, RayUnavailable, read_on_ray, start_ray, stop_ray
+    from .ingest.read_cache import READ_CACHE
+    from .models.model import ModelNotFoundError, load_embedder
+
+    settings = _settings(args)
+    try:
+        ray = start_ray(args.ray or None, args.workers)
+    except RayUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    try:
+        workers = args.workers or int(ray.cluster_resources().get("CPU", 1))
+        for name, reason in read_on_ray(settings.corpus_dir, settings.index_dir / READ_CACHE):
+            print(f"skipped {name}: {reason}", file=sys.stderr)
+        try:
+            embedders = {"embedder": RayEmbedder(load_embedder(settings.model), workers)}
+            if settings.second_model:
+                embedders["second_embedder"] = RayEmbedder(load_embedder(settings.second_model), workers)
+        except ModelNotFoundError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+        engine = _load_engine(args, **embedders)
+        _say_built(engine, f" on Ray ({workers} workers)")
+        return 0
+    finally:
+        stop_ray()
+
+
+def _say_built(engine, where: str = "") -> None:
     from .index.store import SECOND_INDEX
 
-    engine = _load_engine(args)
     m = engine.index.manifest
-    state = "built" if engine.rebuilt else "up to date (use --force to rebuild)"
+    state = f"built{where}" if engine.rebuilt else "up to date (use --force to rebuild)"
     print(f"index {state}: {m['passage_count']} passages, {m['sentence_count']} sentences, "
           f"model {m['model']}, dim {m['dimension']}, in {engine.settings.index_dir}")
     if engine.second:
         m2 = engine.second[1].manifest
         print(f"second model {m2['model']}, dim {m2['dimension']}, in {engine.settings.index_dir / SECOND_INDEX}")
-    return 0
 
 
 def cmd_eval(args) -> int:
@@ -483,6 +519,10 @@ def _main(argv: list[str] | None) -> int:
 
     build = sub.add_parser("build", parents=[common], help="build the index if missing or stale")
     build.add_argument("--force", action="store_true", help="rebuild even when the index is valid")
+    build.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                       help="read and embed on Ray: a local instance, or the cluster at ADDRESS (e.g. auto)")
+    build.add_argument("--workers", type=int, default=None,
+                       help="with --ray: encoder workers, one CPU each (default: every CPU Ray has)")
     build.set_defaults(func=cmd_build)
 
     ev = sub.add_parser("eval", parents=[common], help="score a question set (JSON lines)")

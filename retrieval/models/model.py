@@ -54,7 +54,7 @@ class Embedder:
     itself (no PyTorch in the process) when the model has its export, else through
     sentence-transformers on PyTorch."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = 1):
+    def __init__(self, name: str = DEFAULT_MODEL, threads: int | None = 1, runtime_threads: int | None = None):
         path = resolve_model(name)
         self.name = name
         self.model = None  # the SentenceTransformer, on PyTorch only
@@ -65,7 +65,8 @@ class Embedder:
             from . import runtime
 
             try:
-                self._runtime = runtime.OpenVINOEncoder(Path(path), xml)
+                # runtime_threads: the CPUs a Ray worker was given (#35); else all the machine's.
+                self._runtime = runtime.OpenVINOEncoder(Path(path), xml, threads=runtime_threads)
             except ImportError as exc:
                 package = {"openvino": "OpenVINO", "tokenizers": "tokenizers"}.get((exc.name or "").split(".")[0])
                 pin = {"OpenVINO": "openvino==2026.4.1", "tokenizers": "tokenizers==0.23.3"}.get(package)

@@ -141,7 +141,7 @@ class OpenVINOEncoder:
     not import torch at all, which is most of the memory the pair used to cost.
     One inference request per thread (a server answers sessions in several threads)."""
 
-    def __init__(self, model_folder: Path, xml: Path):
+    def __init__(self, model_folder: Path, xml: Path, threads: int | None = None):
         import openvino as ov
         from tokenizers import Tokenizer
 
@@ -158,7 +158,8 @@ class OpenVINOEncoder:
         pad_id = self.tokenizer.token_to_id(pad) if pad else None
         self.pad_id = 0 if pad_id is None else pad_id
         self.compiled = ov.Core().compile_model(str(xml), "CPU", {
-            "INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"})
+            "INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
+            | ({"INFERENCE_NUM_THREADS": int(threads)} if threads else {}))
         self.inputs = [i.get_any_name() for i in self.compiled.inputs]
         self.dimension = int(self.compiled.outputs[0].get_partial_shape()[-1].get_length())
         self._local = threading.local()
