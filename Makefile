@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare bench-report clean
+.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare bench-report bench-ray bench-store clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -61,3 +61,10 @@ bench-report: $(STAMP)
 # Two versions of 15-page resolutions compared paragraph by paragraph (#34), beside reading them.
 bench-compare: $(STAMP)
 	$(BIN)/python tools/bench_compare.py
+
+# Past one machine (#35): the Ray build on one and two workers; FAISS files against Milvus Lite.
+bench-ray: $(STAMP)
+	$(BIN)/python tools/bench_scale.py ray
+
+bench-store: $(STAMP)
+	$(BIN)/python tools/bench_scale.py store

@@ -10,7 +10,8 @@ names. What Ray does is the costly part:
   beside the index, where the build then finds it (a cluster's workers need the corpus and index
   folders on shared storage); a document that cannot be read is reported and skipped, as always;
 - embedding: ``RayEmbedder.encode_with_tokens`` sends the sentences through ``map_batches`` to
-  actors that each hold the model on OpenVINO with as many threads as the CPUs Ray gave them.
+  actors that each hold the model on OpenVINO with as many threads as the CPUs Ray gave them
+  (not pinned to cores: each worker's threads are a share of the machine).
 
 Ray restarts an actor whose process dies and retries its batch (``max_restarts``,
 ``max_task_retries``; Ray Data's defaults for actors); rows come back numbered, so the vectors are
@@ -27,7 +28,9 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-RAY_BATCH = 256  # sentences per map_batches call; the runtime makes its own passes of similar length inside
+# Sentences per batch (one block each): small enough that no worker is left with a long last
+# batch while the others wait, large enough that Ray's cost per batch is nothing beside the model's.
+RAY_BATCH = 256
 CPUS_PER_WORKER = 1  # one encoder actor per CPU: OpenVINO's threads are the CPUs Ray gave it
 
 
@@ -156,7 +159,7 @@ class RayEmbedder:
         blocks = max(self.workers, -(-len(items) // RAY_BATCH))
         out = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
             _EncoderActor, fn_constructor_kwargs={"model": self.name, "threads": CPUS_PER_WORKER},
-            batch_size=RAY_BATCH, compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=CPUS_PER_WORKER,
+            batch_size=None, compute=ray.data.ActorPoolStrategy(size=self.workers), num_cpus=CPUS_PER_WORKER,
             batch_format="numpy")
         vectors = np.zeros((len(texts), self.dimension), np.float32)
         tokens: list[np.ndarray | None] = [None] * len(texts)

@@ -159,7 +159,10 @@ class OpenVINOEncoder:
         self.pad_id = 0 if pad_id is None else pad_id
         self.compiled = ov.Core().compile_model(str(xml), "CPU", {
             "INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
-            | ({"INFERENCE_NUM_THREADS": int(threads)} if threads else {}))
+            # A set number of threads is a share of the machine (a Ray worker's CPUs): not pinned,
+            # or every such process pins its threads to the same first cores (measured: two
+            # one-thread encoders at once each took twice as long as one alone).
+            | ({"INFERENCE_NUM_THREADS": int(threads), "ENABLE_CPU_PINNING": False} if threads else {}))
         self.inputs = [i.get_any_name() for i in self.compiled.inputs]
         self.dimension = int(self.compiled.outputs[0].get_partial_shape()[-1].get_length())
         self._local = threading.local()

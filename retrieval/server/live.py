@@ -68,6 +68,7 @@ class LiveEngine:
         self._looked_at = time.monotonic()
         self._stamp = self._manifest_stamp()
         self._follower: threading.Thread | None = None
+        self._looking = threading.Lock()
         self._failed_to_follow: tuple | None = None  # generations whose load failed, not tried again
 
     @property
@@ -94,11 +95,17 @@ class LiveEngine:
 
     def _follow(self) -> None:
         """Load another server's build in the background when the manifests name one."""
-        if time.monotonic() - self._looked_at < FOLLOW_SECONDS:
-            return
-        self._looked_at = time.monotonic()
-        if self.busy or (self._follower is not None and self._follower.is_alive()):
-            return  # a build here publishes its own; a load under way will be looked at again
+        if time.monotonic() - self._looked_at < FOLLOW_SECONDS or not self._looking.acquire(blocking=False):
+            return  # one session's question looks; the others answer on
+        try:
+            self._looked_at = time.monotonic()
+            if self.busy or (self._follower is not None and self._follower.is_alive()):
+                return  # a build here publishes its own; a load under way will be looked at again
+            self._look()
+        finally:
+            self._looking.release()
+
+    def _look(self) -> None:
         stamp = self._manifest_stamp()
         if stamp == self._stamp:
             return
