@@ -17,6 +17,7 @@ import pytest
 from conftest import DATA, CountingEmbedder
 from retrieval.dev.evaluation import evaluate, load_questions
 from retrieval.index.backends import StoreUnavailable, backend_for
+from retrieval.index.milvus_store import RETURNED
 from retrieval.index.store import MANIFEST, StaleIndexError
 
 pytest.importorskip("pymilvus")
@@ -57,18 +58,26 @@ def test_milvus_bm25_and_passage_search_score_as_the_files_do(milvus_pair):
     files, milvus, _, _ = milvus_pair
     for question in ["the human right to safe drinking water and sanitation",
                      "violence against women migrant workers", "qwzx nonsense"]:
+        # A search returns the best RETURNED rows (every row crosses the client): those score
+        # exactly as bm25s scores them, and are bm25s's best.
         a, b = files.index.lexical.scores(question), milvus.index.lexical.scores(question)
         assert a.shape == b.shape
-        assert np.allclose(a, b, rtol=1e-4, atol=1e-4), question
+        returned = np.flatnonzero(b)
+        assert len(returned) == min(RETURNED, int(np.count_nonzero(a))), question
+        assert np.allclose(a[returned], b[returned], rtol=1e-4, atol=1e-4), question
+        if len(returned):
+            assert b[returned].min() >= np.sort(a)[::-1][len(returned) - 1] - 1e-4
         vector = files.embedder.encode_query(question)
         n = len(files.passages)
         fs, fi = files.index.passage_search.search(vector, n)
+        every = np.empty(n, dtype=np.float32)
+        every[fi] = fs
         ms, mi = milvus.index.passage_search.search(vector, n)
-        # Every passage scored alike; the order of exact ties (a paragraph repeated word for word
-        # in two versions) is each engine's own.
-        assert sorted(fi) == sorted(mi) == list(range(n))
-        assert np.allclose(fs, ms, atol=1e-5)
-        assert np.allclose(fs[np.argsort(fi)], ms[np.argsort(mi)], atol=1e-5)
+        # The nearest RETURNED, scored alike; the order of exact ties (a paragraph repeated word
+        # for word in two versions) is each engine's own.
+        assert len(mi) == min(n, RETURNED) and len(set(mi.tolist())) == len(mi)
+        assert np.allclose(ms, every[mi], atol=1e-5)
+        assert np.allclose(ms, fs[: len(ms)], atol=1e-5)
 
 
 def _questions() -> list[dict]:

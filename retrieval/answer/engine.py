@@ -6,6 +6,7 @@ The chat page and the CLI both use this and nothing below it.
 from __future__ import annotations
 
 import functools
+from concurrent.futures import Future, ThreadPoolExecutor
 import logging
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,9 @@ log = logging.getLogger(__name__)
 
 LATE_INTERACTION_POOL = 50
 APPROXIMATE_CANDIDATES = 1000
+# Calls to a store across the network made beside the question's own work (BM25 while the
+# question is embedded and its vectors searched): a few at once for a server's sessions.
+_REMOTE_CALLS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="store-call")
 
 
 @dataclass(frozen=True)
@@ -472,13 +476,16 @@ class Engine:
         return missing, names_only_what_is_missing(terms, vocabulary, missing)
 
     def _compute_scores(self, text: str, params: RankingParams) -> "_Scores":
-        # The lexical side does not depend on the model: computed once, shared by both.
-        lexical = self.index.lexical.scores(text)
+        # The lexical side does not depend on the model: computed once, shared by both. A store
+        # across the network (Milvus) answers it while the question is embedded and searched.
+        search = self.index.lexical
+        lexical = (_REMOTE_CALLS.submit(search.scores, text) if getattr(search, "remote", False)
+                   else search.scores(text))
         terms = set(tokenize(text))
         scores = _model_scores(self.embedder, self.index, text, lexical, terms, params)
         if self.second is None:
             return scores
-        other = _model_scores(*self.second, text, lexical, terms, params)
+        other = _model_scores(*self.second, text, scores.lexical, terms, params)
         return replace(scores.mixed_with(other, params.second_model_weight),
                        each_fused=scores.each_fused + other.each_fused,
                        each_sentence=scores.each_sentence + other.each_sentence)
@@ -638,10 +645,10 @@ class Engine:
         return view
 
 
-def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray, terms: set[str],
+def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: "np.ndarray | Future", terms: set[str],
                   params: RankingParams) -> _Scores:
     """The scores of every passage for ``text`` with one model and its index (``lexical``: the
-    question's BM25 scores of the same passages)."""
+    question's BM25 scores of the same passages, or the future of them)."""
     n = len(idx.passages)
     qv, q_tokens, q_spans = embedder.encode_question(text)
     # An exact index scores every passage; an approximate one the nearest candidates only.
@@ -653,6 +660,8 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: np.ndarray
     sentence_sim = idx.sentence_vectors @ qv
     best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
     dense = dense_scores(passage_sim, best_sentence, params)
+    if isinstance(lexical, Future):
+        lexical = lexical.result()
     token = None
     token_match = np.zeros(len(q_tokens), dtype=np.float32)
     if params.mode == "hybrid" and params.token_weight:

@@ -40,7 +40,8 @@ class PassageSearch(Protocol):
 
 
 class LexicalSearch(Protocol):
-    """BM25 over the passages' texts, tokenised by ``lexical.tokenize``."""
+    """BM25 over the passages' texts, tokenised by ``lexical.tokenize``. One that sets ``remote =
+    True`` (a store across the network) is asked in a thread beside the question's other work."""
 
     count: int
 
