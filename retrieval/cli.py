@@ -161,8 +161,8 @@ def cmd_build(args) -> int:
 
 
 def _build_on_ray(args) -> int:
-    """``build --ray [ADDRESS]``: documents read and sentences embedded on Ray (``index.ray_build``)."""
-    from .index.ray_build import RayEmbedder, RayUnavailable, read_on_ray, start_ray, stop_ray
+    """``build --ray [ADDRESS]``: documents read and sentences embedded on Ray (``models.ray_build``)."""
+    from .models.ray_build import RayEmbedder, RayUnavailable, read_on_ray, start_ray, stop_ray
     from .ingest.read_cache import READ_CACHE
     from .models.model import ModelNotFoundError, load_embedder
 

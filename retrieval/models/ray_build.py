@@ -126,7 +126,7 @@ class _EncoderActor:
     """One model on OpenVINO in one Ray worker; encodes batches of numbered sentences."""
 
     def __init__(self, model: str, threads: int):
-        from ..models.model import Embedder
+        from .model import Embedder
 
         self.embedder = Embedder(model, runtime_threads=threads)
 
