@@ -49,6 +49,8 @@ def test_it_is_chosen_by_its_address_and_purges_old_rows(postgres_database, monk
     assert where.url == postgres_database and where.path is None and not where.off
     record = open_record(where)
     assert isinstance(record, PostgresRecord)
+    # The page offers 👍/👎 and the report for it, as for an SQLite file (not for RETRIEVAL_RECORD=off).
+    assert record.enabled and Record(tmp_path / "r.sqlite3").enabled and not Record(None).enabled
     record.question("recent", "none")
     with psycopg.connect(postgres_database) as db:
         db.execute("INSERT INTO questions (id, asked_at, question, state) "

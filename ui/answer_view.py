@@ -231,5 +231,5 @@ def render_exchange(engine: Engine, ex: Exchange, show_scores: bool, key: str, l
         st.markdown(esc(ex.question), unsafe_allow_html=True)
     with st.chat_message("assistant"):
         render_assistant(engine, ex, show_scores, key, link_base)
-        if ex.record_id is not None and get_record().path is not None:
+        if ex.record_id is not None and get_record().enabled:
             render_feedback(ex.record_id)

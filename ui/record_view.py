@@ -40,7 +40,7 @@ def question_vectors(engine, texts: list[str]) -> np.ndarray:
 def gaps_report(engine: Engine) -> None:
     record = get_record()
     st.subheader("Questions the documents did not answer", anchor=False)
-    if record.path is None:
+    if not record.enabled:
         st.caption("Recording is off on this server (RETRIEVAL_RECORD=off).")
         return
     gaps = unanswered(record, embed=lambda texts: question_vectors(engine, texts))

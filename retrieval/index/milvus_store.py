@@ -42,6 +42,7 @@ MAX_RESULTS = 16_384  # Milvus's largest top-k
 RETURNED = 300
 MAX_TERMS_BYTES = 65_535  # a VARCHAR field's largest length
 INSERT_BATCH = 1_000
+KEPT_GENERATIONS = 3  # collections kept per model: the one published and the two before
 SECOND_INDEX = "second-model"  # as in store.py: the folder of the second model's index
 _NAME = re.compile(r"[^A-Za-z0-9_]")
 
@@ -192,11 +193,13 @@ class MilvusBackend:
             client.create_alias(record["collection"], alias)
         else:
             client.alter_alias(record["collection"], alias)
-        # The generation just replaced stays until the next publish: other app servers still
-        # answer from it until they notice the new one (a few seconds), as from their files.
-        keep = {record["collection"], previous}
-        for name in client.list_collections():
-            if name.startswith(alias + "_") and name not in keep:
+        # The generations just replaced stay a while: other app servers still answer from them
+        # until they notice the new one (a few seconds; longer when builds come back to back or
+        # a server could not load one), as from their files.
+        ours = sorted(n for n in client.list_collections() if n.startswith(alias + "_g_"))  # by time
+        keep = {record["collection"], previous, *ours[-KEPT_GENERATIONS:]}
+        for name in ours:
+            if name not in keep:
                 self.discard({"collection": name})
 
     def discard(self, record: dict) -> None:

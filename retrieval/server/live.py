@@ -36,6 +36,7 @@ from ..index.store import MANIFEST, SECOND_INDEX, index_generation, published_ge
 log = logging.getLogger(__name__)
 
 FOLLOW_SECONDS = 2.0  # how often the manifests are looked at for another server's build
+FOLLOW_RETRY_SECONDS = 60.0  # a build that could not be loaded is tried again after this long
 
 
 @dataclass
@@ -69,7 +70,9 @@ class LiveEngine:
         self._stamp = self._manifest_stamp()
         self._follower: threading.Thread | None = None
         self._looking = threading.Lock()
-        self._failed_to_follow: tuple | None = None  # generations whose load failed, not tried again
+        self._failed_to_follow: tuple | None = None  # generations whose load failed, and when
+        self._failed_at = 0.0
+        self._changing = False  # a removal or reload here is under way: it publishes its own
 
     @property
     def current(self) -> Engine:
@@ -99,7 +102,7 @@ class LiveEngine:
             return  # one session's question looks; the others answer on
         try:
             self._looked_at = time.monotonic()
-            if self.busy or (self._follower is not None and self._follower.is_alive()):
+            if self.busy or self._changing or (self._follower is not None and self._follower.is_alive()):
                 return  # a build here publishes its own; a load under way will be looked at again
             self._look()
         finally:
@@ -110,8 +113,12 @@ class LiveEngine:
         if stamp == self._stamp:
             return
         published = published_generations(self._engine.settings.index_dir, len(self._engine.embedders))
-        if None in published or published == self._serving() or published == self._failed_to_follow:
+        failed_lately = (published == self._failed_to_follow
+                         and time.monotonic() - self._failed_at < FOLLOW_RETRY_SECONDS)
+        if None in published or published == self._serving():
             self._stamp = stamp
+            return
+        if failed_lately:
             return
         self._follower = threading.Thread(target=self._load_published, args=(stamp, published),
                                           name="index-follower", daemon=True)
@@ -124,7 +131,7 @@ class LiveEngine:
         except Exception as exc:
             log.warning("another server's index could not be loaded: %s (%s); this one keeps serving",
                         failure_reason(exc), exc.__class__.__name__)
-            self._failed_to_follow = published
+            self._failed_to_follow, self._failed_at = published, time.monotonic()
             return
         with self._lock:
             if self._engine is before:  # not overtaken by a build or a removal here meanwhile
@@ -160,14 +167,27 @@ class LiveEngine:
         settings = self._engine.settings
         title = next((d["title"] for d in self._engine.documents if d["id"] == doc_id), doc_id)
         with one_writer(settings.index_dir, wait=0):
-            remove_document(doc_id, settings.corpus_dir)
-            self._engine = self._load()
+            self._changing = True
+            try:
+                remove_document(doc_id, settings.corpus_dir)
+                self._swap(self._load())
+            finally:
+                self._changing = False
         self._record.change("remove", doc_id)
         return title
 
     def reload(self) -> None:
         """Load the engine again from the corpus as it is now, in this thread."""
-        self._engine = self._load()
+        self._changing = True
+        try:
+            self._swap(self._load())
+        finally:
+            self._changing = False
+
+    def _swap(self, engine: Engine) -> None:
+        """Serve ``engine`` from now on (under the lock a follower swaps under)."""
+        with self._lock:
+            self._engine = engine
 
     def _reporter(self, job: AddJob):
         models = len(self._engine.embedders)
@@ -194,7 +214,7 @@ class LiveEngine:
                     try:
                         add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
                                      change=change, progress=lambda done, total: setattr(job, "pages_read", (done, total)))
-                        self._engine = self._load(report=self._reporter(job))
+                        self._swap(self._load(report=self._reporter(job)))
                     except BaseException:
                         change.roll_back()  # whatever stopped it, the old engine still serves
                         raise

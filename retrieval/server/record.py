@@ -110,6 +110,11 @@ class Record:
         self._opened = False  # the file was there once: its disappearance is worth a log line
 
     # -- writing ------------------------------------------------------------------------------
+    @property
+    def enabled(self) -> bool:
+        """Whether questions are kept (False: RETRIEVAL_RECORD=off)."""
+        return self.path is not None
+
     def question(self, text: str, state: str, missing: list[str] | tuple[str, ...] = (),
                  citation: str | None = None, documents: list[str] | tuple[str, ...] = ()) -> int | None:
         """Keep a question asked in the page; returns its row id (for feedback), or None."""

@@ -38,6 +38,7 @@ _SCHEMA = [
 ]
 _LOCKS = {"questions": 720_351, "feedback": 720_352}  # advisory lock keys, one per numbered table
 _COLUMNS = {"questions": "asked_at", "feedback": "given_at", "changes": "changed_at"}
+REST_SECONDS = 10.0  # after the server could not be reached, calls return at once for this long
 
 
 class PostgresRecord:
@@ -59,6 +60,9 @@ class PostgresRecord:
         self._failing: str | None = None
         self._purged_at = 0.0
         self._migrated = False
+        self._resting_until = 0.0  # after a failure the database is left alone a while
+
+    enabled = True  # questions are kept (the page offers 👍/👎 and the report)
 
     # -- writing (the same calls as record.Record) ---------------------------------------------
     def question(self, text: str, state: str, missing=(), citation: str | None = None, documents=()) -> int | None:
@@ -129,6 +133,8 @@ class PostgresRecord:
     def _run(self, work, default=None):
         """``work(connection)`` in one transaction; on any failure of the database the default."""
         psycopg = self._psycopg
+        if time.monotonic() < self._resting_until:
+            return default  # a server that just failed is not waited for on every answer
         with self._lock:
             for attempt in (1, 2):  # a connection the server dropped is opened once more
                 try:
@@ -141,6 +147,7 @@ class PostgresRecord:
                     self._drop()
                     if attempt == 2:
                         self._say(exc)
+                        self._resting_until = time.monotonic() + REST_SECONDS
                 except (psycopg.Error, OSError) as exc:
                     self._say(exc)
                     return default
@@ -148,10 +155,17 @@ class PostgresRecord:
 
     def _connection(self):
         if self._db is None or self._db.closed:
-            self._db = self._psycopg.connect(self.url, autocommit=True, connect_timeout=self._connect_timeout)
-            if not self._migrated:
+            # A statement or lock that hangs (another server stuck holding the id lock) is given
+            # up in seconds: the record never holds an answer long.
+            self._db = self._psycopg.connect(self.url, autocommit=True, connect_timeout=self._connect_timeout,
+                                             options="-c statement_timeout=5000 -c lock_timeout=5000")
+        if not self._migrated:
+            try:
                 self._migrate(self._db)
-                self._migrated = True
+            except BaseException:
+                self._drop()  # tried again on the next call, never skipped
+                raise
+            self._migrated = True
         return self._db
 
     def _migrate(self, db) -> None:
