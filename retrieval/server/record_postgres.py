@@ -52,7 +52,6 @@ class PostgresRecord:
                                "pip install -r requirements.txt") from exc
         self._psycopg = psycopg
         self.url = url
-        self.path = None  # no file (the CLI's report asks)
         self.retention_days = retention_days
         self._connect_timeout = connect_timeout
         self._db = None
