@@ -668,9 +668,8 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: "np.ndarra
         token = np.zeros(n, dtype=np.float32)
         # Late interaction re-scores a candidate pool chosen by the cheaper scores.
         pool = np.argsort(-fuse(dense, lexical, params))[:LATE_INTERACTION_POOL]
-        off = idx.token_offsets
         for i in pool:
-            best = token_best_matches(q_tokens, idx.token_vectors[off[i] : off[i + 1]].astype(np.float32))
+            best = token_best_matches(q_tokens, idx.tokens.passage(int(i)))
             token[i] = float(best.mean()) if len(best) else 0.0
             token_match = np.maximum(token_match, best)
     fused = fuse(dense, lexical, params, token)

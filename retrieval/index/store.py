@@ -3,7 +3,8 @@
 Layout of the index folder::
 
     index/manifest.json      what was built, from what, and every file's size and sha256
-    index/<generation>/      passages.json, passages.faiss, sentences.faiss, bm25/
+    index/<generation>/      passages.json, passages.faiss, sentences.npy, bm25/, and the token
+                             vectors (token_codes.npy + token_codebook.npy, or tokens.npy: token_codes.py)
     index/second-model/      the same layout for the engine's second model, if any
 
 A build writes a new generation folder, then replaces ``manifest.json``
@@ -24,9 +25,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-import faiss
 import numpy as np
 
 from ..ingest.metadata import MAX_MANIFEST_BYTES, MetadataError, check_manifest, read_json_object
@@ -35,13 +35,15 @@ from ..files import sha256_file, write_atomic
 from .backends import Backend, FileBackend, LexicalSearch, PassageSearch, StoreUnavailable
 from .lexical import inverse_document_frequencies
 from ..ingest.passages import SPLITTER_VERSION, Passage
-from .vector_index import build_vector_index, index_spec
+from .token_codes import TokenVectors, TokenWriter
+from .vector_index import index_spec
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+SENTENCES_FILE = "sentences.npy"  # float16, one row a sentence, in passage order
 SECOND_INDEX = "second-model"  # sub-folder of the index folder for a second model's index
-FORMAT_VERSION = 2  # 2: passage vectors are the mean of their sentence vectors
+FORMAT_VERSION = 3  # 2: passage vectors are the mean of their sentence vectors; 3: float16 sentences, token codes
 
 
 class StaleIndexError(Exception):
@@ -57,8 +59,7 @@ class Index:
     sentence_owner: np.ndarray  # passage id of each sentence vector
     sentence_vectors: np.ndarray
     sentence_start: np.ndarray  # row of each passage's first sentence (sentences are stored in order)
-    token_vectors: np.ndarray  # content-token vectors of all passages, float16, concatenated
-    token_offsets: np.ndarray  # passage i owns token_vectors[token_offsets[i]:token_offsets[i+1]]
+    tokens: TokenVectors  # each passage's content-token vectors, for late interaction
     lexical: LexicalSearch
     idf: dict[str, float]
     manifest: dict
@@ -87,22 +88,15 @@ def expected_identity(documents: list[Document], model_name: str) -> dict:
     }
 
 
-def _document_vectors(index: Index) -> dict[str, tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
-    """Per document of a built index: its hash, passage vectors, sentence vectors, token vectors."""
+def _reusable_documents(index: Index | None) -> dict[str, tuple[str, list[int]]]:
+    """Per document of a built index: its hash and its passages' ids there, in order."""
+    if index is None:
+        return {}
     hashes = index.manifest.get("documents") or {}
-    # A passage's vector is the normalised mean of its sentences' (FORMAT_VERSION 2), and the
-    # sentence vectors are kept exactly: made again here, it equals the one stored, in any backend.
-    passage_vectors = _mean_vectors(index.sentence_vectors, [len(p.sentences) for p in index.passages])
-    out: dict[str, tuple[str, list, list, list]] = {}
+    out: dict[str, tuple[str, list[int]]] = {}
     for p in index.passages:
-        entry = out.setdefault(p.doc_id, (hashes.get(p.doc_id, ""), [], [], []))
-        first = index.sentence_start[p.id]
-        entry[1].append(passage_vectors[p.id])
-        entry[2].extend(index.sentence_vectors[first : first + len(p.sentences)])
-        a, b = index.token_offsets[p.id], index.token_offsets[p.id + 1]
-        entry[3].append(index.token_vectors[a:b].astype(np.float32))
-    return {k: (h, np.array(pv, dtype=np.float32), np.array(sv, dtype=np.float32), tv)
-            for k, (h, pv, sv, tv) in out.items()}
+        out.setdefault(p.doc_id, (hashes.get(p.doc_id, ""), []))[1].append(p.id)
+    return out
 
 
 def _mean_vectors(sentence_vectors: np.ndarray, counts: list[int]) -> np.ndarray:
@@ -117,36 +111,48 @@ def _mean_vectors(sentence_vectors: np.ndarray, counts: list[int]) -> np.ndarray
 
 # Called as passages are embedded: (model name, passages embedded, of how many).
 ProgressReport = Callable[[str, int, int], None]
-REPORT_EVERY = 256  # sentences per step when progress is reported: a few seconds of work at most
+REPORT_EVERY = 256  # sentences a step: a few seconds of work at most, and batches at the model's speed
+
+
+def embed_stream(embedder, passages: list[Passage], *, progress: bool = False,
+                 report: ProgressReport | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Each passage's (sentence vectors, token vectors), in order, from one forward pass over its
+    sentences, made a step of ``REPORT_EVERY`` sentences at a time (an embedder may ask for larger
+    steps: ``stream_sentences``), so a build holds one step's vectors, never the library's (#32).
+    A passage's vector is the normalised mean of its sentences' (``_mean_vectors``): embedding the
+    passages as well would double the cost for no gain in the eval figures (docs/quality.md)."""
+    step = max(1, int(getattr(embedder, "stream_sentences", REPORT_EVERY)))
+    if report is not None:
+        report(embedder.name, 0, len(passages))
+    done = 0
+    while done < len(passages):
+        stop, count = done, 0
+        while stop < len(passages) and (count == 0 or count + len(passages[stop].sentences) <= step):
+            count += len(passages[stop].sentences)
+            stop += 1
+        texts = [s.text for p in passages[done:stop] for s in p.sentences]
+        vectors, tokens = embedder.encode_with_tokens(texts, progress=progress)
+        if report is not None:  # embedded now, whether or not the caller takes them all
+            report(embedder.name, stop, len(passages))
+        k = 0
+        for p in passages[done:stop]:
+            m = len(p.sentences)
+            yield vectors[k : k + m], np.concatenate(tokens[k : k + m])
+            k += m
+        done = stop
 
 
 def embed_passages(embedder, passages: list[Passage], *, progress: bool = False,
                    report: ProgressReport | None = None) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """Passage vectors, sentence vectors and passage token vectors from one forward pass over the
-    sentences: a passage's vector is the normalised mean of its sentences', its token vectors are
-    its sentences' tokens. Embedding the passages as well would double the cost for no gain in
-    the eval figures (README, "Quality"). ``report`` hears how far it has got, passage by passage."""
-    texts = [s.text for p in passages for s in p.sentences]
-    if report is None:
-        sentence_vectors, sentence_tokens = embedder.encode_with_tokens(texts, progress=progress)
-    else:
-        ends = np.cumsum([len(p.sentences) for p in passages])  # sentences up to each passage's end
-        vectors, sentence_tokens, start = [], [], 0
-        report(embedder.name, 0, len(passages))
-        while start < len(texts):
-            stop = min(len(texts), start + REPORT_EVERY)
-            v, t = embedder.encode_with_tokens(texts[start:stop])
-            vectors.append(v)
-            sentence_tokens += t
-            start = stop
-            report(embedder.name, int(np.searchsorted(ends, start, side="right")), len(passages))
-        sentence_vectors = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dimension), np.float32)
-    passage_tokens, k = [], 0
-    for p in passages:
-        m = len(p.sentences)
-        passage_tokens.append(np.concatenate(sentence_tokens[k : k + m]))
-        k += m
-    return _mean_vectors(sentence_vectors, [len(p.sentences) for p in passages]), sentence_vectors, passage_tokens
+    """Passage vectors, sentence vectors and passage token vectors of ``passages``, all at once
+    (for benchmarks; a build uses ``embed_stream``)."""
+    sentences, tokens = [], []
+    for s, t in embed_stream(embedder, passages, progress=progress, report=report):
+        sentences.append(s)
+        tokens.append(t)
+    sentence_vectors = (np.concatenate(sentences) if sentences
+                        else np.zeros((0, embedder.dimension), np.float32))
+    return _mean_vectors(sentence_vectors, [len(p.sentences) for p in passages]), sentence_vectors, tokens
 
 
 @dataclass(frozen=True)
@@ -200,28 +206,32 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
     passages = corpus_passages(documents)
     if not passages:
         raise ValueError("the corpus has no text to index")
-    reusable = _document_vectors(previous) if previous is not None else {}
+    reusable = _reusable_documents(previous)
     by_doc: dict[str, list[Passage]] = {}
     for p in passages:
         by_doc.setdefault(p.doc_id, []).append(p)
     fresh = [d.id for d in documents if d.id in by_doc and reusable.get(d.id, ("",))[0] != d.sha256]
-    fresh_passages = [p for doc_id in fresh for p in by_doc[doc_id]]
-    embedded = {}
-    if fresh_passages:
-        p_vectors, s_vectors, p_tokens = embed_passages(embedder, fresh_passages, progress=progress, report=report)
-        i = j = 0
-        for doc_id in fresh:
-            doc_passages = by_doc[doc_id]
-            n_sent = sum(len(p.sentences) for p in doc_passages)
-            embedded[doc_id] = (p_vectors[i : i + len(doc_passages)], s_vectors[j : j + n_sent],
-                                p_tokens[i : i + len(doc_passages)])
-            i += len(doc_passages)
-            j += n_sent
-    parts = [embedded[d.id] if d.id in embedded else reusable[d.id][1:] for d in documents if d.id in by_doc]
-    passage_vectors = np.concatenate([pv for pv, _, _ in parts]).astype(np.float32)
-    sentence_vectors = np.concatenate([sv for _, sv, _ in parts]).astype(np.float32)
-    passage_tokens = [t for _, _, tv in parts for t in tv]
-    token_offsets = np.cumsum([0] + [len(t) for t in passage_tokens]).astype(np.int64)
+    fresh_set = set(fresh)
+    # Documents in the corpus's order: a new or changed one's passages embedded as a stream, an
+    # unchanged one's vectors and token codes copied from the previous index.
+    embedded = embed_stream(embedder, [p for doc_id in fresh for p in by_doc[doc_id]], progress=progress,
+                            report=report)
+    tokens = TokenWriter(previous.tokens.codebook if previous is not None else None)
+    sentence_parts: list[np.ndarray] = []
+    for d in documents:
+        if d.id in fresh_set:
+            for _ in by_doc[d.id]:
+                s_vectors, t_vectors = next(embedded)
+                sentence_parts.append(np.asarray(s_vectors, dtype=np.float32))
+                tokens.add(t_vectors)
+        elif d.id in by_doc:
+            for old in reusable[d.id][1]:
+                first = previous.sentence_start[old]
+                sentence_parts.append(previous.sentence_vectors[first : first + len(previous.passages[old].sentences)])
+                tokens.add_stored(previous.tokens.stored_rows(old), previous.tokens.codebook)
+    sentence_vectors = np.concatenate(sentence_parts).astype(np.float32)
+    del sentence_parts
+    passage_vectors = _mean_vectors(sentence_vectors, [len(p.sentences) for p in passages])
     sentence_owner = np.array([p.id for p in passages for _ in p.sentences], dtype=np.int64)
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -241,11 +251,9 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
             )
         spec = index_spec(len(passage_vectors))
         store_record = backend.stage(index_dir, staging, generation, passage_vectors, [p.text for p in passages], spec)
-        # Sentence vectors are kept exactly: highlights and max-sim read them directly.
-        faiss.write_index(build_vector_index(sentence_vectors, {"type": "IndexFlatIP"}),
-                          str(staging / "sentences.faiss"))
-        np.save(staging / "tokens.npy", np.concatenate(passage_tokens).astype(np.float16))
-        np.save(staging / "token_offsets.npy", token_offsets)
+        # Sentence vectors in float16 (highlights and max-sim read them; 1e-3 of a cosine at most).
+        np.save(staging / SENTENCES_FILE, sentence_vectors.astype(np.float16))
+        tokens.write(staging)
         files = _file_records(staging)
         os.replace(staging, index_dir / generation)
     except BaseException:
@@ -339,10 +347,9 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
     try:
         data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
         passages = [Passage.from_dict(d) for d in data["passages"]]
-        sentence_index = faiss.read_index(str(folder / "sentences.faiss"))
+        sentence_vectors = np.load(folder / SENTENCES_FILE, allow_pickle=False).astype(np.float32)
         sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)
-        token_vectors = np.load(folder / "tokens.npy", allow_pickle=False)
-        token_offsets = np.load(folder / "token_offsets.npy", allow_pickle=False)
+        tokens = TokenVectors.load(folder)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise StaleIndexError(f"index files unreadable: {_reason(exc)}") from exc
     try:
@@ -355,20 +362,18 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
     except Exception as exc:
         raise StaleIndexError(f"the {backend.name} store cannot serve this index: {_reason(exc)}") from exc
     sizes = {len(passages), passage_search.count, lexical.count, manifest.get("passage_count")}
-    if (len(sizes) != 1 or sentence_index.ntotal != len(sentence_owner)
-            or len(token_offsets) != len(passages) + 1 or token_offsets[-1] != len(token_vectors)):
+    if (len(sizes) != 1 or len(sentence_vectors) != len(sentence_owner)
+            or len(tokens.offsets) != len(passages) + 1 or tokens.offsets[-1] != tokens.rows):
         raise StaleIndexError("index parts disagree on the number of passages")
     if getattr(passage_search, "dimension", manifest.get("dimension")) != manifest.get("dimension"):
         raise StaleIndexError("index dimension differs from the manifest")
-    sentence_vectors = sentence_index.reconstruct_n(0, sentence_index.ntotal)
     return Index(
         passages=passages,
         passage_search=passage_search,
         sentence_owner=sentence_owner,
         sentence_vectors=sentence_vectors,
         sentence_start=np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64),
-        token_vectors=token_vectors,
-        token_offsets=token_offsets,
+        tokens=tokens,
         lexical=lexical,
         idf=inverse_document_frequencies([p.text for p in passages]),
         manifest=manifest,

@@ -145,6 +145,9 @@ class RayEmbedder:
         self.name = local.name
         self.dimension = local.dimension
         self.workers = max(1, int(workers))
+        # A build streams its sentences a step at a time (store.embed_stream); a step this large keeps
+        # every worker busy with several blocks, at the cost of one step's vectors in memory.
+        self.stream_sentences = RAY_BATCH * self.workers * 8
 
     def __getattr__(self, attr):
         return getattr(self._local, attr)
