@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from retrieval.answer.citation import format_date
-from retrieval.chat import wording
+from retrieval.chat import catalogue, wording
 from retrieval.ingest.formats import SUPPORTED_SUFFIXES
 from ui.documents import document_facts
 from ui.html import esc, label, section_html
@@ -29,8 +29,29 @@ st.title("Library", anchor=False)
 st.caption("The documents this chat answers from, shared by everyone using this server.")
 if state.get("notice"):
     st.success(esc(state.pop("notice")))
-for d in engine.documents:
-    st.subheader(label(d["title"]), anchor=False)
+documents = engine.documents
+shown = documents
+if len(documents) > 1:
+    # A library of hundreds (#32): found by symbol or words, sorted, a page at a time.
+    looked_for, order = st.columns([3, 1])
+    query = looked_for.text_input("Find a document", key="library_query",
+                                  placeholder="A symbol (A/RES/79/149, 79/149) or words of its title")
+    sort = order.selectbox("Sort", catalogue.SORTS, key="library_sort")
+    shown = catalogue.find_documents(documents, query, sort)
+    if (query, sort) != state.get("library_looked_for"):  # a new search starts on its first page
+        state.library_looked_for = (query, sort)
+        state.library_page = 1
+    page = catalogue.page_of(shown, state.get("library_page", 1))
+    if not shown:
+        st.info(esc(wording.no_document_found(query)))
+    else:
+        st.caption(wording.documents_shown(page.first, page.first + len(page.items) - 1, page.total, len(documents)))
+    if page.pages > 1:
+        state.library_page = page.number  # within range after a removal shortened the list
+        st.number_input("Page", min_value=1, max_value=page.pages, step=1, key="library_page")
+    shown = page.items
+for d in shown:
+    st.subheader(label(catalogue.document_label(d)), anchor=False)
     with st.container():
         meta = [d.get("author"), d.get("place"), format_date(d.get("date")), document_facts(engine, d["id"])]
         st.caption(" · ".join(esc(x) for x in meta if x))

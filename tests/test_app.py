@@ -362,9 +362,9 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
     assert "What does the Annual review of seasonal labour say about housing conditions?" in suggestions
     assert "What did panellists say about remittances?" in suggestions  # the shipped one's own
     app.switch_page("app_pages/library.py").run()
-    assert [h.value for h in app.main.subheader][:3] == [
-        "fishing fleet", "Panel discussion on international migration and development",
-        "Annual review of seasonal labour"]
+    assert [h.value for h in app.main.subheader][:3] == [  # newest first
+        "Annual review of seasonal labour", "fishing fleet",
+        "Panel discussion on international migration and development"]
     facts = " ".join(c.value for c in app.main.caption)
     assert "Farm Labour Unit · 3 March 2025 · DOCX · 2 sections · 2 passages" in facts
     housing = next(e for e in app.main.expander if e.label == "Housing conditions")
@@ -532,3 +532,40 @@ def test_questions_are_recorded_and_feedback_given_on_the_page_reaches_the_repor
         assert any(b.label == "Download as CSV" for b in app.get("download_button"))
     finally:
         st.cache_resource.clear()
+
+
+def test_the_library_finds_sorts_and_pages_real_un_documents(versions_engine, versions_settings, monkeypatch):
+    """Five real UN PDFs and the shipped summary, two a page: found by a symbol as typed, sorted by
+    date or symbol, paged; the chat's "Search only in" names each by its symbol (#32)."""
+    from retrieval.chat import catalogue
+
+    monkeypatch.setenv("RETRIEVAL_CORPUS_DIR", str(versions_settings.corpus_dir))
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(versions_settings.index_dir))
+    monkeypatch.setattr(catalogue, "PER_PAGE", 2)
+    app = AppTest.from_file(APP, default_timeout=180).run()
+    assert not app.exception
+    symbol = lambda text: (re.search(r"A/[A-Z0-9./]*\d", text) or re.search(".*", text)).group(0)  # noqa: E731
+    # Each option names its document's symbol, which typing it finds (the titles end in theirs).
+    options = app.sidebar.multiselect(key="doc_filter").options
+    assert sorted(symbol(o) for o in options if "A/" in o) == [
+        "A/C.3/80/L.20", "A/C.3/80/L.47", "A/RES/80/188", "A/RES/80/190", "A/RES/80/216"]
+    app.switch_page("app_pages/library.py").run()
+    assert not app.exception
+    heads = lambda: [h.value for h in app.main.subheader]  # noqa: E731
+    captions = lambda: " ".join(c.value for c in app.main.caption)  # noqa: E731
+    first = heads()
+    assert len(first) == 2 and "Showing 1–2 of 6 documents." in captions()
+    assert all("A/" in h for h in first)  # the newest: 2025 texts, not the 2013 summary
+    app.number_input(key="library_page").set_value(3).run()
+    assert "Showing 5–6 of 6 documents." in captions()
+    assert heads()[-1] == "Panel discussion on international migration and development"  # the oldest, last
+    app.text_input(key="library_query").set_value("a/res/80/216").run()
+    assert [symbol(h) for h in heads()] == ["A/RES/80/216"]
+    assert app.session_state["library_page"] == 1  # a new search starts on its first page
+    app.text_input(key="library_query").set_value("L.").run()
+    app.selectbox(key="library_sort").set_value("symbol").run()
+    assert [symbol(h) for h in heads()] == ["A/C.3/80/L.20", "A/C.3/80/L.47"]
+    app.text_input(key="library_query").set_value("<b>no such text</b>").run()
+    said = shown(app.info[0].value)
+    assert heads() == [] and "No document's symbol, title or facts has every word of “<b>no such text</b>”" in said
+    assert "<b>" not in app.info[0].value  # the markup is shown as text, never drawn

@@ -333,3 +333,14 @@ def comparison_export(reply, *, markdown: bool) -> list[str]:
         else:
             lines += [f"   {heading}", f"   {marked_text(row)}", ""]
     return lines
+
+
+def documents_shown(first: int, last: int, found: int, total: int) -> str:
+    """The Library's count above a page of documents (#32)."""
+    of = f"{found} found of {total} documents" if found != total else f"{total} documents"
+    return f"Showing {first}–{last} of {of}." if (first, last) != (1, found) else f"Showing {of}."
+
+
+def no_document_found(query: str) -> str:
+    return (f"No document's symbol, title or facts has every word of “{query.strip()}”. "
+            "Try fewer words, or a symbol's numbers alone (79/149).")
