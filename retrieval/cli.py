@@ -576,6 +576,9 @@ def _main(argv: list[str] | None) -> int:
     bench.add_argument("--scale", action="store_true", help="index build, memory, latency, recall at scale")
     bench.add_argument("--sizes", default="10000,100000,1000000")
     bench.add_argument("--nprobe-sweep", default="", help="with --scale: also these nprobe values, e.g. 16,24,32,48")
+    bench.add_argument("--library", type=Path, metavar="DIR",
+                       help="a library of documents: reading, build, bytes a passage, start, p50/p95, add (#32)")
+    bench.add_argument("--keep", type=Path, metavar="DIR", help="with --library: work in DIR and keep it")
     bench.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)

@@ -65,6 +65,15 @@ def _questions() -> list[str]:
 
 def run_bench(args, load_engine) -> int:
     """``load_engine()``: the engine for the command's settings (the CLI passes it in)."""
+    if getattr(args, "library", None):
+        from ..config import Settings
+        from .library_bench import print_figures, run_library_bench
+
+        settings = Settings.from_env(**({"second_model": args.second_model} if args.second_model else {}))
+        data = PROJECT_ROOT / "tests" / "data"
+        print_figures(run_library_bench(args.library, settings.second_model, args.keep,
+                                        [data / "un_dev_heldout.jsonl", data / "paraphrase_questions.jsonl"]))
+        return 0
     if args.scale:
         run_scale_bench([int(n) for n in args.sizes.split(",")],
                         sweep=[int(x) for x in args.nprobe_sweep.split(",")] if args.nprobe_sweep else None)
