@@ -43,7 +43,8 @@ bench: $(STAMP)
 	$(BIN)/python -m retrieval bench
 
 clean:
-	rm -rf $(VENV) index/g-* index/manifest.json index/second-model
+	# The environment and the built index; never the library's documents (data/documents).
+	rm -rf $(VENV) data/index/g-* data/index/manifest.json data/index/second-model
 
 bench-ui: $(STAMP) index
 	$(BIN)/python tools/bench_ui.py

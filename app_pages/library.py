@@ -51,7 +51,7 @@ if len(documents) > 1:
         st.number_input("Page", min_value=1, max_value=page.pages, step=1, key="library_page")
     shown = page.items
 for d in shown:
-    st.subheader(label(catalogue.document_label(d)), anchor=False)
+    st.subheader(label(catalogue.listing_label(d)), anchor=False)
     with st.container():
         meta = [d.get("author"), d.get("place"), format_date(d.get("date")), document_facts(engine, d["id"])]
         st.caption(" · ".join(esc(x) for x in meta if x))

@@ -14,8 +14,16 @@ from .config import Settings
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(model=args.model, second_model=args.second_model, index_dir=args.index_dir,
-                             corpus_dir=args.corpus_dir)
+    """The command's settings; a new data folder gets the shipped documents first (an ``add``
+    to it must not make a library without them)."""
+    from .config import SHIPPED_DIR
+    from .index.library import install_shipped_documents
+
+    settings = Settings.from_env(model=args.model, second_model=args.second_model, index_dir=args.index_dir,
+                                 corpus_dir=args.corpus_dir)
+    if settings.install_shipped:
+        install_shipped_documents(settings.corpus_dir, SHIPPED_DIR)
+    return settings
 
 
 def _load_engine(args, **embedders):

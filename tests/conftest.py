@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The tests never touch the checkout's data folder (a developer's library, #32): one of their own
+# per run, made from the shipped documents like any new data folder.
+os.environ.setdefault("RETRIEVAL_DATA_DIR", tempfile.mkdtemp(prefix="retrieval-test-data-"))
 
 from retrieval.config import Settings  # noqa: E402
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import ROOT
-from retrieval.chat.catalogue import (PER_PAGE, SORTS, document_date, document_label, find_documents,
+from retrieval.chat.catalogue import (PER_PAGE, SORTS, document_date, listing_label, find_documents,
                                       matches, page_of)
 
 FACTS = json.loads((ROOT / "tests" / "data" / "un_dev_facts.json").read_text(encoding="utf-8"))
@@ -32,7 +32,7 @@ DOCS = _records()
 @pytest.mark.parametrize("typed", ["A/RES/79/149", "a/res/79/149", "79/149", "ares79149", "RES/79/149"])
 def test_a_symbol_is_found_however_it_is_typed(typed):
     found = find_documents(DOCS, typed)
-    assert [document_label(d).split(" — ")[0] for d in found] == ["A/RES/79/149"]
+    assert [listing_label(d).split(" — ")[0] for d in found] == ["A/RES/79/149"]
 
 
 def test_words_of_a_title_or_facts_find_every_document_that_has_them_all():
@@ -83,9 +83,9 @@ def test_the_326_resolutions_page_by_page():
 
 def test_a_label_names_the_symbol_once():
     report = next(d for d in DOCS if d["facts"].get("symbol") == "A/79/19")
-    assert document_label(report) == "A/79/19 — Report of the Special Committee on Peacekeeping Operations"
-    assert document_label({"title": "Report (A/79/19)", "facts": {"symbol": "A/79/19"}}) == "Report (A/79/19)"
-    assert document_label({"id": "notes", "title": "Notes", "facts": {}}) == "Notes"
+    assert listing_label(report) == "A/79/19 — Report of the Special Committee on Peacekeeping Operations"
+    assert listing_label({"title": "Report (A/79/19)", "facts": {"symbol": "A/79/19"}}) == "Report (A/79/19)"
+    assert listing_label({"id": "notes", "title": "Notes", "facts": {}}) == "Notes"
     assert not matches({"id": "x", "title": "Migration"}, "/")  # punctuation alone matches nothing
     with pytest.raises(ValueError, match="sort must be one of"):
         find_documents(DOCS, "", "size")

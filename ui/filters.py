@@ -10,7 +10,7 @@ import streamlit as st
 from retrieval.ingest.attribution import AGREEMENTS, SPEAKERS
 from retrieval.config import MAX_QUESTION_CHARS
 from retrieval.answer.engine import Engine
-from retrieval.chat.catalogue import document_label
+from retrieval.chat.catalogue import listing_label
 
 # Widget values that must outlive a page that does not draw them (Streamlit forgets a widget's
 # value on a run that does not draw it); the entry point re-assigns them on every run.
@@ -60,7 +60,7 @@ def draw(engine: Engine) -> Filters:
     documents = None
     if len(engine.documents) > 1:
         # Options named "symbol — title" (#32): typing a symbol or a title's words narrows them.
-        titles = {d["id"]: document_label(d) for d in engine.documents}
+        titles = {d["id"]: listing_label(d) for d in engine.documents}
         st.multiselect("Search only in", list(titles), format_func=titles.get, key="doc_filter",
                        placeholder="All documents (type a symbol or a title)")
         documents = set(state.get("doc_filter") or []) or None

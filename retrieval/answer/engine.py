@@ -17,12 +17,12 @@ import numpy as np
 from .answer_types import answer_type, carries, first_typed
 from .citation import Citation, cite, document_label
 from .fact_questions import fact_asked, printed_fact
-from ..config import MAX_QUESTION_CHARS, Settings
+from ..config import MAX_QUESTION_CHARS, SHIPPED_DIR, Settings
 from ..ingest.corpus import load_corpus
 from ..ingest.read_cache import READ_CACHE
 from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
 from ..index.lexical import term_overlap, tokenize
-from ..index.library import is_protected
+from ..index.library import install_shipped_documents, is_protected
 from ..models.model import Embedder, load_embedder
 from ..ingest.passages import Passage
 from .selective import TIE_SCALE, BoxCalibration, Evidence, load_calibration
@@ -237,6 +237,8 @@ class Engine:
         (under the library's writer lock; ``on_wait`` is called if another writer holds it;
         ``report`` hears how many passages each model has embedded of how many)."""
         settings = settings or Settings.from_env()
+        if settings.install_shipped:  # a new data folder starts with the shipped documents
+            install_shipped_documents(settings.corpus_dir, SHIPPED_DIR)
         # Before the models: a bad corpus fails fast. Unchanged files are not read again (their
         # readings are kept by hash beside the index).
         documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE)

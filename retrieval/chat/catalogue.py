@@ -24,7 +24,7 @@ def document_symbol(doc: dict) -> str | None:
     return (doc.get("facts") or {}).get("symbol") or None
 
 
-def document_label(doc: dict) -> str:
+def listing_label(doc: dict) -> str:
     """What a list of documents shows: "A/RES/79/149 — Title", or the title alone. The title
     already ending in its symbol, "(A/79/19)", is not said twice."""
     title = str(doc.get("title") or doc.get("id") or "")

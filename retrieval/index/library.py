@@ -10,7 +10,9 @@ line.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -19,6 +21,39 @@ from ..ingest.formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
 from ..ingest.limits import Limits
 from ..ingest.passages import split_passages
 from .writer import PendingChange
+
+def install_shipped_documents(corpus_dir: Path, shipped_dir: Path) -> bool:
+    """Make a missing corpus folder from the shipped documents (the first run of a data folder,
+    #32): every file of ``shipped_dir`` copied into a temporary folder renamed into place, so an
+    interrupted install leaves no half folder. A folder that exists, even empty, is left alone
+    (its documents were removed on purpose). Returns whether it installed."""
+    corpus_dir = Path(corpus_dir)
+    if corpus_dir.exists() or Path(shipped_dir).resolve() == corpus_dir.resolve():
+        return False
+    staging = corpus_dir.parent / f".{corpus_dir.name}.installing-{os.getpid()}"
+    try:
+        corpus_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    except OSError as exc:
+        raise OSError(exc.errno, f"the data folder {corpus_dir.parent} cannot be made ({exc.strerror}); "
+                                 "set RETRIEVAL_DATA_DIR to a writable folder") from exc
+    try:
+        for f in sorted(Path(shipped_dir).iterdir()):
+            if f.is_file() and not f.name.startswith("."):
+                copy_atomic(f, staging / f.name)
+        os.rename(staging, corpus_dir)
+    except FileExistsError:  # another process installed it meanwhile: theirs stands
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if corpus_dir.is_dir():  # another process won the rename (ENOTEMPTY)
+            return False
+        raise OSError(exc.errno, f"the shipped documents could not be copied into {corpus_dir} "
+                                 f"({exc.strerror}); set RETRIEVAL_DATA_DIR to a writable folder") from exc
+    return True
+
 
 def safe_document_name(file_name: str, limits: Limits | None = None) -> str:
     """A file name fit for the corpus: letters, digits, '.', '-' and '_' only, no leading dot,

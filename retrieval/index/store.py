@@ -35,6 +35,7 @@ from ..files import sha256_file, write_atomic
 from .backends import Backend, FileBackend, LexicalSearch, PassageSearch, StoreUnavailable
 from .lexical import inverse_document_frequencies
 from ..ingest.passages import SPLITTER_VERSION, Passage
+from . import build_progress
 from .token_codes import TokenVectors, TokenWriter
 from .vector_index import index_spec
 
@@ -172,6 +173,7 @@ def publish(staged: StagedIndex) -> None:
     write), then free the old ones."""
     staged.backend.publish(staged.index_dir, staged.manifest["store"])
     _write_json_atomic(staged.index_dir / MANIFEST, staged.manifest)
+    build_progress.clear(staged.index_dir)  # published: nothing left to continue
     _remove_old_generations(staged.index_dir, keep=staged.generation)
     log.info("built index %s: %d passages in %.1f s", staged.generation, staged.manifest["passage_count"],
              staged.manifest["build_seconds"])
@@ -211,19 +213,35 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
     for p in passages:
         by_doc.setdefault(p.doc_id, []).append(p)
     fresh = [d.id for d in documents if d.id in by_doc and reusable.get(d.id, ("",))[0] != d.sha256]
+    sha = {d.id: d.sha256 for d in documents}
     fresh_set = set(fresh)
+    # A build interrupted before had embedded some of them: those are read back, not embedded.
+    kept = {doc_id: build_progress.load(index_dir, embedder.name, sha[doc_id], by_doc[doc_id]) for doc_id in fresh}
+    kept = {k: v for k, v in kept.items() if v is not None}
+    if kept:
+        log.info("continuing an interrupted build: %d of %d documents to embed were embedded already",
+                 len(kept), len(fresh))
     # Documents in the corpus's order: a new or changed one's passages embedded as a stream, an
     # unchanged one's vectors and token codes copied from the previous index.
-    embedded = embed_stream(embedder, [p for doc_id in fresh for p in by_doc[doc_id]], progress=progress,
-                            report=report)
+    embedded = embed_stream(embedder, [p for doc_id in fresh if doc_id not in kept for p in by_doc[doc_id]],
+                            progress=progress, report=report)
     tokens = TokenWriter(previous.tokens.codebook if previous is not None else None)
     sentence_parts: list[np.ndarray] = []
     for d in documents:
-        if d.id in fresh_set:
+        if d.id in kept:
+            for s_vectors, t_vectors in zip(*kept[d.id]):
+                sentence_parts.append(s_vectors)
+                tokens.add(t_vectors)
+        elif d.id in fresh_set:
+            mine_s, mine_t = [], []
             for _ in by_doc[d.id]:
                 s_vectors, t_vectors = next(embedded)
-                sentence_parts.append(np.asarray(s_vectors, dtype=np.float32))
+                mine_s.append(np.asarray(s_vectors, dtype=np.float32))
+                mine_t.append(t_vectors)
                 tokens.add(t_vectors)
+            sentence_parts.extend(mine_s)
+            if len(fresh) > 1:  # worth keeping only when there is more than this one to embed
+                build_progress.save(index_dir, embedder.name, d.sha256, mine_s, mine_t)
         elif d.id in by_doc:
             for old in reusable[d.id][1]:
                 first = previous.sentence_start[old]
