@@ -192,3 +192,17 @@ def test_a_build_reports_passages_embedded_of_how_many_as_it_goes(tmp_path, embe
     steps = [sum(len(p.sentences) for p in index.passages[a:b]) for a, b in zip(done, done[1:])]
     assert all(s <= REPORT_EVERY or b - a == 1 for s, a, b in zip(steps, done, done[1:]))
     assert all(x + y > REPORT_EVERY for x, y in zip(steps, steps[1:]))
+
+
+def test_near_copies_are_found_when_the_index_is_built_and_kept_with_it(versions_engine):
+    """A start does not look for versions again (#32: 5.3 s on the 326 resolutions): the groups
+    kept in the generation are the ones the measure finds now, and real drafts share paragraphs
+    with the resolutions adopted from them."""
+    from retrieval.index.near_copies import version_groups
+
+    index = versions_engine.index
+    passages = index.passages
+    assert index.version_groups == version_groups([p.text for p in passages], [p.doc_id for p in passages])
+    pairs = {tuple(sorted({passages[i].doc_id for i, g in enumerate(index.version_groups) if g == group}))
+             for group in set(index.version_groups)}
+    assert ("A_C.3_80_L.47", "A_RES_80_216") in pairs and ("A_C.3_80_L.20", "A_RES_80_190") in pairs

@@ -43,6 +43,9 @@ class QuestionTerm:
     is_number: bool
 
 
+_PARTS = re.compile(r"[-'’]")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """What the document says, word by word: stems, lower-case words, acronyms, numbers."""
@@ -60,9 +63,10 @@ class Vocabulary:
             found = _WORD.findall(text)
             for w in found:
                 words.add(w.lower())
-                for part in re.split(r"[-'’]", w):
-                    if part:
-                        words.add(part.lower())
+                if "-" in w or "'" in w or "’" in w:  # most words have no parts: no split to pay for
+                    for part in _PARTS.split(w):
+                        if part:
+                            words.add(part.lower())
             stems.update(tokenize(text))
             # "International Labour Organization" -> "ilo"; function words may sit inside.
             run: list[str] = []

@@ -582,8 +582,10 @@ class Engine:
     def _versions(self) -> tuple[list[int], dict[int, list[int]], dict[str, tuple]]:
         """Each passage's group of versions, each group's members, and how documents rank as versions."""
         passages = self.index.passages
-        groups = (version_groups([p.text for p in passages], [p.doc_id for p in passages])
-                  if len(self._documents) > 1 else list(range(len(passages))))
+        groups = self.index.version_groups  # found when the index was built
+        if groups is None:
+            groups = (version_groups([p.text for p in passages], [p.doc_id for p in passages])
+                      if len(self._documents) > 1 else list(range(len(passages))))
         members: dict[int, list[int]] = {}
         for i, g in enumerate(groups):
             members.setdefault(g, []).append(i)

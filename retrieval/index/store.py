@@ -36,6 +36,7 @@ from .backends import Backend, FileBackend, LexicalSearch, PassageSearch, StoreU
 from .lexical import inverse_document_frequencies
 from ..ingest.passages import SPLITTER_VERSION, Passage
 from . import build_progress
+from .near_copies import version_groups
 from .token_codes import TokenVectors, TokenWriter
 from .vector_index import index_spec
 
@@ -65,6 +66,7 @@ class Index:
     idf: dict[str, float]
     manifest: dict
     documents: list[dict]
+    version_groups: list[int] | None = None  # each passage's group of near copies (near_copies.py)
 
 
 def _file_records(folder: Path) -> dict[str, dict]:
@@ -247,7 +249,7 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
                 first = previous.sentence_start[old]
                 sentence_parts.append(previous.sentence_vectors[first : first + len(previous.passages[old].sentences)])
                 tokens.add_stored(previous.tokens.stored_rows(old), previous.tokens.codebook)
-    sentence_vectors = np.concatenate(sentence_parts).astype(np.float32)
+    sentence_vectors = np.concatenate(sentence_parts, dtype=np.float32)  # one copy, not two
     del sentence_parts
     passage_vectors = _mean_vectors(sentence_vectors, [len(p.sentences) for p in passages])
     sentence_owner = np.array([p.id for p in passages for _ in p.sentences], dtype=np.int64)
@@ -263,6 +265,9 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
                     "passages": [p.to_dict() for p in passages],
                     "sentence_owner": sentence_owner.tolist(),
                     "documents": [d.metadata() | {"sha256": d.sha256} for d in documents],
+                    # Near copies across documents, found once here rather than at each start.
+                    "version_groups": (version_groups([p.text for p in passages], [p.doc_id for p in passages])
+                                       if len(by_doc) > 1 else list(range(len(passages)))),
                 },
                 f,
                 ensure_ascii=False,
@@ -396,7 +401,15 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         idf=inverse_document_frequencies([p.text for p in passages]),
         manifest=manifest,
         documents=data.get("documents", []),
+        version_groups=_groups(data.get("version_groups"), len(passages)),
     )
+
+
+def _groups(value, n: int) -> list[int] | None:
+    """The stored groups of near copies, if they fit the passages (else None: made again)."""
+    if isinstance(value, list) and len(value) == n and all(isinstance(g, int) and 0 <= g < n for g in value):
+        return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -459,7 +472,7 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
                 log.info("the second model's index does not match the passages; rebuilding it")
                 current[k] = None
     if all(i is not None for i in current):
-        return current, False  # type: ignore[return-value]
+        return _share_passages(current), False  # type: ignore[arg-type]
     staged: list[StagedIndex] = []
     try:
         for k, (folder, embedder) in enumerate(zip(folders, embedders)):
@@ -480,7 +493,15 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
             return load_or_build_all(index_dir, documents, embedders, progress=progress, force=True, report=report,
                                      backend=backend)
         raise StaleIndexError("the two models' indexes do not match after a rebuild")
-    return indexes, True
+    return _share_passages(indexes), True
+
+
+def _share_passages(indexes: list[Index]) -> list[Index]:
+    """The models' indexes hold the same passages (checked by the callers): one list of them in
+    memory, not one a model (some 100 MB for the 326 resolutions)."""
+    for other in indexes[1:]:
+        other.passages = indexes[0].passages
+    return indexes
 
 
 def load_all(index_dir: Path, documents: list[Document], embedders: list,
@@ -492,7 +513,7 @@ def load_all(index_dir: Path, documents: list[Document], embedders: list,
                for folder, embedder in zip(folders, embedders)]
     if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
         raise StaleIndexError("the two models' indexes do not match")
-    return indexes
+    return _share_passages(indexes)
 
 
 def _passage_keys(index: Index) -> list[tuple[str, str]]:

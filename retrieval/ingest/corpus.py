@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .metadata import MAX_FIELD_CHARS, display_text, read_sidecar_file
@@ -72,10 +72,14 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
     content = None
     if cache is not None:
         digest, content = cache.get(path)
-    if content is None:
+    fresh = content is None
+    if fresh:
         content = read_document_text(path)
-        if cache is not None:
-            cache.put(digest, content)
+    if content.language is None:  # detected once, then kept with the reading: a start never detects it
+        content = replace(content, language=detect_language(content.text) or "")
+        fresh = True
+    if fresh and cache is not None:
+        cache.put(digest, content)
     meta = read_sidecar(path)
     title = meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " ")
     title = display_text(title, MAX_FIELD_CHARS)  # a document's own title, as any field: one capped line of text
@@ -95,7 +99,7 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
         facts=content.facts,
         page_labels=labels,
         resolution=content.resolution,
-        language=detect_language(content.text),
+        language=content.language or None,
     )
 
 

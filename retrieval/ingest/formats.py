@@ -54,6 +54,7 @@ class DocumentText:
     facts: dict | None = None  # a UN document's masthead (``un_document.UNFacts.to_dict``)
     page_labels: dict | None = None  # PDF page number -> the folio printed on it
     resolution: bool = False  # numbered like a resolution: preambular, then operative paragraphs
+    language: str | None = None  # detected once and kept with the reading ("" when it cannot be told)
 
 
 def check_file(path: Path, limits: Limits | None = None) -> None:
