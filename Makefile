@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare bench-report bench-ray bench-store clean
+.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare bench-report bench-ray bench-store bench-library clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -69,3 +69,8 @@ bench-ray: $(STAMP)
 
 bench-store: $(STAMP)
 	$(BIN)/python tools/bench_scale.py store
+
+# A library of hundreds (#32): the 326 resolutions of session 78, with the pair, then MiniLM alone.
+bench-library: $(STAMP)
+	$(BIN)/python -m retrieval bench --library ../shared/un-documents/resolutions-78 --keep /tmp/bench-library
+	$(BIN)/python -m retrieval bench --library ../shared/un-documents/resolutions-78 --second-model none --keep /tmp/bench-library

@@ -106,7 +106,7 @@ def _mean_vectors(sentence_vectors: np.ndarray, counts: list[int]) -> np.ndarray
     """Each passage's vector: the normalised mean of its ``counts[i]`` sentence vectors, in order."""
     out, k = [], 0
     for m in counts:
-        v = sentence_vectors[k : k + m].mean(axis=0)
+        v = sentence_vectors[k : k + m].mean(axis=0, dtype=np.float32)
         out.append(v / max(float(np.linalg.norm(v)), 1e-12))
         k += m
     return np.array(out, dtype=np.float32).reshape(len(counts), sentence_vectors.shape[1])
@@ -168,6 +168,7 @@ class StagedIndex:
     generation: str
     manifest: dict
     backend: Backend
+    near_copies: list[int] | None = None
 
 
 def publish(staged: StagedIndex) -> None:
@@ -202,9 +203,10 @@ def build_index(index_dir: Path, documents: list[Document], embedder, *, progres
 
 def stage_index(index_dir: Path, documents: list[Document], embedder, *, progress: bool = False,
                 previous: Index | None = None, report: ProgressReport | None = None,
-                backend: Backend | None = None) -> StagedIndex:
+                backend: Backend | None = None, near_copies: list[int] | None = None) -> StagedIndex:
     """Split, embed and write the corpus's index under a new generation folder (and its passage
-    vectors and lexical index into the backend), unpublished."""
+    vectors and lexical index into the backend), unpublished. ``near_copies``: the passages'
+    groups of near copies when another model's index of the same corpus has just found them."""
     backend = backend or FileBackend()
     started = time.perf_counter()
     passages = corpus_passages(documents)
@@ -249,11 +251,16 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
                 first = previous.sentence_start[old]
                 sentence_parts.append(previous.sentence_vectors[first : first + len(previous.passages[old].sentences)])
                 tokens.add_stored(previous.tokens.stored_rows(old), previous.tokens.codebook)
-    sentence_vectors = np.concatenate(sentence_parts, dtype=np.float32)  # one copy, not two
+    # One copy, in the float16 that is stored: passage vectors are the mean of these stored values,
+    # so a fresh build, a rebuild reusing vectors and an index moved to another store agree exactly.
+    sentence_vectors = np.concatenate(sentence_parts, dtype=np.float16)
     del sentence_parts
     passage_vectors = _mean_vectors(sentence_vectors, [len(p.sentences) for p in passages])
     sentence_owner = np.array([p.id for p in passages for _ in p.sentences], dtype=np.int64)
 
+    groups = (near_copies if near_copies is not None and len(near_copies) == len(passages)
+              else version_groups([p.text for p in passages], [p.doc_id for p in passages]) if len(by_doc) > 1
+              else list(range(len(passages))))
     index_dir.mkdir(parents=True, exist_ok=True)
     generation = f"g-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     staging = index_dir / f".{generation}.tmp"
@@ -266,8 +273,7 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
                     "sentence_owner": sentence_owner.tolist(),
                     "documents": [d.metadata() | {"sha256": d.sha256} for d in documents],
                     # Near copies across documents, found once here rather than at each start.
-                    "version_groups": (version_groups([p.text for p in passages], [p.doc_id for p in passages])
-                                       if len(by_doc) > 1 else list(range(len(passages)))),
+                    "version_groups": groups,
                 },
                 f,
                 ensure_ascii=False,
@@ -275,7 +281,7 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
         spec = index_spec(len(passage_vectors))
         store_record = backend.stage(index_dir, staging, generation, passage_vectors, [p.text for p in passages], spec)
         # Sentence vectors in float16 (highlights and max-sim read them; 1e-3 of a cosine at most).
-        np.save(staging / SENTENCES_FILE, sentence_vectors.astype(np.float16))
+        np.save(staging / SENTENCES_FILE, sentence_vectors)
         tokens.write(staging)
         files = _file_records(staging)
         os.replace(staging, index_dir / generation)
@@ -297,7 +303,7 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
         "build_seconds": round(time.perf_counter() - started, 2),
         "files": files,
     }
-    return StagedIndex(index_dir, generation, manifest, backend)
+    return StagedIndex(index_dir, generation, manifest, backend, groups)
 
 
 def _remove_old_generations(index_dir: Path, keep: str) -> None:
@@ -477,8 +483,9 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
     try:
         for k, (folder, embedder) in enumerate(zip(folders, embedders)):
             if current[k] is None:
+                found = staged[0].near_copies if staged else (current[0].version_groups if current[0] else None)
                 staged.append(stage_index(folder, documents, embedder, progress=progress, previous=previous[k],
-                                          report=report, backend=backend))
+                                          report=report, backend=backend, near_copies=found))
     except BaseException:
         for s in staged:
             discard(s)
