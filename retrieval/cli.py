@@ -34,7 +34,7 @@ def _load_engine(args, **embedders):
 
     try:
         return Engine.load(_settings(args), progress=True, force_rebuild=getattr(args, "force", False),
-                           on_wait=_say_waiting, **embedders)
+                           on_wait=_say_waiting, verify=getattr(args, "verify", False), **embedders)
     except ModelNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(3)
@@ -527,6 +527,8 @@ def _main(argv: list[str] | None) -> int:
 
     build = sub.add_parser("build", parents=[common], help="build the index if missing or stale")
     build.add_argument("--force", action="store_true", help="rebuild even when the index is valid")
+    build.add_argument("--verify", action="store_true",
+                       help="hash every document file again (a start trusts a file whose size and times are unchanged)")
     build.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                        help="read and embed on Ray: a local instance, or the cluster at ADDRESS (e.g. auto)")
     build.add_argument("--workers", type=int, default=None,

@@ -232,16 +232,18 @@ class Engine:
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, force_rebuild: bool = False,
              embedder: Embedder | None = None, second_embedder: Embedder | None = None,
-             on_wait: Callable[[], None] | None = None, report: ProgressReport | None = None) -> "Engine":
+             on_wait: Callable[[], None] | None = None, report: ProgressReport | None = None,
+             verify: bool = False) -> "Engine":
         """Load the model(s) and the index(es), building an index first when it is missing or stale
         (under the library's writer lock; ``on_wait`` is called if another writer holds it;
-        ``report`` hears how many passages each model has embedded of how many)."""
+        ``report`` hears how many passages each model has embedded of how many; ``verify`` hashes
+        every document file again instead of trusting an unchanged ``stat``)."""
         settings = settings or Settings.from_env()
         if settings.install_shipped:  # a new data folder starts with the shipped documents
             install_shipped_documents(settings.corpus_dir, SHIPPED_DIR)
         # Before the models: a bad corpus fails fast. Unchanged files are not read again (their
         # readings are kept by hash beside the index).
-        documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE)
+        documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE, verify=verify)
         backend = backend_for(settings.store)  # a bad RETRIEVAL_STORE fails before the models load
         embedder = embedder or load_embedder(settings.model)
         embedders = [embedder]
@@ -255,7 +257,7 @@ class Engine:
             # Building is writing: one writer at a time, and the corpus read again under the lock
             # (another writer may have changed it, or left a change to take back).
             with one_writer(settings.index_dir, on_wait=on_wait):
-                documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE)
+                documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE, verify=verify)
                 indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
                                                      force=force_rebuild, report=report, backend=backend)
         index = indexes[0]

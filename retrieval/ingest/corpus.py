@@ -107,11 +107,13 @@ class CorpusError(RuntimeError):
     """The corpus folder is missing or holds no readable document; the message says which."""
 
 
-def scan_corpus(folder: Path, cache_dir: Path | None = None) -> tuple[list[Document], list[tuple[str, str]]]:
+def scan_corpus(folder: Path, cache_dir: Path | None = None, *,
+                verify: bool = False) -> tuple[list[Document], list[tuple[str, str]]]:
     """The readable documents of a folder in file-name order, and the (file, reason) of each
     document file skipped: unreadable, over a limit, or a link (never followed out of the folder).
-    ``cache_dir``: where readings are kept by file hash (``read_cache``), so unchanged files are not read again."""
-    cache = ReadCache(cache_dir) if cache_dir else None
+    ``cache_dir``: where readings are kept by file hash (``read_cache``), so unchanged files are not
+    read again; a file whose ``stat`` is unchanged is not even hashed again, unless ``verify``."""
+    cache = ReadCache(cache_dir, verify=verify) if cache_dir else None
     if not folder.is_dir():
         raise CorpusError(f"the corpus folder {folder} does not exist")
     documents, skipped = [], []
@@ -127,12 +129,14 @@ def scan_corpus(folder: Path, cache_dir: Path | None = None) -> tuple[list[Docum
             skipped.append((path.name, str(exc)))
     for name, reason in skipped:
         log.warning("skipping %s: %s", name, reason)
+    if cache is not None:
+        cache.save_hashes()
     return documents, skipped
 
 
-def load_corpus(folder: Path, cache_dir: Path | None = None) -> list[Document]:
+def load_corpus(folder: Path, cache_dir: Path | None = None, *, verify: bool = False) -> list[Document]:
     """All readable documents in a folder (see ``scan_corpus``); at least one."""
-    documents, _ = scan_corpus(folder, cache_dir)
+    documents, _ = scan_corpus(folder, cache_dir, verify=verify)
     if not documents:
         raise CorpusError(f"the corpus folder {folder} has no readable document "
                           f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
