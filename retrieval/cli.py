@@ -272,13 +272,12 @@ def cmd_eval(args) -> int:
 def cmd_add(args) -> int:
     from .ingest.formats import IngestError
     from .index.library import add_document
-    from .index.writer import LibraryBusy, PendingChange, one_writer
+    from .index.writer import LibraryBusy, library_change
 
     settings = _settings(args)
-    added, failed = [], 0
+    added, failed, loading = [], 0, False
     try:
-        with one_writer(settings.index_dir, on_wait=_say_waiting):
-            change = PendingChange(settings.index_dir, settings.corpus_dir)
+        with library_change(settings.index_dir, settings.corpus_dir, on_wait=_say_waiting) as change:
             for path in args.files:
                 try:
                     added.append(add_document(Path(path), settings.corpus_dir, replace=args.replace,
@@ -287,21 +286,18 @@ def cmd_add(args) -> int:
                     failed += 1
                     print(f"error: {_one_line(exc)}", file=sys.stderr)
             if not added:
-                change.roll_back()
                 return 1 if failed else 0
-            try:
-                engine = _load_engine(args)
-            except BaseException as exc:
-                # The published index still serves the corpus as it was: take the new files out again.
-                change.roll_back()
-                if isinstance(exc, Exception):
-                    print(f"error: the index could not be updated ({_one_line(exc)}); "
-                          f"{', '.join(added)} not added", file=sys.stderr)
-                    return 1
-                raise
-            change.commit()
+            loading = True
+            engine = _load_engine(args)
     except LibraryBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if not loading:
+            raise
+        # Taken out again: the published index still serves the corpus as it was.
+        print(f"error: the index could not be updated ({_one_line(exc)}); {', '.join(added)} not added",
+              file=sys.stderr)
         return 1
     counts = _passage_counts(engine)
     for doc_id in added:

@@ -7,7 +7,8 @@ each one's peak memory is its own (``getrusage(RUSAGE_CHILDREN)`` after it ends)
 2. build: the index of the whole library, with the models asked for (the pair, or MiniLM alone
    with ``--second-model none``): seconds, passages a second, peak RSS;
 3. the index's bytes a passage (every file of the published generations, both models);
-4. start to first answer: a new ``python -m retrieval ask`` process;
+4. start to first answer: a new ``python -m retrieval ask`` process; the chat server (``make run``'s
+   ``python -m ui.server``) from start to "the search engine is ready", and its RSS then;
 5. 100 questions in one process: p50/p95 a question and its RSS after them, and the same on the
    shipped summary alone, for the ratio;
 6. adding one document to the built library (``python -m retrieval add``);
@@ -65,6 +66,36 @@ def _child(args: list[str], env: dict, *, capture: bool = False) -> tuple[float,
         if child.returncode != 0:
             raise RuntimeError(f"{' '.join(args[1:4])} failed ({child.returncode}): {err.read()[-2000:]}")
         return wall, usage.ru_maxrss / 1024, out.read() if capture else ""
+
+
+def server_ready(env: dict, *, timeout: float = 600) -> dict:
+    """Start the chat server as ``make run`` does (``python -m ui.server``) on a free port and time
+    it until its log says the search engine is ready; its RSS then. The server is stopped after."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = [sys.executable, "-m", "ui.server", "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    started = time.perf_counter()
+    child = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        for line in child.stderr:  # the engine's log goes to the server's stderr
+            if "the search engine is ready" in line:
+                seconds = time.perf_counter() - started
+                rss = int(Path(f"/proc/{child.pid}/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
+                return {"seconds": round(seconds, 2), "rss_mib": round(rss)}
+            if "could not start" in line or time.perf_counter() - started > timeout:
+                raise RuntimeError(f"the server did not get ready: {line.strip()}")
+        raise RuntimeError(f"the server ended before it was ready ({child.wait()})")
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def _pages(folder: Path) -> int:
@@ -138,6 +169,7 @@ def run_library_bench(library: Path, second_model: str | None, work: Path | None
                         "bytes_a_passage_by_file": {k: round(v / max(1, passages)) for k, v in sorted(by_file.items())}}
     starts = [_child(py + ["ask", "What does the resolution say about the rights of women?"], env)[0] for _ in range(2)]
     figures["start_to_first_answer_seconds"] = round(min(starts), 2)
+    figures["server_ready"] = server_ready(env)
     _, _, out = _child([sys.executable, "-c", _ASK_MANY, *map(str, questions)], env, capture=True)
     figures["questions"] = {k: round(v, 3) for k, v in json.loads(out.strip().splitlines()[-1]).items()}
     summary_env = dict(env, RETRIEVAL_CORPUS_DIR=str(PROJECT_ROOT / "corpus"), RETRIEVAL_INDEX_DIR=str(work / "summary-index"))

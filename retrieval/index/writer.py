@@ -136,6 +136,24 @@ class PendingChange:
         _undo(self.index_dir, self.corpus_dir, self.added, self.backups)
 
 
+@contextmanager
+def library_change(index_dir: Path, corpus_dir: Path, *, wait: float | None = None,
+                   on_wait: Callable[[], None] | None = None) -> Iterator[PendingChange]:
+    """One change to the library, the one sequence the CLI and the server both run: the writer
+    lock, a journal of the files put into the corpus, then whatever the body does (add files,
+    load the index they make). If the body raises, whatever it was (a full disk, a killed model,
+    Ctrl-C), its files are taken out again and the index in force still serves the corpus as it
+    was; otherwise the change is committed. ``wait``/``on_wait`` as for ``one_writer``."""
+    with one_writer(index_dir, wait=wait, on_wait=on_wait):
+        change = PendingChange(index_dir, corpus_dir)
+        try:
+            yield change
+        except BaseException:
+            change.roll_back()
+            raise
+        change.commit()
+
+
 def recover(index_dir: Path) -> list[str]:
     """Take back the change a dead writer left (its journal); returns the file names taken out or
     put back. Called by the outermost ``one_writer``."""

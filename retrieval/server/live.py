@@ -30,7 +30,7 @@ from ..ingest.formats import IngestError
 from ..index.library import add_document, check_addition, remove_document
 from .record import Record
 from ..chat.wording import failure_reason
-from ..index.writer import PendingChange, one_writer
+from ..index.writer import library_change, one_writer
 from ..index.store import MANIFEST, SECOND_INDEX, index_generation, published_generations
 
 log = logging.getLogger(__name__)
@@ -207,18 +207,14 @@ class LiveEngine:
                 return
             settings = self._engine.settings
             try:
-                with one_writer(settings.index_dir), tempfile.TemporaryDirectory() as tmp:
+                # Whatever stops it, the change is taken back and the old engine still serves.
+                with (library_change(settings.index_dir, settings.corpus_dir) as change,
+                      tempfile.TemporaryDirectory() as tmp):
                     upload = Path(tmp) / ("upload" + Path(job.file_name).suffix.lower()[:10])
                     upload.write_bytes(job.data)
-                    change = PendingChange(settings.index_dir, settings.corpus_dir)
-                    try:
-                        add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
-                                     change=change, progress=lambda done, total: setattr(job, "pages_read", (done, total)))
-                        self._swap(self._load(report=self._reporter(job)))
-                    except BaseException:
-                        change.roll_back()  # whatever stopped it, the old engine still serves
-                        raise
-                    change.commit()
+                    add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
+                                 change=change, progress=lambda done, total: setattr(job, "pages_read", (done, total)))
+                    self._swap(self._load(report=self._reporter(job)))
                 job.state = "ready"
                 self._record.change("replace" if job.replace else "add", job.doc_id)
             except Exception as exc:
