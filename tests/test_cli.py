@@ -117,8 +117,9 @@ def test_an_uncertain_answer_says_so_in_json_and_in_text(env):
     check_schema(obj)
     assert (obj["confidence"], obj["reason"], obj["missing"], obj["answered"]) == ("partial", "uncertain", [], True)
     from retrieval.answer.selective import load_calibration
+    from retrieval.config import DEFAULT_MODEL, DEFAULT_SECOND_MODEL
 
-    assert obj["confidence_score"] < load_calibration(two_models=True).threshold and obj["results"]
+    assert obj["confidence_score"] < load_calibration((DEFAULT_MODEL, DEFAULT_SECOND_MODEL)).threshold and obj["results"]
     text = run(["ask", question], env).stdout.decode()
     assert text.startswith("The closest passages — they may not answer this exactly.")
     assert "Answer:" not in text and "Result 1:" in text

@@ -6,6 +6,8 @@ import json
 import numpy as np
 import pytest
 
+from retrieval.config import DEFAULT_MODEL, DEFAULT_SECOND_MODEL
+
 from retrieval.answer.selective import (
     CALIBRATION_FILE, FEATURES, BoxCalibration, Evidence, choose_threshold, fit, half, load_calibration,
     risk_coverage,
@@ -83,20 +85,27 @@ def test_the_threshold_rule_takes_the_most_coverage_within_both_limits():
 
 
 def test_the_kept_calibrations_load_for_the_pair_and_the_first_model_alone():
-    for two_models in (True, False):
-        c = load_calibration(two_models)
+    for models in [(DEFAULT_MODEL, DEFAULT_SECOND_MODEL), (DEFAULT_MODEL,)]:
+        c = load_calibration(models)
         assert c is not None and 0.0 < c.threshold < 1.0 and len(c.weights) == len(FEATURES)
         assert c.fitted_on.startswith("half 0")
 
 
+def test_models_with_no_calibration_fall_back_to_the_rule_and_say_so(caplog):
+    # The second model alone was never calibrated: its scores mean something else.
+    assert load_calibration((DEFAULT_SECOND_MODEL,)) is None
+    assert "no answer box calibration for packaged:all-mpnet-base-v2" in caplog.text
+    assert "make calibrate" in caplog.text
+
+
 def test_a_calibration_fitted_on_other_signals_is_refused(tmp_path):
-    entry = json.loads(CALIBRATION_FILE.read_text())["pair"]
+    entry = json.loads(CALIBRATION_FILE.read_text())[f"{DEFAULT_MODEL} + {DEFAULT_SECOND_MODEL}"]
     entry["features"] = entry["features"][:-1]
     with pytest.raises(ValueError, match="retrieval.dev.calibration"):
         BoxCalibration.from_dict(entry)
     broken = tmp_path / "calibration.json"
     broken.write_text("{not json")
-    assert load_calibration(True, broken) is None
+    assert load_calibration((DEFAULT_MODEL,), broken) is None
 
 
 def test_halves_are_fixed_by_the_question_id():

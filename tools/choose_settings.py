@@ -12,7 +12,6 @@ grid because it changes no highlight on either half (see README).
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 
@@ -22,20 +21,17 @@ sys.path.insert(0, str(ROOT))
 from retrieval.config import Settings  # noqa: E402
 from retrieval.answer.engine import Engine  # noqa: E402
 from retrieval.dev.evaluation import evaluate, load_questions  # noqa: E402
+from retrieval.answer.selective import half  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
-
-
-def half(question: dict) -> int:
-    return int(hashlib.sha1(question["id"].encode()).hexdigest(), 16) % 2
 
 
 def main() -> None:
     engine = Engine.load(Settings.from_env())
     sets = [q for name in ("questions.jsonl", "paraphrase_questions.jsonl", "near_topic_questions.jsonl")
             for q in load_questions(DATA / name)]
-    halves = [[q for q in sets if half(q) == h] for h in (0, 1)]
+    halves = [[q for q in sets if half(q["id"]) == h] for h in (0, 1)]
     dev = load_questions(DEV) if DEV.exists() else []
 
     def row(view, questions):

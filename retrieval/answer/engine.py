@@ -202,7 +202,8 @@ class Engine:
         self.second = second  # the second model and its index of the same passages, if any
         self.params = params or default_params(two_models=second is not None)
         # The answer box's calibrator (None: the box is shown whenever nothing is missing).
-        self.calibration: BoxCalibration | None = load_calibration(two_models=second is not None)
+        self.calibration: BoxCalibration | None = load_calibration(
+            (embedder.name,) + ((second[0].name,) if second is not None else ()))
         self.rebuilt = rebuilt
         self._documents = {d["id"]: d for d in index.documents}
         # Per-passage facts the per-question path needs, computed once.

@@ -10,8 +10,8 @@ is ``partial`` with reason ``uncertain``: the closest passages, no box.
 
 The calibrator is a logistic regression (scikit-learn) fitted by ``python -m retrieval.dev.calibration``
 on one half of the project's question sets; its coefficients and threshold are kept in
-``box_calibration.json`` beside this module, one entry for the pair of models and one for the
-first model alone. Scoring is a dot product here, so answering needs no scikit-learn.
+``box_calibration.json`` beside this module, one entry for each set of models it was fitted with,
+keyed by their names (the pair, and the first model alone). Scoring is a dot product here, so answering needs no scikit-learn.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import logging
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -109,7 +110,7 @@ class BoxCalibration:
     def shows_box(self, probability: float, passage_margin: float = 1.0) -> bool:
         """Whether the box is shown: the probability reaches the threshold and the first passage is
         not tied with the second (then the engine cannot say which of the two answers)."""
-        return probability >= self.threshold and passage_margin >= TIE
+        return probability >= self.threshold and not tied(passage_margin)
 
     def to_dict(self) -> dict:
         return {"features": list(FEATURES)} | {k: (list(v) if isinstance(v, tuple) else v)
@@ -123,17 +124,29 @@ class BoxCalibration:
                    tuple(map(float, d["scales"])), float(d["threshold"]), str(d.get("fitted_on", "")))
 
 
-def calibration_key(two_models: bool) -> str:
-    return "pair" if two_models else "first model alone"
+def tied(passage_margin: float) -> bool:
+    """Whether the first two passages tie (the engine cannot say which of them answers): never a box."""
+    return passage_margin < TIE
+
+
+def calibration_key(models: Sequence[str]) -> str:
+    """A calibration's key: the names of the models it was fitted with, in order (a calibration
+    means something only for the models whose scores it saw)."""
+    return " + ".join(models)
 
 
 @functools.lru_cache(maxsize=8)  # every engine view asks; the file is read once per process
-def load_calibration(two_models: bool, path: Path = CALIBRATION_FILE) -> BoxCalibration | None:
-    """The kept calibration for the pair or the first model alone. None when it is missing or
-    unreadable (logged): the box is then shown whenever nothing the question names is missing."""
+def load_calibration(models: tuple[str, ...], path: Path = CALIBRATION_FILE) -> BoxCalibration | None:
+    """The kept calibration for these models. None when there is none for them, or it is
+    unreadable (logged either way): the box is then shown whenever nothing the question names is
+    missing (the rule before calibration, #10)."""
     try:
-        entry = json.loads(path.read_text(encoding="utf-8")).get(calibration_key(two_models))
-        return BoxCalibration.from_dict(entry) if entry else None
+        entry = json.loads(path.read_text(encoding="utf-8")).get(calibration_key(models))
+        if not entry:
+            log.warning("no answer box calibration for %s: the box is shown whenever nothing the question "
+                        "names is missing; run make calibrate", calibration_key(models))
+            return None
+        return BoxCalibration.from_dict(entry)
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         log.warning("answer box calibration not used (%s): run make calibrate", exc)
         return None

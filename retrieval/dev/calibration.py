@@ -28,7 +28,7 @@ import numpy as np
 
 from ..answer.engine import Engine
 from ..answer.selective import (
-    FEATURES, TIE, calibration_key, choose_threshold, fit, half, risk_coverage, save_calibration,
+    FEATURES, calibration_key, choose_threshold, fit, half, risk_coverage, save_calibration, tied,
 )
 from ..config import PROJECT_ROOT as ROOT, Settings
 from .evaluation import contains_gold, load_questions
@@ -62,7 +62,7 @@ def observe(engine: Engine, rows: list[dict], uncovered: bool = False) -> list[d
 def report(records: list[dict], calibration, thresholds) -> list:
     """Risk–coverage over all records: those that cannot get a box count as not shown."""
     margin = FEATURES.index("passage_margin")
-    p = np.array([calibration.probability_of(r["x"]) if r["possible"] and r["x"][margin] >= TIE else -1.0
+    p = np.array([calibration.probability_of(r["x"]) if r["possible"] and not tied(r["x"][margin]) else -1.0
                   for r in records])
     return risk_coverage(p, np.array([r["right"] for r in records]), np.array([r["answerable"] for r in records]),
                          thresholds)
@@ -89,8 +89,8 @@ def main() -> None:
         shutil.copy(LIBRARY_DOCUMENT, corpus / LIBRARY_DOCUMENT.name)
         library = Engine.load(Settings.from_env(corpus_dir=corpus, index_dir=Path(tmp) / "index"),
                               embedder=pair.embedder, second_embedder=pair.second[0] if pair.second else None)
-        views = {calibration_key(True): (pair, library)} if pair.second else {}
-        views[calibration_key(False)] = (pair.single_model(), library.single_model())
+        views = {calibration_key([e.name for e in pair.embedders]): (pair, library)} if pair.second else {}
+        views[calibration_key([pair.embedder.name])] = (pair.single_model(), library.single_model())
         fits = {}
         for key, (engine, library_engine) in views.items():
             records = (observe(engine, rows) + observe(library_engine, library_rows)
