@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from retrieval.answer.citation import format_date
+from retrieval.answer.comparisons import short_name
 from retrieval.chat import catalogue, wording
 from retrieval.ingest.formats import SUPPORTED_SUFFIXES
 from ui.documents import document_facts
@@ -50,6 +51,10 @@ if len(documents) > 1:
         state.library_page = page.number  # within range after a removal shortened the list
         st.number_input("Page", min_value=1, max_value=page.pages, step=1, key="library_page")
     shown = page.items
+by_id = {d["id"]: d for d in documents}
+# Each document's version before it, in the families of versions the library holds (oldest first).
+version_before = {later: earlier for family in (engine.versions.families if len(documents) > 1 else [])
+                  for earlier, later in zip(family, family[1:])}
 for d in shown:
     st.subheader(label(catalogue.listing_label(d)), anchor=False)
     with st.container():
@@ -58,6 +63,11 @@ for d in shown:
         for line in (wording.un_facts_line(d.get("facts")), wording.language_note(d.get("language"))):
             if line:
                 st.caption(esc(line))
+        before = version_before.get(d["id"])
+        if before:  # another version of this text is in the library: the Compare view, one click away
+            st.page_link("app_pages/compare.py", icon=":material/compare_arrows:",
+                         label=label(wording.compare_with_version_before(short_name(by_id[before]))),
+                         query_params={"a": before, "b": d["id"]})
         if d["id"] in engine.protected:
             st.caption("Shipped with this chat: it cannot be removed here.")
         elif not editor:

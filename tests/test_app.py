@@ -565,6 +565,12 @@ def test_the_library_finds_sorts_and_pages_real_un_documents(versions_engine, ve
     app.text_input(key="library_query").set_value("L.").run()
     app.selectbox(key="library_sort").set_value("symbol").run()
     assert [symbol(h) for h in heads()] == ["A/C.3/80/L.20", "A/C.3/80/L.47"]
+    # A document with a version before it in the library links to what changed since (#34).
+    app.text_input(key="library_query").set_value("80/216").run()
+    links = [(link.proto.label, link.proto.page, link.proto.query_string) for link in app.get("page_link")]
+    assert ("What changed since A/C.3/80/L.47", "compare", "a=A_C.3_80_L.47&b=A_RES_80_216") in links, links
+    app.text_input(key="library_query").set_value("L.47").run()
+    assert not [x for x in app.get("page_link") if x.proto.page == "compare"]  # the first version: nothing before
     app.text_input(key="library_query").set_value("<b>no such text</b>").run()
     said = shown(app.info[0].value)
     assert heads() == [] and "No document's symbol, title or facts has every word of “<b>no such text</b>”" in said

@@ -335,6 +335,11 @@ def comparison_export(reply, *, markdown: bool) -> list[str]:
     return lines
 
 
+def compare_with_version_before(before: str) -> str:
+    """The Library page's link from a document to what changed since its version before (#34)."""
+    return f"What changed since {before}"
+
+
 def documents_shown(first: int, last: int, found: int, total: int) -> str:
     """The Library's count above a page of documents (#32)."""
     of = f"{found} found of {total} documents" if found != total else f"{total} documents"
