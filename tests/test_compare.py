@@ -152,6 +152,25 @@ def test_comparison_questions_are_told_from_other_questions():
         assert compare_asked(loose) == CompareAsk("changes"), loose
     assert compare_asked("Is paragraph 20 of 79/171 in 80/210?") == CompareAsk("kept", "20")
     assert compare_asked("Does 80/210 still have paragraph 12 of 79/171?") == CompareAsk("kept", "12")
+    # Ways of asking met in a newcomer's words: a word of editing, of adding or losing, of comparing,
+    # each beside the documents it is about.
+    for asked in ("Can you show me the edits between the climate draft L.37 and the final resolution?",
+                  "side by side: 79/159 against 80/191",
+                  "Tell me how the agriculture text of 2025 departs from the 2024 one",
+                  "Which paragraphs did the Third Committee's draft on water lose or gain on adoption?",
+                  "which new paragraphs appear in the latest right to food resolution?",
+                  "Is there new language in A/RES/80/138 relative to 79/206?",
+                  "what's been introduced in the adopted child rights resolution that wasn't in the draft?",
+                  "Has A/RES/80/188 changed from an earlier version?"):
+        assert compare_asked(asked) == CompareAsk("changes"), asked
+    assert compare_asked("where did paragraph 7 of the right to food draft L.41 end up?") == CompareAsk("kept", "7")
+    assert compare_asked("Is para 13 of the L.20 draft gone from 80/190?") == CompareAsk("kept", "13")
+    for other in ("What does the 2025 resolution say about climate change in small island states?",
+                  "What did the draft say about climate change before adoption?",
+                  "Which countries added their names as sponsors of the draft?",
+                  "What are the differences between refugees and migrants in the 2025 resolution?",
+                  "What does the resolution say about changing diets?"):
+        assert compare_asked(other) is None, other
     for other in ("What does the resolution say about new technologies?", "What is the right to food?",
                   "When was resolution 80/210 adopted?", "Who submitted draft L.41?",
                   "What does paragraph 12 say?", "What are the differences between refugees and migrants?",
@@ -195,6 +214,16 @@ def test_the_documents_a_comparison_question_means():
     assert (t.a, t.b) == ("r79", "r80")
     t = compare_targets("Was paragraph 12 of L.41 kept?", CompareAsk("kept", "12"), LIBRARY, fams)
     assert (t.a, t.b, t.side) == ("l41", "r80", "a")
+    # The paragraph belongs to the document named just after it, whichever is older.
+    t = compare_targets("Is para 3 of 80/210 gone from 79/171?", CompareAsk("kept", "3"), LIBRARY, fams)
+    assert (t.a, t.b, t.side) == ("r79", "r80", "b")
+    t = compare_targets("Does 80/210 still have paragraph 3 of 79/171?", CompareAsk("kept", "3"), LIBRARY, fams)
+    assert (t.a, t.b, t.side) == ("r79", "r80", "a")
+    # One document named, and the other version by what it is: a draft's adopted text, a text's draft.
+    t = compare_targets("the edits between draft L.41 and the final resolution", CompareAsk("changes"), LIBRARY, fams)
+    assert (t.a, t.b) == ("l41", "r80")
+    t = compare_targets("What is new in 80/210 compared to its draft?", CompareAsk("changes"), LIBRARY, fams)
+    assert (t.a, t.b) == ("l41", "r80")
     t = compare_targets("What changed in A/RES/80/138?", CompareAsk("changes"), LIBRARY, fams)
     assert t.problem == "no-version" and t.document == "c80"
     t = compare_targets("What changed between A/RES/99/1 and A/RES/99/2?", CompareAsk("changes"), LIBRARY, fams)

@@ -15,47 +15,71 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .document_reference import resolve
-from .versions import chronology, next_version, previous_version
+from .document_reference import resolve, symbol_mentions
+from .versions import chronology, draft_before, is_adopted, next_version, previous_version
 
 _NAMED_PARAGRAPH = re.compile(r"\b(?:(preambular|operative)\s+)?(?:para(?:graph)?s?\.?|§|pp\.?|op\.?)\s*"
                               r"(\d{1,3})(?:\s*\(\s*([a-z]{1,2}|[ivx]{1,5})\s*\))?(?![/.\d])", re.IGNORECASE)
 _KEPT = re.compile(
     r"\b(kept|keep|dropped|drop|deleted|removed|retained|survived?|carried (?:over|forward|into)|"
-    r"still (?:there|in|have|has|contains?|includes?|appears?)|made it|remain(?:s|ed)?|survive[sd]?|happen(?:ed|s)? to|became of|become of|taken out|cut|"
-    r"change[sd]?|amended|modified|altered|reworded|the same)\b", re.IGNORECASE)
-_CHANGES = re.compile(
-    r"\bwhat(?:'s|’s| is| are| has| have| was| were)?\s+(?:been\s+)?(?:new|changed?|different|added|"
-    r"removed|dropped|deleted|amended|revised)\b"
-    r"|\bwhat\s+(?:are|were)\s+the\s+(?:main\s+|key\s+)?(?:changes|differences|amendments|revisions|new)\b"
-    r"|\b(?:what|which)\s+(?:changes|differences|amendments|revisions|paragraphs\s+(?:were|are)\s+new)\b"
-    r"|\b(?:changes?|differences?|amendments?|revisions?|updates?)\s+(?:between|from|in|to|made)\b"
-    r"|\bcompare[sd]?\b|\bcomparison\b|\bhow\s+(?:does|do|did|is|was|are)\b.{0,80}\bdiffer"
-    r"|\b(?:versus|vs\.?)\b|\bdiff(?:erence)?\b.{0,20}\bbetween\b|\bwhat(?:'s|’s| is)\s+new\b"
-    r"|\bnew\s+(?:in|since)\b.{0,60}\b(?:compared|from|since|than|last)\b", re.IGNORECASE)
-# Looser ways of asking for change ("has it been updated since last year?", "anything new in the
-# 2025 text?", "is the draft the same as the adopted text?", "what did they add to L.41?"). Any way
-# of asking for change counts only beside a word that speaks of a text, a version, a year or a
-# symbol, so that "the differences between refugees and migrants" stays a question about content.
-_LOOSE_CHANGE = re.compile(
-    r"\b(?:updated|revised|amended|modified|altered|evolved|edited|rewritten|reworded)\b"
-    r"|\b(?:anything|something|what)\s+(?:is\s+|was\s+)?(?:new|different|added|dropped|removed|missing)\b"
-    r"|\bhow\b.{0,60}\b(?:change[sd]?|differ(?:s|ed)?|evolve[sd]?|moved on)\b"
-    r"|\bdiffer(?:s|ed)?\s+(?:from|between|in)\b|\bdifferences?\b|\bchange[sd]?\s+since\b"
-    r"|\b(?:same|identical)\s+(?:as|to)\b|\bnew\s+(?:this|last|in|since)\b|\b(?:taken|took)\s+out\b"
-    r"|\bwhat\s+(?:does|do|did)\b.{0,60}\b(?:add|drop|remove|change)\b",
-    re.IGNORECASE)
+    r"still (?:there|in|have|has|contains?|includes?|appears?)|made it|make it|remain(?:s|ed)?|survive[sd]?|"
+    r"happen(?:ed|s)? to|became of|become of|taken out|cut|gone|end(?:ed|s)? up|unchanged|"
+    r"change[sd]?|amended|modified|altered|reworded|edited|revised|the same)\b", re.IGNORECASE)
+
+# How change between versions is asked for, in three strengths (#34). A word that by itself speaks
+# of a text being changed ("amended", "what is new", "the changes between") needs only a word for a
+# text, a version, a year or a symbol beside it. A word of comparison ("differ", "compare", "vs")
+# or of adding and removing ("add", "drop", "lose", "a change") is as often about content ("the
+# differences between refugees and migrants", "countries added their names", "climate change"), so
+# it needs two documents named, or one and a word that places it among versions ("the draft ...
+# before adoption", "last year's", "the earlier version").
+_STRONG_CHANGE = re.compile(
+    r"\b(?:changed|amend(?:s|ed|ments?)|revis(?:e[sd]|ions?)|edit(?:s|ed)|updated?|evolved?|"
+    r"modifi(?:ed|cations?)|alter(?:ed|ations?)|reworded|rewritten|unchanged|"
+    r"(?:what|which|any|the|main|key|major|substantive)\s+(?:changes|differences\s+(?:in|from|with|to))|"
+    r"changes?\s+(?:between|from|since|made|to\s+(?:the|this|that|it))|"
+    r"(?:what|anything|something)(?:'s|’s|\s+is|\s+was|\s+has\s+been|\s+is\s+there)?\s+new|"
+    r"new\s+(?:paragraphs?|language|text|wording|elements?|provisions?|additions?|in\s+(?:the|this|it)|since|"
+    r"this\s+(?:year|session|time)|compared))\b", re.IGNORECASE)
+_RELATIONAL_CHANGE = re.compile(
+    r"\b(?:differ(?:s|ed|ent|ences?)?|compar(?:e[sd]?|ing|ison)|versus|vs\.?|against|side\s+by\s+side|"
+    r"relative\s+to|(?:the\s+)?same\s+as|identical|departs?|departed|"
+    r"add(?:s|ed)?|additions?|introduc(?:e[sd]?|ing)|remov(?:e[sd]?|al)|drop(?:s|ped)?|delet(?:e[sd]?|ions?)|"
+    r"los[et]|gain(?:s|ed)?|taken\s+out|took\s+out|chang(?:es|ing)|"
+    r"(?:what|which|any|the|main|key|major|these|those|all|no|some)\s+change)\b", re.IGNORECASE)
+# A document named: a symbol, a year, or a kind of text placed among versions.
+_SYMBOL_MENTION = re.compile(r"\bL\.\s?\d{1,3}\b|\b\d{2}/\d{1,3}\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_VERSION_NAMED = re.compile(
+    r"\b(?:drafts?|adopted\s+(?:text|resolution|version)|final\s+(?:text|resolution|version)|"
+    r"(?:previous|earlier|older|newer|later|latest|original|current|last|next|new)\s+"
+    r"(?:one|text|resolution|version|draft|session(?:'s|’s)?)|last\s+year(?:'s|’s)?|this\s+year(?:'s|’s)?|"
+    r"(?:last|this|previous|current)\s+session(?:'s|’s)?)\b", re.IGNORECASE)
+# A word that places a text among versions (its adoption, the one before, since when).
+_VERSION_RELATION = re.compile(
+    r"\b(?:adopt(?:ed|ion)|before|after|since|previous|earlier|prior|former|later|latest|newer|older|"
+    r"original|final|last\s+year|this\s+year|last\s+session|this\s+session|(?:was|were)n['’]?t\s+in|"
+    r"no\s+longer)\b", re.IGNORECASE)
 _VERSION_CUE = re.compile(
     r"\b(?:versions?|drafts?|resolutions?|texts?|adopted\s+(?:text|resolution|version)|the\s+adopted|"
     r"before\s+(?:it\s+was\s+|its\s+)?adopt\w*|adoption|final|earlier|previous|"
-    r"prior|former|later|newer|older|original|last\s+year(?:'s|’s)?|this\s+year(?:'s|’s)?|last\s+session|"
+    r"prior|former|later|latest|newer|older|original|last\s+year(?:'s|’s)?|this\s+year(?:'s|’s)?|last\s+session|"
     r"previous\s+session|since|compared?|L\.\s?\d{1,3}|\d{2}/\d{1,3}|(?:19|20)\d\d)\b", re.IGNORECASE)
-_SYMBOL_MENTION = re.compile(r"\bL\.\s?\d{1,3}\b|\b\d{2}/\d{1,3}\b", re.IGNORECASE)
+# With one document named, which other version the question means: a draft's adopted text ("the
+# draft L.37 and the final resolution"), or an adopted text's own draft ("80/210 and its draft").
+_LATER_TEXT = re.compile(r"\b(?:final|adopted|adoption|after|later|became|become|ended\s+up)\b", re.IGNORECASE)
+_DRAFT_WORD = re.compile(r"\bdrafts?\b", re.IGNORECASE)
 _TITLE_WORD = re.compile(r"[a-z]{3,}")
 _STOP = frozenset("""the and for with from that this what which was were are has have been new changed change
 changes different difference differences between resolution resolutions draft drafts compare compared
 version versions year last session text adopted committee paragraph para kept dropped its their about
 did does how general assembly united nations document documents report""".split())
+
+
+def _documents_named(question: str) -> int:
+    """How many documents a question names: distinct symbols, years and versions by kind."""
+    symbols = {re.sub(r"\s", "", m.lower()) for m in _SYMBOL_MENTION.findall(question)}
+    return len(symbols) + len(set(_YEAR.findall(question))) + len(_VERSION_NAMED.findall(question))
 
 
 @dataclass(frozen=True)
@@ -76,8 +100,12 @@ def compare_asked(question: str) -> CompareAsk | None:
         kind, number, letter = named.groups()
         label = number + (f" ({letter.lower()})" if letter else "")
         return CompareAsk("kept", f"pp {number}" if kind and kind.lower() == "preambular" else label)
-    if (_CHANGES.search(question) or _LOOSE_CHANGE.search(question)) and _VERSION_CUE.search(question):
+    if _STRONG_CHANGE.search(question) and _VERSION_CUE.search(question):
         return CompareAsk("changes")
+    if _RELATIONAL_CHANGE.search(question):
+        documents = _documents_named(question)
+        if documents >= 2 or (documents == 1 and _VERSION_RELATION.search(question)):
+            return CompareAsk("changes")
     return None
 
 
@@ -143,7 +171,7 @@ def compare_targets(question: str, ask: CompareAsk, documents: list[dict], famil
     if len(found) == 2 and "symbol" in ref.by:
         a, b = sorted(found, key=lambda d: chronology(meta[d]))
         if ask.shape == "kept":
-            return Targets(a, b, side="a" if found[0] == a else "b")
+            return Targets(a, b, side=_paragraph_side(question, a, b, documents))
         return Targets(a, b)
     if len(found) != 1:
         return Targets(problem="unclear")
@@ -157,8 +185,29 @@ def compare_targets(question: str, ask: CompareAsk, documents: list[dict], famil
             return Targets(doc, later, side="a")
         earlier = previous_version(doc, family, meta)
         return Targets(earlier, doc, side="b") if earlier else Targets(problem="no-version", document=doc)
+    if not is_adopted(meta[doc]) and _LATER_TEXT.search(question):
+        later = next_version(doc, family, meta)
+        if later:
+            return Targets(doc, later)
+    if is_adopted(meta[doc]) and _DRAFT_WORD.search(question):
+        draft = draft_before(doc, family, meta)
+        if draft:
+            return Targets(draft, doc)
     earlier = previous_version(doc, family, meta)
     if earlier:
         return Targets(earlier, doc)
     later = next_version(doc, family, meta)
     return Targets(doc, later) if later else Targets(problem="no-version", document=doc)
+
+
+def _paragraph_side(question: str, a: str, b: str, documents: list[dict]) -> str:
+    """Which of two named documents a "kept" question's paragraph belongs to: the one named just
+    after it ("paragraph 13 of L.20 ... in 80/190"), else the one named first."""
+    mentions = [(at, "a" if doc == a else "b") for at, doc in symbol_mentions(question, documents) if doc in (a, b)]
+    named = _NAMED_PARAGRAPH.search(question)
+    if named:
+        after = [(at, side) for at, side in mentions if at >= named.end()]
+        if after and re.fullmatch(r"\s*(?:of|in|from)\b.{0,40}", question[named.end():after[0][0]],
+                                  re.IGNORECASE | re.DOTALL):
+            return after[0][1]
+    return mentions[0][1] if mentions else "a"

@@ -89,6 +89,17 @@ def _matches_symbol(written: str, symbol: str) -> bool:
     return False
 
 
+def symbol_mentions(question: str, documents: list[dict]) -> list[tuple[int, str]]:
+    """Where the question writes a symbol and the document it names, in the question's order
+    ((offset, document id); a symbol no document carries is left out)."""
+    out = []
+    for text, span in _symbols_written(question):
+        fit = [d["id"] for d in documents if _matches_symbol(text, _symbol(d))]
+        if fit:
+            out.append((span[0], fit[0]))
+    return sorted(out)
+
+
 def resolve(question: str, documents: list[dict]) -> Reference:
     """The documents a question names, by symbol first; else by kind, year and session together
     (each narrowing the library: "the 2024 resolution" keeps resolutions adopted in 2024). A

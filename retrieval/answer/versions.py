@@ -78,7 +78,8 @@ def families(documents: list[dict], shared: dict[tuple[str, str], int], sizes: d
     return [sorted(g, key=lambda i: chronology(meta[i])) for g in groups.values() if len(g) > 1]
 
 
-def _adopted(meta: dict) -> bool:
+def is_adopted(meta: dict) -> bool:
+    """Whether a document is an adopted text (a resolution or decision), not a draft or a report."""
     return (meta.get("facts") or {}).get("kind") in ("resolution", "decision")
 
 
@@ -89,11 +90,19 @@ def previous_version(doc_id: str, family: list[str], meta: dict[str, dict]) -> s
     if doc_id not in family:
         return None
     earlier = family[:family.index(doc_id)]
-    if _adopted(meta[doc_id]):
-        adopted = [d for d in earlier if _adopted(meta[d])]
+    if is_adopted(meta[doc_id]):
+        adopted = [d for d in earlier if is_adopted(meta[d])]
         if adopted:
             return adopted[-1]
     return earlier[-1] if earlier else None
+
+
+def draft_before(doc_id: str, family: list[str], meta: dict[str, dict]) -> str | None:
+    """The last version before a document that is not an adopted text (an adopted text's draft)."""
+    if doc_id not in family:
+        return None
+    drafts = [d for d in family[:family.index(doc_id)] if not is_adopted(meta[d])]
+    return drafts[-1] if drafts else None
 
 
 def next_version(doc_id: str, family: list[str], meta: dict[str, dict]) -> str | None:
@@ -102,5 +111,5 @@ def next_version(doc_id: str, family: list[str], meta: dict[str, dict]) -> str |
     if doc_id not in family:
         return None
     later = family[family.index(doc_id) + 1:]
-    adopted = [d for d in later if _adopted(meta[d])]
+    adopted = [d for d in later if is_adopted(meta[d])]
     return adopted[0] if adopted else (later[0] if later else None)
