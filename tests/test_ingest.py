@@ -251,3 +251,16 @@ def test_a_word_documents_author_and_date_come_from_its_core_properties_into_lib
     passage = split_passages(document.text, document.id, document.title, paged=False)[0]
     assert cite(passage, document.metadata(), None).label == (
         'Annual review of seasonal labour (14 September 2025), "Pay", para. 1')
+
+
+def test_a_name_already_in_the_library_is_its_own_error_the_page_offers_to_replace(tmp_path):
+    from retrieval.index.library import AlreadyInLibrary, check_addition
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.txt").write_text("# Note\n\nThe first text about remittances.\n", encoding="utf-8")
+    upload = tmp_path / "note.txt"
+    upload.write_text("# Note\n\nA second text about remittances.\n", encoding="utf-8")
+    with pytest.raises(AlreadyInLibrary, match="replacing it must be asked for"):
+        check_addition(upload, corpus)
+    assert check_addition(upload, corpus, replace=True)[0] == "note"  # asked for: allowed

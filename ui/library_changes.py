@@ -11,6 +11,7 @@ import streamlit as st
 
 from retrieval.chat import wording
 from retrieval.ingest.formats import IngestError
+from retrieval.index.library import AlreadyInLibrary
 from retrieval.server.live import LiveEngine
 from retrieval.index.writer import LibraryBusy
 from ui.html import esc
@@ -34,12 +35,10 @@ def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False
             # One notice per document: a replacement's supersedes the first addition's.
             state.my_jobs = [j for j in state.my_jobs if j.doc_id != job.doc_id] + [job]
             state.pop("replace_offer", None)
+        except AlreadyInLibrary:
+            state.replace_offer = (name, data)
         except IngestError as exc:
-            message = str(exc)
-            if "replacing it must be asked for" in message:
-                state.replace_offer = (name, data)
-            else:
-                state.upload_error = message
+            state.upload_error = str(exc)
         except OSError:
             log.exception("adding a document failed")
             state.upload_error = f"{name}: the server could not store the file; nothing was added"

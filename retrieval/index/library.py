@@ -22,6 +22,12 @@ from ..ingest.limits import Limits
 from ..ingest.passages import split_passages
 from .writer import PendingChange
 
+
+class AlreadyInLibrary(IngestError):
+    """A document of that name is in the library, and replacing it was not asked for (the page
+    offers to replace it; the CLI says to add --replace)."""
+
+
 def install_shipped_documents(corpus_dir: Path, shipped_dir: Path) -> bool:
     """Make a missing corpus folder from the shipped documents (the first run of a data folder,
     #32): every file of ``shipped_dir`` copied into a temporary folder renamed into place, so an
@@ -110,8 +116,8 @@ def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, rep
     if existing and is_protected(corpus_dir, doc_id) and not replace_protected:
         raise IngestError(f"{shown}: {doc_id!r} is shipped with the project and cannot be replaced here")
     if existing and not replace:
-        raise IngestError(f"{shown}: the library already has a document named {doc_id!r}; "
-                          "replacing it must be asked for (add --replace)")
+        raise AlreadyInLibrary(f"{shown}: the library already has a document named {doc_id!r}; "
+                               "replacing it must be asked for (add --replace)")
     return doc_id, target_name, existing
 
 
