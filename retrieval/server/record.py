@@ -30,19 +30,24 @@ SCHEMA_VERSION = 1
 DEFAULT_RETENTION_DAYS = 90
 MAX_TEXT = 1000  # a question or comment is kept to this many characters, like a typed question
 
-_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS questions (
-        id INTEGER PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
+
+def schema(number: str = "INTEGER", serial: str = "INTEGER") -> list[str]:
+    """The record's tables, one definition for every database: ``number`` is the type of the ids
+    of questions and feedback (times in microseconds: PostgreSQL needs BIGINT), ``serial`` that of
+    the changes' ids, numbered by the database (SQLite's INTEGER PRIMARY KEY, PostgreSQL's BIGSERIAL)."""
+    return [
+        f"""CREATE TABLE IF NOT EXISTS questions (
+        id {number} PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
         missing TEXT NOT NULL DEFAULT '[]', citation TEXT, documents TEXT NOT NULL DEFAULT '[]')""",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        id INTEGER PRIMARY KEY, question_id INTEGER NOT NULL, given_at TEXT NOT NULL,
+        f"""CREATE TABLE IF NOT EXISTS feedback (
+        id {number} PRIMARY KEY, question_id {number} NOT NULL, given_at TEXT NOT NULL,
         rating INTEGER NOT NULL CHECK (rating IN (-1, 1)), comment TEXT NOT NULL DEFAULT '')""",
-    """CREATE TABLE IF NOT EXISTS changes (
-        id INTEGER PRIMARY KEY, changed_at TEXT NOT NULL, action TEXT NOT NULL, document TEXT NOT NULL,
+        f"""CREATE TABLE IF NOT EXISTS changes (
+        id {serial} PRIMARY KEY, changed_at TEXT NOT NULL, action TEXT NOT NULL, document TEXT NOT NULL,
         role TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)",
-    "CREATE INDEX IF NOT EXISTS feedback_question ON feedback (question_id)",
-]
+        "CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)",
+        "CREATE INDEX IF NOT EXISTS feedback_question ON feedback (question_id)",
+    ]
 
 
 # Row ids of questions and feedback are the time of writing in microseconds (or one more than the
@@ -234,7 +239,7 @@ class Record:
         if version < 1:
             db.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _SCHEMA:
+                for statement in schema():
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 db.execute("COMMIT")

@@ -18,24 +18,11 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from .record import DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION, _id_floor, now
+from .record import DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION, _id_floor, now, schema
 
 log = logging.getLogger(__name__)
 
-_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS questions (
-        id BIGINT PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
-        missing TEXT NOT NULL DEFAULT '[]', citation TEXT, documents TEXT NOT NULL DEFAULT '[]')""",
-    """CREATE TABLE IF NOT EXISTS feedback (
-        id BIGINT PRIMARY KEY, question_id BIGINT NOT NULL, given_at TEXT NOT NULL,
-        rating INTEGER NOT NULL CHECK (rating IN (-1, 1)), comment TEXT NOT NULL DEFAULT '')""",
-    """CREATE TABLE IF NOT EXISTS changes (
-        id BIGSERIAL PRIMARY KEY, changed_at TEXT NOT NULL, action TEXT NOT NULL, document TEXT NOT NULL,
-        role TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)",
-    "CREATE INDEX IF NOT EXISTS feedback_question ON feedback (question_id)",
-    "CREATE TABLE IF NOT EXISTS record_schema (version INTEGER NOT NULL)",
-]
+_SCHEMA = schema("BIGINT", "BIGSERIAL") + ["CREATE TABLE IF NOT EXISTS record_schema (version INTEGER NOT NULL)"]
 _LOCKS = {"questions": 720_351, "feedback": 720_352}  # advisory lock keys, one per numbered table
 _COLUMNS = {"questions": "asked_at", "feedback": "given_at", "changes": "changed_at"}
 REST_SECONDS = 10.0  # after the server could not be reached, calls return at once for this long
