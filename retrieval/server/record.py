@@ -102,14 +102,30 @@ def open_record(where: RecordSettings):
     return Record(where.path, where.retention_days)
 
 
-class Record:
+class SaysFailuresOnce:
+    """A record's failures in the log: one line per kind of failure, not one per question, and
+    one line when it works again (``_failing``: the last kind said)."""
+
+    _failing: str | None = None
+
+    def _said(self, kind: str) -> None:
+        if kind != self._failing:
+            self._failing = kind
+            log.warning("the record cannot be written or read (%s); answers go on without it", kind)
+
+    def _recovered(self) -> None:
+        if self._failing is not None:
+            self._failing = None
+            log.info("the record is being written again")
+
+
+class Record(SaysFailuresOnce):
     """The record at ``path`` (None: recording is off and every call does nothing)."""
 
     def __init__(self, path: Path | None, retention_days: int = DEFAULT_RETENTION_DAYS, busy_timeout: float = 5.0):
         self.path = Path(path) if path else None
         self.retention_days = retention_days
         self.busy_timeout = busy_timeout  # seconds a write waits for another writer before giving up
-        self._failing: str | None = None  # the last failure said in the log, so it is said once
         self._purged_at = 0.0
         self._lock = threading.Lock()
         self._opened = False  # the file was there once: its disappearance is worth a log line
@@ -285,15 +301,7 @@ class Record:
     def _say(self, exc: BaseException) -> None:
         # The reason without the file's path (an OSError's text names it): the log holds no paths.
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        kind = f"{exc.__class__.__name__}: {reason}"
-        if kind != self._failing:  # one line per kind of failure, not one per question
-            self._failing = kind
-            log.warning("the record cannot be written or read (%s); answers go on without it", kind)
-
-    def _recovered(self) -> None:
-        if self._failing is not None:
-            self._failing = None
-            log.info("the record is being written again")
+        self._said(f"{exc.__class__.__name__}: {reason}")
 
 
 class _Closing:

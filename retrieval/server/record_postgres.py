@@ -18,7 +18,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from .record import DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION, _id_floor, now, schema
+from .record import DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION, _id_floor, SaysFailuresOnce, now, schema
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ _COLUMNS = {"questions": "asked_at", "feedback": "given_at", "changes": "changed
 REST_SECONDS = 10.0  # after the server could not be reached, calls return at once for this long
 
 
-class PostgresRecord:
+class PostgresRecord(SaysFailuresOnce):
     """The record in the PostgreSQL database at ``url``."""
 
     def __init__(self, url: str, retention_days: int = DEFAULT_RETENTION_DAYS, connect_timeout: int = 5):
@@ -43,7 +43,6 @@ class PostgresRecord:
         self._connect_timeout = connect_timeout
         self._db = None
         self._lock = threading.Lock()  # one connection, one statement at a time
-        self._failing: str | None = None
         self._purged_at = 0.0
         self._migrated = False
         self._resting_until = 0.0  # after a failure the database is left alone a while
@@ -182,12 +181,4 @@ class PostgresRecord:
         # The class and the cause at the end of libpq's first line only: the rest carries the
         # server's address (and a statement could carry a question).
         first = str(exc).splitlines()[0] if str(exc) else ""
-        kind = f"{exc.__class__.__name__}: {first.rsplit(': ', 1)[-1]}"
-        if kind != self._failing:
-            self._failing = kind
-            log.warning("the record cannot be written or read (%s); answers go on without it", kind)
-
-    def _recovered(self) -> None:
-        if self._failing is not None:
-            self._failing = None
-            log.info("the record is being written again")
+        self._said(f"{exc.__class__.__name__}: {first.rsplit(': ', 1)[-1]}")
