@@ -80,6 +80,16 @@ def engine(settings, embedder):
 VERSION_FILES = ["A_C.3_80_L.47.pdf", "A_RES_80_216.pdf", "A_C.3_80_L.20.pdf", "A_RES_80_190.pdf", "A_RES_80_188.pdf"]
 
 
+@pytest.fixture
+def corpus_dir(tmp_path) -> Path:
+    """A copy of the shipped corpus to change."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def versions_settings(tmp_path_factory) -> Settings:
     import shutil

@@ -2,7 +2,6 @@
 
 import datetime
 import os
-import shutil
 import subprocess
 import sys
 
@@ -46,13 +45,6 @@ PDF_PAGES = [
     "Fishing fleet report\n\nCrew safety\n\nDeckhands on trawlers rarely receive survival training before their first voyage.",
     "Recommendations\n\nEvery vessel should carry enough life rafts for the whole crew, inspected each winter.",
 ]
-
-
-@pytest.fixture
-def corpus_dir(tmp_path):
-    folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
-    return folder
 
 
 def test_pdf_pages_and_docx_headings_become_cited_passages(tmp_path, corpus_dir, embedder):

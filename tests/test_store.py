@@ -1,7 +1,6 @@
 """Index persistence on the real model: reuse, staleness, damage, atomic publication."""
 
 import json
-import shutil
 
 import faiss
 import pytest
@@ -11,13 +10,6 @@ from retrieval.config import Settings
 from retrieval.ingest.corpus import load_corpus
 from retrieval.answer.engine import Engine
 from retrieval.index.store import MANIFEST, StaleIndexError, build_index, load_index, load_or_build
-
-
-@pytest.fixture
-def corpus_dir(tmp_path):
-    folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
-    return folder
 
 
 @pytest.fixture

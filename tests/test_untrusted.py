@@ -13,7 +13,7 @@ import zipfile
 import docx
 import pytest
 
-from conftest import CORPUS, DOC_ID, ROOT
+from conftest import DOC_ID, ROOT
 from retrieval.chat.conversation import Exchange, respond
 from retrieval.config import MAX_QUESTION_CHARS
 from retrieval.ingest.corpus import load_corpus, scan_corpus
@@ -23,13 +23,6 @@ from retrieval.ingest.limits import MIB, Limits
 from test_ingest import make_pdf
 
 TEXT = "Harbour pilots\n\nPilots guide large ships into the harbour at high tide, twice a day.\n"
-
-
-@pytest.fixture
-def corpus_dir(tmp_path):
-    folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
-    return folder
 
 
 def listing(folder):

@@ -20,9 +20,10 @@ the half-0 fit in ``retrieval/answer/box_calibration.json``.
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import shutil
 import tempfile
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 

@@ -25,7 +25,6 @@ import numpy as np
 
 from .backends import StoreUnavailable
 from .lexical import tokenize
-from .vector_index import EXACT_LIMIT
 
 log = logging.getLogger(__name__)
 
