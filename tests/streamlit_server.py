@@ -18,6 +18,30 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def in_one_browser_at_once(sessions: list, timeout: float | None = None) -> list:
+    """Run async Playwright sessions at once in one headless Chromium and return their results in
+    order (``sessions``: functions of the browser, each returning a coroutine). Playwright's async
+    API runs in a thread of its own, away from the sync API's event loop in the caller's."""
+    import asyncio
+    import threading
+
+    async def run_all() -> list:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return await asyncio.gather(*(session(browser) for session in sessions))
+            finally:
+                await browser.close()
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.extend(asyncio.run(run_all())))
+    worker.start()
+    worker.join(timeout)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

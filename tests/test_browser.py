@@ -1,14 +1,12 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright against `streamlit run app.py`."""
 
-import asyncio
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, in_one_browser_at_once, streamlit_server
 from retrieval.config import DEFAULT_MODEL, DEFAULT_SECOND_MODEL
 
 ARTEFACTS = ROOT / "artefacts"
@@ -178,21 +176,7 @@ def test_twenty_sessions_at_once_get_their_own_answers_from_one_model_and_lose_n
         await context.close()
         return expected in text
 
-    async def run_all():
-        from playwright.async_api import async_playwright
-
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                return await asyncio.gather(*(session(browser, *job) for job in jobs))
-            finally:
-                await browser.close()
-
-    outcome: list = []
-    # The async API runs in its own thread, away from the sync API's event loop in this one.
-    worker = threading.Thread(target=lambda: outcome.extend(asyncio.run(run_all())))
-    worker.start()
-    worker.join(400)
+    outcome = in_one_browser_at_once([lambda browser, job=job: session(browser, *job) for job in jobs], timeout=400)
     assert outcome == [True] * len(jobs)
     questions_kept = record.rows("questions")[before["questions"]:]
     feedback = record.rows("feedback")[before["feedback"]:]

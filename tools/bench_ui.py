@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from retrieval.dev.evaluation import load_questions  # noqa: E402
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server  # noqa: E402
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, in_one_browser_at_once, streamlit_server  # noqa: E402
 
 
 LATENCY_PROBE = """(question) => {
@@ -98,11 +98,6 @@ def sessions_at_once(url: str, questions: list[str], feedback: bool = False) -> 
     """``SESSIONS`` browser sessions asking ``PER_SESSION`` questions each, all at once: every
     question's Enter-to-answer time, timed inside its page. With ``feedback``, each answer then
     gets a 👍 or 👎 (alternately) and the session waits for it to be kept before asking again."""
-    import asyncio
-    import threading
-
-    from playwright.async_api import async_playwright
-
     async def session(browser, mine: list[str]) -> list[float]:
         context = await browser.new_context()
         page = await context.new_page()
@@ -122,23 +117,9 @@ def sessions_at_once(url: str, questions: list[str], feedback: bool = False) -> 
         await context.close()
         return times
 
-    async def run_all() -> list[float]:
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                shares = [[questions[(s * PER_SESSION + k) % len(questions)] for k in range(PER_SESSION)]
-                          for s in range(SESSIONS)]
-                results = await asyncio.gather(*(session(browser, mine) for mine in shares))
-            finally:
-                await browser.close()
-        return [t for r in results for t in r]
-
-    out: list[float] = []
-    # The async API in its own thread, away from the sync API's event loop in this one.
-    worker = threading.Thread(target=lambda: out.extend(asyncio.run(run_all())))
-    worker.start()
-    worker.join()
-    return out
+    shares = [[questions[(s * PER_SESSION + k) % len(questions)] for k in range(PER_SESSION)] for s in range(SESSIONS)]
+    results = in_one_browser_at_once([lambda browser, mine=mine: session(browser, mine) for mine in shares])
+    return [t for r in results for t in r]
 
 
 def bench_questions(page, box, questions: list[str], n: int) -> list[float]:
