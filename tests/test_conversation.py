@@ -141,3 +141,31 @@ def test_small_talk_gets_a_short_reply_and_help_says_what_the_chat_does():
     one = small_talk_reply("what can you do?", 1)
     assert one.startswith("I answer questions about the document, quoting its own words") and "library" not in one
     assert small_talk_reply("help", 3).startswith("I answer questions about the library's 3 documents, quoting their")
+
+
+def test_a_document_without_speakers_speaks_for_its_organ_sponsors_or_author():
+    """From the facts of the dev PDFs, as a person read them off the page (un_dev_facts.json)."""
+    import json
+
+    from conftest import DATA
+    from retrieval.chat.wording import document_speaker
+
+    facts = json.loads((DATA / "un_dev_facts.json").read_text())
+    said = {name: document_speaker({"facts": f}) for name, f in facts.items()}
+    assert said["A_RES_80_216.pdf"] == "the General Assembly's resolution, adopted on 18 December 2025 (A/RES/80/216)"
+    assert said["A_C.3_80_L.17.pdf"] == ("the draft resolution submitted by Bolivia (Plurinational State of) and "
+                                         "Venezuela (Bolivarian Republic of) (A/C.3/80/L.17)")
+    assert said["A_C.3_80_L.47.pdf"].startswith("the draft resolution submitted by Andorra, Armenia and ")
+    assert said["A_39_361.en.pdf"] == "from a report by the Secretary-General (A/39/361)"
+    assert said["A_79_19.en.pdf"] == "from a report by the Special Committee on Peacekeeping Operations (A/79/19)"
+    assert said["A_79_352.en.pdf"] == "from a report to the General Assembly (A/79/352)"  # "of" a plan, not by it
+    assert document_speaker({"title": "notes", "facts": {}}) is None
+
+
+def test_who_said_that_after_a_resolution_names_the_general_assembly(versions_engine):
+    first = respond(versions_engine, "In A/RES/80/216, what are States called upon to do about sanitation?", [], top_k=3)
+    top = first.answer.results[0]
+    assert top.citation.document == "A_RES_80_216" and not (top.citation.attribution or {}).get("label")
+    who = respond(versions_engine, "Who said that?", [first], top_k=3)
+    assert who.text == ("The sentence names no speaker: it is the General Assembly's resolution, adopted on "
+                        "18 December 2025 (A/RES/80/216).")

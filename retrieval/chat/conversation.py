@@ -156,7 +156,8 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
         top = previous.answer.results[0]
         answer = replace(previous.answer, question=message, results=[top])
         return Exchange(message, "about", answer, previous.searched_as, previous.shown,
-                        text=wording.about_answer(top, about))
+                        text=wording.about_answer(top, about, next(
+                            (d for d in engine.documents if d["id"] == top.citation.document), None)))
     text, note = clean_question(message)
     corrected = text if exact else engine.speller.correct(text)
     if compare_asked(corrected) and len(engine.documents) > 1 and not (documents or speakers or agreements):

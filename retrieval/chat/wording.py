@@ -93,13 +93,61 @@ def refusal_detail(missing: list[str] | tuple[str, ...] = (), documents: int = 1
     return REFUSAL_DETAIL if documents == 1 else REFUSAL_DETAIL.replace(" it ", " them ")
 
 
-def who_said(result) -> str:
-    """Who said a result's highlighted sentence, as a sentence."""
+def who_said(result, document: dict | None = None) -> str:
+    """Who said a result's highlighted sentence, as a sentence. A sentence with no speaker of its
+    own speaks for its document: a resolution for the organ that adopted it, a draft for its
+    sponsors, a report for its author (``document``: the document's listing, with its facts)."""
     label = (result.citation.attribution or {}).get("label")
-    if not label:
-        return "The document does not say who said it: the sentence names no speaker."
-    return f"That was said by {label}" + (" (the summary's words for the whole panel)."
-                                          if label == "the panel as a whole" else ".")
+    if label:
+        return f"That was said by {label}" + (" (the summary's words for the whole panel)."
+                                              if label == "the panel as a whole" else ".")
+    speaker = document_speaker(document)
+    if speaker:
+        return f"The sentence names no speaker: it is {speaker}."
+    return "The document does not say who said it: the sentence names no speaker."
+
+
+def document_speaker(document: dict | None) -> str | None:
+    """Whose words a document is, from its facts: "the General Assembly's text, adopted on 18
+    December 2025 (A/RES/80/216)", "the draft submitted by Austria, Croatia and 12 others
+    (A/C.3/80/L.41)", "from a report by the Secretary-General (A/39/361)"; None when unknown."""
+    from ..answer.citation import format_date
+
+    if not document:
+        return None
+    facts = document.get("facts") or {}
+    symbol = facts.get("symbol")
+    kind = (facts.get("kind") or "").lower()
+    organ = _and(facts.get("organ"))  # a joint document has two ("General Assembly", "Security Council")
+    end = f" ({symbol})" if symbol else ""
+    if kind in ("resolution", "decision") and organ:
+        adopted = format_date(facts.get("adoption_date"))
+        return f"the {organ}'s {kind}" + (f", adopted on {adopted}" if adopted else "") + end
+    if kind.startswith("draft"):
+        sponsors = [s for s in facts.get("sponsors") or [] if s]
+        who = _and(sponsors if len(sponsors) <= 3 else sponsors[:2] + [f"{len(sponsors) - 2} others"])
+        body = facts.get("body") or organ
+        return (f"the {kind} submitted by {who}" if who else f"a {kind} of the {body}" if body else f"a {kind}") + end
+    author = document.get("author") or facts.get("author")
+    title = facts.get("title") or ""
+    if author:
+        return f"from {author}" + end
+    if kind and (organ or title):
+        # "Progress report of the Secretary-General", "Note by the Secretariat": the author is named.
+        by = re.match(r"(?:\w+\s+){0,3}(?:(?i:report|note)\s+(?:of|by)|(?i:letters?)(?:\s+\S+){0,4}?\s+from)\s+the\s+"
+                      r"([A-Z][\w-]*(?:\s+(?:(?:and|on|of|for)\s+)?[A-Z][\w-]*)*)", title)
+        return f"from a {kind}" + (f" by the {by.group(1)}" if by else f" to the {organ}" if organ else "") + end
+    return None
+
+
+def _and(names) -> str | None:
+    """"A", "A and B", "A, B and C" (a single name as it is; None for none)."""
+    if not names:
+        return None
+    if isinstance(names, str):
+        return names
+    names = [str(n) for n in names]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def where_is(result) -> str:
@@ -109,10 +157,10 @@ def where_is(result) -> str:
     return f"It is in {c.document_title}, {place}{page}."
 
 
-def about_answer(result, what: str) -> str:
+def about_answer(result, what: str, document: dict | None = None) -> str:
     """The reply to "Who said that?" ('who') or "Where is that?" ('where') about the answer just
-    shown: only what was asked, in one line that points to it."""
-    return who_said(result) if what == "who" else where_is(result)
+    shown: only what was asked, in one line that points to it (``document``: its listing)."""
+    return who_said(result, document) if what == "who" else where_is(result)
 
 
 def filter_label(filters: dict | None) -> str | None:
