@@ -233,3 +233,19 @@ def test_box_precision_and_uncovered_share_on_the_held_out_half(engine):
     assert fig["box_precision"] >= 0.88 and fig["box_coverage"] >= 0.7
     assert boxed / uncovered <= 0.15
     assert fig["false_refusals"] == 0
+
+
+def test_footnotes_come_after_the_text_and_never_fill_the_box(versions_engine):
+    """Real resolutions' footnotes ("See Official Records of the General Assembly, … Supplement
+    No. 53"): searchable, but on a page of results after every body passage, and never boxed."""
+    index = versions_engine.index
+    assert any(p.footnote for p in index.passages)
+    for question in ["Official Records of the General Assembly Supplement No. 53",
+                     "the report of the Human Rights Council in the Official Records",
+                     "Official Records of the Human Rights Council, supplement"]:
+        answer = versions_engine.ask(question, top_k=5)
+        kinds = [index.passages[r.passage_id].footnote for r in answer.results]
+        assert any(kinds), question  # the question is about footnotes: some are found
+        assert kinds == sorted(kinds), (question, kinds)  # body passages first, then footnotes
+        if kinds[0]:
+            assert answer.confidence != "answer", question

@@ -387,6 +387,10 @@ class Engine:
                                        bool(documents))
         order = distinct_order(ranked, self._text_keys, self._spans, limit=offset + max(top_k, 2))
         order = [i for i in order[offset:] if np.isfinite(scores.fused[i])]
+        # A footnote ("See Official Records of …") is searchable but is not the text: on each page
+        # of results it comes after the body's passages, and it never fills the answer box.
+        footnote = [self.index.passages[i].footnote for i in order]
+        order = [i for i, f in zip(order, footnote) if not f] + [i for i, f in zip(order, footnote) if f]
         kind = answer_type(text)
         results = [self._with_versions(self._result(self.index.passages[i], best.get(i, float(scores.fused[i])),
                                                     scores.sentence_sim, scores.terms, params, kind))
@@ -401,6 +405,8 @@ class Engine:
             confidence, reason = "partial", "missing"
         elif probability is not None and not self.calibration.shows_box(probability, evidence.passage_margin):
             confidence, reason = "partial", "uncertain"
+        elif results and self.index.passages[results[0].passage_id].footnote:
+            confidence, reason = "partial", "uncertain"  # only footnotes matched: shown, never boxed
         else:
             confidence, reason = "answer", None
         return Answer(asked, True, results[:top_k], note=note, confidence=confidence, missing=tuple(missing),
