@@ -249,3 +249,12 @@ def test_footnotes_come_after_the_text_and_never_fill_the_box(versions_engine):
         assert kinds == sorted(kinds), (question, kinds)  # body passages first, then footnotes
         if kinds[0]:
             assert answer.confidence != "answer", question
+
+
+def test_every_result_carries_its_documents_facts_in_the_json(versions_engine):
+    answer = versions_engine.ask("In A/RES/80/216, what are States called upon to do about sanitation?", top_k=3)
+    facts = [r.to_dict()["document_facts"] for r in answer.results]
+    assert facts[0]["symbol"] == "A/RES/80/216" and facts[0]["adoption_date"] == "2025-12-18"
+    assert facts[0]["title"] == "The human rights to safe drinking water and sanitation"
+    assert all("printed" not in f for f in facts)
+    json.dumps(answer.to_dict())  # the whole answer still serialises

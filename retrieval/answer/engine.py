@@ -71,6 +71,8 @@ class SearchResult:
     highlight_score: float = 0.0  # what chose the highlight: similarity, term overlap, answer-type bonus
     carries_type: bool | None = None  # the highlight carries the kind of answer asked for (None: none asked)
     also_in: tuple[Citation, ...] = ()  # the same text in other documents (versions), one citation each
+    # The document's own facts as its masthead prints them (symbol, title, kind, dates, …; #30)
+    document_facts: dict | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         d = {
@@ -82,6 +84,8 @@ class SearchResult:
         }
         if self.also_in:
             d["also_in"] = [c.to_dict() for c in self.also_in]
+        if self.document_facts:  # the printed lines they were read from stay on the Library page
+            d["document_facts"] = {k: v for k, v in self.document_facts.items() if k != "printed"}
         return d
 
 
@@ -527,6 +531,7 @@ class Engine:
             sentence_row=int(rows[first]),
             highlight_score=chosen,
             carries_type=None if kind is None else carries(kind, passage.text[sentence.start : end]),
+            document_facts=(self._documents.get(passage.doc_id) or {}).get("facts") or None,
         )
 
     # --- a document's own facts ---------------------------------------------------------
