@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 from ..files import copy_atomic
-from ..ingest.formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
+from ..ingest.formats import SUPPORTED_SUFFIXES, IngestError, read_document_text, unsupported
 from ..ingest.limits import Limits
 from ..ingest.passages import split_passages
 from .writer import PendingChange
@@ -100,8 +100,7 @@ def check_addition(path: Path, corpus_dir: Path, *, name: str | None = None, rep
     target_name = safe_document_name(name or path.name, limits)
     shown = name or path.name
     if Path(target_name).suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"{shown}: unsupported file type {Path(target_name).suffix or '(none)'}; "
-                          f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+        raise unsupported(shown)
     try:
         content = read_document_text(path, limits, progress, ocr)
     except IngestError as exc:  # it names the file it read, which may be a temporary copy

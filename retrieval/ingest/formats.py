@@ -28,7 +28,6 @@ from pathlib import Path
 from ..files import sha256_file
 from .limits import MIB, Limits
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 MAX_FILE_BYTES = Limits().max_file_bytes
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
@@ -57,12 +56,17 @@ class DocumentText:
     language: str | None = None  # detected once and kept with the reading ("" when it cannot be told)
 
 
+def unsupported(name: str) -> IngestError:
+    """The one message for a file whose type no reader takes."""
+    return IngestError(f"{name}: unsupported file type {Path(name).suffix or '(none)'}; "
+                       f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+
+
 def check_file(path: Path, limits: Limits | None = None) -> None:
     """Refuse files the corpus cannot take, before reading them."""
     limits = limits or Limits.from_env()
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"{path.name}: unsupported file type {path.suffix or '(none)'}; "
-                          f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    if path.suffix.lower() not in READERS:
+        raise unsupported(path.name)
     if path.is_symlink() or not path.is_file():
         raise IngestError(f"{path.name}: not a regular file (links are not followed)")
     size = path.stat().st_size
@@ -74,40 +78,53 @@ def check_file(path: Path, limits: Limits | None = None) -> None:
 
 
 def read_document_text(path: Path, limits: Limits | None = None, progress=None, ocr: bool = True) -> DocumentText:
-    """The text of a document file, ready for ``split_passages``; ``progress(pages read, of how
-    many)`` hears how OCR of a scanned PDF goes. ``ocr=False``: scanned pages are not read (a
-    quick check before the real reading; ``DocumentText.scanned`` says some were skipped)."""
+    """The text of a document file, ready for ``split_passages``, by the reader of its format
+    (``READERS``); ``progress(pages read, of how many)`` hears how OCR of a scanned PDF goes.
+    ``ocr=False``: scanned pages are not read (a quick check before the real reading;
+    ``DocumentText.scanned`` says some were skipped)."""
     limits = limits or Limits.from_env()
     check_file(path, limits)
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        key = (sha256_file(path), limits)  # a full reading serves a quick check as well
-        if key in _PDF_READ:  # the same file read again: the page's check, the add, the engine's load
-            _PDF_READ.move_to_end(key)
-            return _PDF_READ[key]
-        text, properties = _pdf_text(path, limits, progress, ocr, file_hash=key[0])
-        result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
-                              author=properties.get("author"), date=properties.get("date"),
-                              symbol=properties.get("symbol"), scanned=properties.get("scanned", False),
-                              facts=properties.get("facts"), page_labels=properties.get("page_labels"),
-                              resolution=properties.get("resolution", False))
-        if result.scanned and not ocr:
-            return result  # its text is known only after OCR; the limits are checked then
-        _check_read(result, path, limits)
-        _PDF_READ[key] = result
-        while len(_PDF_READ) > PDF_READ_KEPT:
-            _PDF_READ.popitem(last=False)
-        return result
-    elif suffix == ".docx":
-        text, properties = _docx_text(path, limits)
-        result = DocumentText(text, paged=False, space_page_breaks=False, title=properties.get("title"),
-                              author=properties.get("author"), date=properties.get("date"))
-    else:
-        text = decode_text(path.read_bytes(), path.name)
-        title = None
-        if suffix == ".md":
-            text, title = markdown_title(text)
-        result = DocumentText(text, paged=suffix == ".txt", space_page_breaks=suffix == ".txt", title=title)
+    return READERS[path.suffix.lower()](path, limits, progress, ocr)
+
+
+def _read_pdf(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
+    key = (sha256_file(path), limits)  # a full reading serves a quick check as well
+    if key in _PDF_READ:  # the same file read again: the page's check, the add, the engine's load
+        _PDF_READ.move_to_end(key)
+        return _PDF_READ[key]
+    text, properties = _pdf_text(path, limits, progress, ocr, file_hash=key[0])
+    result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
+                          author=properties.get("author"), date=properties.get("date"),
+                          symbol=properties.get("symbol"), scanned=properties.get("scanned", False),
+                          facts=properties.get("facts"), page_labels=properties.get("page_labels"),
+                          resolution=properties.get("resolution", False))
+    if result.scanned and not ocr:
+        return result  # its text is known only after OCR; the limits are checked then
+    _check_read(result, path, limits)
+    _PDF_READ[key] = result
+    while len(_PDF_READ) > PDF_READ_KEPT:
+        _PDF_READ.popitem(last=False)
+    return result
+
+
+def _read_docx(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
+    text, properties = _docx_text(path, limits)
+    result = DocumentText(text, paged=False, space_page_breaks=False, title=properties.get("title"),
+                          author=properties.get("author"), date=properties.get("date"))
+    _check_read(result, path, limits)
+    return result
+
+
+def _read_txt(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
+    # Pages: how the bundled text was extracted, a line that starts with a space (or a form feed).
+    result = DocumentText(decode_text(path.read_bytes(), path.name), paged=True, space_page_breaks=True)
+    _check_read(result, path, limits)
+    return result
+
+
+def _read_md(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
+    text, title = markdown_title(decode_text(path.read_bytes(), path.name))
+    result = DocumentText(text, paged=False, space_page_breaks=False, title=title)
     _check_read(result, path, limits)
     return result
 
@@ -387,3 +404,10 @@ def _docx_core(z: zipfile.ZipFile, path: Path, limits: Limits, started: float) -
                     value = value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", value) else None
                 found[key] = value
     return found
+
+
+# The one registry of readers: a file's suffix -> the function that reads it (path, limits,
+# progress, ocr) into the text contract (docs/architecture.md, "The text the splitter reads").
+# A new format is one reader here and its tests.
+READERS = {".txt": _read_txt, ".md": _read_md, ".pdf": _read_pdf, ".docx": _read_docx}
+SUPPORTED_SUFFIXES = tuple(READERS)
