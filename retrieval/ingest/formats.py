@@ -21,12 +21,12 @@ import codecs
 import re
 import time
 import zipfile
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import sha256_file
 from .limits import MIB, Limits
+from .recent import Recent
 
 MAX_FILE_BYTES = Limits().max_file_bytes
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -89,9 +89,9 @@ def read_document_text(path: Path, limits: Limits | None = None, progress=None, 
 
 def _read_pdf(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
     key = (sha256_file(path), limits)  # a full reading serves a quick check as well
-    if key in _PDF_READ:  # the same file read again: the page's check, the add, the engine's load
-        _PDF_READ.move_to_end(key)
-        return _PDF_READ[key]
+    kept = _PDF_READ.get(key)  # the same file read again: the page's check, the add, the engine's load
+    if kept is not None:
+        return kept
     text, properties = _pdf_text(path, limits, progress, ocr, file_hash=key[0])
     result = DocumentText(text, paged=True, space_page_breaks=False, title=properties.get("title"),
                           author=properties.get("author"), date=properties.get("date"),
@@ -101,9 +101,7 @@ def _read_pdf(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
     if result.scanned and not ocr:
         return result  # its text is known only after OCR; the limits are checked then
     _check_read(result, path, limits)
-    _PDF_READ[key] = result
-    while len(_PDF_READ) > PDF_READ_KEPT:
-        _PDF_READ.popitem(last=False)
+    _PDF_READ.put(key, result)
     return result
 
 
@@ -131,8 +129,7 @@ def _read_md(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
 
 # A PDF's layout reading is pure Python (about 15 ms a page, holding the interpreter): the same file
 # is read up to three times in a row when added from the page, so the last few are kept by hash.
-_PDF_READ: "OrderedDict[tuple, DocumentText]" = OrderedDict()
-PDF_READ_KEPT = 16
+_PDF_READ: "Recent[DocumentText]" = Recent(16)
 
 
 def _check_read(result: DocumentText, path: Path, limits: Limits) -> None:

@@ -26,10 +26,11 @@ from __future__ import annotations
 import os
 import re
 import statistics
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .passages import DATE_LINE, FOOTNOTE_MARK
+from .recent import Recent
 
 BAND = 0.1  # the top and bottom tenth of a page is where running headers and footers sit
 HEADING_SCALE = 1.12  # a line this much larger than the body text is a heading
@@ -152,19 +153,15 @@ def ocr_words(page, dpi: int = OCR_DPI) -> list[Word]:
 # OCR is slow (a second or two a page), and a document is read more than once in a process (the
 # ingestion gate, then the engine's load of the corpus): the words of scanned pages are kept by
 # the file's hash for the last few documents.
-_OCR_CACHE: "OrderedDict[tuple[str, int], list[Word]]" = OrderedDict()
-OCR_CACHE_PAGES = 4000
+_OCR_CACHE: "Recent[list[Word]]" = Recent(4000)  # pages, by (file hash, page number)
 
 
 def _ocr_cached(key: tuple[str, int] | None, page) -> list[Word]:
-    if key is not None and key in _OCR_CACHE:
-        _OCR_CACHE.move_to_end(key)
-        return _OCR_CACHE[key]
-    words = ocr_words(page)
-    if key is not None:
-        _OCR_CACHE[key] = words
-        while len(_OCR_CACHE) > OCR_CACHE_PAGES:
-            _OCR_CACHE.popitem(last=False)
+    words = _OCR_CACHE.get(key) if key is not None else None
+    if words is None:
+        words = ocr_words(page)
+        if key is not None:
+            _OCR_CACHE.put(key, words)
     return words
 
 
