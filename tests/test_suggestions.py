@@ -31,3 +31,20 @@ def test_a_hint_names_only_the_searched_documents_subjects():
     assert topic_hint(["Introduction", "Leak reduction", "Metering", "Pressure management", "Tariffs"]) == (
         "Try a question about leak reduction, metering or pressure management.")
     assert topic_hint(["Introduction", "Annex"]) is None
+
+
+def test_un_documents_are_named_by_symbol_and_asked_what_their_kind_does():
+    """Facts as the masthead of real PDFs gives them (un_dev_facts.json): a report, a draft, a resolution."""
+    import json
+
+    from conftest import DATA
+
+    facts = json.loads((DATA / "un_dev_facts.json").read_text())
+    docs = [{"id": name, "title": facts[name]["title"], "facts": facts[name]}
+            for name in ("A_79_19.en.pdf", "A_C.3_80_L.41.pdf", "A_RES_80_216.pdf")]
+    made = suggested_questions(docs, {"A_79_19.en.pdf": ["I. Introduction", "Organizational session"]}, {})
+    assert made == [
+        "What does A/79/19 say about organizational session?",  # headings first, named by the symbol
+        "What does the draft A/C.3/80/L.41 on the right to food propose?",
+        "What does A/RES/80/216 on the human rights to safe drinking water and sanitation call for?",
+    ]

@@ -38,7 +38,7 @@ def about_question(title: str, heading: str) -> str | None:
     topic = subject(heading)
     if topic is None:
         return None
-    article = "" if title.lower().startswith(("the ", "a ", "an ")) else "the "
+    article = "" if title.lower().startswith(("the ", "a ", "an ")) or "/" in title else "the "  # "A/79/19": a symbol
     return f"What does {article}{title} say about {topic}?"
 
 
@@ -50,12 +50,33 @@ def suggested_questions(documents: list[dict], headings: dict[str, list[str]], w
     per_document = []
     for doc in documents:
         own = written.get(doc["id"])
-        made = [q for q in (about_question(doc["title"], h) for h in headings.get(doc["id"], [])) if q][:2]
-        per_document.append(list(own) if own else made)
+        facts = doc.get("facts") or {}
+        # A UN document is named as UN staff name it, by its symbol (its title is long); one with
+        # no subject headings (a resolution, a draft) gets a question of what its kind does.
+        name = facts.get("symbol") or doc["title"]
+        made = [q for q in (about_question(name, h) for h in headings.get(doc["id"], [])) if q][:2]
+        per_document.append(list(own) if own else made or kind_questions(facts))
     questions: list[str] = []
     for turn in range(max((len(q) for q in per_document), default=0)):
         questions += [q[turn] for q in per_document if turn < len(q)]
     return questions[:limit]
+
+
+def kind_questions(facts: dict) -> list[str]:
+    """For a document read as a UN document: what a newcomer asks of its kind, named by its
+    symbol and subject ("What does A/RES/80/216 on the human rights to safe drinking water and
+    sanitation call for?"). None for a document of another kind or without a symbol and title."""
+    symbol, title, kind = facts.get("symbol"), facts.get("title"), (facts.get("kind") or "").lower()
+    if not (symbol and title):
+        return []
+    topic = title if len(title) > 1 and title[1:2].isupper() else title[:1].lower() + title[1:]
+    if kind in ("resolution", "decision"):
+        return [f"What does {symbol} on {topic} call for?"]
+    if kind.startswith("draft"):
+        return [f"What does the draft {symbol} on {topic} propose?"]
+    if kind in ("report", "note"):
+        return [f"What are the main findings of {symbol}, {topic}?"]
+    return []
 
 
 def topics(headings: list[str], limit: int = 3) -> list[str]:
