@@ -5,12 +5,29 @@ import streamlit as st
 
 from retrieval.chat import wording
 from retrieval.answer.citation import cite
-from retrieval.chat.key_points import grouped, key_points
+from retrieval.chat.key_points import by_document, grouped, key_points
 from retrieval.chat.transcript import key_points_export
 from ui import filters
-from ui.html import esc, section_html
+from ui.html import esc, label, section_html
 from ui.live_engine import get_live
 from ui.page_behaviour import behave
+
+
+def _draw_group(engine, docs: dict, title: str, members) -> None:
+    """One group of a document's key points ("What was recommended"), each cited and shown in place."""
+    st.subheader(f"{title} ({len(members)})", anchor=False)
+    for p in members:
+        sentence = p.passage.sentences[p.sentence_index]
+        c = cite(p.passage, docs.get(p.passage.doc_id), sentence.page)
+        who = sentence.attribution.label
+        st.markdown(f'<div class="point">{esc(sentence.text)}'
+                    + (f'<span class="who"> — {esc(who)}</span>' if who else "")
+                    + f'</div><div class="cite">Source: {esc(c.label)}</div>', unsafe_allow_html=True)
+        with st.expander("Show in document"):
+            st.markdown(f'<p><b>{esc(p.passage.section or "Title block")}</b></p>'
+                        + section_html(engine, p.passage.doc_id, p.passage.section, p.passage.paragraph_overall),
+                        unsafe_allow_html=True)
+
 
 engine = get_live().current
 with st.sidebar:
@@ -33,17 +50,10 @@ else:
                          file_name="key-points.md", mime="text/markdown", key="points_md")
     right.download_button("Download key points (text)", key_points_export(points, docs, markdown=False),
                           file_name="key-points.txt", mime="text/plain", key="points_txt")
-    for title, members in grouped(points):
-        st.subheader(f"{title} ({len(members)})", anchor=False)
-        for p in members:
-            sentence = p.passage.sentences[p.sentence_index]
-            c = cite(p.passage, docs.get(p.passage.doc_id), sentence.page)
-            who = sentence.attribution.label
-            st.markdown(f'<div class="point">{esc(sentence.text)}'
-                        + (f'<span class="who"> — {esc(who)}</span>' if who else "")
-                        + f'</div><div class="cite">Source: {esc(c.label)}</div>', unsafe_allow_html=True)
-            with st.expander("Show in document"):
-                st.markdown(f'<p><b>{esc(p.passage.section or "Title block")}</b></p>'
-                            + section_html(engine, p.passage.doc_id, p.passage.section, p.passage.paragraph_overall),
-                            unsafe_allow_html=True)
+    parts = by_document(points)
+    for doc_id, mine in parts:
+        if len(parts) > 1:  # a library: each document's points under its own title
+            st.header(label(docs.get(doc_id, {}).get("title") or mine[0].passage.doc_title), anchor=False)
+        for title, members in grouped(mine):
+            _draw_group(engine, docs, title, members)
 behave(False, "points")

@@ -70,3 +70,32 @@ def test_export_groups_points_with_citations_outside_the_quote():
     text = key_points_export(key_points(PASSAGES), docs, markdown=False)
     assert "> " not in text and "- One participant called for" in text
     assert key_points_export([], docs, markdown=False).startswith("Key points\n\nNo attributed statements")
+
+
+def test_a_librarys_key_points_are_read_document_by_document_under_each_title():
+    """The shipped summary beside a real UN report whose "experts" are its own (A/79/352): each
+    document's points under its title, never mixed into the other's groups."""
+    import pytest
+
+    from conftest import ROOT
+    from retrieval.chat.key_points import by_document
+    from retrieval.ingest.corpus import load_document
+
+    pdf = ROOT.parent / "shared" / "un-documents" / "dev" / "A_79_352.en.pdf"
+    if not pdf.exists():
+        pytest.skip("the dev PDFs are not beside this checkout")
+    report = load_document(pdf)
+    documents = load_corpus(CORPUS) + [report]
+    points = key_points(corpus_passages(documents))
+    parts = by_document(points)
+    assert [doc_id for doc_id, _ in parts] == [documents[0].id, report.id]
+    assert all(p.passage.doc_id == doc_id for doc_id, mine in parts for p in mine)
+    docs = {d.id: d.metadata() for d in documents}
+    md = key_points_export(points, docs, markdown=True)
+    summary_title, report_title = docs[documents[0].id]["title"], docs[report.id]["title"]
+    assert md.index(f"\n## {summary_title}\n") < md.index(f"\n## {report_title}\n")
+    report_part = md[md.index(f"\n## {report_title}\n"):]
+    summary_part = md[md.index(f"\n## {summary_title}\n"):md.index(f"\n## {report_title}\n")]
+    # The report's "experts" are under its own title, cited to it; none of the summary's is.
+    assert "— *experts*" in report_part and "A/79/352" not in summary_part
+    assert all("A/79/352" in line for line in report_part.splitlines() if line.startswith("Eleventh annual"))

@@ -91,3 +91,13 @@ def grouped(points: list[KeyPoint]) -> list[tuple[str, list[KeyPoint]]]:
     """(group title, its points in document order) for the groups that have points."""
     return [(title, [p for p in points if p.group == key]) for key, title in GROUPS
             if any(p.group == key for p in points)]
+
+
+def by_document(points: list[KeyPoint]) -> list[tuple[str, list[KeyPoint]]]:
+    """(document id, its points) in the order the documents come: a library's key points are
+    read document by document, each under its own title, never one document's "experts" mixed
+    into another's."""
+    out: dict[str, list[KeyPoint]] = {}
+    for p in points:
+        out.setdefault(p.passage.doc_id, []).append(p)
+    return list(out.items())

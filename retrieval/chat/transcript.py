@@ -68,15 +68,24 @@ def key_points_export(points: list, documents: dict[str, dict], *, markdown: boo
     """Key points for a briefing note, grouped, each with who said it and its citation:
     Markdown (headings, the sentence quoted, the citation below the quote) or plain text."""
     from ..answer.citation import cite
-    from .key_points import grouped
+    from .key_points import by_document, grouped
 
-    titles = sorted({documents.get(p.passage.doc_id, {}).get("title") or p.passage.doc_title for p in points})
+    title_of = lambda doc_id, p: documents.get(doc_id, {}).get("title") or p.passage.doc_title  # noqa: E731
+    parts = by_document(points)
+    titles = [title_of(doc_id, members[0]) for doc_id, members in parts]
     head = "Key points: " + "; ".join(titles) if titles else "Key points"
     lines = [f"# {_md(head)}" if markdown else head, ""]
     if not points:
         lines.append("No attributed statements: the document does not say who said what.")
-    for title, members in grouped(points):
-        lines += [f"## {_md(title)}" if markdown else f"{title}\n{'-' * len(title)}", ""]
+    groups = [(None, title, members) for title, members in grouped(points)] if len(parts) == 1 else [
+        (title_of(doc_id, mine[0]), title, members) for doc_id, mine in parts for title, members in grouped(mine)]
+    shown_document = None
+    for document, title, members in groups:
+        if document is not None and document != shown_document:  # several documents: each under its title
+            shown_document = document
+            lines += [f"## {_md(document)}" if markdown else f"{document}\n{'=' * len(document)}", ""]
+        level = "###" if document is not None else "##"
+        lines += [f"{level} {_md(title)}" if markdown else f"{title}\n{'-' * len(title)}", ""]
         for p in members:
             s = p.passage.sentences[p.sentence_index]
             c = cite(p.passage, documents.get(p.passage.doc_id), s.page)
