@@ -100,3 +100,27 @@ def test_questions_about_a_documents_facts():
     facts = {"printed": {"adoption_date": "Resolution adopted by the General Assembly on 18 December 2025"}}
     assert printed_fact(facts, "adoption_date").endswith("18 December 2025")
     assert printed_fact(facts, "sponsors") is None and printed_fact(None, "sponsors") is None
+
+
+def test_who_wrote_or_submitted_a_document_narrows_to_it():
+    """Against the facts of the dev PDFs as a person read them (un_dev_facts.json): an author in
+    the title, sponsors of a draft, a committee, a permanent representative."""
+    import json
+
+    from conftest import DATA
+
+    facts = json.loads((DATA / "un_dev_facts.json").read_text())
+    docs = [{"id": name, "title": f["title"], "facts": f} for name, f in facts.items()]
+    found = lambda q: resolve(q, docs).documents  # noqa: E731
+    assert found("What does the Secretary-General's report say about East Timor?") == ("A_39_361.en.pdf",)
+    assert found("In Iraq's draft, what is said about adaptation?") == ("A_C.2_80_L.37.pdf",)
+    assert found("What did the report of the Special Committee on Peacekeeping Operations recommend?") == (
+        "A_79_19.en.pdf",)
+    assert found("What did the Permanent Representative of Ukraine's letter say?") == ("A_79_768.en.pdf",)
+    # Every sponsor named must be among the draft's.
+    two = found("What does the draft submitted by Honduras and Mexico say about children?")
+    assert two and all({"Honduras", "Mexico"} <= set(facts[d]["sponsors"]) for d in two)
+    # A name every candidate shares, or none has, narrows nothing.
+    assert found("What does the General Assembly's resolution say about water?") == ()
+    assert found("What does the Philippines' statement say about migrants?") == ()
+    assert resolve("In Iraq's draft, what is said about adaptation?", docs).by == ("kind", "author")

@@ -29,6 +29,53 @@ _KINDS = [
 ]
 
 
+# Who wrote or submitted a document, as a question names it: "the Secretary-General's report",
+# "Iraq's draft", "the report of the Special Committee on Peacekeeping Operations", "the draft
+# submitted by Honduras and Mexico". Matched against the document's facts (author, body, committee,
+# organ, sponsors, and the "of the …" of its title), never a list of names.
+_NAME = r"[A-Z][\w().-]*(?:\s+(?:(?:and|of|on|for|the|de|del)\s+)*[A-Z][\w().-]*)*"
+_WHOSE = re.compile(rf"({_NAME})['’]s?\s+(?:own\s+)?(?:report|draft|note|letter|statement|proposal|text|resolution)\b")
+_BY_WHOM = re.compile(
+    rf"\b(?:report|draft|note|letter|text|resolution|proposal|statement)\s+(?:resolution\s+)?"
+    rf"(?:of|by|from|(?:submitted|sponsored|tabled|presented|proposed|introduced)\s+by)\s+(?:the\s+)?"
+    rf"((?:{_NAME})(?:\s*(?:,|\band\b)\s*(?:the\s+)?{_NAME})*)")
+_TITLE_AUTHOR = re.compile(rf"(?:report|note|letters?)(?:\s+\S+){{0,4}}?\s+(?:of|by|from)\s+the\s+({_NAME})", re.I)
+_OPENING = re.compile(r"^(?:(?:The|A|An|In|What|Does|Did|Do|According|To|For|From|Is|Was|Were|Are|How|Which|Who|"
+                      r"Why|When|Where|Under|By|Per|Show|Tell|Me|Can|Could|Please)\s+)+")
+_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*(?:the\s+)?")
+
+
+def _whose(doc: dict) -> list[str]:
+    """Who a document is by, lower-cased: its author, body, committee, organ, sponsors, and the
+    author its title names ("Report of the Secretary-General")."""
+    facts = doc.get("facts") or {}
+    names = [facts.get(k) for k in ("author", "body", "committee", "reporting_committee")] + [doc.get("author")]
+    organ = facts.get("organ")
+    names += organ if isinstance(organ, list) else [organ]
+    names += list(facts.get("sponsors") or [])
+    m = _TITLE_AUTHOR.search(facts.get("title") or "")
+    if m:
+        names.append(m.group(1))
+    return [n.lower() for n in names if isinstance(n, str) and n.strip()]
+
+
+def _by_whom(question: str) -> tuple[list[str], tuple[int, int]] | None:
+    """The names a question gives for who wrote or submitted its document, and where."""
+    m = _BY_WHOM.search(question) or _WHOSE.search(question)
+    if not m:
+        return None
+    names = [n.strip(" .?") for n in _NAME_SPLIT.split(m.group(1)) if n.strip(" .?")]
+    # A capitalised word that opens the question is not part of a name ("In Iraq's draft").
+    names = [_OPENING.sub("", n) for n in names]
+    return ([n.lower() for n in names if len(n) > 2], m.span(1)) if names else None
+
+
+def _written_by(doc: dict, names: list[str]) -> bool:
+    """Every name given is one of the document's (or a part of one: "Honduras" of "Honduras")."""
+    whose = _whose(doc)
+    return bool(whose) and all(any(n == w or n in w or w in n for w in whose) for n in names)
+
+
 @dataclass(frozen=True)
 class Reference:
     """What a question says of the document it is about, and which documents fit."""
@@ -37,7 +84,7 @@ class Reference:
     spans: tuple[tuple[int, int], ...] = ()  # where in the question the reference is written
     named: tuple[str, ...] = ()  # symbols written in the question
     missing: tuple[str, ...] = ()  # symbols written in the question that no document carries
-    by: tuple[str, ...] = field(default=())  # what narrowed it: "symbol", "kind", "year", "session"
+    by: tuple[str, ...] = field(default=())  # what narrowed it: "symbol", "kind", "author", "year", "session"
 
     @property
     def found(self) -> bool:
@@ -133,6 +180,12 @@ def resolve(question: str, documents: list[dict]) -> Reference:
             narrowed, spans = fit, spans + [m.span()]
             by.append("kind")
         break
+    who = _by_whom(question)
+    if who and who[0]:
+        fit = [i for i in narrowed if _written_by(by_id[i], who[0])]
+        if fit and len(fit) < len(narrowed):  # a name every candidate shares narrows nothing
+            narrowed, spans = fit, spans + [who[1]]
+            by.append("author")
     m = _YEAR.search(question)
     if m:
         fit = [i for i in narrowed if _year(by_id[i]) == m.group(1)]
