@@ -74,3 +74,34 @@ def test_late_interaction_is_mean_of_best_token_matches():
 def test_refusal_threshold():
     params = RankingParams(refusal_threshold=0.3)
     assert is_answerable(0.31, params) and not is_answerable(0.29, params)
+
+
+def test_best_first_is_a_stable_sort_by_score_read_lazily():
+    import numpy as np
+
+    from retrieval.answer.ranking import best_first
+
+    rng = np.random.default_rng(7)
+    for n in (5, 300, 5000):
+        scores = rng.integers(0, 40, size=n).astype(np.float64)  # many ties, as versions of one text give
+        scores[::9] = -np.inf  # filtered out
+        assert list(best_first(scores, head=64)) == np.argsort(-scores, kind="stable").tolist()
+
+
+def test_a_passages_cosine_read_off_its_sentences_equals_its_vectors():
+    """A passage's vector is its sentences' normalised mean, so its cosine with a question is the
+    sum of theirs over the norm of their sum (``store.passage_norms``): no passage search needed."""
+    import numpy as np
+
+    from retrieval.index.store import _mean_vectors, passage_norms
+
+    rng = np.random.default_rng(3)
+    counts = [1, 3, 2, 7, 1]
+    sentences = rng.normal(size=(sum(counts), 16)).astype(np.float32)
+    sentences /= np.linalg.norm(sentences, axis=1, keepdims=True)
+    start = np.concatenate([[0], np.cumsum(counts)])
+    question = sentences[4] + 0.5 * sentences[9]
+    question /= np.linalg.norm(question)
+    read_off = np.add.reduceat(sentences @ question, start[:-1]) / passage_norms(sentences, start, chunk=2)
+    assert np.allclose(read_off, _mean_vectors(sentences, counts) @ question, atol=1e-6)
+    assert passage_norms(sentences, np.array([0, 2, 2, 5])) is None  # a passage with no sentence

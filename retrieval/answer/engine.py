@@ -28,6 +28,7 @@ from ..ingest.passages import Passage
 from .selective import TIE_SCALE, BoxCalibration, Evidence, load_calibration
 from .ranking import (
     RankingParams,
+    best_first,
     choose_highlight,
     default_params,
     dense_scores,
@@ -387,7 +388,7 @@ class Engine:
         # Two at least: the second passage's score is one of the box's signals. A text found in
         # several versions (documents) is one result, shown as the version asked about.
         best: dict[int, float] = {}
-        ranked = self._one_per_version(np.argsort(-scores.fused, kind="stable").tolist(), scores.fused, best,
+        ranked = self._one_per_version(best_first(scores.fused), scores.fused, best,
                                        bool(documents))
         order = distinct_order(ranked, self._text_keys, self._spans, limit=offset + max(top_k, 2))
         order = [i for i in order[offset:] if np.isfinite(scores.fused[i])]
@@ -669,14 +670,22 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: "np.ndarra
     question's BM25 scores of the same passages, or the future of them)."""
     n = len(idx.passages)
     qv, q_tokens, q_spans = embedder.encode_question(text)
-    # An exact index scores every passage; an approximate one the nearest candidates only.
-    k = n if idx.passage_search.exact else min(n, APPROXIMATE_CANDIDATES)
-    passage_sim = np.full(n, -1.0, dtype=np.float32)
-    sims, ids = idx.passage_search.search(qv, k)
-    found = ids >= 0
-    passage_sim[ids[found]] = sims[found]
     sentence_sim = idx.sentence_vectors @ qv
-    best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
+    if idx.sentence_sum_norms is not None and not getattr(idx.passage_search, "remote", False):
+        # Every sentence is scored anyway, and a passage's vector is its sentences' normalised sum:
+        # its cosine is read off theirs, exactly, with no search of the passage index (which a
+        # library of hundreds made the largest cost of a question after the encoding).
+        starts = idx.sentence_start[:-1]
+        passage_sim = (np.add.reduceat(sentence_sim, starts) / idx.sentence_sum_norms).astype(np.float32)
+        best_sentence = np.maximum.reduceat(sentence_sim, starts).astype(np.float32)
+    else:
+        # An exact index scores every passage; an approximate one the nearest candidates only.
+        k = n if idx.passage_search.exact else min(n, APPROXIMATE_CANDIDATES)
+        passage_sim = np.full(n, -1.0, dtype=np.float32)
+        sims, ids = idx.passage_search.search(qv, k)
+        found = ids >= 0
+        passage_sim[ids[found]] = sims[found]
+        best_sentence = max_per_owner(sentence_sim, idx.sentence_owner, n)
     dense = dense_scores(passage_sim, best_sentence, params)
     if isinstance(lexical, Future):
         lexical = lexical.result()
@@ -685,7 +694,9 @@ def _model_scores(embedder: Embedder, idx: Index, text: str, lexical: "np.ndarra
     if params.mode == "hybrid" and params.token_weight:
         token = np.zeros(n, dtype=np.float32)
         # Late interaction re-scores a candidate pool chosen by the cheaper scores.
-        pool = np.argsort(-fuse(dense, lexical, params))[:LATE_INTERACTION_POOL]
+        cheap = fuse(dense, lexical, params)
+        pool = (np.argsort(-cheap) if n <= LATE_INTERACTION_POOL
+                else np.argpartition(-cheap, LATE_INTERACTION_POOL - 1)[:LATE_INTERACTION_POOL])
         for i in pool:
             best = token_best_matches(q_tokens, idx.tokens.passage(int(i)))
             token[i] = float(best.mean()) if len(best) else 0.0

@@ -3,6 +3,7 @@ and deciding when to refuse. Pure functions over arrays, testable without a mode
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,6 +138,21 @@ def choose_highlight(sentence_sim: np.ndarray, sentence_overlap: np.ndarray, par
     if score[other] >= score[best] - params.highlight_pair_margin:
         return min(best, other), max(best, other)
     return best, best
+
+
+def best_first(scores: np.ndarray, head: int = 256) -> Iterator[int]:
+    """Indices by score, best first, ties in index order: what a stable ``argsort(-scores)``
+    gives, but lazily, sorting only the ``head`` best (and any tied with the last of them) until a
+    caller asks for more. A question reads a few dozen of a library's tens of thousands."""
+    n = len(scores)
+    if n <= head:
+        yield from np.argsort(-scores, kind="stable").tolist()
+        return
+    threshold = np.partition(scores, n - head)[n - head]
+    top = np.flatnonzero(scores >= threshold)
+    yield from top[np.argsort(-scores[top], kind="stable")].tolist()
+    rest = np.flatnonzero(~(scores >= threshold))
+    yield from rest[np.argsort(-scores[rest], kind="stable")].tolist()
 
 
 def distinct_order(order: list[int], text_keys: list[str], spans: list[tuple[str, int]],

@@ -34,6 +34,9 @@ class PassageSearch(Protocol):
 
     count: int
     exact: bool  # True: a search of ``count`` results scores every passage exactly
+    # A store on a server (``remote = True``) is searched there. A local one is not searched for a
+    # question at all: the engine reads every passage's exact cosine off its sentences' (a
+    # passage's vector is their normalised sum, ``store.passage_norms``), which costs less.
 
     def search(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(similarities, passage ids) of the ``k`` nearest passages, best first; id -1 pads."""

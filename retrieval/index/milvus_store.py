@@ -79,6 +79,8 @@ def _client(uri: str):
 
 
 class MilvusPassages:
+    remote = True  # searched in Milvus, one cluster serving every server of the library
+
     def __init__(self, client, collection: str, count: int, dimension: int, exact: bool, nprobe: int | None = None):
         self._client, self._collection = client, collection
         self.count, self.dimension = count, dimension

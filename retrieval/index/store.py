@@ -67,6 +67,9 @@ class Index:
     manifest: dict
     documents: list[dict]
     version_groups: list[int] | None = None  # each passage's group of near copies (near_copies.py)
+    # |sum of each passage's sentence vectors|: a passage's vector is that sum normalised, so its
+    # cosine with a question is the sum of its sentences' cosines over this (``passage_norms``).
+    sentence_sum_norms: np.ndarray | None = None
 
 
 def _file_records(folder: Path) -> dict[str, dict]:
@@ -396,19 +399,36 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         raise StaleIndexError("index parts disagree on the number of passages")
     if getattr(passage_search, "dimension", manifest.get("dimension")) != manifest.get("dimension"):
         raise StaleIndexError("index dimension differs from the manifest")
+    sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
     return Index(
         passages=passages,
         passage_search=passage_search,
         sentence_owner=sentence_owner,
         sentence_vectors=sentence_vectors,
-        sentence_start=np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64),
+        sentence_start=sentence_start,
         tokens=tokens,
         lexical=lexical,
         idf=inverse_document_frequencies([p.text for p in passages]),
         manifest=manifest,
         documents=data.get("documents", []),
         version_groups=_groups(data.get("version_groups"), len(passages)),
+        sentence_sum_norms=passage_norms(sentence_vectors, sentence_start),
     )
+
+
+def passage_norms(sentence_vectors: np.ndarray, sentence_start: np.ndarray, chunk: int = 4096) -> np.ndarray | None:
+    """The norm of each passage's sum of sentence vectors (None when a passage has no sentence:
+    then its cosine cannot be read off its sentences'). Chunked, so it holds ``chunk`` sums at once."""
+    counts = np.diff(sentence_start)
+    if len(counts) == 0 or counts.min() < 1:
+        return None
+    norms = np.empty(len(counts), dtype=np.float32)
+    for first in range(0, len(counts), chunk):
+        last = min(first + chunk, len(counts))
+        rows = sentence_vectors[sentence_start[first] : sentence_start[last]]
+        sums = np.add.reduceat(rows, sentence_start[first:last] - sentence_start[first], axis=0)
+        norms[first:last] = np.maximum(np.linalg.norm(sums, axis=1), 1e-12)
+    return norms
 
 
 def _groups(value, n: int) -> list[int] | None:
