@@ -198,3 +198,23 @@ def test_near_copies_are_found_when_the_index_is_built_and_kept_with_it(versions
     pairs = {tuple(sorted({passages[i].doc_id for i, g in enumerate(index.version_groups) if g == group}))
              for group in set(index.version_groups)}
     assert ("A_C.3_80_L.47", "A_RES_80_216") in pairs and ("A_C.3_80_L.20", "A_RES_80_190") in pairs
+
+
+def test_a_start_trusts_unchanged_index_files_and_verify_reads_them(built, embedder):
+    """Size and modification time as written: trusted without reading the file; a change behind a
+    restored time is found by ``verify`` (``build --verify``), a plain write by its new time."""
+    import os
+
+    index_dir, corpus_dir, _ = built
+    docs = load_corpus(corpus_dir)
+    target = _generation(index_dir) / "sentences.npy"  # a byte of a vector: still a loadable file
+    st = target.stat()
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size
+    target.write_bytes(bytes(data))
+    with pytest.raises(StaleIndexError):  # written now: its time changed, so it is read and checked
+        load_index(index_dir, docs, embedder.name)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(StaleIndexError):
+        load_index(index_dir, docs, embedder.name, verify=True)
+    assert len(load_index(index_dir, docs, embedder.name).passages) == 17  # trusted: not read to be checked

@@ -243,7 +243,7 @@ class Engine:
         """Load the model(s) and the index(es), building an index first when it is missing or stale
         (under the library's writer lock; ``on_wait`` is called if another writer holds it;
         ``report`` hears how many passages each model has embedded of how many; ``verify`` hashes
-        every document file again instead of trusting an unchanged ``stat``)."""
+        every document and index file again instead of trusting an unchanged ``stat``)."""
         settings = settings or Settings.from_env()
         if settings.install_shipped:  # a new data folder starts with the shipped documents
             install_shipped_documents(settings.corpus_dir, SHIPPED_DIR)
@@ -258,14 +258,15 @@ class Engine:
         try:  # a reader needs no lock: the index in force is valid for the corpus as it is
             if force_rebuild or pending(settings.index_dir):
                 raise StaleIndexError("a rebuild is asked for, or an add is under way")
-            indexes, rebuilt = load_all(settings.index_dir, documents, embedders, backend), False
+            indexes, rebuilt = load_all(settings.index_dir, documents, embedders, backend, verify=verify), False
         except StaleIndexError:
             # Building is writing: one writer at a time, and the corpus read again under the lock
             # (another writer may have changed it, or left a change to take back).
             with one_writer(settings.index_dir, on_wait=on_wait):
                 documents = load_corpus(settings.corpus_dir, settings.index_dir / READ_CACHE, verify=verify)
                 indexes, rebuilt = load_or_build_all(settings.index_dir, documents, embedders, progress=progress,
-                                                     force=force_rebuild, report=report, backend=backend)
+                                                     force=force_rebuild, report=report, backend=backend,
+                                                     verify=verify)
         index = indexes[0]
         second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)

@@ -73,8 +73,10 @@ class Index:
 
 
 def _file_records(folder: Path) -> dict[str, dict]:
+    # The modification time lets a start trust a file without reading it (``load_index``).
     return {
-        str(p.relative_to(folder)): {"size": p.stat().st_size, "sha256": sha256_file(p)}
+        str(p.relative_to(folder)): {"size": p.stat().st_size, "sha256": sha256_file(p),
+                                     "mtime_ns": p.stat().st_mtime_ns}
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
@@ -354,11 +356,13 @@ def index_generation(index: Index) -> str:
 
 
 def load_index(index_dir: Path, documents: list[Document], model_name: str, *, any_corpus: bool = False,
-               backend: Backend | None = None) -> Index:
+               backend: Backend | None = None, verify: bool = False) -> Index:
     """Load a valid index, or raise StaleIndexError saying why it cannot serve.
     ``any_corpus`` accepts an index of another corpus, of any store, without opening its store:
     only its passages and vectors, to reuse them in a rebuild (an index in files moved to Milvus
-    embeds nothing again)."""
+    embeds nothing again). A file whose size and modification time are as written is trusted
+    without being read; one changed since, or every file with ``verify``, is hashed (#32: a start
+    of a library of hundreds does not read its hundreds of MB of index to check them)."""
     backend = backend or FileBackend()
     manifest = read_manifest(index_dir)
     if not any_corpus and (manifest.get("store") or {"kind": "files"}).get("kind") != backend.name:
@@ -374,7 +378,9 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         path = folder / name
         if not path.is_file():
             raise StaleIndexError(f"index file missing: {name}")
-        if path.stat().st_size != record["size"] or sha256_file(path) != record["sha256"]:
+        st = path.stat()
+        if st.st_size != record["size"] or (
+                (verify or st.st_mtime_ns != record.get("mtime_ns")) and sha256_file(path) != record["sha256"]):
             raise StaleIndexError(f"index file damaged (size or checksum differs): {name}")
     try:
         data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
@@ -459,13 +465,13 @@ def load_or_build(index_dir: Path, documents: list[Document], embedder, *, progr
 
 
 def _current_or_previous(index_dir: Path, documents: list[Document], embedder, force: bool,
-                         backend: Backend | None = None) -> tuple[Index | None, Index | None]:
+                         backend: Backend | None = None, verify: bool = False) -> tuple[Index | None, Index | None]:
     """(the valid index of this corpus, None) or (None, an intact older one whose vectors of
     unchanged documents can be reused, or None)."""
     if force:
         return None, None
     try:
-        return load_index(index_dir, documents, embedder.name, backend=backend), None
+        return load_index(index_dir, documents, embedder.name, backend=backend, verify=verify), None
     except StaleIndexError as exc:
         log.warning("rebuilding the index: %s", exc)
     try:
@@ -476,7 +482,7 @@ def _current_or_previous(index_dir: Path, documents: list[Document], embedder, f
 
 def load_or_build_all(index_dir: Path, documents: list[Document], embedders: list, *, progress: bool = False,
                       force: bool = False, report: ProgressReport | None = None,
-                      backend: Backend | None = None) -> tuple[list[Index], bool]:
+                      backend: Backend | None = None, verify: bool = False) -> tuple[list[Index], bool]:
     """One index per model, of the same passages: the first model's in ``index_dir``, the second's
     in ``index_dir/second-model``. Returns (indexes, whether any was rebuilt).
 
@@ -487,7 +493,7 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
     current: list[Index | None] = []
     previous: list[Index | None] = []
     for folder, embedder in zip(folders, embedders):
-        index, prior = _current_or_previous(folder, documents, embedder, force, backend)
+        index, prior = _current_or_previous(folder, documents, embedder, force, backend, verify)
         current.append(index)
         previous.append(prior)
     if current[0] is not None:
@@ -532,11 +538,11 @@ def _share_passages(indexes: list[Index]) -> list[Index]:
 
 
 def load_all(index_dir: Path, documents: list[Document], embedders: list,
-             backend: Backend | None = None) -> list[Index]:
+             backend: Backend | None = None, verify: bool = False) -> list[Index]:
     """The valid indexes of ``load_or_build_all`` without building anything (a reader's path);
     raises StaleIndexError when any is missing, stale or does not match the first."""
     folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
-    indexes = [load_index(folder, documents, embedder.name, backend=backend)
+    indexes = [load_index(folder, documents, embedder.name, backend=backend, verify=verify)
                for folder, embedder in zip(folders, embedders)]
     if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
         raise StaleIndexError("the two models' indexes do not match")
