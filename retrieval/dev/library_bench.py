@@ -157,9 +157,9 @@ def run_library_bench(library: Path, second_model: str | None, work: Path | None
     wall, peak, _ = _child([sys.executable, "-c", reading_code, str(corpus), str(cache)], env)
     figures["reading"] = {"seconds": round(wall, 1), "seconds_a_page": round(wall / max(1, pages), 3),
                           "peak_rss_mib": round(peak), "read_cache_was_warm": warm}
-    for folder in [index, index / "second-model"]:  # the build, from the read documents
+    for folder in [index, index / "second-model"]:  # the build, from the read documents, all of it
         for child in (folder.iterdir() if folder.exists() else []):
-            if child.name.startswith("g-") or child.name == "manifest.json":
+            if child.name.startswith("g-") or child.name in ("manifest.json", ".build-progress"):
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
     wall, peak, _ = _child(py + ["build"], env)
     size, passages, by_file = _index_bytes(index)
