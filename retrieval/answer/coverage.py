@@ -55,11 +55,12 @@ class Vocabulary:
     acronyms: frozenset[str]
 
     @classmethod
-    def from_texts(cls, texts: list[str]) -> "Vocabulary":
+    def from_texts(cls, texts: list[str], tokens: list[list[str]] | None = None) -> "Vocabulary":
+        """``tokens``: each text's ``tokenize`` already made (a library's are made once at start)."""
         words: set[str] = set()
         stems: set[str] = set()
         acronyms: set[str] = set()
-        for text in texts:
+        for k, text in enumerate(texts):
             found = _WORD.findall(text)
             for w in found:
                 words.add(w.lower())
@@ -67,7 +68,7 @@ class Vocabulary:
                     for part in _PARTS.split(w):
                         if part:
                             words.add(part.lower())
-            stems.update(tokenize(text))
+            stems.update(tokens[k] if tokens is not None else tokenize(text))
             # "International Labour Organization" -> "ilo"; function words may sit inside.
             run: list[str] = []
             for w in found + [""]:

@@ -21,7 +21,7 @@ from ..config import MAX_QUESTION_CHARS, SHIPPED_DIR, Settings
 from ..ingest.corpus import load_corpus
 from ..ingest.read_cache import READ_CACHE
 from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
-from ..index.lexical import term_overlap, tokenize
+from ..index.lexical import inverse_document_frequencies, term_overlap, tokenize
 from ..index.library import install_shipped_documents, is_protected
 from ..models.model import Embedder, load_embedder
 from ..ingest.passages import Passage
@@ -215,9 +215,18 @@ class Engine:
         self._text_keys = [text_key(p.text) for p in index.passages]
         self._spans = [(p.doc_id, p.paragraph_overall) for p in index.passages]
         self._doc_ids = np.array([p.doc_id for p in index.passages])
-        self._sentence_terms = [[set(tokenize(s.text)) for s in p.sentences] for p in index.passages]
-        self._vocabularies = {d: Vocabulary.from_texts([p.text for p in index.passages if p.doc_id == d])
-                              for d in self._documents}
+        # Each passage's terms, made once (the library's size is paid here, at start, once): its
+        # words' weights (idf) and each document's vocabulary come from them. A sentence's terms
+        # are made when a question first shows it.
+        texts = [p.text for p in index.passages]
+        terms = [tokenize(t) for t in texts]
+        self.idf = inverse_document_frequencies(texts, terms)
+        by_document: dict[str, list[int]] = {d: [] for d in self._documents}
+        for k, p in enumerate(index.passages):
+            by_document.setdefault(p.doc_id, []).append(k)
+        self._vocabularies = {d: Vocabulary.from_texts([texts[k] for k in ks], [terms[k] for k in ks])
+                              for d, ks in by_document.items() if d in self._documents}
+        self._sentence_terms_kept: dict[int, list[set[str]]] = {}
         self._vocabulary_unions: dict[frozenset[str], Vocabulary] = {}
         self.speller = SpellingCorrector([p.text for p in index.passages])
         # The page draws these on every rerun: computed once per engine.
@@ -270,6 +279,14 @@ class Engine:
         index = indexes[0]
         second = (embedders[1], indexes[1]) if len(embedders) > 1 else None
         return cls(settings, embedder, index, rebuilt=rebuilt, second=second)
+
+    def _sentence_terms(self, passage_id: int) -> list[set[str]]:
+        """The terms of each sentence of a passage (made the first time it is asked for)."""
+        kept = self._sentence_terms_kept.get(passage_id)
+        if kept is None:
+            kept = [set(tokenize(s.text)) for s in self.index.passages[passage_id].sentences]
+            self._sentence_terms_kept[passage_id] = kept  # one assignment: safe between threads
+        return kept
 
     def forget_scores(self) -> None:
         """Empty the cache of recent questions' scores (benchmarks time every question as new)."""
@@ -446,7 +463,7 @@ class Engine:
             models_agree_sentence=float(np.mean([int(np.argmax(s[rows])) + first == top.sentence_row
                                                  for s in scores.each_sentence])),
             bm25_agrees=float(lexical[p0] / best_lexical) if best_lexical > 0 else 0.0,
-            term_coverage=term_overlap(scores.terms, set().union(*self._sentence_terms[p0]), self.index.idf),
+            term_coverage=term_overlap(scores.terms, set().union(*self._sentence_terms(p0)), self.idf),
             type_asked=float(kind is not None),
             type_met=float(top.carries_type is not False),
             weakest_token=float(scores.token_match.min()) if len(scores.token_match) else 0.0,
@@ -511,8 +528,8 @@ class Engine:
                 params: RankingParams, kind: str | None = None) -> SearchResult:
         first = self.index.sentence_start[passage.id]
         rows = np.arange(first, first + len(passage.sentences))
-        overlap = np.array([term_overlap(q_terms, terms, self.index.idf)
-                            for terms in self._sentence_terms[passage.id]])
+        overlap = np.array([term_overlap(q_terms, terms, self.idf)
+                            for terms in self._sentence_terms(passage.id)])
         typed = (np.array([carries(kind, s.text) for s in passage.sentences], dtype=np.float32)
                  if kind and params.highlight_type_weight else None)
         first, last = choose_highlight(sentence_sim[rows], overlap, params, typed)

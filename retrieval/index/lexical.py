@@ -45,9 +45,11 @@ def bm25_scores(retriever: bm25s.BM25, question: str) -> np.ndarray:
     return retriever.get_scores(tokens).astype(np.float32)
 
 
-def inverse_document_frequencies(texts: list[str]) -> dict[str, float]:
-    """Smoothed idf of each term over the given texts (used to weigh term overlap)."""
-    df = Counter(term for text in texts for term in set(tokenize(text)))
+def inverse_document_frequencies(texts: list[str], tokens: list[list[str]] | None = None) -> dict[str, float]:
+    """Smoothed idf of each term over the given texts (used to weigh term overlap); ``tokens``:
+    each text's ``tokenize``, when already made."""
+    df = Counter(term for k, text in enumerate(texts)
+                 for term in set(tokens[k] if tokens is not None else tokenize(text)))
     n = len(texts)
     return {term: math.log(1 + (n - f + 0.5) / (f + 0.5)) for term, f in df.items()}
 

@@ -33,7 +33,6 @@ from ..ingest.metadata import MAX_MANIFEST_BYTES, MetadataError, check_manifest,
 from ..ingest.corpus import Document, corpus_hash, corpus_passages
 from ..files import sha256_file, write_atomic
 from .backends import Backend, FileBackend, LexicalSearch, PassageSearch, StoreUnavailable
-from .lexical import inverse_document_frequencies
 from ..ingest.passages import SPLITTER_VERSION, Passage
 from . import build_progress
 from .near_copies import version_groups
@@ -63,7 +62,6 @@ class Index:
     sentence_start: np.ndarray  # row of each passage's first sentence (sentences are stored in order)
     tokens: TokenVectors  # each passage's content-token vectors, for late interaction
     lexical: LexicalSearch
-    idf: dict[str, float]
     manifest: dict
     documents: list[dict]
     version_groups: list[int] | None = None  # each passage's group of near copies (near_copies.py)
@@ -414,7 +412,6 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         sentence_start=sentence_start,
         tokens=tokens,
         lexical=lexical,
-        idf=inverse_document_frequencies([p.text for p in passages]),
         manifest=manifest,
         documents=data.get("documents", []),
         version_groups=_groups(data.get("version_groups"), len(passages)),
