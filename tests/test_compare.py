@@ -169,7 +169,16 @@ def test_comparison_questions_are_told_from_other_questions():
                   "What did the draft say about climate change before adoption?",
                   "Which countries added their names as sponsors of the draft?",
                   "What are the differences between refugees and migrants in the 2025 resolution?",
-                  "What does the resolution say about changing diets?"):
+                  "What does the resolution say about changing diets?",
+                  # Found by a second reader: subject words, a year beside its document, "against".
+                  "What does the 2025 draft say about violence against women?",
+                  "What does resolution 80/210, adopted in 2025, say about violence against women?",
+                  "What measures against terrorism were adopted in resolution 79/123?",
+                  "What does the resolution say about the revision of the scale of assessments?",
+                  "What is the latest update on the humanitarian situation in the 2025 resolution?",
+                  "What does the 2024 resolution say about modification of living organisms?",
+                  "What does paragraph 2 of 80/210 say about the revised estimates?",
+                  "What does the 2025 resolution say about updated national plans?"):
         assert compare_asked(other) is None, other
     for other in ("What does the resolution say about new technologies?", "What is the right to food?",
                   "When was resolution 80/210 adopted?", "Who submitted draft L.41?",

@@ -124,3 +124,21 @@ def test_who_wrote_or_submitted_a_document_narrows_to_it():
     assert found("What does the General Assembly's resolution say about water?") == ()
     assert found("What does the Philippines' statement say about migrants?") == ()
     assert resolve("In Iraq's draft, what is said about adaptation?", docs).by == ("kind", "author")
+
+
+def test_a_sponsor_is_matched_by_its_whole_name():
+    """Found by a second reader: "Niger" is not "Nigeria", "Mali" not "Somalia"."""
+    library = [
+        {"id": "l1", "facts": {"symbol": "A/C.3/80/L.1", "kind": "draft resolution", "sponsors": ["Nigeria"]}},
+        {"id": "l2", "facts": {"symbol": "A/C.3/80/L.2", "kind": "draft resolution", "sponsors": ["Mali", "Niger"]}},
+        {"id": "l3", "facts": {"symbol": "A/C.3/80/L.3", "kind": "draft resolution",
+                               "sponsors": ["Bolivia (Plurinational State of)"]}},
+        {"id": "r1", "facts": {"symbol": "A/79/1", "kind": "report",
+                               "title": "Report of the Secretary-General on the situation of human rights in Iran"}},
+        {"id": "r2", "facts": {"symbol": "A/79/2", "kind": "report", "title": "Report of the Human Rights Council"}},
+    ]
+    assert resolve("What does Niger's draft say?", library).documents == ("l2",)
+    assert resolve("What does Nigeria's draft say?", library).documents == ("l1",)
+    assert resolve("What does Somalia's draft say?", library).documents == ()
+    assert resolve("What does the draft by Bolivia say?", library).documents == ("l3",)
+    assert resolve("What does the Secretary-General's report say?", library).documents == ("r1",)

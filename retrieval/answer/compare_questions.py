@@ -23,29 +23,38 @@ _NAMED_PARAGRAPH = re.compile(r"\b(?:(preambular|operative)\s+)?(?:para(?:graph)
 _KEPT = re.compile(
     r"\b(kept|keep|dropped|drop|deleted|removed|retained|survived?|carried (?:over|forward|into)|"
     r"still (?:there|in|have|has|contains?|includes?|appears?)|made it|make it|remain(?:s|ed)?|survive[sd]?|"
-    r"happen(?:ed|s)? to|became of|become of|taken out|cut|gone|end(?:ed|s)? up|unchanged|"
-    r"change[sd]?|amended|modified|altered|reworded|edited|revised|the same)\b", re.IGNORECASE)
+    r"happen(?:ed|s)? to|became of|become of|taken out|cut|gone|(?:did|does|do|will)\b.{0,60}\bend\s+up|"
+    r"unchanged|change[sd]?|amended|modified|altered|reworded|edited|(?:was|were|been|got)\s+revised|"
+    r"revised\s+(?:before|after|on|in|since)|"
+    r"the same)\b", re.IGNORECASE)
 
-# How change between versions is asked for, in three strengths (#34). A word that by itself speaks
-# of a text being changed ("amended", "what is new", "the changes between") needs only a word for a
-# text, a version, a year or a symbol beside it. A word of comparison ("differ", "compare", "vs")
-# or of adding and removing ("add", "drop", "lose", "a change") is as often about content ("the
-# differences between refugees and migrants", "countries added their names", "climate change"), so
-# it needs two documents named, or one and a word that places it among versions ("the draft ...
-# before adoption", "last year's", "the earlier version").
+# How change between versions is asked for, in three strengths (#34). A text being changed, said
+# as a verb ("has it been amended", "changed from", "got revised") or as a question of change ("what
+# is new", "the changes between", "the edits to", "which amendments"), needs only a word for a
+# text, a version, a year or a symbol beside it; the same words as a subject ("the revision of the
+# scale of assessments", "the latest update on", "updated national plans") do not. A word of
+# comparison ("differ", "compare", "vs") or of adding and removing ("add", "drop", "lose") is as
+# often about content ("the differences between refugees and migrants", "countries added their
+# names", "climate change"), so it needs two documents named, or one and a word that places it
+# among versions ("the draft ... on adoption", "last year's", "the earlier version").
+_CHANGED = r"(?:changed|amended|revised|edited|updated|modified|altered|reworded|rewritten|evolved)"
 _STRONG_CHANGE = re.compile(
-    r"\b(?:changed|amend(?:s|ed|ments?)|revis(?:e[sd]|ions?)|edit(?:s|ed)|updated?|evolved?|"
-    r"modifi(?:ed|cations?)|alter(?:ed|ations?)|reworded|rewritten|unchanged|"
-    r"(?:what|which|any|the|main|key|major|substantive)\s+(?:changes|differences\s+(?:in|from|with|to))|"
-    r"changes?\s+(?:between|from|since|made|to\s+(?:the|this|that|it))|"
-    r"(?:what|anything|something)(?:'s|’s|\s+is|\s+was|\s+has\s+been|\s+is\s+there)?\s+new|"
-    r"new\s+(?:paragraphs?|language|text|wording|elements?|provisions?|additions?|in\s+(?:the|this|it)|since|"
-    r"this\s+(?:year|session|time)|compared))\b", re.IGNORECASE)
+    rf"\b(?:(?:has|have|had|was|were|been|being|is|are|get|got|gets)\s+(?:\S+\s+){{0,4}}?{_CHANGED}|"
+    rf"{_CHANGED}\s+(?:since|from|between|before|after|on\s+adoption|in\s+(?:the|its)\s+(?:adopted|final|new))|"
+    r"unchanged|what\s+(?:has\s+|have\s+)?changed|change\s+(?:from|since|between)|"
+    r"(?:what|which|any|the\s+main|the\s+key|main|key|major|substantive)\s+"
+    r"(?:changes|differences|amendments|revisions|edits|updates)\b(?!\s+(?:of|on)\b)|"
+    r"(?:changes|amendments|revisions|edits|updates)\s+(?:between|from|since|made|"
+    r"(?:to|in)\s+(?:the|this|that|it)\s+(?:text|version|draft|resolution)|to\s+(?:it|L\.|\d{2}/))|"
+    r"what\s+(?:is|was|were|has\s+been|have\s+been|got)\s+(?:added|removed|dropped|deleted|new|different)|"
+    r"(?:what|anything|something)(?:'s|’s|\s+is|\s+was|\s+has\s+been|\s+is\s+there)?\s+new\b|"
+    r"new\s+(?:paragraphs?|language|wording|elements?|provisions?|additions?|in\s+(?:the|this|it)\b|since|"
+    r"this\s+(?:year|session|time)|compared))", re.IGNORECASE)
 _RELATIONAL_CHANGE = re.compile(
-    r"\b(?:differ(?:s|ed|ent|ences?)?|compar(?:e[sd]?|ing|ison)|versus|vs\.?|against|side\s+by\s+side|"
+    r"\b(?:differ(?:s|ed|ent|ences?)?|compar(?:e[sd]?|ing|ison)|versus|vs\.?|side\s+by\s+side|"
     r"relative\s+to|(?:the\s+)?same\s+as|identical|departs?|departed|"
-    r"add(?:s|ed)?|additions?|introduc(?:e[sd]?|ing)|remov(?:e[sd]?|al)|drop(?:s|ped)?|delet(?:e[sd]?|ions?)|"
-    r"los[et]|gain(?:s|ed)?|taken\s+out|took\s+out|chang(?:es|ing)|"
+    r"add(?:s|ed)?|introduc(?:e[sd]?|ing)|remov(?:e[sd]?|al)|drop(?:s|ped)?|delet(?:e[sd]?|ions?)|"
+    r"los[et]|taken\s+out|took\s+out|chang(?:es|ing)|"
     r"(?:what|which|any|the|main|key|major|these|those|all|no|some)\s+change)\b", re.IGNORECASE)
 # A document named: a symbol, a year, or a kind of text placed among versions.
 _SYMBOL_MENTION = re.compile(r"\bL\.\s?\d{1,3}\b|\b\d{2}/\d{1,3}\b", re.IGNORECASE)
@@ -77,9 +86,13 @@ did does how general assembly united nations document documents report""".split(
 
 
 def _documents_named(question: str) -> int:
-    """How many documents a question names: distinct symbols, years and versions by kind."""
+    """How many documents a question names: distinct symbols and versions by kind; years count as
+    documents of their own only when two are named ("the 2024 and 2025 texts") or nothing else is
+    ("the 2025 draft" and "80/210, adopted in 2025" are one document each)."""
     symbols = {re.sub(r"\s", "", m.lower()) for m in _SYMBOL_MENTION.findall(question)}
-    return len(symbols) + len(set(_YEAR.findall(question))) + len(_VERSION_NAMED.findall(question))
+    named = len(symbols) + len(_VERSION_NAMED.findall(question))
+    years = set(_YEAR.findall(question))
+    return max(named, len(years)) if len(years) >= 2 else named or len(years)
 
 
 @dataclass(frozen=True)

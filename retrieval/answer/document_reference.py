@@ -39,24 +39,26 @@ _BY_WHOM = re.compile(
     rf"\b(?:report|draft|note|letter|text|resolution|proposal|statement)\s+(?:resolution\s+)?"
     rf"(?:of|by|from|(?:submitted|sponsored|tabled|presented|proposed|introduced)\s+by)\s+(?:the\s+)?"
     rf"((?:{_NAME})(?:\s*(?:,|\band\b)\s*(?:the\s+)?{_NAME})*)")
-_TITLE_AUTHOR = re.compile(rf"(?:report|note|letters?)(?:\s+\S+){{0,4}}?\s+(?:of|by|from)\s+the\s+({_NAME})", re.I)
+_TITLE_AUTHOR = re.compile(rf"(?i:report|note|letters?)(?:\s+\S+){{0,4}}?\s+(?i:of|by|from)\s+(?i:the)\s+({_NAME})")
 _OPENING = re.compile(r"^(?:(?:The|A|An|In|What|Does|Did|Do|According|To|For|From|Is|Was|Were|Are|How|Which|Who|"
                       r"Why|When|Where|Under|By|Per|Show|Tell|Me|Can|Could|Please)\s+)+")
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*(?:the\s+)?")
 
 
-def _whose(doc: dict) -> list[str]:
-    """Who a document is by, lower-cased: its author, body, committee, organ, sponsors, and the
-    author its title names ("Report of the Secretary-General")."""
+def _whose(doc: dict) -> tuple[list[str], list[str]]:
+    """Who a document is by, lower-cased: (its author, body, committee, organ and the author its
+    title names, "Report of the Secretary-General"; its sponsors, without "(Plurinational State
+    of)")."""
     facts = doc.get("facts") or {}
     names = [facts.get(k) for k in ("author", "body", "committee", "reporting_committee")] + [doc.get("author")]
     organ = facts.get("organ")
     names += organ if isinstance(organ, list) else [organ]
-    names += list(facts.get("sponsors") or [])
     m = _TITLE_AUTHOR.search(facts.get("title") or "")
     if m:
         names.append(m.group(1))
-    return [n.lower() for n in names if isinstance(n, str) and n.strip()]
+    sponsors = [re.sub(r"\s*\([^)]*\)", "", s) for s in facts.get("sponsors") or [] if isinstance(s, str)]
+    clean = lambda xs: [x.lower().strip() for x in xs if isinstance(x, str) and x.strip()]  # noqa: E731
+    return clean(names), clean(sponsors)
 
 
 def _by_whom(question: str) -> tuple[list[str], tuple[int, int]] | None:
@@ -71,9 +73,16 @@ def _by_whom(question: str) -> tuple[list[str], tuple[int, int]] | None:
 
 
 def _written_by(doc: dict, names: list[str]) -> bool:
-    """Every name given is one of the document's (or a part of one: "Honduras" of "Honduras")."""
-    whose = _whose(doc)
-    return bool(whose) and all(any(n == w or n in w or w in n for w in whose) for n in names)
+    """Every name given is one of the document's: a sponsor by its whole name ("Niger" is not
+    "Nigeria", "Sudan" not "South Sudan"); an author or body by whole words ("the Secretary-General"
+    of "Secretary-General of the United Nations")."""
+    authors, sponsors = _whose(doc)
+
+    def words_in(a: str, b: str) -> bool:
+        return re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", b) is not None
+
+    return bool(authors or sponsors) and all(
+        n in sponsors or any(words_in(n, a) or words_in(a, n) for a in authors) for n in names)
 
 
 @dataclass(frozen=True)

@@ -410,10 +410,6 @@ class Engine:
                                        bool(documents))
         order = distinct_order(ranked, self._text_keys, self._spans, limit=offset + max(top_k, 2))
         order = [i for i in order[offset:] if np.isfinite(scores.fused[i])]
-        # A footnote ("See Official Records of …") is searchable but is not the text: on each page
-        # of results it comes after the body's passages, and it never fills the answer box.
-        footnote = [self.index.passages[i].footnote for i in order]
-        order = [i for i, f in zip(order, footnote) if not f] + [i for i, f in zip(order, footnote) if f]
         kind = answer_type(text)
         results = [self._with_versions(self._result(self.index.passages[i], best.get(i, float(scores.fused[i])),
                                                     scores.sentence_sim, scores.terms, params, kind))
@@ -422,6 +418,10 @@ class Engine:
         # (the passages shown stay the same).
         j = first_typed(kind, [r.carries_type for r in results])
         results = [results[j]] + results[:j] + results[j + 1:] if j else results
+        # A footnote ("See Official Records of …") is searchable but is not the text: on each page
+        # of results it comes after the body's passages, and it never fills the answer box.
+        footnote = [self.index.passages[r.passage_id].footnote for r in results]
+        results = [r for r, f in zip(results, footnote) if not f] + [r for r, f in zip(results, footnote) if f]
         evidence = self._evidence(results, scores, allowed, passage_ok, kind) if results else None
         probability = self.calibration.probability(evidence) if evidence and self.calibration else None
         if missing:

@@ -472,7 +472,9 @@ def _current_or_previous(index_dir: Path, documents: list[Document], embedder, f
     except StaleIndexError as exc:
         log.warning("rebuilding the index: %s", exc)
     try:
-        return None, load_index(index_dir, documents, embedder.name, any_corpus=True, backend=backend)
+        # With ``verify``, vectors to reuse are checked too: a damaged file is never copied on.
+        return None, load_index(index_dir, documents, embedder.name, any_corpus=True, backend=backend,
+                                verify=verify)
     except StaleIndexError:
         return None, None
 

@@ -5,6 +5,7 @@ for the last few files by their hash; the read cache (``read_cache``) keeps read
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Generic, Hashable, TypeVar
 
@@ -12,23 +13,27 @@ V = TypeVar("V")
 
 
 class Recent(Generic[V]):
-    """At most ``size`` values by key; ``get`` of a kept key makes it the most recent."""
+    """At most ``size`` values by key; ``get`` of a kept key makes it the most recent. Safe between
+    threads (the server reads an upload while a build reads the library)."""
 
     def __init__(self, size: int):
         self.size = size
         self._items: "OrderedDict[Hashable, V]" = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> V | None:
-        if key not in self._items:
-            return None
-        self._items.move_to_end(key)
-        return self._items[key]
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
 
     def put(self, key: Hashable, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._items

@@ -208,8 +208,8 @@ class LiveEngine:
             settings = self._engine.settings
             try:
                 # Whatever stops it, the change is taken back and the old engine still serves.
-                with (library_change(settings.index_dir, settings.corpus_dir) as change,
-                      tempfile.TemporaryDirectory() as tmp):
+                with (tempfile.TemporaryDirectory() as tmp,
+                      library_change(settings.index_dir, settings.corpus_dir) as change):
                     upload = Path(tmp) / ("upload" + Path(job.file_name).suffix.lower()[:10])
                     upload.write_bytes(job.data)
                     add_document(upload, settings.corpus_dir, name=job.file_name, replace=job.replace,
