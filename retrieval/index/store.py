@@ -354,13 +354,15 @@ def index_generation(index: Index) -> str:
 
 
 def load_index(index_dir: Path, documents: list[Document], model_name: str, *, any_corpus: bool = False,
-               backend: Backend | None = None, verify: bool = False) -> Index:
+               backend: Backend | None = None, verify: bool = False, same_passages_as: Index | None = None) -> Index:
     """Load a valid index, or raise StaleIndexError saying why it cannot serve.
     ``any_corpus`` accepts an index of another corpus, of any store, without opening its store:
     only its passages and vectors, to reuse them in a rebuild (an index in files moved to Milvus
     embeds nothing again). A file whose size and modification time are as written is trusted
     without being read; one changed since, or every file with ``verify``, is hashed (#32: a start
-    of a library of hundreds does not read its hundreds of MB of index to check them)."""
+    of a library of hundreds does not read its hundreds of MB of index to check them). ``same_passages_as``: another model's index of the
+    same corpus; when its ``passages.json`` has the same checksum, its passages are shared rather
+    than read and held a second time."""
     backend = backend or FileBackend()
     manifest = read_manifest(index_dir)
     if not any_corpus and (manifest.get("store") or {"kind": "files"}).get("kind") != backend.name:
@@ -380,11 +382,18 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         if st.st_size != record["size"] or (
                 (verify or st.st_mtime_ns != record.get("mtime_ns")) and sha256_file(path) != record["sha256"]):
             raise StaleIndexError(f"index file damaged (size or checksum differs): {name}")
+    twin = same_passages_as
+    shared = twin is not None and bool(files.get("passages.json")) and (
+        files["passages.json"].get("sha256") == (twin.manifest.get("files") or {}).get("passages.json", {}).get("sha256"))
     try:
-        data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
-        passages = [Passage.from_dict(d) for d in data["passages"]]
+        if shared:
+            passages, sentence_owner = twin.passages, twin.sentence_owner
+            data = {"documents": twin.documents, "version_groups": twin.version_groups}
+        else:
+            data = json.loads((folder / "passages.json").read_text(encoding="utf-8"))
+            passages = [Passage.from_dict(d) for d in data["passages"]]
+            sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)
         sentence_vectors = np.load(folder / SENTENCES_FILE, allow_pickle=False).astype(np.float32)
-        sentence_owner = np.asarray(data["sentence_owner"], dtype=np.int64)
         tokens = TokenVectors.load(folder)
     except Exception as exc:  # a damaged file can fail in many ways; all mean "rebuild"
         raise StaleIndexError(f"index files unreadable: {_reason(exc)}") from exc
@@ -517,8 +526,7 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
         raise
     for s in staged:
         publish(s)
-    indexes = [load_index(folder, documents, embedder.name, backend=backend)
-               for folder, embedder in zip(folders, embedders)]
+    indexes = _load_each(folders, documents, embedders, backend)
     if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
         # A first index kept from an older splitter while the second was made anew: make all again.
         if not force:
@@ -526,6 +534,16 @@ def load_or_build_all(index_dir: Path, documents: list[Document], embedders: lis
                                      backend=backend)
         raise StaleIndexError("the two models' indexes do not match after a rebuild")
     return _share_passages(indexes), True
+
+
+def _load_each(folders: list[Path], documents: list[Document], embedders: list, backend: Backend | None,
+               verify: bool = False) -> list[Index]:
+    """Each model's index; the second shares the first's passages when its file is the same."""
+    indexes: list[Index] = []
+    for folder, embedder in zip(folders, embedders):
+        indexes.append(load_index(folder, documents, embedder.name, backend=backend, verify=verify,
+                                  same_passages_as=indexes[0] if indexes else None))
+    return indexes
 
 
 def _share_passages(indexes: list[Index]) -> list[Index]:
@@ -541,8 +559,7 @@ def load_all(index_dir: Path, documents: list[Document], embedders: list,
     """The valid indexes of ``load_or_build_all`` without building anything (a reader's path);
     raises StaleIndexError when any is missing, stale or does not match the first."""
     folders = [index_dir, index_dir / SECOND_INDEX][: len(embedders)]
-    indexes = [load_index(folder, documents, embedder.name, backend=backend, verify=verify)
-               for folder, embedder in zip(folders, embedders)]
+    indexes = _load_each(folders, documents, embedders, backend, verify)
     if any(_passage_keys(i) != _passage_keys(indexes[0]) for i in indexes[1:]):
         raise StaleIndexError("the two models' indexes do not match")
     return _share_passages(indexes)
