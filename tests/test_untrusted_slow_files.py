@@ -11,7 +11,7 @@ from retrieval.ingest.formats import IngestError
 from retrieval.index.library import check_addition
 from retrieval.ingest.limits import MIB, Limits
 from retrieval.chat.wording import failure_reason
-from test_untrusted import cli, corpus_dir, listing, one_line_error  # noqa: F401  (fixture)
+from test_untrusted import cli, listing, one_line_error
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
