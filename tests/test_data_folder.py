@@ -29,7 +29,12 @@ def test_settings_put_documents_and_index_in_the_data_folder(tmp_path, monkeypat
     assert not Settings.from_env().install_shipped  # a folder the user named is theirs
     monkeypatch.delenv("RETRIEVAL_CORPUS_DIR")
     assert not Settings.from_env(corpus_dir=tmp_path / "flag").install_shipped
-    assert (ROOT / ".gitignore").read_text().splitlines().count("data/") == 1
+    assert (ROOT / ".gitignore").read_text().splitlines().count("/data/") == 1
+    if (ROOT / ".git").exists():  # the library's folder is ignored, a test's data file never
+        import subprocess
+
+        ignored = lambda path: subprocess.run(["git", "check-ignore", "-q", path], cwd=ROOT).returncode == 0  # noqa: E731
+        assert ignored("data/documents/report.pdf") and not ignored("tests/data/new_questions.jsonl")
 
 
 def test_a_missing_documents_folder_gets_the_shipped_documents_once(tmp_path):
