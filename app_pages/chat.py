@@ -10,6 +10,7 @@ from retrieval.config import MAX_QUESTION_CHARS
 from retrieval.chat.conversation import Exchange, keep_recent, respond
 from retrieval.answer.engine import QuestionError
 from retrieval.chat.transcript import conversation_export
+from retrieval.server.report import keep_question_vector
 from ui import filters
 from ui.answer_view import ask_next, render_exchange
 from ui.documents import document_card, welcome_questions
@@ -63,6 +64,9 @@ if prompt is not None:
     if ex.answer is not None and ex.kind in ("answer", "refusal", "comparison") and ex.shown <= len(ex.answer.results):
         searched = sorted(chosen.documents) if chosen.documents else [d["id"] for d in engine.documents]
         record_id = get_record().answer(ex.searched_as or shown, ex.answer, searched)
+        if record_id is not None:
+            keep_question_vector(get_record(), engine.embedder.name, engine.embedder.encode, ex.searched_as or shown,
+                                 ex.answer.confidence, ex.answer.missing)
     state.exchanges = keep_recent(state.exchanges + [replace(ex, question=shown, record_id=record_id)])
     state.asked = state.get("asked", 0) + 1
 

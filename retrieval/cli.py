@@ -417,7 +417,7 @@ def cmd_report(args) -> int:
     """What the page's record says: questions the documents did not answer, answers marked wrong."""
     from .models.model import load_embedder
     from .server.record import RecordSettings, open_record
-    from .server.report import as_csv, as_dict, as_text, dislikes, unanswered
+    from .server.report import as_csv, as_dict, as_text, dislikes, recorded_vectors, unanswered
 
     settings = _settings(args)
     where = RecordSettings.from_env(settings.index_dir)
@@ -431,10 +431,13 @@ def cmd_report(args) -> int:
     since = args.since
     embedder = None
 
-    def embed(texts):
-        nonlocal embedder
+    def encode(texts):
+        nonlocal embedder  # loaded only when some wording's vector is not in the record yet
         embedder = embedder or load_embedder(settings.model)
         return embedder.encode(texts)
+
+    def embed(texts):
+        return recorded_vectors(record, settings.model, encode, texts)
 
     gaps, disliked = unanswered(record, since, embed), dislikes(record, since)
     print(json.dumps(as_dict(gaps, disliked), indent=1, ensure_ascii=False) if args.json

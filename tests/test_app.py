@@ -534,6 +534,36 @@ def test_questions_are_recorded_and_feedback_given_on_the_page_reaches_the_repor
         st.cache_resource.clear()
 
 
+def test_a_question_the_report_groups_by_wording_is_kept_with_its_vector(engine, settings, monkeypatch, tmp_path):
+    """#33: the chat page keeps the vector of each refused or partial question that names no
+    missing term (the ones the report groups by wording), so the report's first draw after a
+    start embeds nothing."""
+    import numpy as np
+    import streamlit as st
+
+    from retrieval.server.record import Record
+
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("RETRIEVAL_RECORD", str(tmp_path / "record.sqlite3"))
+    st.cache_resource.clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=60).run()
+        for question in ("What should be done next?", "What happened at the meeting?",
+                         "How many migrants live in Qatar?", "Who bears the costs of migration?"):
+            ask(app, question)
+        assert not app.exception
+        record = Record(tmp_path / "record.sqlite3")
+        grouped = {q["question"] for q in record.rows("questions")
+                   if q["state"] in ("none", "partial") and q["missing"] == "[]"}
+        kept = record.vectors(engine.embedder.name)
+        assert grouped and set(kept) == grouped
+        for question, blob in kept.items():
+            vector = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+            assert float(vector @ engine.embedder.encode([question])[0]) > 0.99
+    finally:
+        st.cache_resource.clear()
+
+
 def test_the_library_finds_sorts_and_pages_real_un_documents(versions_engine, versions_settings, monkeypatch):
     """Five real UN PDFs and the shipped summary, two a page: found by a symbol as typed, sorted by
     date or symbol, paged; the chat's "Search only in" names each by its symbol (#32)."""

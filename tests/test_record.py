@@ -121,3 +121,53 @@ def test_row_ids_are_not_reused_when_the_file_is_replaced(tmp_path):
     after = [record.question(f"again {k}", "answer") for k in range(3)]
     assert len(set(before + after)) == 6 and min(after) > max(before)
     assert record.feedback(after[0], -1) != given
+
+
+def test_the_reports_vectors_are_kept_across_starts_and_go_with_their_last_question(tmp_path):
+    """#33: the report's vector of each wording is kept in the record, so a start does not embed
+    every recorded question again; when the last question using a wording is purged, so is it."""
+    import sqlite3
+
+    import numpy as np
+
+    from retrieval.server.report import recorded_vectors
+
+    path = tmp_path / "record.sqlite3"
+    record = Record(path)
+    record.question("Who pays for the boats?", "none")
+    record.question("What of the glaciers?", "partial")
+    calls: list[list[str]] = []
+
+    def encode(texts):
+        calls.append(list(texts))
+        return np.stack([np.full(4, len(t), dtype=np.float32) / (2 * len(t)) for t in texts])
+
+    texts = ["Who pays for the boats?", "What of the glaciers?", "Who pays for the boats?"]
+    first = recorded_vectors(record, "m", encode, texts)
+    assert calls == [["What of the glaciers?", "Who pays for the boats?"]]  # each wording once
+    again = recorded_vectors(Record(path), "m", encode, texts, memo={})  # a new process
+    assert calls == [["What of the glaciers?", "Who pays for the boats?"]] and np.allclose(again, first)
+    assert recorded_vectors(Record(path), "other model", encode, texts[:1]).shape == (1, 4)
+    assert len(calls) == 2  # another model's vectors are its own
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE questions SET asked_at = '2000-01-01' WHERE question = 'What of the glaciers?'")
+    record.purge()
+    assert set(record.vectors("m")) == {"Who pays for the boats?"}
+
+
+def test_a_record_of_the_first_schema_is_brought_up_to_date_with_its_rows(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:  # the first schema, as a server of before kept it
+        db.execute("CREATE TABLE questions (id INTEGER PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, "
+                   "state TEXT NOT NULL, missing TEXT NOT NULL DEFAULT '[]', citation TEXT, "
+                   "documents TEXT NOT NULL DEFAULT '[]')")
+        db.execute("INSERT INTO questions (id, asked_at, question, state) VALUES (1, '2099-01-01', 'kept?', 'none')")
+        db.execute("PRAGMA user_version = 1")
+    record = Record(path)
+    record.keep_vectors("m", {"kept?": b"\x00\x3c" * 4})
+    assert [r["question"] for r in record.rows("questions")] == ["kept?"]
+    assert record.vectors("m") == {"kept?": b"\x00\x3c" * 4}
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2

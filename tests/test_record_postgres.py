@@ -30,6 +30,10 @@ def test_the_same_calls_keep_the_same_rows_as_sqlite(postgres_database, tmp_path
 
     postgres, sqlite = PostgresRecord(postgres_database), Record(tmp_path / "r.sqlite3")
     use(postgres), use(sqlite)
+    for record in (postgres, sqlite):  # the report's vectors (#33): kept once, read back as bytes
+        record.keep_vectors("m", {"Who pays for migration?": b"\x00\x3c" * 3})
+        record.keep_vectors("m", {"Who pays for migration?": b"\xff" * 6})
+    assert postgres.vectors("m") == sqlite.vectors("m") == {"Who pays for migration?": b"\x00\x3c" * 3}
     for table in ("questions", "feedback", "changes"):
         ours = postgres.rows(table)
         theirs = sqlite.rows(table)
@@ -55,8 +59,10 @@ def test_it_is_chosen_by_its_address_and_purges_old_rows(postgres_database, monk
     with psycopg.connect(postgres_database) as db:
         db.execute("INSERT INTO questions (id, asked_at, question, state) "
                    "VALUES (1, '2020-01-01T00:00:00+00:00', 'old', 'none')")
+    record.keep_vectors("m", {"recent": b"\x00" * 2, "old": b"\x01" * 2})
     assert record.purge() == 1
     assert [q["question"] for q in record.rows("questions")] == ["recent"]
+    assert set(record.vectors("m")) == {"recent"}  # a wording's vector goes with its last question
 
 
 def _server(url: str, n: int, queue) -> None:

@@ -9,32 +9,27 @@ import numpy as np
 import streamlit as st
 
 from retrieval.answer.engine import Engine
-from retrieval.server.report import as_csv, dislikes, unanswered
+from retrieval.server.report import as_csv, dislikes, recorded_vectors, unanswered
 from ui.html import esc
 from ui.live_engine import get_record
 
 
-_VECTORS: dict[str, dict[str, np.ndarray]] = {}  # model name -> {question: vector}
+_VECTORS: dict[str, dict[str, np.ndarray]] = {}  # model name -> {question: vector}, this process's memo
 _VECTORS_LOCK = threading.Lock()
 MAX_KEPT_VECTORS = 50_000  # a 384-number vector each: ~80 MB at most
 
 
 def question_vectors(engine, texts: list[str]) -> np.ndarray:
-    """The recorded questions' vectors, each embedded once per model: the report is drawn on
-    every rerun of the Library page, and re-embedding every recorded question each time made it
-    grow with the record (10,000 questions: minutes a rerun). Kept by model name, not by engine,
-    so they outlive a library change (which replaces the engine, not the model) and hold no engine."""
+    """The recorded questions' vectors (``report.recorded_vectors``: kept in the record, each
+    wording embedded once per model). Kept in memory by model name, not by engine, so they outlive
+    a library change (which replaces the engine, not the model) and hold no engine."""
     embedder = engine.embedder
     # One lock over the lot: only editors draw the report, and two drawing at once embed once.
     with _VECTORS_LOCK:
-        known = _VECTORS.setdefault(embedder.name, {})
-        new = sorted({t for t in texts if t not in known})
-        if new:
-            if len(known) + len(new) > MAX_KEPT_VECTORS:
-                known.clear()
-                new = sorted(set(texts))
-            known.update(zip(new, embedder.encode(new)))
-        return np.asarray([known[t] for t in texts], dtype=np.float32)
+        memo = _VECTORS.setdefault(embedder.name, {})
+        if len(memo) > MAX_KEPT_VECTORS:
+            memo.clear()
+        return recorded_vectors(get_record(), embedder.name, embedder.encode, texts, memo)
 
 
 def gaps_report(engine: Engine) -> None:

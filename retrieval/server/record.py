@@ -26,15 +26,17 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: question_vectors, the report's embeddings of recorded questions
 DEFAULT_RETENTION_DAYS = 90
 MAX_TEXT = 1000  # a question or comment is kept to this many characters, like a typed question
 
 
-def schema(number: str = "INTEGER", serial: str = "INTEGER") -> list[str]:
+def schema(number: str = "INTEGER", serial: str = "INTEGER", blob: str = "BLOB") -> list[str]:
     """The record's tables, one definition for every database: ``number`` is the type of the ids
     of questions and feedback (times in microseconds: PostgreSQL needs BIGINT), ``serial`` that of
-    the changes' ids, numbered by the database (SQLite's INTEGER PRIMARY KEY, PostgreSQL's BIGSERIAL)."""
+    the changes' ids, numbered by the database (SQLite's INTEGER PRIMARY KEY, PostgreSQL's BIGSERIAL),
+    ``blob`` that of bytes (PostgreSQL's BYTEA). Every statement may run again on a record of an
+    older schema: that is its migration."""
     return [
         f"""CREATE TABLE IF NOT EXISTS questions (
         id {number} PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, state TEXT NOT NULL,
@@ -45,6 +47,10 @@ def schema(number: str = "INTEGER", serial: str = "INTEGER") -> list[str]:
         f"""CREATE TABLE IF NOT EXISTS changes (
         id {serial} PRIMARY KEY, changed_at TEXT NOT NULL, action TEXT NOT NULL, document TEXT NOT NULL,
         role TEXT NOT NULL)""",
+        # The report's vector of each recorded wording, by model (float16 bytes): kept so that a
+        # report of 10,000 questions is drawn without embedding them again after a start (#33).
+        f"""CREATE TABLE IF NOT EXISTS question_vectors (
+        model TEXT NOT NULL, question TEXT NOT NULL, vector {blob} NOT NULL, PRIMARY KEY (model, question))""",
         "CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)",
         "CREATE INDEX IF NOT EXISTS feedback_question ON feedback (question_id)",
     ]
@@ -56,6 +62,11 @@ def schema(number: str = "INTEGER", serial: str = "INTEGER") -> list[str]:
 # feedback on an answer from before would otherwise land on another question. Taken under
 # SQLite's write lock, so concurrent writers get distinct ids.
 _NEW_ID = "(SELECT max(?, coalesce(max(id), 0) + 1) FROM {table})"
+
+
+# A wording's vector goes with the last question that used it (the same in both databases).
+_VECTORS_OF_GONE_QUESTIONS = ("DELETE FROM question_vectors WHERE question NOT IN "
+                              "(SELECT question FROM questions)")
 
 
 def _id_floor() -> int:
@@ -174,7 +185,30 @@ class Record(SaysFailuresOnce):
         return self._write("INSERT INTO changes (changed_at, action, document, role) VALUES (?, ?, ?, ?)",
                            (now(), action, document, role))
 
+    def keep_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        """Keep the report's vectors of recorded wordings (``model``'s, as bytes); one already kept stays."""
+        if self.path is None or not vectors:
+            return
+        try:
+            with self._lock, self._connect() as db:
+                db.executemany("INSERT OR IGNORE INTO question_vectors (model, question, vector) VALUES (?, ?, ?)",
+                               [(model, q, v) for q, v in vectors.items()])
+            self._recovered()
+        except (sqlite3.Error, OSError) as exc:
+            self._say(exc)
+
     # -- reading ------------------------------------------------------------------------------
+    def vectors(self, model: str) -> dict[str, bytes]:
+        """Every kept vector of ``model``, by wording; {} when the record cannot be read."""
+        if self.path is None:
+            return {}
+        try:
+            with self._connect() as db:
+                return dict(db.execute("SELECT question, vector FROM question_vectors WHERE model = ?", (model,)))
+        except (sqlite3.Error, OSError) as exc:
+            self._say(exc)
+            return {}
+
     def rows(self, table: str, since: str | None = None) -> list[dict]:
         """Every row of ``questions``, ``feedback`` or ``changes`` (at or after ``since``, an ISO
         date), oldest first; [] when the record cannot be read."""
@@ -252,7 +286,7 @@ class Record(SaysFailuresOnce):
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"the record is of a newer schema ({version}) than this server knows")
-        if version < 1:
+        if version < SCHEMA_VERSION:
             db.execute("BEGIN IMMEDIATE")
             try:
                 for statement in schema():
@@ -271,6 +305,7 @@ class Record(SaysFailuresOnce):
                 gone = db.execute("DELETE FROM feedback WHERE given_at < ?", (cutoff,)).rowcount
                 gone += db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
                 gone += db.execute("DELETE FROM changes WHERE changed_at < ?", (cutoff,)).rowcount
+                db.execute(_VECTORS_OF_GONE_QUESTIONS)
             return gone
         except (sqlite3.Error, OSError) as exc:
             self._say(exc)

@@ -18,11 +18,12 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from .record import DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION, _id_floor, SaysFailuresOnce, now, schema
+from .record import (_VECTORS_OF_GONE_QUESTIONS, DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION,
+                     SaysFailuresOnce, _id_floor, now, schema)
 
 log = logging.getLogger(__name__)
 
-_SCHEMA = schema("BIGINT", "BIGSERIAL") + ["CREATE TABLE IF NOT EXISTS record_schema (version INTEGER NOT NULL)"]
+_SCHEMA = schema("BIGINT", "BIGSERIAL", "BYTEA") + ["CREATE TABLE IF NOT EXISTS record_schema (version INTEGER NOT NULL)"]
 _LOCKS = {"questions": 720_351, "feedback": 720_352}  # advisory lock keys, one per numbered table
 _COLUMNS = {"questions": "asked_at", "feedback": "given_at", "changes": "changed_at"}
 REST_SECONDS = 10.0  # after the server could not be reached, calls return at once for this long
@@ -81,7 +82,17 @@ class PostgresRecord(SaysFailuresOnce):
             "INSERT INTO changes (changed_at, action, document, role) VALUES (%s, %s, %s, %s) RETURNING id",
             (now(), action, document, role)).fetchone()[0])
 
+    def keep_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        if vectors:
+            self._run(lambda c: c.cursor().executemany(
+                "INSERT INTO question_vectors (model, question, vector) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                [(model, q, v) for q, v in vectors.items()]))
+
     # -- reading ------------------------------------------------------------------------------
+    def vectors(self, model: str) -> dict[str, bytes]:
+        return self._run(lambda c: {q: bytes(v) for q, v in c.execute(
+            "SELECT question, vector FROM question_vectors WHERE model = %s", (model,)).fetchall()}, default={})
+
     def rows(self, table: str, since: str | None = None) -> list[dict]:
         column = _COLUMNS[table]
 
@@ -96,8 +107,10 @@ class PostgresRecord(SaysFailuresOnce):
         cutoff = (datetime.now(timezone.utc) - timedelta(days=self.retention_days)).isoformat(timespec="seconds")
 
         def delete(c):
-            return sum(c.execute(f"DELETE FROM {t} WHERE {col} < %s", (cutoff,)).rowcount
+            gone = sum(c.execute(f"DELETE FROM {t} WHERE {col} < %s", (cutoff,)).rowcount
                        for t, col in (("feedback", "given_at"), ("questions", "asked_at"), ("changes", "changed_at")))
+            c.execute(_VECTORS_OF_GONE_QUESTIONS)
+            return gone
 
         return self._run(delete, default=0)
 
@@ -159,10 +172,11 @@ class PostgresRecord(SaysFailuresOnce):
             for statement in _SCHEMA:
                 db.execute(statement)
             version = db.execute("SELECT max(version) FROM record_schema").fetchone()[0]
-            if version is None:
-                db.execute("INSERT INTO record_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
-            elif version > SCHEMA_VERSION:
+            if version is not None and version > SCHEMA_VERSION:
                 raise self._psycopg.DataError(f"the record is of a newer schema ({version}) than this server knows")
+            if version is None or version < SCHEMA_VERSION:  # the statements above brought it up to date
+                db.execute("DELETE FROM record_schema")
+                db.execute("INSERT INTO record_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
 
     def _drop(self) -> None:
         try:

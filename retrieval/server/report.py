@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from .record import Record
+from .record import MAX_TEXT, Record
 
 SAME_QUESTION = 0.8  # cosine (first model) above which two wordings count as one question
 
@@ -77,6 +77,35 @@ def unanswered(record: Record, since: str | None = None,
             _count(gap, row)
     latest_first = sorted(gaps, key=lambda g: g.latest, reverse=True)
     return sorted(latest_first, key=lambda g: -g.count)  # stable: latest first within a count
+
+
+def recorded_vectors(record: Record, model: str, encode: Callable[[list[str]], np.ndarray], texts: list[str],
+                     memo: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """The report's vectors of recorded wordings (``model``'s, one row per text): from ``memo``
+    (what this process has seen), then from the record, and only the rest encoded, then kept in
+    both. Re-embedding every recorded question at each draw made the report grow with the record
+    (10,000 questions: 76 s after every start); the record keeps them across starts and servers."""
+    memo = {} if memo is None else memo
+    wanted = set(texts)
+    if not wanted <= memo.keys():
+        memo.update((q, np.frombuffer(v, dtype=np.float16).astype(np.float32))
+                    for q, v in record.vectors(model).items() if q in wanted)
+        new = sorted(wanted - memo.keys())
+        if new:
+            fresh = np.asarray(encode(new), dtype=np.float32)
+            memo.update(zip(new, fresh))
+            record.keep_vectors(model, {q: v.astype(np.float16).tobytes() for q, v in zip(new, fresh)})
+    return np.asarray([memo[t] for t in texts], dtype=np.float32)
+
+
+def keep_question_vector(record: Record, model: str, encode: Callable[[list[str]], np.ndarray], text: str,
+                         state: str, missing: list[str] | tuple[str, ...] = ()) -> None:
+    """When a question the report groups by wording is recorded (refused or partial, with no term
+    named as lacking), its vector is kept with it, so the report never has a backlog to embed."""
+    if record.enabled and state in ("none", "partial") and not missing:
+        text = text[:MAX_TEXT]  # as the record keeps it
+        vector = np.asarray(encode([text]), dtype=np.float32)[0]
+        record.keep_vectors(model, {text: vector.astype(np.float16).tobytes()})
 
 
 def group_by_similarity(vectors: np.ndarray, threshold: float, block: int = 1024) -> list[int]:
