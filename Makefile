@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare bench-report bench-ray bench-store bench-library clean
+.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare bench-report bench-ray bench-store bench-library bench-hostile clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -74,3 +74,8 @@ bench-store: $(STAMP)
 bench-library: $(STAMP)
 	$(BIN)/python -m retrieval bench --library ../shared/un-documents/resolutions-78 --keep /tmp/bench-library
 	$(BIN)/python -m retrieval bench --library ../shared/un-documents/resolutions-78 --second-model none --keep /tmp/bench-library
+
+# #33 on a real server: a visitor's clear_cache ×100 against another session's answers, and RSS
+# over 20 add/remove cycles from the Library page (Chromium).
+bench-hostile: $(STAMP) index
+	$(BIN)/python tools/bench_hostile.py

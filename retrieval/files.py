@@ -7,13 +7,17 @@ the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 FILE_MODE = 0o644
+SCRATCH = ".scratch"  # in the index folder: the temporary copies of files being added
 
 
 def sha256_file(path: Path) -> str:
@@ -52,3 +56,49 @@ def _atomic(path: Path, fill) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def scratch_folder(index_dir: Path) -> Iterator[Path]:
+    """A folder of this process's own for temporary copies (an upload while it is checked and
+    indexed), in the index folder's ``.scratch``, removed when done. Not the system's temporary
+    folder: a server killed meanwhile (kill -9, out of memory) left its copies there for good;
+    here the next start, or the next add, removes them (``sweep_scratch``)."""
+    root = Path(index_dir) / SCRATCH
+    sweep_scratch(index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_scratch(index_dir: Path) -> list[str]:
+    """Remove the scratch folders of processes of this machine that are gone; returns their names.
+    Another machine's (servers sharing the index folder, #35) are left to it: its processes
+    cannot be asked after from here."""
+    root = Path(index_dir) / SCRATCH
+    gone = []
+    try:
+        folders = list(root.iterdir())
+    except OSError:
+        return gone
+    host = socket.gethostname()
+    for folder in folders:
+        owner, _, pid = folder.name.rpartition("-")[0].rpartition("-")  # host-pid-random
+        if owner != host or not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        gone.append(folder.name)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

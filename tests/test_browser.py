@@ -941,3 +941,162 @@ def test_a_foreign_name_for_a_loopback_server_gets_no_app_and_no_edit_rights(bro
             expect(local.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached(timeout=120_000)
         finally:
             context.close()
+
+
+# --- #33, the third hostile battery's attacks repeated on a real server ---------------------------
+class _Beacon:
+    """An HTTP server that counts what is fetched from it: a remote image a page loads from a
+    document's title, heading or a shared link would reach it."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        hits = self.hits = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the standard library's name
+                hits.append(self.path)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.http.shutdown()
+
+
+HOSTILE_KEY = "hostile-battery-key"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, settings, engine):
+    """A server reachable from other machines (editing by key) on a library with a document whose
+    title and heading carry remote images, HTML, colour and LaTeX directives, a right-to-left
+    override and 3,000 more characters, and a PDF of one 14,400-pt page."""
+    import shutil
+
+    from fpdf import FPDF
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    beacon = _Beacon()
+    corpus = tmp / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    (corpus / "harbour-pilots.md").write_text(
+        f"# Harbour pilots ![t]({beacon.url}/title.png) <img src=\"{beacon.url}/html.png\"> :red[loud] $x^2$ "
+        f"\u202eeman\u202c {'very ' * 600}long\n\n"
+        f"## Boarding ![h]({beacon.url}/heading.png)\n\n"
+        "Harbour pilots board incoming ships at the outer buoy and bring them through the channel.\n",
+        encoding="utf-8")
+    pdf = FPDF(unit="pt", format=(14_400, 14_400))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=300)
+    pdf.text(600, 2000, "Lighthouse keepers record the tides every six hours.")
+    pdf.output(str(corpus / "lighthouse-log.pdf"))
+    index = tmp / "index"
+    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns("record.sqlite3*"))
+    log = tmp / "server.log"
+    env = {"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(index), "RETRIEVAL_EDITOR_KEY": HOSTILE_KEY}
+    with streamlit_server(env, log, address="0.0.0.0") as url:
+        yield {"url": url, "beacon": beacon, "log": log}
+    beacon.close()
+
+
+def test_titles_headings_and_links_from_documents_load_nothing_and_stay_short_text(browser, hostile):
+    """Remote images in a document's title and heading (Library page, suggested questions, an
+    answer's citation) and in a shared ``?q=`` link through "Search instead for:" are text, fetch
+    nothing; the right-to-left override is gone; a title of 3,000 characters is capped."""
+    url, beacon = hostile["url"], hostile["beacon"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url + "/library")
+        heading = page.get_by_test_id("stHeading").filter(has_text="Harbour pilots")
+        expect(heading.first).to_be_visible(timeout=180_000)
+        box = heading.first.bounding_box()
+        assert box is not None and box["height"] < 400, box  # not 5,604 px: the title is capped
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
+        answer = ask(page, "Where do harbour pilots board incoming ships?")
+        expect(answer.locator(".cite").first).to_contain_text("Harbour pilots")
+        shared = context.new_page()
+        shared.goto(url + "/?q=" + f"![x]({beacon.url}/link.png) harbor pilots boarrd".replace(" ", "%20"))
+        message = shared.get_by_test_id("stChatMessage").nth(1)
+        expect(message.locator(".cite, .refusal").first).to_be_visible(timeout=120_000)
+        instead = message.get_by_role("button", name=re.compile("^Search instead for:"))
+        if instead.count():
+            instead.click()
+            expect(shared.get_by_test_id("stChatMessage")).to_have_count(4, timeout=60_000)
+        for p in (page, shared):
+            p.wait_for_timeout(1500)  # any image a page was going to load has been asked for
+            assert "\u202e" not in p.content()
+            expect(p.get_by_test_id("stException")).to_have_count(0)
+        assert beacon.hits == []
+    finally:
+        context.close()
+
+
+def test_a_page_of_14400_points_is_shown_as_printed_within_the_pixel_budget(browser, hostile):
+    """"Show page 1 as printed" on a huge page: an image within the budget, no traceback."""
+    import io
+
+    from PIL import Image
+
+    from retrieval.ingest.page_view import PAGE_PIXELS
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        page.goto(hostile["url"])
+        answer = ask(page, "How often do lighthouse keepers record the tides?")
+        expect(answer.locator(".cite").first).to_contain_text("lighthouse")
+        answer.get_by_text("Show in document").click()
+        answer.get_by_text("Show page 1 as printed").click()
+        picture = answer.get_by_test_id("stImage")
+        expect(picture).to_be_visible(timeout=120_000)
+        src = picture.locator("img").get_attribute("src")
+        png = page.request.get(src if src.startswith("http") else hostile["url"] + src).body()
+        width, height = Image.open(io.BytesIO(png)).size
+        assert width * height <= PAGE_PIXELS and width > 500
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+    finally:
+        page.context.close()
+
+
+def test_clear_cache_from_any_visitor_neither_resets_the_wrong_key_limit_nor_reloads_the_engine(browser, hostile):
+    """Five wrong keys lock editing; a visitor's websocket then sends ``clear_cache`` (any page
+    can) five times; the right key is still refused, and the models were loaded once."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from websockets.sync.client import connect
+
+    url, log = hostile["url"], hostile["log"]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        page.goto(url + "/library")
+        key, unlock = page.get_by_label("Editor key"), page.get_by_role("button", name="Unlock editing")
+        expect(unlock).to_be_visible(timeout=180_000)
+        for n in range(5):
+            key.fill(f"wrong-{n}")
+            unlock.click()
+            expect(page.get_by_test_id("stAlert").first).to_be_visible(timeout=30_000)
+        loads = log.read_text(errors="replace").count("loading embedding model")
+        message = BackMsg()
+        message.clear_cache = True
+        host = url.split("//", 1)[1]
+        with connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], origin=url) as ws:
+            for _ in range(5):
+                ws.send(message.SerializeToString())
+        page.reload()
+        expect(unlock).to_be_visible(timeout=60_000)
+        key.fill(HOSTILE_KEY)
+        unlock.click()
+        expect(page.get_by_text(re.compile("^Too many wrong keys"))).to_be_visible(timeout=30_000)
+        expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(0)
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
+        ask(page, "Who bears the costs of migration?")  # still answered, by the engine already loaded
+        assert log.read_text(errors="replace").count("loading embedding model") == loads > 0
+    finally:
+        page.context.close()

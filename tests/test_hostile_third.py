@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import weakref
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -206,3 +207,113 @@ def test_text_from_documents_is_text_in_labels_and_html_with_no_bidi_or_control_
     assert "<" not in html.replace("&#60;", "") and "\u202e" not in html and "\x1b" not in html
     long = display_text("A" * 10_000, MAX_FIELD_CHARS)
     assert len(long) == MAX_FIELD_CHARS and long.endswith("…")
+
+
+# --- a scan at a busy start, and a server killed during OCR --------------------------------------
+@pytest.mark.model
+def test_a_busy_start_never_drops_a_scan_the_library_accepted_while_the_gate_still_times_out(tmp_path):
+    """#33: a scan in the library, read again at a start (no kept reading: a new index folder, as
+    after an upgrade) on a machine so busy that its reading takes longer than the gate allows, is
+    still listed and searched; the same file offered to the gate is refused for the time."""
+    import json
+
+    from test_untrusted import cli, one_line_error
+    from typeset import image_only_copy, un_style_pdf
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    image_only_copy(un_style_pdf(tmp_path / "report.pdf"), corpus / "report-scan.pdf", dpi=200)
+    busy = {"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(tmp_path / "index"),
+            "RETRIEVAL_SECOND_MODEL": "none", "RETRIEVAL_RECORD": "off", "RETRIEVAL_MAX_READ_SECONDS": "0.01"}
+    out, _, _ = cli(["ask", "--json", "Who should bear recruitment fees?"], busy, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert "skipping" not in out.stderr
+    first = json.loads(out.stdout)["results"][0]
+    assert "borne by employers" in first["text"] and first["citation"]["document"] == "report-scan"
+    other = tmp_path / "offered"
+    other.mkdir()
+    offered = image_only_copy(un_style_pdf(other / "report.pdf"), other / "fees.pdf", dpi=200)
+    out, _, _ = cli(["add", str(offered)], busy, timeout=600)
+    assert out.returncode == 1 and "took over 0.01 s" in one_line_error(out)
+
+
+_OCR_CHILD = """
+import sys, time
+from pathlib import Path
+from retrieval.files import scratch_folder
+from retrieval.ingest.formats import read_document_text
+with scratch_folder(Path(sys.argv[1])) as tmp:
+    copy = tmp / "upload.pdf"
+    copy.write_bytes(Path(sys.argv[2]).read_bytes())
+    print(tmp, flush=True)
+    read_document_text(copy)
+"""
+
+
+def test_a_server_killed_during_ocr_leaves_no_file_and_no_tesseract_behind(tmp_path):
+    """#33: kill -9 of the process reading a scan (as a server adding an upload): Tesseract stops
+    with it, nothing was written to the system's temporary folder, and the upload's copy is
+    removed by the next start or add of this machine (``sweep_scratch``)."""
+    import os
+    import signal
+    import time
+
+    from retrieval.files import SCRATCH, scratch_folder, sweep_scratch
+    from typeset import image_only_copy, un_style_pdf
+
+    scan = image_only_copy(un_style_pdf(tmp_path / "report.pdf"), tmp_path / "scan.pdf", dpi=300)
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    index = tmp_path / "index"
+    child = subprocess.Popen([sys.executable, "-c", _OCR_CHILD, str(index), str(scan)], cwd=ROOT,
+                             env={**os.environ, "TMPDIR": str(system_tmp), "PYTHONPATH": str(ROOT)},
+                             stdout=subprocess.PIPE, text=True)
+    folder = Path(child.stdout.readline().strip())
+    assert folder.parent == index / SCRATCH and (folder / "upload.pdf").exists()
+
+    def tesseracts() -> list[int]:
+        found = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            except OSError:
+                continue
+            if fields.get("Name", "").strip() == "tesseract" and fields.get("PPid", "").strip() == str(child.pid):
+                found.append(int(status.parent.name))
+        return found
+
+    deadline = time.monotonic() + 120
+    while not tesseracts() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    reading = tesseracts()
+    assert reading, "the child never started Tesseract"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+              for pid in reading) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+                   for pid in reading), "Tesseract read on for a process that is gone"
+    assert list(system_tmp.iterdir()) == []  # nothing in the system's temporary folder
+    assert folder.exists()  # the copy a killed process leaves ...
+    with scratch_folder(index) as mine:  # ... is gone at the next add (a start sweeps the same way)
+        assert not folder.exists() and mine.exists()
+    assert sweep_scratch(index) == [] and list((index / SCRATCH).iterdir()) == []
+
+
+def test_a_scratch_folder_of_a_live_process_or_another_machine_is_left_alone(tmp_path):
+    import os
+    import socket
+
+    from retrieval.files import SCRATCH, sweep_scratch
+
+    root = tmp_path / SCRATCH
+    mine = root / f"{socket.gethostname()}-{os.getpid()}-abc"
+    other_host = root / "elsewhere.example-1-abc"
+    beyond = int(Path("/proc/sys/kernel/pid_max").read_text()) + 1  # no process has it
+    dead = root / f"{socket.gethostname()}-{beyond}-abc"
+    for folder in (mine, other_host, dead):
+        folder.mkdir(parents=True)
+    assert sweep_scratch(tmp_path) == [dead.name]
+    assert mine.exists() and other_host.exists()

@@ -4,12 +4,12 @@ made the change is told (by the document's title), and no stale state left behin
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 
 import streamlit as st
 
 from retrieval.chat import wording
+from retrieval.files import scratch_folder
 from retrieval.ingest.formats import IngestError
 from retrieval.index.library import AlreadyInLibrary
 from retrieval.server.live import LiveEngine
@@ -27,8 +27,8 @@ def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False
     """Check an uploaded file (the same gate as `python -m retrieval add`) and index it in the
     background; the person who added it sees how it went."""
     state = st.session_state
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / ("upload" + Path(name).suffix.lower()[:10])  # the name as sent may be unsafe
+    with scratch_folder(live.current.settings.index_dir) as tmp:
+        path = tmp / ("upload" + Path(name).suffix.lower()[:10])  # the name as sent may be unsafe
         path.write_bytes(data)
         try:
             job = live.add(path, name, replace=replace)

@@ -18,6 +18,7 @@ from .metadata import MAX_FIELD_CHARS, display_text, read_sidecar_file
 import logging
 
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
+from .limits import Limits
 from .language import MODEL_LANGUAGE, detect_language
 from .read_cache import ReadCache
 from .passages import Passage, split_passages
@@ -74,7 +75,7 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
         digest, content = cache.get(path)
     fresh = content is None
     if fresh:
-        content = read_document_text(path)
+        content = read_document_text(path, Limits.from_env().in_library())
     if content.language is None:  # detected once, then kept with the reading: a start never detects it
         content = replace(content, language=detect_language(content.text) or "")
         fresh = True

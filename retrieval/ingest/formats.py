@@ -21,7 +21,7 @@ import codecs
 import re
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..files import sha256_file
@@ -88,7 +88,9 @@ def read_document_text(path: Path, limits: Limits | None = None, progress=None, 
 
 
 def _read_pdf(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
-    key = (sha256_file(path), limits)  # a full reading serves a quick check as well
+    # A full reading serves a quick check as well, and the time limit does not change what is
+    # read (only whether it is finished in time): the gate's reading serves the load after it.
+    key = (sha256_file(path), replace(limits, max_read_seconds=0.0))
     kept = _PDF_READ.get(key)  # the same file read again: the page's check, the add, the engine's load
     if kept is not None:
         return kept

@@ -8,7 +8,7 @@ before anything is written (see README, "Limits and safety").
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 MIB = 1024 * 1024
 
@@ -35,3 +35,10 @@ class Limits:
                 except ValueError:
                     raise ValueError(f"RETRIEVAL_{f.name.upper()} must be a number, not {raw!r}") from None
         return cls(**values)
+
+    def in_library(self) -> "Limits":
+        """The limits for reading a document already in the library (a start, a rebuild): every one
+        but the wall time. The file passed the gate once; all the other limits give the same verdict
+        on every reading, but time depends on how busy the machine is, and a busy restart must never
+        drop a document that was accepted (#33: a scan skipped and the index rebuilt without it)."""
+        return replace(self, max_read_seconds=float("inf"))

@@ -105,10 +105,6 @@ class OCRUnavailable(RuntimeError):
 def ocr_available() -> bool:
     import shutil
 
-    try:
-        import pytesseract  # noqa: F401
-    except ImportError:
-        return False
     return shutil.which("tesseract") is not None
 
 
@@ -116,23 +112,11 @@ def ocr_words(page, dpi: int = OCR_DPI) -> list[Word]:
     """The words of an image-only page, read by Tesseract from the page rendered at ``dpi``
     (pypdfium2, through pdfplumber), in PDF points. Tesseract does not say bold; a line's size is
     its height in whole points, so lines of one style share one size."""
-    import pytesseract
-
     # Checked before the page is decoded: a huge page (a 7,200-pt scan) is read at a lower
     # resolution rather than spending gigabytes and many seconds (#33).
     dpi = budgeted_dpi(float(page.width), float(page.height), dpi, OCR_PIXELS)
     image = page.to_image(resolution=dpi).original.convert("L")
-    # Tesseract's own threads make it ~9× slower on this 2-core machine (13.5 s a page against
-    # 1.5 s): one thread, set for its process (it inherits this environment).
-    before = os.environ.get("OMP_THREAD_LIMIT")
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    try:
-        data = pytesseract.image_to_data(image, lang="eng", output_type=pytesseract.Output.DICT)
-    finally:
-        if before is None:
-            os.environ.pop("OMP_THREAD_LIMIT", None)
-        else:
-            os.environ["OMP_THREAD_LIMIT"] = before
+    data = _tesseract_tsv(image)
     scale = 72.0 / dpi
     lines: dict[tuple, list[int]] = {}
     for i, text in enumerate(data["text"]):
@@ -148,6 +132,53 @@ def ocr_words(page, dpi: int = OCR_DPI) -> list[Word]:
             words.append(Word(data["text"][i], x0, x0 + data["width"][i] * scale, data["top"][i] * scale,
                               max(bottoms), size, False))
     return words
+
+
+def _tesseract_tsv(image) -> dict[str, list]:
+    """Tesseract's TSV of an image, by column. The image goes in on stdin and the TSV comes back
+    on stdout, so no file is written: pytesseract writes both to the system's temporary folder,
+    where a server killed mid-OCR left them (#33). Tesseract dies with the process that started
+    it (Linux's parent-death signal) rather than reading on for a server that is gone."""
+    import io
+    import subprocess
+
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    # Tesseract's own threads make it ~9× slower on this 2-core machine (13.5 s a page against
+    # 1.5 s): one thread.
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", "eng", "tsv"], input=png.getvalue(),
+                              capture_output=True, env=env, preexec_fn=_die_with_parent, check=False)
+    except FileNotFoundError as exc:
+        raise OCRUnavailable("its pages are scanned images; reading them needs Tesseract OCR: "
+                             "apt-get install tesseract-ocr tesseract-ocr-eng") from exc
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"tesseract failed: {reason[-1] if reason else done.returncode}")
+    rows = done.stdout.decode("utf-8", "replace").split("\n")
+    head = rows[0].split("\t")
+    columns: dict[str, list] = {name: [] for name in head}
+    numeric = {"block_num", "par_num", "line_num", "left", "top", "width", "height"}
+    for row in rows[1:]:
+        cells = row.split("\t")
+        if len(cells) != len(head):
+            continue
+        for name, cell in zip(head, cells):
+            columns[name].append(int(cell) if name in numeric else cell)
+    return columns
+
+
+def _die_with_parent() -> None:
+    """In the child, before Tesseract starts: SIGKILL it when its parent dies (prctl
+    PR_SET_PDEATHSIG; Linux only, elsewhere nothing)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 # OCR is slow (a second or two a page), and a document is read more than once in a process (the
@@ -237,7 +268,7 @@ def _scanned_page(page, number: int, file_hash: str | None) -> Page:
     """An image-only page, read with OCR (its words kept by file hash and page)."""
     if not ocr_available():
         raise OCRUnavailable("its pages are scanned images; reading them needs Tesseract OCR: "
-                             "apt-get install tesseract-ocr (and pip install pytesseract)")
+                             "apt-get install tesseract-ocr tesseract-ocr-eng")
     words = _ocr_cached((file_hash, number) if file_hash else None, page)
     return Page(number, float(page.width), float(page.height), tuple(group_lines(words, float(page.width))))
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ..answer.engine import Engine
+from ..files import scratch_folder, sweep_scratch
 from ..ingest.formats import IngestError
 from ..index.library import add_document, check_addition, remove_document
 from .record import Record
@@ -62,6 +62,8 @@ class LiveEngine:
         self._load = load
         self._record = record or Record(None)  # library changes are kept there
         self._engine = load()
+        # Copies of uploads left by a server of this machine killed mid-add (#33).
+        sweep_scratch(self._engine.settings.index_dir)
         self._jobs: "queue.Queue[AddJob]" = queue.Queue()
         self.jobs: list[AddJob] = []
         self._worker: threading.Thread | None = None
@@ -208,7 +210,7 @@ class LiveEngine:
             settings = self._engine.settings
             try:
                 # Whatever stops it, the change is taken back and the old engine still serves.
-                with (tempfile.TemporaryDirectory() as tmp,
+                with (scratch_folder(settings.index_dir) as tmp,
                       library_change(settings.index_dir, settings.corpus_dir) as change):
                     upload = Path(tmp) / ("upload" + Path(job.file_name).suffix.lower()[:10])
                     upload.write_bytes(job.data)
