@@ -73,6 +73,34 @@ def test_the_cli_prints_no_terminal_control_sequences_from_a_title(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "evil" in out.stdout
     assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "\u202e" not in out.stdout
+    out = subprocess.run([sys.executable, "-m", "retrieval", "ask", "How many life rafts do fishing boats carry?"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0 and "Title" in out.stdout, out.stderr  # cited by that title
+    assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "\u202e" not in out.stdout
+
+
+def test_the_report_on_the_command_line_writes_no_formula_and_no_control_sequence(tmp_path):
+    """#33: questions and 👎 comments are anyone's words: ``report --csv`` neutralises cells a
+    spreadsheet would run as formulas, and the text report prints no terminal control sequence."""
+    from retrieval.server.record import Record
+
+    record = Record(tmp_path / "record.sqlite3")
+    record.question('=HYPERLINK("http://x.example","click")', "none", missing=["HYPERLINK"])
+    asked = record.question("Who pays for the boats?", "answer", citation="Panel, para. 5")
+    record.feedback(asked, -1, "@SUM(1+1) \x1b]0;owned\x07\x1b[2J wrong \u202epara")
+    env = {"RETRIEVAL_INDEX_DIR": str(tmp_path), "RETRIEVAL_RECORD": str(tmp_path / "record.sqlite3"),
+           "PATH": "/usr/bin:/bin"}
+    run = lambda *extra: subprocess.run([sys.executable, "-m", "retrieval", "report", *extra], cwd=ROOT,  # noqa: E731
+                                        env=env, capture_output=True, text=True, timeout=300)
+    out = run("--csv")
+    assert out.returncode == 0, out.stderr
+    cells = [cell for row in csv.reader(io.StringIO(out.stdout)) for cell in row]
+    assert "'=HYPERLINK(\"http://x.example\",\"click\")" in cells
+    assert any(c.startswith("'@SUM(1+1)") for c in cells)
+    assert not any(c.startswith(("=", "+", "@", "-")) for c in cells if c)
+    for shown in (out.stdout, run().stdout):
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "wrong" in shown
 
 
 # --- state a visitor cannot clear ----------------------------------------------------------------
