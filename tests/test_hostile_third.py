@@ -345,3 +345,39 @@ def test_a_scratch_folder_of_a_live_process_or_another_machine_is_left_alone(tmp
         folder.mkdir(parents=True)
     assert sweep_scratch(tmp_path) == [dead.name]
     assert mine.exists() and other_host.exists()
+
+
+def test_the_markdown_export_of_an_answer_from_a_hostile_title_renders_no_image_link_or_html(
+        tmp_path, engine, settings, monkeypatch):
+    """#33: a document's title and heading carry an image, a link and HTML; the conversation's
+    Markdown download quotes them as text (a Markdown renderer loads nothing, runs nothing)."""
+    import re
+
+    import streamlit as st
+
+    from retrieval.chat.transcript import conversation_export
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "pilots.md").write_text(
+        "# Pilots ![t](http://e.example/t.png) [site](http://e.example) <img src=x onerror=alert(1)>\n\n"
+        "## Boarding ![h](http://e.example/h.png)\n\n"
+        "Harbour pilots board incoming ships at the outer buoy and bring them through the channel.\n",
+        encoding="utf-8")
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index, ignore=shutil.ignore_patterns("record.sqlite3*"))
+    monkeypatch.setenv("RETRIEVAL_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(index))
+    monkeypatch.setenv("RETRIEVAL_RECORD", "off")
+    st.cache_resource.clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=300).run()
+        app.chat_input[0].set_value("Where do harbour pilots board incoming ships?").run()
+        assert not app.exception
+        md = conversation_export(app.session_state.exchanges, markdown=True, passages=True)
+    finally:
+        st.cache_resource.clear()
+    assert "Pilots" in md and "Boarding" in md  # the citation names the document and its section
+    assert not re.search(r"(?<!\\)!(?<!\\)\[", md)  # no image: every "![" escaped
+    assert not re.search(r"(?<!\\)\]\(http", md)  # no link
+    assert not re.search(r"(?<!\\)<img", md)  # no HTML: "<" escaped

@@ -30,7 +30,7 @@ import websockets  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 from bench_sessions import Session, percentile  # noqa: E402
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server  # noqa: E402
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
 QUESTIONS = ["Who bears the costs of migration?", "What did the panel say about remittances?",
              "How can recruitment costs be lowered?", "What is said about diaspora investment?",

@@ -31,7 +31,7 @@ from ..index.library import add_document, check_addition, remove_document
 from .record import Record
 from ..chat.wording import failure_reason
 from ..index.writer import library_change, one_writer
-from ..index.store import MANIFEST, SECOND_INDEX, index_generation, published_generations
+from ..index.store import MANIFEST, SECOND_INDEX, index_generation, published_generations, release_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -187,9 +187,11 @@ class LiveEngine:
             self._changing = False
 
     def _swap(self, engine: Engine) -> None:
-        """Serve ``engine`` from now on (under the lock a follower swaps under)."""
+        """Serve ``engine`` from now on (under the lock a follower swaps under), and give the old
+        one's memory back to the system."""
         with self._lock:
             self._engine = engine
+        release_freed_memory()
 
     def _reporter(self, job: AddJob):
         models = len(self._engine.embedders)
@@ -224,3 +226,4 @@ class LiveEngine:
                 job.state, job.reason = "failed", failure_reason(exc)
             finally:
                 job.data = b""
+
