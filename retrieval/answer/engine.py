@@ -365,8 +365,9 @@ class Engine:
                 documents = set(named)
             unknown = reference.missing if not reference.found else ()
         answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
-                              context=context, documents=documents, speakers=speakers, agreements=agreements)
-        if not offset and not (speakers or agreements):
+                              context=context, documents=documents, speakers=speakers, agreements=agreements,
+                              named=bool(named))
+        if not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
         if named or unknown:
             answer = replace(answer, named_documents=named, not_in_library=tuple(unknown))
@@ -376,7 +377,8 @@ class Engine:
 
     def _search(self, text: str, *, top_k: int | None, params: RankingParams | None, note: str | None,
                 question: str, offset: int, context: str | None, documents: set[str] | None,
-                speakers: set[str] | None, agreements: set[str] | None) -> Answer:
+                speakers: set[str] | None, agreements: set[str] | None, named: bool = False) -> Answer:
+        """``named``: ``documents`` are the ones the question named (not a filter chosen in the page)."""
         params = params or self.params
         top_k = max(1, int(top_k or self.settings.top_k))
         # Every text that reaches the models is capped, whatever path it came by.
@@ -393,7 +395,9 @@ class Engine:
                              first_sentence_sim=alone.first_sentence_sim)
         allowed = self._allowed_sentences(documents, speakers, agreements)
         best_anyone = None  # the closest sentence without the filter that narrows this search most
-        if speakers or agreements or documents is not None:
+        # A document the question names is the one asked about: that a library's other versions say
+        # it in closer words is no reason to refuse (the similarity floor still applies).
+        if speakers or agreements or (documents is not None and not named):
             in_documents = None if not (speakers or agreements) else self._allowed_sentences(documents, None, None)
             sims = scores.sentence_sim if in_documents is None else scores.sentence_sim[in_documents]
             best_anyone = float(sims.max()) if sims.size else -1.0

@@ -11,28 +11,48 @@ from __future__ import annotations
 import re
 
 # Which fact a question asks for, in the order they are tried (the first cue that fits wins).
+# A question names a document for these to apply, so the words between a question word and its
+# verb may be a whole title ("On what date was the resolution on the human rights to safe drinking
+# water and sanitation, 80/216, adopted?"): up to _SPAN characters.
+_SPAN = ".{0,160}"
+_DOCUMENT = r"(document|report|resolution|draft|letters?|note|text|decision)\b"
 _CUES: list[tuple[str, re.Pattern]] = [
     ("sponsors", re.compile(r"\bwho\b.{0,40}\b(submit|sponsor|table|propos|put forward|introduc|draft)|"
                             r"\b(sponsors?|co-?sponsors?|submitted by|tabled by)\b|\bwhich (countries|states|delegations)\b"
                             r".{0,40}\b(submit|sponsor|propos|put forward)", re.I)),
     ("committee_report", re.compile(r"\b(which|what)\s+(main\s+)?committee\b|\bon the report of\b|"
                                     r"\bcommittee'?s?\s+report\b.{0,40}\badopt|\badopted on\b.{0,20}\breport\b", re.I)),
-    ("adoption_date", re.compile(r"\b(when|what date|which day|on what day)\b.{0,60}\b(adopt|pass|approv|vot)|"
+    ("adoption_date", re.compile(rf"\b(when|what date|which day|on what day)\b{_SPAN}\b(adopt|pass|approv|vot)|"
                                  r"\b(adoption date|date of adoption|date it was adopted)\b", re.I)),
     ("agenda_item", re.compile(r"\bagenda item\b|\bunder which (agenda )?item\b", re.I)),
-    ("distribution_date", re.compile(r"\bwhen\b.{0,60}\b(issued|published|distributed|circulated|released|dated)\b|"
+    ("distribution_date", re.compile(rf"\bwhen\b{_SPAN}\b(issued|published|distributed|circulated|released|dated)\b|"
                                      r"\bdate of (the|this) (report|document|draft|letter)\b", re.I)),
     ("session", re.compile(r"\b(which|what)\s+session\b", re.I)),
     ("symbol", re.compile(r"\b(what|which) is (its|the|the document's) (symbol|document number)\b|"
                           r"\bdocument (symbol|number)\b", re.I)),
+    # What the document is, and whose: its title as printed ("Question of East Timor: progress
+    # report of the Secretary-General"; "Identical letters dated … from the Secretary-General").
+    ("title", re.compile(r"\bwhat is (the )?(document|report|resolution|draft|text|letter)?\s*(?=[A-Z]/|\d+/\d+)|"
+                         rf"\bwhat (is|was) (it|(this|the) {_DOCUMENT}) (about|called)\b|"
+                         r"\b(its|the) (full |official )?title\b|"
+                         rf"\bwho (wrote|authored|signed|issued|sent) ((the|this|that) )?({_DOCUMENT}|(?=[A-Z]/))|"
+                         r"\b(who is|who's) (its|the) author\b|\bwhose (report|letter|document)\b", re.I)),
 ]
+_QUESTION_WORD = re.compile(r"\b(what|which|when|who|whom|whose|where|why|how)\b", re.I)
 
 
 def fact_asked(question: str) -> str | None:
-    """The fact a question asks about its document, or None for a question about its content."""
+    """The fact a question asks about its document, or None for a question about its content.
+
+    A cue that begins with a question word counts only when that is the question's first one:
+    "In resolution 80/188, what report is the Secretary-General asked to produce, and for which
+    session?" asks for a report (a paragraph), not for the resolution's session."""
+    first = _QUESTION_WORD.search(question)
     for key, cue in _CUES:
-        if cue.search(question):
-            return key
+        for found in cue.finditer(question):
+            asks = _QUESTION_WORD.match(question, found.start())
+            if asks is None or first is None or found.start() == first.start():
+                return key
     return None
 
 

@@ -20,6 +20,7 @@ import logging
 from .formats import SUPPORTED_SUFFIXES, IngestError, read_document_text
 from .limits import Limits
 from .language import MODEL_LANGUAGE, detect_language
+from .un_document import repaired_symbol
 from .read_cache import ReadCache
 from .passages import Passage, split_passages
 
@@ -84,8 +85,14 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
     meta = read_sidecar(path)
     title = meta.get("title") or content.title or path.stem.replace("-", " ").replace("_", " ")
     title = display_text(title, MAX_FIELD_CHARS)  # a document's own title, as any field: one capped line of text
-    if content.symbol and content.symbol not in title:
-        title = f"{title} ({content.symbol})"  # how UN documents are cited
+    symbol = repaired_symbol(content.symbol) if content.symbol else None
+    facts = content.facts
+    if facts and facts.get("symbol"):
+        facts = facts | {"symbol": repaired_symbol(facts["symbol"])}
+    if symbol and symbol != content.symbol:
+        title = title.replace(content.symbol, symbol)
+    if symbol and symbol not in title:
+        title = f"{title} ({symbol})"  # how UN documents are cited
     labels = {str(k): str(v) for k, v in content.page_labels.items()} if content.page_labels else None
     return Document(
         id=path.stem,
@@ -97,7 +104,7 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
         text=content.text,
         paged=content.paged,
         space_page_breaks=content.space_page_breaks,
-        facts=content.facts,
+        facts=facts,
         page_labels=labels,
         resolution=content.resolution,
         language=content.language or None,

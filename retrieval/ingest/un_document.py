@@ -118,6 +118,24 @@ def normalise_symbol(text: str) -> str:
     return _SPACED_SLASH.sub("/", text.strip())
 
 
+def repaired_symbol(symbol: str) -> str:
+    """A symbol as the document is known by, where OCR read a letter for a digit in one of its
+    number parts ("A/39/36I" from a 1984 scan → "A/39/361"). Reading keeps the symbol as the page
+    shows it (its running headers are found by it); the document's title, facts and citations
+    carry this one."""
+    return "/".join(_ocr_digits(part) for part in symbol.split("/"))
+
+
+# Letters OCR reads for digits. A symbol's number parts ("39", "361") are digits only, so a part
+# made of digits and these letters alone is a number misread; "RES", "C.3", "L.41" are left.
+_OCR_DIGIT = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
+_OCR_NUMBER = re.compile(r"[0-9IlO|o]*[0-9][0-9IlO|o]*")
+
+
+def _ocr_digits(part: str) -> str:
+    return part.translate(_OCR_DIGIT) if _OCR_NUMBER.fullmatch(part) else part
+
+
 def iso_date(text: str) -> str | None:
     """The first "18 December 2025" in a text, as an ISO date."""
     m = _DATE.search(text)
