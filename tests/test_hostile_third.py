@@ -381,3 +381,33 @@ def test_the_markdown_export_of_an_answer_from_a_hostile_title_renders_no_image_
     assert not re.search(r"(?<!\\)!(?<!\\)\[", md)  # no image: every "![" escaped
     assert not re.search(r"(?<!\\)\]\(http", md)  # no link
     assert not re.search(r"(?<!\\)<img", md)  # no HTML: "<" escaped
+
+
+@pytest.mark.model
+def test_adding_a_scan_of_one_7200_point_page_reads_it_within_the_ocr_pixel_budget(tmp_path):
+    """#33: a scanned page of 7,200 × 7,200 pt offered to ``add``: read by OCR at a resolution
+    lowered before the page is rasterised (at 200 dpi it would be 400 megapixels: 3.2 GiB for
+    that page alone before), so the whole ``add`` process stays well under that."""
+    from fpdf import FPDF
+
+    from test_untrusted import cli
+    from typeset import image_only_copy
+
+    pdf = FPDF(unit="pt", format=(7_200, 7_200))
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=260)
+    for k, line in enumerate(["Harbour pilots board ships", "at the outer buoy before", "they enter the channel."]):
+        pdf.text(400, 1500 + 400 * k, line)
+    pdf.output(str(tmp_path / "big.pdf"))
+    scan = image_only_copy(tmp_path / "big.pdf", tmp_path / "big-scan.pdf", dpi=20)  # a 2,000-px image
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    env = {"RETRIEVAL_CORPUS_DIR": str(corpus), "RETRIEVAL_INDEX_DIR": str(tmp_path / "index"),
+           "RETRIEVAL_SECOND_MODEL": "none", "RETRIEVAL_RECORD": "off"}
+    out, peak_mib, _ = cli(["add", str(scan)], env, timeout=900)
+    assert out.returncode == 0, out.stderr
+    assert peak_mib < 1500, peak_mib  # measured here: 431 MiB for the whole process
+    listed = subprocess.run([sys.executable, "-m", "retrieval", "ask", "--json", "Where do harbour pilots board ships?"],
+                            cwd=ROOT, env={**__import__("os").environ, **env}, capture_output=True, text=True,
+                            timeout=600)
+    assert "outer buoy" in listed.stdout, listed.stderr
