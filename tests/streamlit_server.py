@@ -84,3 +84,21 @@ def streamlit_server(env_extra: dict | None = None, log_path: Path | None = None
             proc.kill()
         if log:
             log.close()
+
+
+def add_then_remove(page, name: str, data: bytes, timeout_ms: int = 120_000) -> None:
+    """On an open Library page with editing allowed: upload a file through the uploader, wait for
+    "Added …", remove it with "Remove from the library", confirm, wait for "Removed …"."""
+    import re
+
+    from playwright.sync_api import expect
+
+    upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+    expect(upload).to_be_attached(timeout=timeout_ms)
+    upload.set_input_files({"name": name, "mimeType": "text/plain", "buffer": data})
+    expect(page.get_by_text(re.compile(r"^Added .+\. It is searched from now on\.$"))).to_be_visible(
+        timeout=timeout_ms)
+    page.get_by_role("button", name="Remove from the library").click()
+    page.get_by_role("button", name="Yes, remove it").click()
+    expect(page.get_by_text(re.compile(r"^Removed .+\. It is no longer searched\.$"))).to_be_visible(
+        timeout=timeout_ms)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, in_one_browser_at_once, streamlit_server
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, add_then_remove, in_one_browser_at_once, streamlit_server
 from retrieval.config import DEFAULT_MODEL, DEFAULT_SECOND_MODEL
 
 ARTEFACTS = ROOT / "artefacts"
@@ -710,16 +710,9 @@ def test_on_a_shared_server_only_the_editor_key_changes_the_library_and_feedback
         upload = page.get_by_test_id("stFileUploaderDropzoneInput")
         expect(upload).to_be_attached(timeout=30_000)
         assert _put_upload(page, sessions[-1])[0] == 204  # the same session, now an editor's
-        upload.set_input_files({"name": "tugs.txt", "mimeType": "text/plain",
-                                "buffer": b"Tugs\n\nTugs push barges up the channel at dawn."})
-        expect(page.get_by_text(re.compile(r"^Added .+\. It is searched from now on\.$"))).to_be_visible(
-            timeout=120_000)
-        page.get_by_role("button", name="Remove from the library").click()
-        page.get_by_role("button", name="Yes, remove it").click()
-        expect(page.get_by_text(re.compile(r"^Removed .+\. It is no longer searched\.$"))).to_be_visible(
-            timeout=60_000)
+        add_then_remove(page, "tugs.txt", b"Tugs\n\nTugs push barges up the channel at dawn.")
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="Chat").click()
-        answer = ask(page, "Who bears the costs of migration?")
+        ask(page, "Who bears the costs of migration?")
         message = page.get_by_test_id("stChatMessage").nth(1)
         message.get_by_label("Thumbs down").click()
         comment = message.get_by_label("What was wrong?")

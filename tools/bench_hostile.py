@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import shutil
 import statistics
 import sys
@@ -30,7 +29,7 @@ import websockets  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 
 from bench_sessions import Session, percentile  # noqa: E402
-from streamlit_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from streamlit_server import CHROMIUM, CHROMIUM_ARGS, add_then_remove, streamlit_server  # noqa: E402
 
 QUESTIONS = ["Who bears the costs of migration?", "What did the panel say about remittances?",
              "How can recruitment costs be lowered?", "What is said about diaspora investment?",
@@ -106,7 +105,7 @@ def clear_cache_storm(env: dict, rounds: int, times: int) -> None:
 
 
 def add_remove_cycles(env: dict, corpus: Path, cycles: int) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     text = ("Harbour tugs\n\nHarbour tugs push barges up the channel at dawn and keep the fairway clear "
             "of drifting timber.\n")
@@ -118,16 +117,7 @@ def add_remove_cycles(env: dict, corpus: Path, cycles: int) -> None:
         rss, times = [], []
         for cycle in range(cycles):
             started = time.perf_counter()
-            upload = page.get_by_test_id("stFileUploaderDropzoneInput")
-            expect(upload).to_be_attached(timeout=120_000)
-            upload.set_input_files({"name": "tugs.txt", "mimeType": "text/plain",
-                                    "buffer": (text + f"Cycle {cycle}.\n").encode()})
-            expect(page.get_by_text(re.compile(r"^Added .+\. It is searched from now on\.$"))).to_be_visible(
-                timeout=300_000)
-            page.get_by_role("button", name="Remove from the library").click()
-            page.get_by_role("button", name="Yes, remove it").click()
-            expect(page.get_by_text(re.compile(r"^Removed .+\. It is no longer searched\.$"))).to_be_visible(
-                timeout=300_000)
+            add_then_remove(page, "tugs.txt", (text + f"Cycle {cycle}.\n").encode(), timeout_ms=300_000)
             assert not (corpus / "tugs.txt").exists()
             times.append(time.perf_counter() - started)
             rss.append(rss_mib(pid))
