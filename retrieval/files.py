@@ -8,11 +8,13 @@ the old file or the new one, never half of one.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,21 +65,30 @@ def scratch_folder(index_dir: Path) -> Iterator[Path]:
     """A folder of this process's own for temporary copies (an upload while it is checked and
     indexed), in the index folder's ``.scratch``, removed when done. Not the system's temporary
     folder: a server killed meanwhile (kill -9, out of memory) left its copies there for good;
-    here the next start, or the next add, removes them (``sweep_scratch``)."""
+    here the next start, or the next add, removes them (``sweep_scratch``). The folder is held by a
+    lock on its ``.owner`` file for its life: the kernel lets go of it when the process dies,
+    whatever PID a restarted server gets."""
     root = Path(index_dir) / SCRATCH
     sweep_scratch(index_dir)
     root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{socket.gethostname()}-{os.getpid()}-", dir=root))
+    owner = open(folder / OWNER, "w")
     try:
+        fcntl.flock(owner, fcntl.LOCK_EX)
         yield folder
     finally:
+        owner.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
+OWNER = ".owner"
+_UNOWNED_SECONDS = 60  # a folder whose lock file is not there yet: being made, unless it is this old
+
+
 def sweep_scratch(index_dir: Path) -> list[str]:
-    """Remove the scratch folders of processes of this machine that are gone; returns their names.
-    Another machine's (servers sharing the index folder, #35) are left to it: its processes
-    cannot be asked after from here."""
+    """Remove the scratch folders of this machine that no live process holds; returns their
+    names. Another machine's (servers sharing the index folder, #35) are left to it: its locks
+    may not reach here."""
     root = Path(index_dir) / SCRATCH
     gone = []
     try:
@@ -86,19 +97,19 @@ def sweep_scratch(index_dir: Path) -> list[str]:
         return gone
     host = socket.gethostname()
     for folder in folders:
-        owner, _, pid = folder.name.rpartition("-")[0].rpartition("-")  # host-pid-random
-        if owner != host or not pid.isdigit() or _alive(int(pid)):
+        if folder.name.rpartition("-")[0].rpartition("-")[0] != host:  # host-pid-random
+            continue
+        try:
+            with open(folder / OWNER, "r+") as owner:
+                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held: its process is alive
+        except FileNotFoundError:
+            try:
+                if time.time() - folder.stat().st_mtime < _UNOWNED_SECONDS:
+                    continue
+            except OSError:
+                continue
+        except OSError:  # BlockingIOError: another process holds it
             continue
         shutil.rmtree(folder, ignore_errors=True)
         gone.append(folder.name)
     return gone
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True

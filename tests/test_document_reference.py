@@ -109,6 +109,15 @@ def test_questions_about_a_documents_facts():
     assert fact_asked("Who signed the letter A/79/716?") == "title"
     assert fact_asked("What is the report called?") == "title"
     assert fact_asked("Who wrote that the costs of migration fall on migrants?") is None  # a passage's author
+    assert fact_asked("How and when was resolution 80/216 adopted?") == "adoption_date"  # two opening words
+    # Questions about what a document says, though they begin like one about what it is.
+    for about_its_text in ("What is A/RES/80/216 asking Member States to do?",
+                           "What is the report A/79/352 saying about remittances?",
+                           "What does the resolution say about the title to land?",
+                           "What is the title of the section on water?",
+                           "Who sent the text messages warning migrants?",
+                           "what is a/b testing in the report?"):
+        assert fact_asked(about_its_text) is None, about_its_text
     facts = {"printed": {"adoption_date": "Resolution adopted by the General Assembly on 18 December 2025"}}
     assert printed_fact(facts, "adoption_date").endswith("18 December 2025")
     assert printed_fact(facts, "sponsors") is None and printed_fact(None, "sponsors") is None

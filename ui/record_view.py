@@ -16,7 +16,7 @@ from ui.live_engine import get_record
 
 _VECTORS: dict[str, dict[str, np.ndarray]] = {}  # model name -> {question: vector}, this process's memo
 _VECTORS_LOCK = threading.Lock()
-MAX_KEPT_VECTORS = 50_000  # a 384-number vector each: ~80 MB at most
+MAX_KEPT_VECTORS = 50_000  # emptied past this before a draw (a 384-number vector each: ~80 MB)
 
 
 def question_vectors(engine, texts: list[str]) -> np.ndarray:

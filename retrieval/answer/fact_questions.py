@@ -15,7 +15,7 @@ import re
 # verb may be a whole title ("On what date was the resolution on the human rights to safe drinking
 # water and sanitation, 80/216, adopted?"): up to _SPAN characters.
 _SPAN = ".{0,160}"
-_DOCUMENT = r"(document|report|resolution|draft|letters?|note|text|decision)\b"
+_DOCUMENT = r"(document|report|resolution|draft|letters?|note|decision)\b"
 _CUES: list[tuple[str, re.Pattern]] = [
     ("sponsors", re.compile(r"\bwho\b.{0,40}\b(submit|sponsor|table|propos|put forward|introduc|draft)|"
                             r"\b(sponsors?|co-?sponsors?|submitted by|tabled by)\b|\bwhich (countries|states|delegations)\b"
@@ -32,13 +32,18 @@ _CUES: list[tuple[str, re.Pattern]] = [
                           r"\bdocument (symbol|number)\b", re.I)),
     # What the document is, and whose: its title as printed ("Question of East Timor: progress
     # report of the Secretary-General"; "Identical letters dated … from the Secretary-General").
-    ("title", re.compile(r"\bwhat is (the )?(document|report|resolution|draft|text|letter)?\s*(?=[A-Z]/|\d+/\d+)|"
+    # "What is A/79/352?" only when nothing but its author follows: "What is A/RES/80/216 asking
+    # Member States to do?" asks about its paragraphs.
+    ("title", re.compile(rf"\bwhat is (the )?({_DOCUMENT}\s*)?(?-i:[A-Z])/\S+?[?.]?\s*(,?\s*and who\b.*)?$|"
                          rf"\bwhat (is|was) (it|(this|the) {_DOCUMENT}) (about|called)\b|"
-                         r"\b(its|the) (full |official )?title\b|"
-                         rf"\bwho (wrote|authored|signed|issued|sent) ((the|this|that) )?({_DOCUMENT}|(?=[A-Z]/))|"
+                         rf"\b(what is|what's) (its|the {_DOCUMENT}'s|the) (full |official )?title\b(?! of (a|the) "
+                         r"(section|chapter|part|annex|paragraph))|\btitle of (the|this) (document|resolution|report|draft)\b|"
+                         rf"\bwho (wrote|authored|signed|issued|sent) ((the|this|that) )?({_DOCUMENT}|(?-i:[A-Z])/)|"
                          r"\b(who is|who's) (its|the) author\b|\bwhose (report|letter|document)\b", re.I)),
 ]
 _QUESTION_WORD = re.compile(r"\b(what|which|when|who|whom|whose|where|why|how)\b", re.I)
+_OPENING_QUESTION_WORDS = re.compile(r"\W*(what|which|when|who|whom|whose|where|why|how)\b"
+                                     r"(\s*(,|and|or)\s*(what|which|when|who|whom|whose|where|why|how)\b)*", re.I)
 
 
 def fact_asked(question: str) -> str | None:
@@ -47,11 +52,14 @@ def fact_asked(question: str) -> str | None:
     A cue that begins with a question word counts only when that is the question's first one:
     "In resolution 80/188, what report is the Secretary-General asked to produce, and for which
     session?" asks for a report (a paragraph), not for the resolution's session."""
-    first = _QUESTION_WORD.search(question)
+    # The question words that open it, with "and" or a comma between ("How and when was …").
+    opening = _OPENING_QUESTION_WORDS.match(question)
+    first = {m.start() for m in _QUESTION_WORD.finditer(question, 0, opening.end())} if opening else set()
+    if not first and (found := _QUESTION_WORD.search(question)):
+        first = {found.start()}
     for key, cue in _CUES:
         for found in cue.finditer(question):
-            asks = _QUESTION_WORD.match(question, found.start())
-            if asks is None or first is None or found.start() == first.start():
+            if _QUESTION_WORD.match(question, found.start()) is None or not first or found.start() in first:
                 return key
     return None
 

@@ -76,7 +76,12 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
         digest, content = cache.get(path)
     fresh = content is None
     if fresh:
-        content = read_document_text(path, Limits.from_env().in_library())
+        # A file read whole before (after an upgrade, its kept reading is an older reader's) is not
+        # dropped for the time a busy start takes to read it again (#33); a file never read is
+        # held to the gate's time, so one copied in by hand cannot hold a start for ever.
+        limits = Limits.from_env()
+        accepted = cache is not None and cache.read_before(digest)
+        content = read_document_text(path, limits.without_time_limit() if accepted else limits)
     if content.language is None:  # detected once, then kept with the reading: a start never detects it
         content = replace(content, language=detect_language(content.text) or "")
         fresh = True
@@ -89,6 +94,8 @@ def load_document(path: Path, cache: ReadCache | None = None) -> Document:
     facts = content.facts
     if facts and facts.get("symbol"):
         facts = facts | {"symbol": repaired_symbol(facts["symbol"])}
+        if (facts.get("printed") or {}).get("symbol"):  # a symbol, not a line: the repaired one
+            facts["printed"] = facts["printed"] | {"symbol": facts["symbol"]}
     if symbol and symbol != content.symbol:
         title = title.replace(content.symbol, symbol)
     if symbol and symbol not in title:

@@ -36,9 +36,9 @@ class Limits:
                     raise ValueError(f"RETRIEVAL_{f.name.upper()} must be a number, not {raw!r}") from None
         return cls(**values)
 
-    def in_library(self) -> "Limits":
-        """The limits for reading a document already in the library (a start, a rebuild): every one
-        but the wall time. The file passed the gate once; all the other limits give the same verdict
-        on every reading, but time depends on how busy the machine is, and a busy restart must never
-        drop a document that was accepted (#33: a scan skipped and the index rebuilt without it)."""
+    def without_time_limit(self) -> "Limits":
+        """Every limit but the wall time, for reading again a file the library accepted once: all
+        the others give the same verdict on every reading, but time depends on how busy the
+        machine is, and a busy restart must never drop an accepted document (#33: a scan skipped
+        and the index rebuilt without it)."""
         return replace(self, max_read_seconds=float("inf"))

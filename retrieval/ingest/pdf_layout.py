@@ -137,9 +137,11 @@ def ocr_words(page, dpi: int = OCR_DPI) -> list[Word]:
 def _tesseract_tsv(image) -> dict[str, list]:
     """Tesseract's TSV of an image, by column. The image goes in on stdin and the TSV comes back
     on stdout, so no file is written: pytesseract writes both to the system's temporary folder,
-    where a server killed mid-OCR left them (#33). Tesseract dies with the process that started
-    it (Linux's parent-death signal) rather than reading on for a server that is gone."""
+    where a server killed mid-OCR left them (#33). Where util-linux's ``setpriv`` is found,
+    Tesseract gets the parent-death signal and stops with the process that started it (set by a
+    program, not by Python code in the forked child, which may deadlock in a threaded server)."""
     import io
+    import shutil
     import subprocess
 
     png = io.BytesIO()
@@ -147,17 +149,22 @@ def _tesseract_tsv(image) -> dict[str, list]:
     # Tesseract's own threads make it ~9× slower on this 2-core machine (13.5 s a page against
     # 1.5 s): one thread.
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    try:
-        done = subprocess.run(["tesseract", "stdin", "stdout", "-l", "eng", "tsv"], input=png.getvalue(),
-                              capture_output=True, env=env, preexec_fn=_die_with_parent, check=False)
-    except FileNotFoundError as exc:
+    if shutil.which("tesseract") is None:
         raise OCRUnavailable("its pages are scanned images; reading them needs Tesseract OCR: "
-                             "apt-get install tesseract-ocr tesseract-ocr-eng") from exc
+                             "apt-get install tesseract-ocr tesseract-ocr-eng")
+    command = ["tesseract", "stdin", "stdout", "-l", "eng", "tsv"]
+    if shutil.which("setpriv"):
+        command = ["setpriv", "--pdeathsig", "KILL", "--", *command]
+    try:
+        done = subprocess.run(command, input=png.getvalue(), capture_output=True, env=env, check=False,
+                              timeout=OCR_PAGE_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"tesseract took over {OCR_PAGE_SECONDS} s on one page") from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(f"tesseract failed: {reason[-1] if reason else done.returncode}")
     rows = done.stdout.decode("utf-8", "replace").split("\n")
-    head = rows[0].split("\t")
+    head = rows[0].split("\t") if rows and rows[0].strip() else list(_TSV_COLUMNS)
     columns: dict[str, list] = {name: [] for name in head}
     numeric = {"block_num", "par_num", "line_num", "left", "top", "width", "height"}
     for row in rows[1:]:
@@ -169,16 +176,12 @@ def _tesseract_tsv(image) -> dict[str, list]:
     return columns
 
 
-def _die_with_parent() -> None:
-    """In the child, before Tesseract starts: SIGKILL it when its parent dies (prctl
-    PR_SET_PDEATHSIG; Linux only, elsewhere nothing)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+# Tesseract's TSV header (an empty reading may come without one) and the longest one page may
+# take: far above the 1-2 s a page here, a bound for a server's background thread whatever the
+# document's own reading limit.
+_TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width",
+                "height", "conf", "text")
+OCR_PAGE_SECONDS = 300
 
 
 # OCR is slow (a second or two a page), and a document is read more than once in a process (the

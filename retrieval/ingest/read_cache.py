@@ -104,6 +104,11 @@ class ReadCache:
                         exc.__class__.__name__)
             return digest, None
 
+    def read_before(self, digest: str) -> bool:
+        """Whether this file was read whole once (a reading of it is kept, by this reader or an
+        earlier one): the library accepted it."""
+        return self.folder is not None and any(self.folder.glob(f"{digest}-*.json"))
+
     def put(self, digest: str, text: DocumentText) -> None:
         if self.folder is None or text.scanned:  # a reading that left scanned pages unread is not kept
             return

@@ -136,10 +136,13 @@ class LiveEngine:
             self._failed_to_follow, self._failed_at = published, time.monotonic()
             return
         with self._lock:
-            if self._engine is before:  # not overtaken by a build or a removal here meanwhile
-                self._engine = engine
-                self._stamp = stamp
-                log.info("now serving the index another server published (%s)", ", ".join(published))
+            if self._engine is not before:  # overtaken by a build or a removal here meanwhile
+                return
+            self._engine = engine
+            self._stamp = stamp
+            log.info("now serving the index another server published (%s)", ", ".join(published))
+        del before
+        release_freed_memory()
 
     @property
     def busy(self) -> bool:
@@ -226,4 +229,3 @@ class LiveEngine:
                 job.state, job.reason = "failed", failure_reason(exc)
             finally:
                 job.data = b""
-

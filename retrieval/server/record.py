@@ -4,7 +4,8 @@ changes to the library; kept for a set number of days.
 It is what lets whoever keeps the library learn what people ask that the documents do not
 answer, and which answers they found wrong. It holds no identity: no user, no address. A
 question is kept with its state ("answer", "partial", "none"), the terms the documents lack, the
-first citation and the documents searched.
+first citation and the documents searched; for the report, the vector of each wording it groups
+(``question_vectors``, by model, purged with the last question that used the wording).
 
 The record must never cost an answer: every call catches the database's errors, says so in the
 log once (not on every question) and returns; a file deleted, made read-only or locked is tried
@@ -14,6 +15,7 @@ afresh. WAL mode lets the page's sessions write while a report reads.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -49,8 +51,11 @@ def schema(number: str = "INTEGER", serial: str = "INTEGER", blob: str = "BLOB")
         role TEXT NOT NULL)""",
         # The report's vector of each recorded wording, by model (float16 bytes): kept so that a
         # report of 10,000 questions is drawn without embedding them again after a start (#33).
+        # Keyed by the wording's SHA-256: a 1,000-character question can pass the size PostgreSQL's
+        # index rows allow.
         f"""CREATE TABLE IF NOT EXISTS question_vectors (
-        model TEXT NOT NULL, question TEXT NOT NULL, vector {blob} NOT NULL, PRIMARY KEY (model, question))""",
+        model TEXT NOT NULL, question_sha256 TEXT NOT NULL, question TEXT NOT NULL, vector {blob} NOT NULL,
+        PRIMARY KEY (model, question_sha256))""",
         "CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at)",
         "CREATE INDEX IF NOT EXISTS feedback_question ON feedback (question_id)",
     ]
@@ -65,8 +70,14 @@ _NEW_ID = "(SELECT max(?, coalesce(max(id), 0) + 1) FROM {table})"
 
 
 # A wording's vector goes with the last question that used it (the same in both databases).
-_VECTORS_OF_GONE_QUESTIONS = ("DELETE FROM question_vectors WHERE question NOT IN "
-                              "(SELECT question FROM questions)")
+# (NOT EXISTS: PostgreSQL plans NOT IN over a large subquery as a rescan per row.)
+_VECTORS_OF_GONE_QUESTIONS = ("DELETE FROM question_vectors WHERE NOT EXISTS "
+                              "(SELECT 1 FROM questions WHERE questions.question = question_vectors.question)")
+
+
+def question_key(text: str) -> str:
+    """The key of a wording's kept vector."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _id_floor() -> int:
@@ -191,8 +202,14 @@ class Record(SaysFailuresOnce):
             return
         try:
             with self._lock, self._connect() as db:
-                db.executemany("INSERT OR IGNORE INTO question_vectors (model, question, vector) VALUES (?, ?, ?)",
-                               [(model, q, v) for q, v in vectors.items()])
+                db.execute("BEGIN IMMEDIATE")  # one transaction for the lot, not one a row
+                try:
+                    db.executemany("INSERT OR IGNORE INTO question_vectors (model, question_sha256, question, vector) "
+                                   "VALUES (?, ?, ?, ?)", [(model, question_key(q), q, v) for q, v in vectors.items()])
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
             self._recovered()
         except (sqlite3.Error, OSError) as exc:
             self._say(exc)

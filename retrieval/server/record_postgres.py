@@ -19,7 +19,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from .record import (_VECTORS_OF_GONE_QUESTIONS, DEFAULT_RETENTION_DAYS, MAX_TEXT, SCHEMA_VERSION,
-                     SaysFailuresOnce, _id_floor, now, schema)
+                     SaysFailuresOnce, _id_floor, now, question_key, schema)
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,8 @@ class PostgresRecord(SaysFailuresOnce):
     def keep_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
         if vectors:
             self._run(lambda c: c.cursor().executemany(
-                "INSERT INTO question_vectors (model, question, vector) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                [(model, q, v) for q, v in vectors.items()]))
+                "INSERT INTO question_vectors (model, question_sha256, question, vector) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT DO NOTHING", [(model, question_key(q), q, v) for q, v in vectors.items()]))
 
     # -- reading ------------------------------------------------------------------------------
     def vectors(self, model: str) -> dict[str, bytes]:

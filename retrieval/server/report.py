@@ -13,12 +13,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from .record import MAX_TEXT, Record
+
+log = logging.getLogger(__name__)
 
 SAME_QUESTION = 0.8  # cosine (first model) above which two wordings count as one question
 
@@ -88,13 +92,16 @@ def recorded_vectors(record: Record, model: str, encode: Callable[[list[str]], n
     memo = {} if memo is None else memo
     wanted = set(texts)
     if not wanted <= memo.keys():
-        memo.update((q, np.frombuffer(v, dtype=np.float16).astype(np.float32))
-                    for q, v in record.vectors(model).items() if q in wanted)
+        kept = {q: np.frombuffer(v, dtype=np.float16) for q, v in record.vectors(model).items() if q in wanted}
+        width = Counter(len(v) for v in kept.values()).most_common(1)[0][0] if kept else None
+        # A blob of another length (another model kept under the same name) is embedded again.
+        memo.update((q, v.astype(np.float32)) for q, v in kept.items() if len(v) == width)
         new = sorted(wanted - memo.keys())
         if new:
-            fresh = np.asarray(encode(new), dtype=np.float32)
-            memo.update(zip(new, fresh))
-            record.keep_vectors(model, {q: v.astype(np.float16).tobytes() for q, v in zip(new, fresh)})
+            # As kept: a vector read back after a start groups exactly as it did before it.
+            fresh = np.asarray(encode(new), dtype=np.float32).astype(np.float16)
+            memo.update(zip(new, fresh.astype(np.float32)))
+            record.keep_vectors(model, {q: v.tobytes() for q, v in zip(new, fresh)})
     return np.asarray([memo[t] for t in texts], dtype=np.float32)
 
 
@@ -104,7 +111,11 @@ def keep_question_vector(record: Record, model: str, encode: Callable[[list[str]
     named as lacking), its vector is kept with it, so the report never has a backlog to embed."""
     if record.enabled and state in ("none", "partial") and not missing:
         text = text[:MAX_TEXT]  # as the record keeps it
-        vector = np.asarray(encode([text]), dtype=np.float32)[0]
+        try:
+            vector = np.asarray(encode([text]), dtype=np.float32)[0]
+        except Exception:  # the record never costs an answer: the report embeds it later instead
+            log.warning("a recorded question's vector could not be made; the report will make it", exc_info=True)
+            return
         record.keep_vectors(model, {text: vector.astype(np.float16).tobytes()})
 
 
