@@ -1096,3 +1096,33 @@ def test_clear_cache_from_any_visitor_neither_resets_the_wrong_key_limit_nor_rel
         assert log.read_text(errors="replace").count("loading embedding model") == loads > 0
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)], ids=["phone", "laptop"])
+def test_a_question_naming_its_document_is_answered_from_it_with_its_other_version_one_click_away(
+        browser, versions_engine, versions_settings, viewport):
+    """#31: on a library of drafts and the resolutions adopted from them, a question that names a
+    resolution says which document it searched, cites that one, and lists the draft that holds the
+    same paragraph under "Also in", on a phone as on a laptop, nothing wider than the screen."""
+    width, height = viewport
+    env = {"RETRIEVAL_CORPUS_DIR": str(versions_settings.corpus_dir),
+           "RETRIEVAL_INDEX_DIR": str(versions_settings.index_dir)}
+    with streamlit_server(env) as url:
+        phone = width < 500
+        context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
+        page = context.new_page()
+        page.goto(url)
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=180_000)
+        answer = ask(page, "What does A/RES/80/216 say about access to sanitation?")
+        expect(answer).to_contain_text("In The human rights to safe drinking water and sanitation (A/RES/80/216")
+        expect(answer.locator(".cite").first).to_contain_text("A/RES/80/216")
+        also = answer.get_by_text(re.compile(r"^Also in \d+ other versions?$"))
+        expect(also).to_be_visible()
+        also.click()
+        expect(answer.locator(".cite").filter(has_text="A/C.3/80/L.47").first).to_be_visible(timeout=30_000)
+        box = answer.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
+        ARTEFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / f"named-document-{width}.png"), animations="disabled")
+        context.close()
