@@ -5,12 +5,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from retrieval.answer.citation import format_date
-from retrieval.config import MAX_QUESTION_CHARS
-from retrieval.chat.conversation import Exchange, keep_recent, respond
-from retrieval.answer.engine import QuestionError
-from retrieval.chat.transcript import conversation_export
-from retrieval.server.report import keep_question_vector
+from retrieval import (
+    conversation_export, Exchange, format_date, keep_question_vector, keep_recent, MAX_QUESTION_CHARS,
+    QuestionError, respond
+)
 from ui import filters
 from ui.answer_view import ask_next, render_exchange
 from ui.documents import document_card, welcome_questions

@@ -4,10 +4,7 @@ comparison for whoever it is sent to. Draws only: the comparison is the engine's
 
 import streamlit as st
 
-from retrieval.answer.comparisons import ComparisonReply, short_name
-from retrieval.answer.compare_questions import CompareAsk, Targets
-from retrieval.chat import wording
-from retrieval.chat.transcript import comparison_document
+from retrieval import CompareAsk, comparison_document, ComparisonReply, short_name, Targets, wording
 from ui.compare_view import rows_html
 from ui.html import esc, label as md_label
 from ui.live_engine import get_live

@@ -3,10 +3,7 @@ in its document; a link a team lead can send a newcomer (…/key-points)."""
 
 import streamlit as st
 
-from retrieval.chat import wording
-from retrieval.answer.citation import cite
-from retrieval.chat.key_points import by_document, grouped, key_points
-from retrieval.chat.transcript import key_points_export
+from retrieval import by_document, cite, grouped, key_points, key_points_export, wording
 from ui import filters
 from ui.html import esc, label, section_html
 from ui.live_engine import get_live

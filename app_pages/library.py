@@ -4,10 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.answer.citation import format_date
-from retrieval.answer.comparisons import short_name
-from retrieval.chat import catalogue, wording
-from retrieval.ingest.formats import SUPPORTED_SUFFIXES
+from retrieval import catalogue, format_date, short_name, SUPPORTED_SUFFIXES, wording
 from ui.documents import document_facts
 from ui.html import esc, label, section_html
 from ui.library_changes import add_uploaded, indexing_status, remove

@@ -1,4 +1,6 @@
-"""Settings of the engine, read from the environment (CLI flags override them).
+"""Every setting read from the environment, in one place (CLI flags override some of them).
+
+The engine's settings (``Settings``):
 
 | setting     | variable                | default                                  |
 |-------------|-------------------------|------------------------------------------|
@@ -9,6 +11,19 @@
 | index dir   | RETRIEVAL_INDEX_DIR     | <data dir>/index                         |
 | top-k       | RETRIEVAL_TOP_K         | 3                                        |
 | store       | RETRIEVAL_STORE         | unset: FAISS and bm25s files in the index dir; `milvus:///path/lite.db` or `milvus://host:19530` |
+
+And, each read by a function below that the room using it calls:
+
+| variable                          | read by                  | used in                          |
+|-----------------------------------|--------------------------|----------------------------------|
+| RETRIEVAL_BACKEND                 | ``runtime_backend``      | models.runtime                   |
+| RETRIEVAL_RECORD, _RECORD_DAYS    | ``record_location``, ``record_days`` | server.record        |
+| RETRIEVAL_WRITER_WAIT             | ``writer_wait_seconds``  | index.writer                     |
+| RETRIEVAL_MAX_FILE_BYTES, _MAX_UNPACKED_BYTES, _MAX_PAGES, _MAX_CHARACTERS, _MAX_READ_SECONDS, _MAX_PARAGRAPHS, _MAX_NAME_BYTES | ``limit_overrides`` | ingest.limits |
+| RETRIEVAL_EDITOR_KEY, _EDITOR_KEY_FILE | ``editor_key``      | ui.roles                         |
+| RETRIEVAL_ALLOWED_HOSTS           | ``allowed_hosts_listed`` | ui.server                        |
+
+The README's configuration table says what each one does.
 """
 
 from __future__ import annotations
@@ -76,3 +91,71 @@ def _positive_int(name: str, raw: str | None, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be at least 1, not {value}")
     return value
+
+
+def runtime_backend(default: str, choices: tuple[str, ...]) -> str:
+    """RETRIEVAL_BACKEND: the inference runtime, one of ``choices``."""
+    backend = (os.environ.get("RETRIEVAL_BACKEND") or default).strip().lower()
+    if backend not in choices:
+        raise ValueError(f"RETRIEVAL_BACKEND must be one of {', '.join(choices)}, not {backend!r}")
+    return backend
+
+
+def record_location() -> str:
+    """RETRIEVAL_RECORD as written: empty (the default file), ``off``, a file or a PostgreSQL address."""
+    return (os.environ.get("RETRIEVAL_RECORD") or "").strip()
+
+
+def record_days(default: int) -> int:
+    """RETRIEVAL_RECORD_DAYS: how many days the record keeps its rows (at least 1)."""
+    raw = os.environ.get("RETRIEVAL_RECORD_DAYS") or str(default)
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise ValueError(f"RETRIEVAL_RECORD_DAYS must be a whole number of days, not {raw!r}") from None
+
+
+def writer_wait_seconds(default: float) -> float:
+    """RETRIEVAL_WRITER_WAIT: how long a writer waits for another to finish."""
+    raw = os.environ.get("RETRIEVAL_WRITER_WAIT")
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"RETRIEVAL_WRITER_WAIT must be a number of seconds, not {raw!r}") from None
+
+
+LIMIT_NAMES = ("max_file_bytes", "max_unpacked_bytes", "max_pages", "max_characters", "max_read_seconds",
+               "max_paragraphs", "max_name_bytes")
+
+
+def limit_overrides(names: tuple[str, ...] = LIMIT_NAMES) -> dict[str, float]:
+    """The reading limits set in the environment (RETRIEVAL_MAX_PAGES=2000 …), by name."""
+    values: dict[str, float] = {}
+    for name in names:
+        variable = f"RETRIEVAL_{name.upper()}"
+        raw = os.environ.get(variable)
+        if raw:
+            try:
+                values[name] = float(raw)
+            except ValueError:
+                raise ValueError(f"{variable} must be a number, not {raw!r}") from None
+    return values
+
+
+def editor_key() -> str | None:
+    """The editors' key, from RETRIEVAL_EDITOR_KEY or the file RETRIEVAL_EDITOR_KEY_FILE names;
+    None if unset (or the file cannot be read)."""
+    key = os.environ.get("RETRIEVAL_EDITOR_KEY")
+    if not key and os.environ.get("RETRIEVAL_EDITOR_KEY_FILE"):
+        try:
+            key = Path(os.environ["RETRIEVAL_EDITOR_KEY_FILE"]).read_text().splitlines()[0]
+        except (OSError, IndexError, UnicodeDecodeError):
+            key = None
+    key = (key or "").strip()
+    return key or None
+
+
+def allowed_hosts_listed(environ: dict[str, str] | None = None) -> list[str]:
+    """RETRIEVAL_ALLOWED_HOSTS: the Host names the page's websocket accepts, comma-separated."""
+    raw = (os.environ if environ is None else environ).get("RETRIEVAL_ALLOWED_HOSTS", "")
+    return [h.strip() for h in raw.split(",") if h.strip()]

@@ -218,3 +218,25 @@ def test_a_start_trusts_unchanged_index_files_and_verify_reads_them(built, embed
     with pytest.raises(StaleIndexError):
         load_index(index_dir, docs, embedder.name, verify=True)
     assert len(load_index(index_dir, docs, embedder.name).passages) == 17  # trusted: not read to be checked
+
+
+def test_passage_norms_made_at_build_are_those_a_start_would_make(built, embedder):
+    """A start reads the passages' norms kept in the generation (#32) instead of summing every
+    sentence again; a generation built before they were kept still loads, with them made."""
+    import numpy as np
+
+    from retrieval.index.store import MANIFEST as _M, NORMS_FILE, _sentence_starts, passage_norms
+
+    index_dir, corpus_dir, _ = built
+    index = load_index(index_dir, load_corpus(corpus_dir), embedder.name)
+    made = passage_norms(index.sentence_vectors, _sentence_starts(index.passages))
+    kept = np.load(_generation(index_dir) / NORMS_FILE)
+    assert kept.dtype == np.float32 and np.array_equal(kept, made)
+    assert np.array_equal(index.sentence_sum_norms, made)
+    # An older generation: no norms file, none in its manifest.
+    manifest = json.loads((index_dir / _M).read_text())
+    del manifest["files"][NORMS_FILE]
+    (index_dir / _M).write_text(json.dumps(manifest))
+    (_generation(index_dir) / NORMS_FILE).unlink()
+    older = load_index(index_dir, load_corpus(corpus_dir), embedder.name)
+    assert np.array_equal(older.sentence_sum_norms, made)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from retrieval.chat import wording
-from retrieval.chat.conversation import Exchange
-from retrieval.answer.engine import Engine
-from retrieval.chat.suggestions import topic_hint
+from retrieval import Engine, Exchange, topic_hint, wording
 from ui.compare_view import rows_html
 from ui.html import answer_link, copy_link_html, esc, label, result_html, section_html
 from ui.live_engine import get_record

@@ -4,8 +4,7 @@ ones struck through, and both sides' citations. Escaped like every document text
 
 from __future__ import annotations
 
-from retrieval.answer.compare import Pair
-from retrieval.chat import wording
+from retrieval import Pair, wording
 from ui.html import esc
 
 STYLE = """<style>

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.answer.engine import Engine
-from retrieval.chat.suggestions import suggested_questions
+from retrieval import Engine, suggested_questions
 from ui.html import per_engine
 
 # The shipped panel summary's own questions, written by hand for it; other documents get theirs

@@ -7,10 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from retrieval.ingest.attribution import AGREEMENTS, SPEAKERS
-from retrieval.config import MAX_QUESTION_CHARS
-from retrieval.answer.engine import Engine
-from retrieval.chat.catalogue import listing_label
+from retrieval import AGREEMENTS, Engine, listing_label, MAX_QUESTION_CHARS, SPEAKERS
 
 # Widget values that must outlive a page that does not draw them (Streamlit forgets a widget's
 # value on a run that does not draw it); the entry point re-assigns them on every run.

@@ -9,9 +9,7 @@ import threading
 import weakref
 from urllib.parse import urlencode
 
-from retrieval.answer.engine import Engine
-from retrieval.ingest.metadata import CONTROLS
-from retrieval.chat import wording
+from retrieval import CONTROLS, Engine, wording
 
 STYLE = """<style>
 .answer {font-size:1.15rem; line-height:1.55; border-left:4px solid #1f6feb; padding:.4rem .8rem;

@@ -8,12 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval.chat import wording
-from retrieval.files import scratch_folder
-from retrieval.ingest.formats import IngestError
-from retrieval.index.library import AlreadyInLibrary
-from retrieval.server.live import LiveEngine
-from retrieval.index.writer import LibraryBusy
+from retrieval import AlreadyInLibrary, IngestError, LibraryBusy, LiveEngine, scratch_folder, wording
 from ui.html import esc
 
 log = logging.getLogger("retrieval")

@@ -15,10 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st
 
-from retrieval.config import Settings
-from retrieval.answer.engine import Engine
-from retrieval.server.live import LiveEngine
-from retrieval.server.record import Record, RecordSettings, open_record
+from retrieval import Engine, LiveEngine, open_record, Record, RecordSettings, Settings
 
 LOADING = "Loading the search engine… (the first start also builds the index)"
 
@@ -69,7 +66,7 @@ def _configuration() -> tuple:
     """What chooses the engine and the record: where the library and its record are."""
     settings = Settings.from_env()
     return (str(settings.corpus_dir), str(settings.index_dir), settings.model, settings.second_model,
-            os.environ.get("RETRIEVAL_RECORD"), os.environ.get("RETRIEVAL_RECORD_DAYS"))
+            RecordSettings.from_env(settings.index_dir))
 
 
 def _make_record() -> Record:

@@ -8,8 +8,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from retrieval.answer.engine import Engine
-from retrieval.server.report import as_csv, dislikes, recorded_vectors, unanswered
+from retrieval import as_csv, dislikes, Engine, recorded_vectors, unanswered
 from ui.html import esc
 from ui.live_engine import get_record
 

@@ -15,29 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import threading
 import time
 from collections import deque
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
+
+from retrieval import editor_key as configured_editor_key
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_WRONG, WINDOW = 5, 600.0
 
 
 def editor_key() -> str | None:
-    """The key, from RETRIEVAL_EDITOR_KEY or the file RETRIEVAL_EDITOR_KEY_FILE names; None if unset."""
-    key = os.environ.get("RETRIEVAL_EDITOR_KEY")
-    if not key and os.environ.get("RETRIEVAL_EDITOR_KEY_FILE"):
-        try:
-            key = Path(os.environ["RETRIEVAL_EDITOR_KEY_FILE"]).read_text().splitlines()[0]
-        except (OSError, IndexError, UnicodeDecodeError):
-            key = None
-    key = (key or "").strip()
-    return key or None
+    """The editors' key (RETRIEVAL_EDITOR_KEY or the file RETRIEVAL_EDITOR_KEY_FILE names); None if unset."""
+    return configured_editor_key()
 
 
 def bound_to_loopback() -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from streamlit.web import cli
 
+from retrieval import allowed_hosts_listed
 from ui.live_engine import load_in_background, show_engine_log
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -32,7 +33,7 @@ def allowed_hosts(options: list[str], environ: dict[str, str]) -> list[str]:
     are the operator's to list, and editing there needs the key anyway)."""
     if any(o.startswith("--server.allowedHosts") for o in options):
         return []
-    listed = [h.strip() for h in environ.get("RETRIEVAL_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    listed = allowed_hosts_listed(environ)
     if listed:
         return listed
     address = next((options[i + 1] for i, o in enumerate(options[:-1]) if o == "--server.address"),

@@ -21,7 +21,8 @@ from ..config import MAX_QUESTION_CHARS, SHIPPED_DIR, Settings
 from ..ingest.corpus import load_corpus
 from ..ingest.read_cache import READ_CACHE
 from .coverage import QuestionTerm, Vocabulary, missing_terms, names_only_what_is_missing, question_terms, without
-from ..index.lexical import inverse_document_frequencies, term_overlap, tokenize
+from ..index.lexical import term_overlap, tokenize
+from .library_terms import LibraryTerms, library_terms
 from ..index.library import install_shipped_documents, is_protected
 from ..models.model import Embedder, load_embedder
 from ..ingest.passages import Passage
@@ -211,7 +212,7 @@ class Engine:
 
     def __init__(self, settings: Settings, embedder: Embedder, index: Index,
                  params: RankingParams | None = None, rebuilt: bool = False,
-                 second: tuple[Embedder, Index] | None = None):
+                 second: tuple[Embedder, Index] | None = None, *, terms: LibraryTerms | None = None):
         self.settings = settings
         self.embedder = embedder
         self.index = index
@@ -226,20 +227,15 @@ class Engine:
         self._text_keys = [text_key(p.text) for p in index.passages]
         self._spans = [(p.doc_id, p.paragraph_overall) for p in index.passages]
         self._doc_ids = np.array([p.doc_id for p in index.passages])
-        # Each passage's terms, made once (the library's size is paid here, at start, once): its
-        # words' weights (idf) and each document's vocabulary come from them. A sentence's terms
-        # are made when a question first shows it.
-        texts = [p.text for p in index.passages]
-        terms = [tokenize(t) for t in texts]
-        self.idf = inverse_document_frequencies(texts, terms)
-        by_document: dict[str, list[int]] = {d: [] for d in self._documents}
-        for k, p in enumerate(index.passages):
-            by_document.setdefault(p.doc_id, []).append(k)
-        self._vocabularies = {d: Vocabulary.from_texts([texts[k] for k in ks], [terms[k] for k in ks])
-                              for d, ks in by_document.items() if d in self._documents}
+        # The library's words (each document's vocabulary, the speller's words, each term's idf):
+        # kept beside the index per document, made again only for a document whose passages changed.
+        terms = self._terms = terms or library_terms(index.passages, settings.index_dir)
+        self.idf = terms.idf
+        nothing = Vocabulary.from_texts([])  # a listed document without passages mentions nothing
+        self._vocabularies = {d: terms.vocabularies.get(d, nothing) for d in self._documents}
         self._sentence_terms_kept: dict[int, list[set[str]]] = {}
         self._vocabulary_unions: dict[frozenset[str], Vocabulary] = {}
-        self.speller = SpellingCorrector([p.text for p in index.passages])
+        self.speller = SpellingCorrector([], words=terms.spelling_words)
         # The page draws these on every rerun: computed once per engine.
         self._sections: dict[str | None, list[str]] = {}
         for p in index.passages:
@@ -678,7 +674,7 @@ class Engine:
     def with_params(self, **changes) -> "Engine":
         """A view of this engine with other ranking settings (for evaluation)."""
         view = Engine(self.settings, self.embedder, self.index, replace(self.params, **changes), self.rebuilt,
-                      self.second)
+                      self.second, terms=self._terms)
         view.speller = self.speller  # its dictionary loads once
         if "_versions" in self.__dict__:
             view.__dict__["_versions"] = self._versions  # computed once per index
@@ -693,7 +689,8 @@ class Engine:
 
     def single_model(self) -> "Engine":
         """A view of this engine that searches with its first model only (for comparison)."""
-        view = Engine(self.settings, self.embedder, self.index, default_params(two_models=False), self.rebuilt)
+        view = Engine(self.settings, self.embedder, self.index, default_params(two_models=False), self.rebuilt,
+                      terms=self._terms)
         view.speller = self.speller
         return view
 

@@ -27,11 +27,17 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^']*'(?!\w)")
 
 
+def corpus_words(texts) -> set[str]:
+    """The lower-case words of the texts: the speller takes them as spelled right."""
+    return {w.lower() for text in texts for w in _WORD.findall(text)}
+
+
 class SpellingCorrector:
     """Corrects the words of a question against general English and the corpus's words."""
 
-    def __init__(self, corpus_texts: list[str]):
-        self._corpus_words = {w.lower() for text in corpus_texts for w in _WORD.findall(text)}
+    def __init__(self, corpus_texts: list[str], *, words: frozenset[str] | None = None):
+        """``words``: ``corpus_words(corpus_texts)`` when already made (then the texts are not read)."""
+        self._corpus_words = words if words is not None else corpus_words(corpus_texts)
         self._symspell = None
         self._lock = threading.Lock()
 

@@ -50,8 +50,12 @@ def inverse_document_frequencies(texts: list[str], tokens: list[list[str]] | Non
     each text's ``tokenize``, when already made."""
     df = Counter(term for k, text in enumerate(texts)
                  for term in set(tokens[k] if tokens is not None else tokenize(text)))
-    n = len(texts)
-    return {term: math.log(1 + (n - f + 0.5) / (f + 0.5)) for term, f in df.items()}
+    return idf_from_counts(df, len(texts))
+
+
+def idf_from_counts(counts: Counter[str], texts: int) -> dict[str, float]:
+    """Smoothed idf of each term, from in how many of ``texts`` texts it occurs."""
+    return {term: math.log(1 + (texts - f + 0.5) / (f + 0.5)) for term, f in counts.items()}
 
 
 def term_overlap(question_terms: set[str], text_terms: set[str], idf: dict[str, float]) -> float:

@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 SENTENCES_FILE = "sentences.npy"  # float16, one row a sentence, in passage order
+# float32, one a passage: ``passage_norms`` of the stored sentences, made at build so that a start
+# of a large library does not sum every sentence again (0.17 s a model on 326 resolutions).
+NORMS_FILE = "passage-norms.npy"
 SECOND_INDEX = "second-model"  # sub-folder of the index folder for a second model's index
 FORMAT_VERSION = 3  # 2: passage vectors are the mean of their sentence vectors; 3: float16 sentences, token codes
 
@@ -285,6 +288,9 @@ def stage_index(index_dir: Path, documents: list[Document], embedder, *, progres
         store_record = backend.stage(index_dir, staging, generation, passage_vectors, [p.text for p in passages], spec)
         # Sentence vectors in float16 (highlights and max-sim read them; 1e-3 of a cosine at most).
         np.save(staging / SENTENCES_FILE, sentence_vectors)
+        norms = passage_norms(sentence_vectors, _sentence_starts(passages))
+        if norms is not None:
+            np.save(staging / NORMS_FILE, norms)
         tokens.write(staging)
         files = _file_records(staging)
         os.replace(staging, index_dir / generation)
@@ -427,7 +433,8 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         raise StaleIndexError("index parts disagree on the number of passages")
     if getattr(passage_search, "dimension", manifest.get("dimension")) != manifest.get("dimension"):
         raise StaleIndexError("index dimension differs from the manifest")
-    sentence_start = np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
+    sentence_start = _sentence_starts(passages)
+    norms = _kept_norms(folder, files, len(passages))
     return Index(
         passages=passages,
         passage_search=passage_search,
@@ -439,8 +446,24 @@ def load_index(index_dir: Path, documents: list[Document], model_name: str, *, a
         manifest=manifest,
         documents=data.get("documents", []),
         version_groups=_groups(data.get("version_groups"), len(passages)),
-        sentence_sum_norms=passage_norms(sentence_vectors, sentence_start),
+        sentence_sum_norms=norms if norms is not None else passage_norms(sentence_vectors, sentence_start),
     )
+
+
+def _sentence_starts(passages: list[Passage]) -> np.ndarray:
+    """Where each passage's sentences begin among the sentence rows, and the end of the last."""
+    return np.concatenate([[0], np.cumsum([len(p.sentences) for p in passages])]).astype(np.int64)
+
+
+def _kept_norms(folder: Path, files: dict, passages: int) -> np.ndarray | None:
+    """The passage norms made at build, when this generation has them (older ones do not)."""
+    if NORMS_FILE not in files:
+        return None
+    try:
+        norms = np.load(folder / NORMS_FILE, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return norms if norms.dtype == np.float32 and norms.shape == (passages,) else None
 
 
 def passage_norms(sentence_vectors: np.ndarray, sentence_start: np.ndarray, chunk: int = 4096) -> np.ndarray | None:
@@ -452,7 +475,8 @@ def passage_norms(sentence_vectors: np.ndarray, sentence_start: np.ndarray, chun
     norms = np.empty(len(counts), dtype=np.float32)
     for first in range(0, len(counts), chunk):
         last = min(first + chunk, len(counts))
-        rows = sentence_vectors[sentence_start[first] : sentence_start[last]]
+        # As float32 a chunk at a time: the same sums whether the rows are held as stored or widened.
+        rows = np.asarray(sentence_vectors[sentence_start[first] : sentence_start[last]], dtype=np.float32)
         sums = np.add.reduceat(rows, sentence_start[first:last] - sentence_start[first], axis=0)
         norms[first:last] = np.maximum(np.linalg.norm(sums, axis=1), 1e-12)
     return norms

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import threading
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from typing import Callable, Iterator
 
 from filelock import FileLock, Timeout
 
+from .. import config
 from ..files import copy_atomic, write_atomic
 
 log = logging.getLogger(__name__)
@@ -45,11 +45,8 @@ _held = threading.local()  # per thread: index dirs whose lock this thread holds
 
 
 def writer_wait_seconds() -> float:
-    raw = os.environ.get("RETRIEVAL_WRITER_WAIT")
-    try:
-        return float(raw) if raw else DEFAULT_WAIT_SECONDS
-    except ValueError:
-        raise ValueError(f"RETRIEVAL_WRITER_WAIT must be a number of seconds, not {raw!r}") from None
+    """How long a writer waits for another (RETRIEVAL_WRITER_WAIT)."""
+    return config.writer_wait_seconds(DEFAULT_WAIT_SECONDS)
 
 
 def holds_lock(index_dir: Path) -> bool:

@@ -7,8 +7,9 @@ before anything is written (see README, "Limits and safety").
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, fields, replace
+
+from ..config import limit_overrides
 
 MIB = 1024 * 1024
 
@@ -26,15 +27,8 @@ class Limits:
     @classmethod
     def from_env(cls) -> "Limits":
         """Defaults, each overridable by RETRIEVAL_<NAME> (e.g. RETRIEVAL_MAX_PAGES=2000)."""
-        values = {}
-        for f in fields(cls):
-            raw = os.environ.get(f"RETRIEVAL_{f.name.upper()}")
-            if raw:
-                try:
-                    values[f.name] = type(f.default)(float(raw))
-                except ValueError:
-                    raise ValueError(f"RETRIEVAL_{f.name.upper()} must be a number, not {raw!r}") from None
-        return cls(**values)
+        kinds = {f.name: type(f.default) for f in fields(cls)}
+        return cls(**{name: kinds[name](value) for name, value in limit_overrides(tuple(kinds)).items()})
 
     def without_time_limit(self) -> "Limits":
         """Every limit but the wall time, for reading again a file the library accepted once: all

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import runtime_backend
 from ..files import sha256_file, write_atomic
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,7 @@ class RuntimeUnavailable(RuntimeError):
 
 def chosen_backend() -> str:
     """RETRIEVAL_BACKEND: ``openvino`` (default) or ``torch``."""
-    backend = (os.environ.get("RETRIEVAL_BACKEND") or DEFAULT_BACKEND).strip().lower()
-    if backend not in BACKENDS:
-        raise ValueError(f"RETRIEVAL_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    return backend
+    return runtime_backend(DEFAULT_BACKEND, tuple(BACKENDS))
 
 
 def export_folder(model_folder: Path) -> Path:

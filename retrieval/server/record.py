@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from ..config import record_days, record_location
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: question_vectors, the report's embeddings of recorded questions
@@ -104,15 +106,10 @@ class RecordSettings:
 
     @classmethod
     def from_env(cls, index_dir: Path) -> "RecordSettings":
-        raw = (os.environ.get("RETRIEVAL_RECORD") or "").strip()
+        raw = record_location()
         url = raw if raw.startswith(("postgresql://", "postgres://")) else None
         path = None if url or raw.lower() == "off" else Path(raw) if raw else Path(index_dir) / "record.sqlite3"
-        days_raw = os.environ.get("RETRIEVAL_RECORD_DAYS") or str(DEFAULT_RETENTION_DAYS)
-        try:
-            days = max(1, int(days_raw))
-        except ValueError:
-            raise ValueError(f"RETRIEVAL_RECORD_DAYS must be a whole number of days, not {days_raw!r}") from None
-        return cls(path, days, url)
+        return cls(path, record_days(DEFAULT_RETENTION_DAYS), url)
 
 
 def open_record(where: RecordSettings):
