@@ -7,7 +7,7 @@ import streamlit as st
 
 from retrieval import (
     conversation_export, Exchange, format_date, keep_question_vector, keep_recent, MAX_QUESTION_CHARS,
-    QuestionError, respond
+    QuestionError, respond, say
 )
 from ui import filters
 from ui.answer_view import ask_next, render_exchange
@@ -26,14 +26,14 @@ state.setdefault("show_scores", False)
 many = len(engine.documents) > 1
 doc = document_card(engine)
 
-st.title(f"Ask {len(engine.documents)} documents" if many else "Ask the panel summary", anchor=False)
+st.title(say("chat.title.many", count=len(engine.documents)) if many else say("chat.title.one"), anchor=False)
 first_visit = not state.get("page_set_up")  # the focus once per visit: never taken from the reader again
 state.page_set_up = True
 if state.get("notice"):
     st.success(esc(state.pop("notice")))
 # One placeholder whatever the library holds: a widget whose label changes is a new widget,
 # and a question typed while another session adds a document would be lost.
-prompt = st.chat_input("Ask a question…", key="question")
+prompt = st.chat_input(say("chat.placeholder"), key="question")
 exact = False
 linked = filters.take_from_link(engine)  # before the filters are drawn: the link sets them
 if linked is not None:
@@ -54,8 +54,7 @@ if prompt is not None:
         ex = Exchange(prompt, "help", text=str(exc))
     except Exception as exc:  # keep the chat alive whatever the engine raised
         log.exception("search failed")
-        ex = Exchange(prompt, "error", text=f"Sorry, something went wrong while searching "
-                                            f"({exc.__class__.__name__}). Please try again or rephrase.")
+        ex = Exchange(prompt, "error", text=say("chat.search_failed", error=exc.__class__.__name__))
     record_id = None
     # Questions only: not small talk, not "about" the last answer, not "more" (which continues a
     # search, so it has shown more results than its own).
@@ -69,14 +68,14 @@ if prompt is not None:
     state.asked = state.get("asked", 0) + 1
 
 with st.sidebar:
-    st.subheader("Settings")
-    st.slider("Number of results", 1, 8, key="top_k")
-    st.toggle("Show scores", key="show_scores")
-    if st.button("Clear conversation", key="clear", use_container_width=True):
+    st.subheader(say("chat.settings"))
+    st.slider(say("chat.results"), 1, 8, key="top_k")
+    st.toggle(say("chat.show_scores"), key="show_scores")
+    if st.button(say("chat.clear"), key="clear", use_container_width=True):
         state.exchanges = []
-    st.toggle("Include passages in the download", key="export_passages")
-    for markdown, label, name, mime in ((True, "Download conversation (Markdown)", "conversation.md", "text/markdown"),
-                                        (False, "Download conversation (text)", "conversation.txt", "text/plain")):
+    st.toggle(say("chat.export_passages"), key="export_passages")
+    for markdown, label, name, mime in ((True, say("chat.download.markdown"), "conversation.md", "text/markdown"),
+                                        (False, say("chat.download.text"), "conversation.txt", "text/plain")):
         st.download_button(label, conversation_export(state.exchanges, markdown=markdown,
                                                       passages=state.export_passages),
                            file_name=name, mime=mime, key="download" if markdown else "download_text",
@@ -84,26 +83,26 @@ with st.sidebar:
 
 if not state.exchanges:
     if many:
-        st.markdown(f"This chat answers from {len(engine.documents)} documents, shared by everyone using this "
-                    "server. Every answer is a sentence of a document itself, with its citation:")
+        st.markdown(esc(say("chat.welcome.many", count=len(engine.documents))), unsafe_allow_html=True)
         st.markdown("\n".join(f"- **{esc(d['title'])}**" + "".join(f" · {esc(x)}" for x in (
             d.get("author"), format_date(d.get("date"))) if x) for d in engine.documents), unsafe_allow_html=True)
-        st.page_link("app_pages/key_points.py", label="Read the key points: what was agreed, called for and cautioned",
+        st.page_link("app_pages/key_points.py", label=md_label(say("chat.welcome.key_points.many")),
                      icon=":material/format_list_bulleted:")
     else:
         st.markdown(
-            f"This chat answers from one document only: **{esc(doc.get('title', ''))}**"
-            + (f", by the {esc(doc['author'])}" if doc.get("author") else "")
+            f"{esc(say('chat.welcome.one'))} **{esc(doc.get('title', ''))}**"
+            + (esc(say("chat.welcome.one.by", author=doc["author"])) if doc.get("author") else "")
             + (f", {esc(doc['place'])}" if doc.get("place") else "")
             + (f", {esc(format_date(doc.get('date')))}" if doc.get("date") else "")
-            + ". Every answer is a sentence of the document itself, with its section, paragraph and page.",
+            + esc(say("chat.welcome.one.end")),
             unsafe_allow_html=True,
         )
-        st.markdown("**Sections:** " + " · ".join(esc(s) for s in engine.sections()), unsafe_allow_html=True)
+        st.markdown(f"**{esc(say('chat.welcome.sections'))}** " + " · ".join(esc(s) for s in engine.sections()),
+                    unsafe_allow_html=True)
         st.page_link("app_pages/key_points.py",
-                     label="New to the subject? Read the key points: what was agreed, called for and cautioned",
+                     label=md_label(say("chat.welcome.key_points.one")),
                      icon=":material/format_list_bulleted:")
-    st.markdown("**Try a question:**")
+    st.markdown(f"**{esc(say('chat.welcome.try'))}**", unsafe_allow_html=True)
     for i, q in enumerate(welcome_questions(engine)):
         st.button(md_label(q), key=f"suggest_{i}", on_click=ask_next, args=(q,))
 

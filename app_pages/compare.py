@@ -4,7 +4,7 @@ comparison for whoever it is sent to. Draws only: the comparison is the engine's
 
 import streamlit as st
 
-from retrieval import CompareAsk, comparison_document, ComparisonReply, short_name, Targets, wording
+from retrieval import CompareAsk, comparison_document, ComparisonReply, say, short_name, Targets, wording
 from ui.compare_view import rows_html
 from ui.html import esc, label as md_label
 from ui.live_engine import get_live
@@ -15,15 +15,14 @@ versions = engine.versions
 documents = {d["id"]: d for d in engine.documents}
 ids = list(documents)
 
-st.title("Compare versions", anchor=False)
-st.caption("What changed between two documents, paragraph by paragraph: added words underlined, removed "
-           "ones struck through, each side cited.")
+st.title(say("compare.title"), anchor=False)
+st.caption(esc(say("compare.intro")))
 
 params = st.query_params
 asked = [versions.find_document(params.get(k, "")) if params.get(k) else None for k in ("a", "b")]
 unknown = [params.get(k) for k, found in zip(("a", "b"), asked) if params.get(k) and found is None]
 if unknown:
-    st.warning(f"Not in this library: {esc(', '.join(unknown))}. Choose from the documents below.")
+    st.warning(esc(say("compare.unknown", names=", ".join(unknown))))
 if all(asked):
     asked = list(versions.in_order(*asked)) if asked[0] != asked[1] else asked
 families = versions.families
@@ -38,17 +37,18 @@ def label(doc_id: str) -> str:
 
 
 if len(ids) < 2:
-    st.info("The library holds one document: add another version to compare them.")
+    st.info(esc(say("compare.one_document")))
     behave(False, "compare")
     st.stop()
 
 if families:
-    with st.expander(f"Versions in this library ({len(families)} families)", expanded=not all(asked)):
+    with st.expander(say("compare.families", count=len(families)), expanded=not all(asked)):
         for fam in families:
             st.markdown(esc(" → ".join(short_name(documents[d]) for d in fam)) + " · "
                         + esc((documents[fam[-1]].get("facts") or {}).get("title") or documents[fam[-1]]["title"]))
-            st.page_link("app_pages/compare.py", label=md_label(f"Compare {short_name(documents[fam[-2]])} with "
-                                                             f"{short_name(documents[fam[-1]])}"),
+            st.page_link("app_pages/compare.py", label=md_label(say("compare.family_link",
+                                                                 older=short_name(documents[fam[-2]]),
+                                                                 newer=short_name(documents[fam[-1]]))),
                          query_params={"a": fam[-2], "b": fam[-1]})
 
 # The address decides what is shown when it names two documents (a link followed, a page reloaded);
@@ -62,11 +62,11 @@ for key, doc_id in (("compare_a", default[0]), ("compare_b", default[1])):
         state[key] = doc_id
 left, right = st.columns(2)
 with left:
-    a = st.selectbox("Older version", ids, format_func=label, key="compare_a")
+    a = st.selectbox(say("compare.older"), ids, format_func=label, key="compare_a")
 with right:
-    b = st.selectbox("Newer version", ids, format_func=label, key="compare_b")
+    b = st.selectbox(say("compare.newer"), ids, format_func=label, key="compare_b")
 if a == b:
-    st.info("Choose two different documents.")
+    st.info(esc(say("compare.same")))
     behave(False, "compare")
     st.stop()
 a, b = versions.in_order(a, b)
@@ -75,20 +75,20 @@ if (params.get("a"), params.get("b")) != (a, b):
 state["compare_applied"] = (a, b)
 
 comparison = versions.compare(a, b)
-every = st.toggle("Show every paragraph, unchanged ones too", key="compare_all")
+every = st.toggle(say("compare.every"), key="compare_all")
 rows = tuple(comparison.pairs if every else comparison.by_substance())
 reply = ComparisonReply(CompareAsk("changes"), Targets(a, b), comparison, rows)
 st.markdown(f"**{esc(wording.comparison_reply(reply, documents))}**", unsafe_allow_html=True)
-for side, doc_id in (("Older", a), ("Newer", b)):
+for older, doc_id in ((True, a), (False, b)):
     meta = documents[doc_id]
-    st.caption(esc(f"{side}: {meta['title']}" + (f" · {wording.un_facts_line(meta.get('facts'))}"
-                                                  if meta.get("facts") else "")))
+    side = say("compare.side.older" if older else "compare.side.newer", title=meta["title"])
+    st.caption(esc(side + (f" · {wording.un_facts_line(meta.get('facts'))}" if meta.get("facts") else "")))
 st.markdown(rows_html(rows, comparison.a_label, comparison.b_label), unsafe_allow_html=True)
 
 name = f"compare-{a}-{b}".replace("/", "_")
 c1, c2 = st.columns(2)
-c1.download_button("Download as Markdown", comparison_document(reply, documents, markdown=True),
+c1.download_button(say("compare.download.markdown"), comparison_document(reply, documents, markdown=True),
                    file_name=f"{name}.md", mime="text/markdown", key="compare_md")
-c2.download_button("Download as text", comparison_document(reply, documents, markdown=False),
+c2.download_button(say("compare.download.text"), comparison_document(reply, documents, markdown=False),
                    file_name=f"{name}.txt", mime="text/plain", key="compare_txt")
 behave(False, "compare")

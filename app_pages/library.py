@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval import catalogue, format_date, short_name, SUPPORTED_SUFFIXES, wording
+from retrieval import catalogue, format_date, say, short_name, SUPPORTED_SUFFIXES, wording
 from ui.documents import document_facts
 from ui.html import esc, label, section_html
 from ui.library_changes import add_uploaded, indexing_status, remove
@@ -23,8 +23,8 @@ if state.get("remove_now"):  # confirmed: done here, in the run, so the page can
         remove(live, doc_id, title)
 engine = live.current
 
-st.title("Library", anchor=False)
-st.caption("The documents this chat answers from, shared by everyone using this server.")
+st.title(say("library.title"), anchor=False)
+st.caption(esc(say("library.intro")))
 if state.get("notice"):
     st.success(esc(state.pop("notice")))
 documents = engine.documents
@@ -32,9 +32,9 @@ shown = documents
 if len(documents) > 1:
     # A library of hundreds (#32): found by symbol or words, sorted, a page at a time.
     looked_for, order = st.columns([3, 1])
-    query = looked_for.text_input("Find a document", key="library_query",
-                                  placeholder="A symbol (A/RES/79/149, 79/149) or words of its title")
-    sort = order.selectbox("Sort", catalogue.SORTS, key="library_sort")
+    query = looked_for.text_input(say("library.find"), key="library_query",
+                                  placeholder=say("library.find.placeholder"))
+    sort = order.selectbox(say("library.sort"), catalogue.SORTS, key="library_sort")
     shown = catalogue.find_documents(documents, query, sort)
     if (query, sort) != state.get("library_looked_for"):  # a new search starts on its first page
         state.library_looked_for = (query, sort)
@@ -43,10 +43,11 @@ if len(documents) > 1:
     if not shown:
         st.info(esc(wording.no_document_found(query)))
     else:
-        st.caption(wording.documents_shown(page.first, page.first + len(page.items) - 1, page.total, len(documents)))
+        st.caption(esc(wording.documents_shown(page.first, page.first + len(page.items) - 1, page.total,
+                                               len(documents))))
     if page.pages > 1:
         state.library_page = page.number  # within range after a removal shortened the list
-        st.number_input("Page", min_value=1, max_value=page.pages, step=1, key="library_page")
+        st.number_input(say("library.page"), min_value=1, max_value=page.pages, step=1, key="library_page")
     shown = page.items
 by_id = {d["id"]: d for d in documents}
 # Each document's version before it, in the families of versions the library holds (oldest first).
@@ -66,24 +67,25 @@ for d in shown:
                          label=label(wording.compare_with_version_before(short_name(by_id[before]))),
                          query_params={"a": before, "b": d["id"]})
         if d["id"] in engine.protected:
-            st.caption("Shipped with this chat: it cannot be removed here.")
+            st.caption(esc(say("library.shipped")))
         elif not editor:
             pass
         elif state.get("confirm_remove") == d["id"]:
-            st.warning(f"Remove {esc(d['title'])} for everyone?")
-            st.button("Yes, remove it", key=f"remove_yes_{d['id']}",
+            st.warning(esc(say("library.remove_confirm", title=d["title"])))
+            st.button(say("library.remove_yes"), key=f"remove_yes_{d['id']}",
                       on_click=lambda i=d["id"], t=d["title"]: state.update(remove_now=(i, t)))
-            st.button("Keep it", key=f"remove_no_{d['id']}", on_click=lambda: state.pop("confirm_remove", None))
+            st.button(say("library.remove_no"), key=f"remove_no_{d['id']}",
+                      on_click=lambda: state.pop("confirm_remove", None))
         else:
-            st.button("Remove from the library", key=f"remove_{d['id']}",
+            st.button(say("library.remove"), key=f"remove_{d['id']}",
                       on_click=lambda i=d["id"]: state.update(confirm_remove=i))
     for section in engine.sections(d["id"]):
         with st.expander(label(section)):
             st.markdown(section_html(engine, d["id"], section), unsafe_allow_html=True)
 
 if editor:
-    st.subheader("Add a document", anchor=False)
-    upload = st.file_uploader("Add a document (shared with everyone using this server)",
+    st.subheader(say("library.add.title"), anchor=False)
+    upload = st.file_uploader(say("library.add.uploader"),
                               type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
                               key=f"upload_{state.get('upload_round', 0)}")
     if upload is not None and state.get("uploaded") != upload.file_id:
@@ -93,32 +95,29 @@ if editor:
         st.error(esc(state.pop("upload_error")))
     if state.get("replace_offer"):
         name, data = state.replace_offer
-        st.warning(f"A document named {esc(Path(name).stem)} is already in the library.")
-        if st.button(f"Replace it with {label(name)}", key="confirm_replace"):
+        st.warning(esc(say("library.add.exists", name=Path(name).stem)))
+        if st.button(label(say("library.add.replace", name=name)), key="confirm_replace"):
             add_uploaded(live, name, data, replace=True)
             st.rerun()
     if state.my_jobs:
         indexing_status(live)
     gaps_report(live.current)
     if roles.editor_key():
-        st.button("Stop editing", key="lock", on_click=lambda: state.update(editor=False))
+        st.button(say("library.stop_editing"), key="lock", on_click=lambda: state.update(editor=False))
 elif roles.editor_key():
-    st.subheader("Change the library", anchor=False)
-    st.caption("Reading and asking are open to everyone; adding and removing documents need the editor key.")
+    st.subheader(say("library.change.title"), anchor=False)
+    st.caption(esc(say("library.change.intro")))
     with st.form("unlock", clear_on_submit=True):
-        typed = st.text_input("Editor key", type="password", key="typed_key")
-        if st.form_submit_button("Unlock editing"):
+        typed = st.text_input(say("library.key"), type="password", key="typed_key")
+        if st.form_submit_button(say("library.unlock")):
             problem = roles.unlock(typed)
             if problem:
-                st.error(problem)
+                st.error(esc(problem))
             else:
                 st.rerun()
 elif roles.bound_to_loopback():
     # A loopback server reached by another name: a foreign page through DNS rebinding, or a proxy.
-    st.info("This library is read-only from this address: only a page opened as localhost or 127.0.0.1 on "
-            "this machine may change it when no editor key is set (RETRIEVAL_EDITOR_KEY). Reading and asking "
-            "are open to everyone.")
+    st.info(esc(say("library.read_only.loopback")))
 else:
-    st.info("This library is read-only here: the server is reachable from other machines and no editor key "
-            "is set (RETRIEVAL_EDITOR_KEY). Reading and asking are open to everyone.")
+    st.info(esc(say("library.read_only")))
 behave(False, "library")

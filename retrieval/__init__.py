@@ -33,7 +33,7 @@ _PUBLIC: dict[str, str] = {
     "ComparisonReply": "retrieval.answer.comparisons", "short_name": "retrieval.answer.comparisons",
     "CompareAsk": "retrieval.answer.compare_questions", "Targets": "retrieval.answer.compare_questions",
     # the chat around the answers (chat)
-    "wording": "retrieval.chat.wording", "catalogue": "retrieval.chat.catalogue",
+    "say": "retrieval.chat.messages", "wording": "retrieval.chat.wording", "catalogue": "retrieval.chat.catalogue",
     "listing_label": "retrieval.chat.catalogue", "Exchange": "retrieval.chat.conversation",
     "keep_recent": "retrieval.chat.conversation", "respond": "retrieval.chat.conversation",
     "suggested_questions": "retrieval.chat.suggestions", "topic_hint": "retrieval.chat.suggestions",

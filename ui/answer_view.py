@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from retrieval import Engine, Exchange, topic_hint, wording
+from retrieval import Engine, Exchange, say, topic_hint, wording
 from ui.compare_view import rows_html
 from ui.html import answer_link, copy_link_html, esc, label, result_html, section_html
 from ui.live_engine import get_record
@@ -43,8 +43,9 @@ def missing_html(missing: list[str], documents: int) -> str:
 def render_partial(answer: dict, show_scores: bool, documents: int, link: str) -> None:
     """Closest passages, plainly marked as possibly not answering: no answer box."""
     missing = answer.get("missing") or []
-    note = (f"<b>Closest passages</b> — these may not answer the question&#46; {missing_html(missing, documents)}"
-            if missing else "<b>The closest passages</b> — they may not answer this exactly&#46;")
+    note = (f"<b>{esc(say('answer.partial.lead'))}</b> — {esc(say('answer.partial.rest'))} "
+            f"{missing_html(missing, documents)}" if missing else
+            f"<b>{esc(say('answer.uncertain.lead'))}</b> — {esc(say('answer.uncertain.rest'))}")
     st.markdown(f'<div class="partial">{note}</div>'
                 + "".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in answer["results"])
                 + link, unsafe_allow_html=True)
@@ -54,26 +55,29 @@ def render_refusal(engine: Engine, answer: dict, link: str) -> None:
     """What was searched, what it covers, and a hint drawn from its own headings."""
     scope = wording.filter_label(answer.get("filters"))
     if scope:  # the filter is why: say so, and how to widen it
-        st.markdown(f'<div class="refusal"><b>{esc(scope)}: nothing answers this.</b> The chosen speakers '
-                    "did not say anything close enough&#46; Set <i>Who said it</i> back to anyone to search "
-                    f"the whole document&#46;</div>{link}", unsafe_allow_html=True)
+        control = "\ue000"  # the control's name in italics, placed into the escaped sentence
+        rest = esc(say("answer.filtered_out.rest", control=control)).replace(
+            control, f"<i>{esc(say('answer.filtered_out.control'))}</i>")
+        st.markdown(f'<div class="refusal"><b>{esc(say("answer.filtered_out.lead", scope=scope))}</b> {rest}</div>'
+                    f"{link}", unsafe_allow_html=True)
         return
     chosen = searched(engine, answer)
     titles = {d["id"]: d["title"] for d in engine.documents}
     many = len(chosen) > 1
     if not chosen:  # asked of documents removed since: the words stand, the contents are gone
-        st.markdown(f'<div class="refusal"><b>{esc(wording.refusal(2))}</b></div><p>The documents it searched '
-                    f"have since been removed from the library&#46;</p>{link}", unsafe_allow_html=True)
+        st.markdown(f'<div class="refusal"><b>{esc(wording.refusal(2))}</b></div><p>{esc(say("answer.removed_since"))}'
+                    f"</p>{link}", unsafe_allow_html=True)
         return
     headings = [h for d in chosen for h in engine.sections(d)]
     covers = "; ".join((f"{esc(titles[d])}: " if many else "")
                        + ", ".join(f"<i>{esc(s)}</i>" for s in engine.sections(d)) for d in chosen)
-    searched_in = ("<p>Searched in: " + esc("; ".join(titles[d] for d in chosen)) + "</p>"
+    searched_in = ("<p>" + esc(say("answer.searched_in", titles="; ".join(titles[d] for d in chosen))) + "</p>"
                    if (answer.get("filters") or {}).get("document") else "")
     hint = topic_hint(headings)
     st.markdown(f'<div class="refusal"><b>{esc(wording.refusal(len(chosen)))}</b> '
                 f'{esc(wording.refusal_detail(answer.get("missing") or (), len(chosen)))}</div>{searched_in}'
-                + (f"<p>It covers: {covers}&#46;</p>" if covers else "")
+                + (f"<p>{esc(say('answer.covers', sections=chr(0xE000))).replace(chr(0xE000), covers)}</p>"
+                   if covers else "")
                 + (f'<div class="hint">{esc(hint)}</div>' if hint else "") + link, unsafe_allow_html=True)
 
 
@@ -104,7 +108,7 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.caption(esc(named_line))
     elif (answer.get("filters") or {}).get("document") and still_there:
         titles = {d["id"]: d["title"] for d in engine.documents}
-        st.caption("Searched in: " + esc("; ".join(titles[i] for i in still_there)))
+        st.caption(esc(say("answer.searched_in", titles="; ".join(titles[i] for i in still_there))))
     if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
         st.markdown(esc(ex.text), unsafe_allow_html=True)
     if kind == "about":  # about the answer just above: one line pointing to it, nothing redrawn
@@ -113,11 +117,11 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         render_comparison(ex.answer.comparison, link)
         return
     if answer.get("corrected") and kind == "answer":
-        st.caption(f"Showing results for: **{esc(answer['searched_as'] or answer['corrected'])}**")
-        st.button(f"Search instead for: {label(ex.question)}", key=f"exact_{key}", on_click=ask_next,
+        st.caption(f"{esc(say('answer.showing_results_for'))} **{esc(answer['searched_as'] or answer['corrected'])}**")
+        st.button(label(say("answer.search_instead", question=ex.question)), key=f"exact_{key}", on_click=ask_next,
                   args=(ex.question, True), type="tertiary")
     elif answer.get("searched_as") and kind == "answer" and not ex.text:
-        st.caption(f"Searched as: {esc(answer['searched_as'])}")  # it holds what the user typed
+        st.caption(esc(say("answer.searched_as", question=answer["searched_as"])))  # what the user typed
     if state == "partial":
         render_partial(answer, show_scores, max(1, len(still_there)),
                        f'<div class="cite">{link}</div>' if link else "")
@@ -128,13 +132,13 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
     said_by = f'<span class="who"> — {esc(who)}</span>' if who else ""
     # One copy of each text: the sentence in the box, its citation, and its paragraph (with the
     # rest of the section) folded under "Show in document".
-    score = f'<div class="score">score {top["score"]:.3f}</div>' if show_scores else ""
+    score = f'<div class="score">{esc(say("answer.score", score=top["score"]))}</div>' if show_scores else ""
     st.markdown(f'<div class="answer">{esc(top["highlight"])}{said_by}</div>'
-                f'<div class="cite">Source: {esc(top["citation"]["label"])}{link}</div>{score}',
+                f'<div class="cite">{esc(say("answer.source", citation=top["citation"]["label"]))}{link}</div>{score}',
                 unsafe_allow_html=True)
     c = top["citation"]
-    with st.expander("Show in document"):
-        st.markdown(f'<p><b>{esc(c["section"] or "Title block")}</b></p>'
+    with st.expander(say("answer.show_in_document")):
+        st.markdown(f'<p><b>{esc(c["section"] or say("answer.title_block"))}</b></p>'
                     + section_html(engine, c["document"], c["section"], c["paragraph_overall"]),
                     unsafe_allow_html=True)
         if c.get("page") and is_pdf(engine, c["document"]):
@@ -144,7 +148,7 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
             st.markdown("".join(f'<div class="cite">{esc(a["label"])}</div>' for a in top["also_in"]),
                         unsafe_allow_html=True)
     if len(results) > 1:
-        with st.expander(f"More results ({len(results) - 1})"):
+        with st.expander(say("answer.more_results", count=len(results) - 1)):
             st.markdown("".join(f'<div class="more">{result_html(r, show_scores)}</div>' for r in results[1:]),
                         unsafe_allow_html=True)
 
@@ -159,9 +163,9 @@ def render_comparison(reply, link: str) -> None:
     st.markdown(rows_html(rows[:10], c.a_label, c.b_label) + (f'<div class="cite">{link}</div>' if link else ""),
                 unsafe_allow_html=True)
     if len(rows) > 10:
-        with st.expander(f"{len(rows) - 10} more differences"):
+        with st.expander(say("answer.more_differences", count=len(rows) - 10)):
             st.markdown(rows_html(rows[10:], c.a_label, c.b_label), unsafe_allow_html=True)
-    st.page_link("app_pages/compare.py", label="Open the whole comparison", icon=":material/compare_arrows:",
+    st.page_link("app_pages/compare.py", label=say("answer.open_comparison"), icon=":material/compare_arrows:",
                  query_params={"a": c.a, "b": c.b})
 
 
@@ -171,15 +175,15 @@ def is_pdf(engine: Engine, doc_id: str) -> bool:
 
 def render_page(engine: Engine, doc_id: str, page: int, sentence: str, key: str) -> None:
     """The printed page beside the text, on request (an image is heavy to resend on every rerun)."""
-    if not st.toggle(f"Show page {page} as printed", key=f"page_{key}"):
+    if not st.toggle(say("answer.page_toggle", page=page), key=f"page_{key}"):
         return
     try:
         view = engine.page_view(doc_id, page, sentence)
         if view is not None:
-            st.image(view.png, caption=f"Page {view.page}, " + ("the answer marked in yellow." if view.marked
-                                                                 else "the answer could not be placed on it."))
+            st.image(view.png, caption=say("answer.page_marked" if view.marked else "answer.page_unmarked",
+                                           page=view.page))
     except Exception as exc:  # a damaged, vanished or oversized file costs only the picture
-        st.caption(f"The page cannot be shown ({esc(exc.__class__.__name__)}).")
+        st.caption(esc(say("answer.page_failed", error=exc.__class__.__name__)))
 
 
 def give_feedback(record_id: int) -> None:
@@ -211,16 +215,16 @@ def render_feedback(record_id: int) -> None:
     st.feedback("thumbs", key=f"fb_{record_id}", on_change=give_feedback, args=(record_id,))
     state = st.session_state
     if state.get(f"fb_{record_id}") == 0:
-        st.text_input("What was wrong? (optional; kept for whoever maintains the library)", key=f"fbc_{record_id}",
+        st.text_input(say("answer.feedback.what_was_wrong"), key=f"fbc_{record_id}",
                       on_change=give_comment, args=(record_id,), max_chars=1000)
     if state.get(f"fb_{record_id}") is not None and record_id in state.get("feedback_ids", {}):
         # Said, so a person knows it counted (and a rating the record could not keep is not hidden).
         if state.feedback_ids[record_id] is None:
-            st.caption("Your rating could not be kept just now.")
+            st.caption(say("answer.feedback.not_kept"))
         elif record_id in state.get("commented", ()):
-            st.caption("Thank you: your rating and note are kept.")
+            st.caption(say("answer.feedback.kept_with_note"))
         else:
-            st.caption("Thank you: your rating is kept.")
+            st.caption(say("answer.feedback.kept"))
 
 
 def render_exchange(engine: Engine, ex: Exchange, show_scores: bool, key: str, link_base: str = "") -> None:

@@ -4,7 +4,7 @@ ones struck through, and both sides' citations. Escaped like every document text
 
 from __future__ import annotations
 
-from retrieval import Pair, wording
+from retrieval import Pair, say, wording
 from ui.html import esc
 
 STYLE = """<style>
@@ -31,7 +31,8 @@ def marked_html(row: Pair) -> str:
 
 def row_html(row: Pair, a_label: str, b_label: str) -> str:
     """One difference: its heading, its words marked, each side's citation."""
-    sides = [(p.citation or f"{p.label} of {lab}") for p, lab in ((row.a, a_label), (row.b, b_label)) if p is not None]
+    sides = [(p.citation or say("changes.side", paragraph=p.label, document=lab))
+             for p, lab in ((row.a, a_label), (row.b, b_label)) if p is not None]
     # A moved paragraph is a difference (amber, like a change); an unchanged one keeps the grey rule.
     kind = ("changed" if row.moved else "unchanged") if row.status == "unchanged" else row.status
     return (f'<div class="change {kind}"><div class="head">{esc(wording.change_heading(row, a_label, b_label))}</div>'

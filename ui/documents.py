@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval import Engine, suggested_questions
+from retrieval import Engine, say, suggested_questions
 from ui.html import per_engine
 
 # The shipped panel summary's own questions, written by hand for it; other documents get theirs
@@ -22,7 +22,7 @@ PANEL_QUESTIONS = [
 def document_card(engine: Engine) -> dict:
     """The document a one-document library is about (the shipped one when there are several)."""
     shipped = [d for d in engine.documents if d["id"] in engine.protected]
-    return (shipped or engine.documents or [{"title": "the corpus"}])[0]
+    return (shipped or engine.documents or [{"title": say("documents.none")}])[0]
 
 
 @per_engine()  # drawn on every rerun
@@ -31,11 +31,12 @@ def document_facts(engine: Engine, doc_id: str) -> str:
     date before it)."""
     doc = next(d for d in engine.documents if d["id"] == doc_id)
     own = [p for p in engine.passages if p.doc_id == doc_id]
-    kind = Path(doc.get("file", "")).suffix.lstrip(".").upper() or "text"
+    kind = Path(doc.get("file", "")).suffix.lstrip(".").upper() or say("library.text_kind")
     pages = max((p.page_end or 0 for p in own), default=0)
-    parts = [kind] + ([f"{pages} page{'s' * (pages != 1)}"] if pages else [])
-    sections = len(engine.sections(doc["id"]))
-    parts += [f"{sections} section{'s' * (sections != 1)}", f"{len(own)} passage{'s' * (len(own) != 1)}"]
+    sections, passages = len(engine.sections(doc["id"])), len(own)
+    parts = [kind] + ([say("library.page_one") if pages == 1 else say("library.pages", count=pages)] if pages else [])
+    parts += [say("library.section_one") if sections == 1 else say("library.sections", count=sections),
+              say("library.passage_one") if passages == 1 else say("library.passages", count=passages)]
     return " · ".join(parts)
 
 

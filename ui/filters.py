@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from retrieval import AGREEMENTS, Engine, listing_label, MAX_QUESTION_CHARS, SPEAKERS
+from retrieval import AGREEMENTS, Engine, listing_label, MAX_QUESTION_CHARS, say, SPEAKERS
 
 # Widget values that must outlive a page that does not draw them (Streamlit forgets a widget's
 # value on a run that does not draw it); the entry point re-assigns them on every run.
@@ -58,14 +58,13 @@ def draw(engine: Engine) -> Filters:
     if len(engine.documents) > 1:
         # Options named "symbol — title" (#32): typing a symbol or a title's words narrows them.
         titles = {d["id"]: listing_label(d) for d in engine.documents}
-        st.multiselect("Search only in", list(titles), format_func=titles.get, key="doc_filter",
-                       placeholder="All documents (type a symbol or a title)")
+        st.multiselect(say("filters.documents"), list(titles), format_func=titles.get, key="doc_filter",
+                       placeholder=say("filters.documents.placeholder"))
         documents = set(state.get("doc_filter") or []) or None
-    st.subheader("Who said it")
-    st.selectbox("Speaker", ["anyone", *SPEAKERS], key="speaker_filter",
-                 help="Answer only from what these speakers said")
-    st.selectbox("Agreement", ["any", *AGREEMENTS], key="agreement_filter",
-                 help="Answer only from statements with this strength of agreement")
+    st.subheader(say("filters.who"))
+    st.selectbox(say("filters.speaker"), ["anyone", *SPEAKERS], key="speaker_filter", help=say("filters.speaker.help"))
+    st.selectbox(say("filters.agreement"), ["any", *AGREEMENTS], key="agreement_filter",
+                 help=say("filters.agreement.help"))
     speakers = {state.speaker_filter} if state.get("speaker_filter", "anyone") != "anyone" else None
     agreements = {state.agreement_filter} if state.get("agreement_filter", "any") != "any" else None
     return Filters(documents, speakers, agreements)

@@ -9,7 +9,7 @@ import threading
 import weakref
 from urllib.parse import urlencode
 
-from retrieval import CONTROLS, Engine, wording
+from retrieval import CONTROLS, Engine, say, wording
 
 STYLE = """<style>
 .answer {font-size:1.15rem; line-height:1.55; border-left:4px solid #1f6feb; padding:.4rem .8rem;
@@ -93,8 +93,9 @@ def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | 
         if p.page_start is None:  # formats without pages (Word, Markdown)
             pages = ""
         else:
-            pages = (f"p. {start}" if start == end else f"pp. {start}–{end}") + " · "
-        own = p.paragraph_label or ("footnote" if p.footnote else None if meta.get("facts") else f"para. {p.paragraph}")
+            pages = (say("html.page", page=start) if start == end else say("html.pages", first=start, last=end)) + " · "
+        own = p.paragraph_label or (say("html.footnote") if p.footnote else None if meta.get("facts")
+                                    else say("html.para", number=p.paragraph))
         cls = "docpara cited" if p.paragraph_overall == cited else "docpara"
         parts.append(f'<div class="{cls}" data-para="{p.paragraph_overall}"><span class="page">'
                      f'{esc(pages + (own or "")).rstrip(" ·")}</span>{esc(p.text)}</div>')
@@ -103,9 +104,9 @@ def section_html(engine: Engine, doc_id: str, section: str | None, cited: int | 
 
 def result_html(result: dict, show_scores: bool) -> str:
     """A result's passage with its sentence marked, then its citation (and score when asked)."""
-    score = f'<div class="score">score {result["score"]:.3f}</div>' if show_scores else ""
+    score = f'<div class="score">{esc(say("answer.score", score=result["score"]))}</div>' if show_scores else ""
     also = result.get("also_in") or []
-    return (marked_passage(result) + f'<div class="cite">Source: {esc(result["citation"]["label"])}</div>'
+    return (marked_passage(result) + f'<div class="cite">{esc(say("answer.source", citation=result["citation"]["label"]))}</div>'
             + (f'<div class="cite">{esc(wording.also_in_title(len(also)))}: '
                f'{esc("; ".join(a["label"] for a in also))}</div>' if also else "")
             + score)
@@ -122,4 +123,5 @@ def answer_link(base: str, question: str, filters: dict | None) -> str:
 
 def copy_link_html(link: str) -> str:
     """'Copy link': a real link to the answer, which the page's script copies when clicked."""
-    return f'<a class="copy-link" href="{esc(link)}" title="Copy a link that asks this again">Copy link</a>'
+    return (f'<a class="copy-link" href="{esc(link)}" title="{esc(say("answer.copy_link_title"))}" '
+            f'data-copied="{esc(say("answer.link_copied"))}">{esc(say("answer.copy_link"))}</a>')

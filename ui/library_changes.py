@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from retrieval import AlreadyInLibrary, IngestError, LibraryBusy, LiveEngine, scratch_folder, wording
+from retrieval import AlreadyInLibrary, IngestError, LibraryBusy, LiveEngine, say, scratch_folder, wording
 from ui.html import esc
 
 log = logging.getLogger("retrieval")
@@ -36,7 +36,7 @@ def add_uploaded(live: LiveEngine, name: str, data: bytes, replace: bool = False
             state.upload_error = str(exc)
         except OSError:
             log.exception("adding a document failed")
-            state.upload_error = f"{name}: the server could not store the file; nothing was added"
+            state.upload_error = say("library.not_stored", name=name)
 
 
 def remove(live: LiveEngine, doc_id: str, title: str | None = None) -> None:
@@ -46,15 +46,15 @@ def remove(live: LiveEngine, doc_id: str, title: str | None = None) -> None:
     state = st.session_state
     title = title or title_of(live, doc_id)
     try:
-        with st.spinner(f"Removing {title} from the library… answers continue meanwhile."):
+        with st.spinner(esc(say("library.removing", title=title))):
             live.remove(doc_id)
-        state.notice = f"Removed {title}. It is no longer searched."
+        state.notice = say("library.removed", title=title)
         state.my_jobs = [j for j in state.my_jobs if j.doc_id != doc_id]
         state.upload_round = state.get("upload_round", 0) + 1  # a new, empty uploader
         state.pop("shown_states", None)
     except (IngestError, LibraryBusy) as exc:
         if isinstance(exc, IngestError) and doc_id not in {d["id"] for d in live.current.documents}:
-            state.notice = f"{title} had already been removed from the library (by someone else)."
+            state.notice = say("library.already_removed", title=title)
         else:
             state.upload_error = wording.failure_reason(exc)
     state.pop("confirm_remove", None)
@@ -69,16 +69,16 @@ def indexing_status(live: LiveEngine) -> None:
             where = ""
             if job.pages_read and not job.progress:
                 done, total = job.pages_read
-                where = esc(f" {done} of {total} scanned pages read (OCR).")
+                where = say("library.indexing.ocr", done=done, total=total)
             if job.progress:
                 model, models, done, total = job.progress
-                where = f" {done} of {total} passages embedded" + (f" (model {model} of {models})" if models > 1 else "")
-                where = esc(where + ".")
-            st.info(f"Indexing {esc(job.file_name)}…{where} Answers come from the current library until it is ready.")
+                where = (say("library.indexing.embedded_model", done=done, total=total, model=model, models=models)
+                         if models > 1 else say("library.indexing.embedded", done=done, total=total))
+            st.info(esc(say("library.indexing", name=job.file_name, where=where)))
         elif job.state == "ready":
-            st.success(f"Added {esc(title_of(live, job.doc_id))}. It is searched from now on.")
+            st.success(esc(say("library.added", title=title_of(live, job.doc_id))))
         else:
-            st.error(f"Could not add {esc(job.file_name)}: {esc(job.reason)}")
+            st.error(esc(say("library.not_added", name=job.file_name, reason=job.reason)))
     if st.session_state.get("shown_states") != [j.state for j in jobs]:
         first = "shown_states" not in st.session_state
         st.session_state.shown_states = [j.state for j in jobs]

@@ -15,9 +15,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st
 
-from retrieval import Engine, LiveEngine, open_record, Record, RecordSettings, Settings
+from retrieval import Engine, LiveEngine, open_record, Record, RecordSettings, say, Settings
 
-LOADING = "Loading the search engine… (the first start also builds the index)"
+LOADING = say("app.loading")
 
 log = logging.getLogger("retrieval")
 

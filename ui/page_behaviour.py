@@ -94,8 +94,10 @@ export default function (component) {
       let done = false;
       try { done = await copy(link.href); } catch (e) { done = false; }
       if (!done) { window.location.href = link.href; return; }
-      link.textContent = "Link copied";
-      setTimeout(() => { link.textContent = "Copy link"; }, 2000);
+      // The link's own words, in the page's language: it says it was copied, then what it is again.
+      const label = link.textContent;
+      link.textContent = link.dataset.copied || label;
+      setTimeout(() => { link.textContent = label; }, 2000);
     }, true);
     doc.addEventListener("toggle", (event) => {
       const details = event.target;

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from retrieval import as_csv, dislikes, Engine, recorded_vectors, unanswered
+from retrieval import as_csv, dislikes, Engine, recorded_vectors, say, unanswered
 from ui.html import esc
 from ui.live_engine import get_record
 
@@ -33,24 +33,24 @@ def question_vectors(engine, texts: list[str]) -> np.ndarray:
 
 def gaps_report(engine: Engine) -> None:
     record = get_record()
-    st.subheader("Questions the documents did not answer", anchor=False)
+    st.subheader(say("report.title"), anchor=False)
     if not record.enabled:
-        st.caption("Recording is off on this server (RETRIEVAL_RECORD=off).")
+        st.caption(esc(say("report.off")))
         return
     gaps = unanswered(record, embed=lambda texts: question_vectors(engine, texts))
     disliked = dislikes(record)
-    st.caption(f"From the last {record.retention_days} days of questions asked in the page: refused or answered "
-               "only with the closest passages, grouped by what the documents lack or by near-identical wording.")
+    st.caption(esc(say("report.intro", days=record.retention_days)))
     if not gaps and not disliked:
-        st.info("Nothing yet: every question asked so far found an answer, and none was marked wrong.")
+        st.info(esc(say("report.nothing")))
         return
-    st.dataframe([{"asked": g.count, "question": g.example, "the documents lack": ", ".join(g.missing),
-                   "latest": g.latest[:10], "other wordings": " | ".join(g.wordings[1:4])} for g in gaps],
+    column = {name: say(f"report.column.{name}") for name in ("asked", "question", "lacking", "latest", "wordings")}
+    st.dataframe([{column["asked"]: g.count, column["question"]: g.example, column["lacking"]: ", ".join(g.missing),
+                   column["latest"]: g.latest[:10], column["wordings"]: " | ".join(g.wordings[1:4])} for g in gaps],
                  hide_index=True, use_container_width=True)
     if disliked:
-        st.markdown("**Answers marked wrong**")
+        st.markdown(f"**{esc(say('report.disliked'))}**", unsafe_allow_html=True)
         st.markdown("\n".join(f"- {esc(d.given_at[:10])} · {esc(d.question)}"
                               + (f" — “{esc(d.comment)}”" if d.comment else "") for d in disliked[:50]),
                     unsafe_allow_html=True)
-    st.download_button("Download as CSV", as_csv(gaps, disliked), file_name="unanswered-questions.csv",
+    st.download_button(say("report.download"), as_csv(gaps, disliked), file_name="unanswered-questions.csv",
                        mime="text/csv", key="gaps_csv")

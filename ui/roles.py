@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from retrieval import editor_key as configured_editor_key
+from retrieval import editor_key as configured_editor_key, say
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_WRONG, WINDOW = 5, 600.0
@@ -110,15 +110,15 @@ def unlock(typed: str) -> str | None:
     """Make this session an editor if ``typed`` is the key; otherwise the reason, to show."""
     key = editor_key()
     if key is None:
-        return "No editor key is set on this server."
+        return say("library.no_key")
     wait = wrong_keys().wait_left()
     if wait > 0:
-        return f"Too many wrong keys: try again in {int(wait // 60) + 1} minutes."
+        return say("library.too_many_keys", minutes=int(wait // 60) + 1)
     if hmac.compare_digest(typed.strip().encode(), key.encode()):
         st.session_state.editor = True
         return None
     wrong_keys().add()
-    return "That is not the editor key."
+    return say("library.wrong_key")
 
 
 # Sessions that may add documents, as their last run found them. Streamlit's upload endpoint
@@ -168,7 +168,7 @@ def guard_uploads() -> None:
         if not may_upload(session_id):
             from starlette.exceptions import HTTPException
 
-            raise HTTPException(status_code=403, detail="Adding documents needs the editor role.")
+            raise HTTPException(status_code=403, detail=say("library.upload_refused"))
         store(session_id, file)
 
     manager.add_file = add_file

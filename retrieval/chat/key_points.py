@@ -22,14 +22,9 @@ from dataclasses import dataclass
 
 from ..ingest.attribution import CALL_CUE, NOT_STATED
 from ..ingest.passages import Passage
+from .messages import say
 
-GROUPS = [
-    ("agreed", "Consensus and widespread support"),
-    ("called-for", "Recommended or called for"),
-    ("cautioned", "Cautions"),
-    ("concluded", "What the panel as a whole concluded"),
-    ("noted", "Also noted"),
-]
+GROUPS = [(kind, say(f"points.group.{kind}")) for kind in ("agreed", "called-for", "cautioned", "concluded", "noted")]
 GROUP_TITLES = dict(GROUPS)
 _CAUTION = re.compile(r"\b(cautioned|warned)\b", re.I)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .messages import say
+
 # Parts of a document, not subjects: "What does the report say about introduction?" reads badly.
 _PARTS = {
     "abstract", "acknowledgements", "acknowledgments", "annex", "annexes", "appendix", "appendices",
@@ -38,8 +40,9 @@ def about_question(title: str, heading: str) -> str | None:
     topic = subject(heading)
     if topic is None:
         return None
-    article = "" if title.lower().startswith(("the ", "a ", "an ")) or "/" in title else "the "  # "A/79/19": a symbol
-    return f"What does {article}{title} say about {topic}?"
+    # "A/79/19": a symbol, no article
+    article = "" if title.lower().startswith(("the ", "a ", "an ")) or "/" in title else say("suggest.the")
+    return say("suggest.about", article=article, title=title, topic=topic)
 
 
 def suggested_questions(documents: list[dict], headings: dict[str, list[str]], written: dict[str, list[str]],
@@ -71,11 +74,11 @@ def kind_questions(facts: dict) -> list[str]:
         return []
     topic = title if len(title) > 1 and title[1:2].isupper() else title[:1].lower() + title[1:]
     if kind in ("resolution", "decision"):
-        return [f"What does {symbol} on {topic} call for?"]
+        return [say("suggest.resolution", symbol=symbol, topic=topic)]
     if kind.startswith("draft"):
-        return [f"What does the draft {symbol} on {topic} propose?"]
+        return [say("suggest.draft", symbol=symbol, topic=topic)]
     if kind in ("report", "note"):
-        return [f"What are the main findings of {symbol}, {topic}?"]
+        return [say("suggest.report", symbol=symbol, topic=topic)]
     return []
 
 
@@ -96,5 +99,5 @@ def topic_hint(headings: list[str]) -> str | None:
     found = topics(headings)
     if not found:
         return None
-    listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " or " + found[-1]
-    return f"Try a question about {listed}."
+    listed = found[0] if len(found) == 1 else say("list.or", first=", ".join(found[:-1]), last=found[-1])
+    return say("suggest.hint", topics=listed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from . import wording
+from .messages import say
 
 
 def conversation_export(exchanges: list, *, markdown: bool, passages: bool = False,
@@ -18,14 +19,14 @@ def conversation_export(exchanges: list, *, markdown: bool, passages: bool = Fal
         for r in (ex.answer.results if ex.answer and ex.answer.answered else []):
             if r.citation.document_title not in cited:
                 cited.append(r.citation.document_title)
-    head = "Conversation about " + "; ".join(cited) if cited else "Conversation"
-    made = made or datetime.now(timezone.utc)
-    dated = f"Made on {made.day} {made:%B %Y, %H:%M} UTC" + (f", from: {'; '.join(cited)}" if cited else "") + "."
+    head = say("export.conversation_about", titles="; ".join(cited)) if cited else say("export.conversation")
+    dated = _made(made, cited)
     lines = [f"# {_md(head)}" if markdown else head, "", _md(dated) if markdown else dated, ""]
     for n, ex in enumerate(exchanges, 1):
         lines += [f"**{n}. {_md(ex.question)}**" if markdown else f"{n}. {ex.question}"]
         if ex.searched_as and ex.searched_as != ex.question and ex.kind in ("answer", "refusal"):
-            lines += [f"*Searched as: {_md(ex.searched_as)}*" if markdown else f"   Searched as: {ex.searched_as}"]
+            searched = say("answer.searched_as", question=ex.searched_as)
+            lines += [f"*{_md(searched)}*" if markdown else f"   {searched}"]
         lines.append("")
         if ex.kind == "refusal":
             missing = ex.answer.missing if ex.answer else ()
@@ -50,8 +51,16 @@ def conversation_export(exchanges: list, *, markdown: bool, passages: bool = Fal
             else:
                 lines += [f"   \"{r.highlight}\"" + (f" ({who})" if who else ""), f"   {r.citation.label}", ""]
             if passages:
-                lines += [(f"Passage: {_md(r.text)}" if markdown else f"   Passage: {r.text}"), ""]
+                passage = say("export.passage", text=r.text)
+                lines += [(_md(passage) if markdown else f"   {passage}"), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _made(made: datetime | None, cited: list[str] = ()) -> str:
+    """"Made on 7 December 2026, 06:40 UTC, from: …." (``made``: default now)."""
+    made = made or datetime.now(timezone.utc)
+    when = f"{made.day} {made:%B %Y, %H:%M}"
+    return say("export.made_from", when=when, titles="; ".join(cited)) if cited else say("export.made", when=when)
 
 
 def _md(text: str) -> str:
@@ -73,10 +82,10 @@ def key_points_export(points: list, documents: dict[str, dict], *, markdown: boo
     title_of = lambda doc_id, p: documents.get(doc_id, {}).get("title") or p.passage.doc_title  # noqa: E731
     parts = by_document(points)
     titles = [title_of(doc_id, members[0]) for doc_id, members in parts]
-    head = "Key points: " + "; ".join(titles) if titles else "Key points"
+    head = say("export.key_points_of", titles="; ".join(titles)) if titles else say("points.title")
     lines = [f"# {_md(head)}" if markdown else head, ""]
     if not points:
-        lines.append("No attributed statements: the document does not say who said what.")
+        lines.append(say("export.no_key_points"))
     groups = [(None, title, members) for title, members in grouped(points)] if len(parts) == 1 else [
         (title_of(doc_id, mine[0]), title, members) for doc_id, mine in parts for title, members in grouped(mine)]
     shown_document = None
@@ -102,9 +111,8 @@ def comparison_document(reply, documents: dict[str, dict], *, markdown: bool, ma
     then each difference's heading, its words marked and both sides' citations."""
     c = reply.comparison
     a, b = documents.get(c.a, {}), documents.get(c.b, {})
-    head = f"What changed: {b.get('title', c.b_label)} against {a.get('title', c.a_label)}"
-    made = made or datetime.now(timezone.utc)
-    dated = f"Made on {made.day} {made:%B %Y, %H:%M} UTC."
+    head = say("export.what_changed", newer=b.get("title", c.b_label), older=a.get("title", c.a_label))
+    dated = _made(made)
     said = wording.comparison_reply(reply, documents)
     lines = [f"# {_md(head)}" if markdown else head, "", _md(dated) if markdown else dated, "",
              _md(said) if markdown else said, ""]

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import re
 
+from .messages import say
+
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][^\s'\"\\/:]+)+[\\/]?")
 
-HELP_TEXT = (
-    "I answer questions about {what}, quoting {whose} own words with a citation "
-    "(section, paragraph, page). Ask in plain language, for example "
-    "\"What did panellists say about remittances?\". Type \"more\" for further passages "
-    "on the last question, a follow-up such as \"What about women?\", or ask about the answer "
-    "itself: \"Who said that?\", \"What page is that on?\"."
-)
 _GREETING = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening|day)|greetings)\b", re.I)
 _THANKS = re.compile(r"^(thanks|thank you|thx|cheers)\b", re.I)
 _BYE = re.compile(r"^(bye|goodbye)\b", re.I)
@@ -26,32 +21,33 @@ _OK = re.compile(r"^ok(ay)?\b", re.I)
 
 def help_text(documents: int) -> str:
     """What the chat does, for one document or a library of several."""
-    return HELP_TEXT.format(what="the document" if documents == 1 else f"the library's {documents} documents",
-                            whose="its" if documents == 1 else "their")
+    one = documents == 1
+    return say("help", what=say("help.what.one") if one else say("help.what.many", count=documents),
+               whose=say("help.whose.one" if one else "help.whose.many"))
 
 
 def small_talk_reply(message: str, documents: int) -> str:
     """A short reply to small talk: a greeting, thanks, goodbye or "ok" in a line; a request for
     help ("help", "what can you do?") with what the chat does."""
     text = message.strip()
-    about = "the document" if documents == 1 else f"the {documents} documents in the library"
+    about = say("small_talk.about.one") if documents == 1 else say("small_talk.about.many", count=documents)
     if _GREETING.match(text):
-        return f"Hello. Ask me anything about {about}."
+        return say("small_talk.hello", about=about)
     if _THANKS.match(text):
-        return "You're welcome."
+        return say("small_talk.thanks")
     if _BYE.match(text):
-        return "Goodbye."
+        return say("small_talk.bye")
     if _OK.match(text):
-        return "Ask a question whenever you like."
+        return say("small_talk.ok")
     return help_text(documents)
 
 
-ASK_FIRST = "Ask a question first; then \"more\" shows further passages."
-REFUSAL = "The document doesn't cover this."
-REFUSAL_MANY = "These documents don't cover this."
-REFUSAL_DETAIL = "Nothing in it answers the question closely enough."
-PARTIAL = "Closest passages — these may not answer the question."
-UNCERTAIN = "The closest passages — they may not answer this exactly."
+ASK_FIRST = say("more.ask_first")
+REFUSAL = say("refusal.one")
+REFUSAL_MANY = say("refusal.many")
+REFUSAL_DETAIL = say("refusal.detail.one")
+PARTIAL = f"{say('answer.partial.lead')} — {say('answer.partial.rest')}"
+UNCERTAIN = f"{say('answer.uncertain.lead')} — {say('answer.uncertain.rest')}"
 
 
 def refusal(documents: int = 1) -> str:
@@ -66,31 +62,30 @@ def partial_note(missing: list[str] | tuple[str, ...], documents: int = 1) -> st
 
 
 def no_more(question: str) -> str:
-    return f"There are no further passages on \"{question}\"."
+    return say("more.none", question=question)
 
 
 def more_of(question: str, shown: int) -> str:
-    return f"More on \"{question}\" (results {shown + 1} onwards, each less close than the last)."
+    return say("more.of", question=question, next=shown + 1)
 
 
 def nothing_more(wh: str) -> str:
     """The reply to "Why?" (or "How?", "When?") when the search finds only the answer already shown."""
-    return f"The document says nothing more about {wh.lower()} than this passage, already shown:"
+    return say("more.nothing_more", wh=wh.lower())
 
 
 def missing_sentence(missing: list[str] | tuple[str, ...], documents: int = 1) -> str:
     """'The document doesn't mention a, b or c.' ('The documents searched don't…' for several)."""
     names = list(missing)
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    whose = "The document doesn't" if documents == 1 else "The documents searched don't"
-    return f"{whose} mention {listed}."
+    listed = names[0] if len(names) == 1 else say("list.or", first=", ".join(names[:-1]), last=names[-1])
+    return say("missing.one" if documents == 1 else "missing.many", terms=listed)
 
 
 def refusal_detail(missing: list[str] | tuple[str, ...] = (), documents: int = 1) -> str:
     """Why a question was refused: what it names that the document lacks, when that is known."""
     if missing:
         return missing_sentence(missing, documents)
-    return REFUSAL_DETAIL if documents == 1 else REFUSAL_DETAIL.replace(" it ", " them ")
+    return say("refusal.detail.one" if documents == 1 else "refusal.detail.many")
 
 
 def who_said(result, document: dict | None = None) -> str:
@@ -99,12 +94,11 @@ def who_said(result, document: dict | None = None) -> str:
     sponsors, a report for its author (``document``: the document's listing, with its facts)."""
     label = (result.citation.attribution or {}).get("label")
     if label:
-        return f"That was said by {label}" + (" (the summary's words for the whole panel)."
-                                              if label == "the panel as a whole" else ".")
+        return say("who.panel" if label == "the panel as a whole" else "who.label", label=label)
     speaker = document_speaker(document)
     if speaker:
-        return f"The sentence names no speaker: it is {speaker}."
-    return "The document does not say who said it: the sentence names no speaker."
+        return say("who.document", speaker=speaker)
+    return say("who.unknown")
 
 
 def document_speaker(document: dict | None) -> str | None:
@@ -122,21 +116,24 @@ def document_speaker(document: dict | None) -> str | None:
     end = f" ({symbol})" if symbol else ""
     if kind in ("resolution", "decision") and organ:
         adopted = format_date(facts.get("adoption_date"))
-        return f"the {organ}'s {kind}" + (f", adopted on {adopted}" if adopted else "") + end
+        return (say("speaker.adopted", organ=organ, kind=kind, date=adopted) if adopted
+                else say("speaker.organ", organ=organ, kind=kind)) + end
     if kind.startswith("draft"):
         sponsors = [s for s in facts.get("sponsors") or [] if s]
-        who = _and(sponsors if len(sponsors) <= 3 else sponsors[:2] + [f"{len(sponsors) - 2} others"])
+        who = _and(sponsors if len(sponsors) <= 3 else sponsors[:2] + [say("speaker.others", count=len(sponsors) - 2)])
         body = facts.get("body") or organ
-        return (f"the {kind} submitted by {who}" if who else f"a {kind} of the {body}" if body else f"a {kind}") + end
+        return (say("speaker.draft_by", kind=kind, who=who) if who else say("speaker.draft_of", kind=kind, body=body)
+                if body else say("speaker.kind", kind=kind)) + end
     author = document.get("author") or facts.get("author")
     title = facts.get("title") or ""
     if author:
-        return f"from {author}" + end
+        return say("speaker.from", author=author) + end
     if kind and (organ or title):
         # "Progress report of the Secretary-General", "Note by the Secretariat": the author is named.
         by = re.match(r"(?:\w+\s+){0,3}(?:(?i:report|note)\s+(?:of|by)|(?i:letters?)(?:\s+\S+){0,4}?\s+from)\s+the\s+"
                       r"([A-Z][\w-]*(?:\s+(?:(?:and|on|of|for)\s+)?[A-Z][\w-]*)*)", title)
-        return f"from a {kind}" + (f" by the {by.group(1)}" if by else f" to the {organ}" if organ else "") + end
+        return (say("speaker.report_by", kind=kind, author=by.group(1)) if by else
+                say("speaker.report_to", kind=kind, organ=organ) if organ else say("speaker.report", kind=kind)) + end
     return None
 
 
@@ -147,14 +144,14 @@ def _and(names) -> str | None:
     if isinstance(names, str):
         return names
     names = [str(n) for n in names]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0] if len(names) == 1 else say("list.and", first=", ".join(names[:-1]), last=names[-1])
 
 
 def where_is(result) -> str:
     c = result.citation
-    place = f"section \"{c.section}\", paragraph {c.paragraph}" if c.section else "the title block"
-    page = f", page {c.page}" if c.page is not None else ""
-    return f"It is in {c.document_title}, {place}{page}."
+    place = say("where.section", section=c.section, paragraph=c.paragraph) if c.section else say("where.title_block")
+    page = say("where.page", page=c.page) if c.page is not None else ""
+    return say("where.is", document=c.document_title, place=place, page=page)
 
 
 def about_answer(result, what: str, document: dict | None = None) -> str:
@@ -168,11 +165,12 @@ def filter_label(filters: dict | None) -> str | None:
     parts = []
     filters = filters or {}
     if filters.get("speaker"):
-        parts.append("what " + " or ".join(f"the {s}" if s in ("panellists", "experts", "participants") else s
-                                           for s in filters["speaker"]) + " said")
+        parts.append(say("filter.speakers", speakers=say("filter.or").join(
+            say("filter.speaker_group", name=s) if s in ("panellists", "experts", "participants") else s
+            for s in filters["speaker"])))
     if filters.get("agreement"):
-        parts.append("statements with " + " or ".join(filters["agreement"]))
-    return "Only " + ", and only ".join(parts) if parts else None
+        parts.append(say("filter.agreements", agreements=say("filter.or").join(filters["agreement"])))
+    return say("filter.only", parts=say("filter.and_only").join(parts)) if parts else None
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -182,16 +180,15 @@ def failure_reason(exc: BaseException) -> str:
     from ..index.writer import LibraryBusy
 
     if isinstance(exc, OSError) and exc.strerror:
-        return f"the server could not write the library ({exc.strerror[:1].lower() + exc.strerror[1:]})"
+        return say("failure.write", reason=exc.strerror[:1].lower() + exc.strerror[1:])
     if isinstance(exc, (IngestError, LibraryBusy)):
         text = " ".join(str(exc).split())
     else:
-        text = "the index could not be built"
+        text = say("failure.build")
     return _PATH.sub(lambda m: m.group(0).rstrip("/\\").rsplit("/", 1)[-1].rsplit("\\", 1)[-1], text)
 
 
-_LANGUAGES = {"es": "Spanish", "fr": "French", "ar": "Arabic", "ru": "Russian", "zh": "Chinese", "de": "German",
-              "pt": "Portuguese", "it": "Italian", "nl": "Dutch"}
+_LANGUAGES = ("es", "fr", "ar", "ru", "zh", "de", "pt", "it", "nl")  # named in the messages
 
 
 def un_facts_line(facts: dict | None) -> str | None:
@@ -203,16 +200,20 @@ def un_facts_line(facts: dict | None) -> str | None:
     if not facts:
         return None
     parts = [(facts.get("kind") or "").capitalize() or None, facts.get("body") or facts.get("organ"),
-             f"{_ordinal(facts['session'])} session" if facts.get("session") else None, facts.get("agenda_item")]
+             say("facts.session", ordinal=_ordinal(facts["session"])) if facts.get("session") else None,
+             facts.get("agenda_item")]
     if facts.get("adoption_date"):
-        parts.append(f"adopted {format_date(facts['adoption_date'])}")
+        parts.append(say("facts.adopted", date=format_date(facts["adoption_date"])))
     elif facts.get("distribution_date"):
-        parts.append(f"issued {format_date(facts['distribution_date'])}")
+        parts.append(say("facts.issued", date=format_date(facts["distribution_date"])))
     if facts.get("committee_report"):
-        parts.append(f"on the report of the {facts.get('committee') or 'Committee'} ({facts['committee_report']})")
+        parts.append(say("facts.on_report", committee=facts.get("committee") or say("facts.committee"),
+                         report=facts["committee_report"]))
     if facts.get("sponsors"):
         sponsors = facts["sponsors"]
-        parts.append("submitted by " + (", ".join(sponsors[:6]) + (f" and {len(sponsors) - 6} others" if len(sponsors) > 6 else "")))
+        listed = ", ".join(sponsors[:6])
+        parts.append(say("facts.submitted_by", sponsors=say("facts.and_others", sponsors=listed, count=len(sponsors) - 6)
+                         if len(sponsors) > 6 else listed))
     return " · ".join(p for p in parts if p)
 
 
@@ -225,79 +226,83 @@ def language_note(code: str | None) -> str | None:
     """What the Library says of a document not written in English (the models' language)."""
     if not code or code == "en":
         return None
-    name = _LANGUAGES.get(code, f"language '{code}'")
-    return f"Written in {name}: questions in English may not find it."
+    name = say(f"language.{code}") if code in _LANGUAGES else say("language.unknown", code=code)
+    return say("language.note", language=name)
 
 
 def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = ()) -> str | None:
     """The line before the answers of a question that named its document: "In The right to food
     (A/RES/80/210):", "In 3 documents: …", or "A/RES/73/195 is not in this library." """
     if not_in_library:
-        them = ", ".join(not_in_library)
-        verb = "is" if len(not_in_library) == 1 else "are"
-        return f"{them} {verb} not in this library; the closest passages in the other documents:"
+        verb = say("scope.verb.one" if len(not_in_library) == 1 else "scope.verb.many")
+        return say("scope.not_in_library", names=", ".join(not_in_library), verb=verb)
     if not named:
         return None
     if len(named) == 1:
-        return f"In {named[0]['title']}:"
+        return say("scope.one", title=named[0]["title"])
     titles = "; ".join(d["title"] for d in named[:4]) + ("; …" if len(named) > 4 else "")
-    return f"In the {len(named)} documents named ({titles}):"
+    return say("scope.many", count=len(named), titles=titles)
 
 
 def also_in_title(count: int) -> str:
     """The heading over the other versions a result's text is in."""
-    return f"Also in {count} other version{'s' * (count != 1)}"
+    return say("also_in.one") if count == 1 else say("also_in.many", count=count)
 
 
 # --- what changed between versions (#34) ----------------------------------------------------
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+def _n(count: int, one: str, many: str) -> str:
+    return say("changes.counted", count=count, what=say(one if count == 1 else many))
 
 
 def comparison_summary(counts: dict[str, dict[str, int]]) -> str:
     """"3 operative paragraphs added, 11 changed, 1 removed; the preamble gains 2 paragraphs,
     changes 5 and loses 1." (parts with no difference left out; "No paragraph changed." if none)."""
     out = []
-    for part, name in (("operative", "operative paragraph"), ("body", "paragraph")):
+    for part, one, many in (("operative", "changes.operative_paragraph", "changes.operative_paragraphs"),
+                            ("body", "changes.paragraph", "changes.paragraphs")):
         c = counts.get(part)
         if not c:
             continue
-        words = [(c["added"], "added"), (c["changed"], "changed"), (c["removed"], "removed"), (c["moved"], "moved")]
-        words = [(n, w) for n, w in words if n]
+        words = [(c[w], say(f"changes.{w}")) for w in ("added", "changed", "removed", "moved") if c[w]]
         if words:
             first, rest = words[0], words[1:]
-            out.append(", ".join([f"{_n(first[0], name)} {first[1]}"] + [f"{n} {w}" for n, w in rest]))
+            out.append(", ".join([say("changes.first", counted=_n(first[0], one, many), how=first[1])]
+                                 + [say("changes.next", count=n, how=w) for n, w in rest]))
     c = counts.get("preambular")
     if c:
-        verbs = [(c["added"], "gains"), (c["changed"], "changes"), (c["removed"], "loses"), (c["moved"], "moves")]
-        verbs = [(n, v) for n, v in verbs if n]
+        verbs = [(c[part], say(f"changes.{verb}")) for part, verb in
+                 (("added", "gains"), ("changed", "changes"), ("removed", "loses"), ("moved", "moves")) if c[part]]
         if verbs:
-            phrases = [f"{verbs[0][1]} {_n(verbs[0][0], 'paragraph')}"] + [f"{v} {n}" for n, v in verbs[1:]]
-            joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-            out.append(f"the preamble {joined}")
+            phrases = [say("changes.preamble_first", verb=verbs[0][1],
+                           counted=_n(verbs[0][0], "changes.paragraph", "changes.paragraphs"))]
+            phrases += [say("changes.preamble_next", verb=v, count=n) for n, v in verbs[1:]]
+            joined = phrases[0] if len(phrases) == 1 else say("list.and", first=", ".join(phrases[:-1]), last=phrases[-1])
+            out.append(say("changes.preamble", what=joined))
     if not out:
-        return "No paragraph changed."
+        return say("changes.none")
     text = "; ".join(out)
     return text[0].upper() + text[1:] + "."
 
 
 def _side(paragraph, label: str) -> str:
-    return f"{paragraph.label} of {label}" + (f" (p. {paragraph.page})" if paragraph.page is not None else "")
+    return (say("changes.side_page", paragraph=paragraph.label, document=label, page=paragraph.page)
+            if paragraph.page is not None else say("changes.side", paragraph=paragraph.label, document=label))
 
 
 def change_heading(row, a_label: str, b_label: str) -> str:
     """One row's heading: "Added: para. 5 of A/RES/80/210", "Changed: para. 4 of A/RES/79/171 →
     para. 4 of A/RES/80/210 (dates and numbers only)", "Removed: …", "Moved: …", "Unchanged: …"."""
     if row.status == "added":
-        return f"Added: {row.b.label} of {b_label}"
+        return say("changes.heading.added", b=row.b.label, b_label=b_label)
     if row.status == "removed":
-        return f"Removed: {row.a.label} of {a_label}"
+        return say("changes.heading.removed", a=row.a.label, a_label=a_label)
     if row.status == "unchanged":
-        status = "Moved" if row.moved else "Unchanged"
+        status = say("changes.status.moved" if row.moved else "changes.status.unchanged")
     else:
-        status = "Changed and moved" if row.moved else "Changed"
-    routine = " (dates and numbers only)" if row.routine else ""
-    return f"{status}: {row.a.label} of {a_label} → {row.b.label} of {b_label}{routine}"
+        status = say("changes.status.changed_moved" if row.moved else "changes.status.changed")
+    routine = say("changes.routine") if row.routine else ""
+    return say("changes.heading.pair", status=status, a=row.a.label, a_label=a_label, b=row.b.label, b_label=b_label,
+               routine=routine)
 
 
 def marked_text(row, markdown: bool = False, escape=None) -> str:
@@ -329,41 +334,41 @@ def comparison_reply(reply, documents: dict[str, dict] | None = None) -> str:
 
     t = reply.targets
     if t.problem == "unknown":
-        them = ", ".join(t.unknown)
-        return f"{them} {'is' if len(t.unknown) == 1 else 'are'} not in these documents: there is nothing to compare."
+        verb = say("scope.verb.one" if len(t.unknown) == 1 else "scope.verb.many")
+        return say("compare.reply.unknown", names=", ".join(t.unknown), verb=verb)
     if t.problem == "no-version":
-        return (f"{name(t.document)} has no other version in these documents (no earlier or later text with its "
-                "title or its paragraphs), so there is nothing to compare it with.")
+        return say("compare.reply.no_version", name=name(t.document))
     if t.problem or reply.comparison is None:
         if t.candidates:
             listed = "; ".join(name(c) for c in t.candidates[:8])
-            return f"Which documents do you mean? It could be: {listed}. Name them by symbol, for example \"What changed between {name(t.candidates[0])} and …?\""
-        return ("Which documents do you mean? Name two by symbol (\"What changed between A/RES/79/171 and "
-                "A/RES/80/210?\"), or one and its subject (\"What is new in the 2025 resolution on the right to food?\").")
+            return say("compare.reply.which_of", listed=listed, first=name(t.candidates[0]))
+        return say("compare.reply.which")
     c = reply.comparison
     if reply.ask.shape == "kept":
         asked_side = t.side
         own = c.a_label if asked_side == "a" else c.b_label
         other = c.b_label if asked_side == "a" else c.a_label
         wanted = reply.ask.paragraph or ""
-        shown = wanted.replace("pp ", "preambular para. ") if wanted.startswith("pp ") else f"para. {wanted}"
+        shown = (say("compare.reply.preambular", number=wanted[3:]) if wanted.startswith("pp ")
+                 else say("compare.reply.para", number=wanted))
         if not reply.rows:
-            return f"{own} has no {shown}."
+            return say("compare.reply.has_no", document=own, paragraph=shown)
         row = reply.rows[0]
         if asked_side == "b":  # asked of the newer text: where it came from
             if row.status == "added":
-                return f"{row.b.label.capitalize()} of {c.b_label} is new: {c.a_label} has no paragraph like it."
-            how = "word for word" if row.status == "unchanged" else "with changes (marked below)"
-            return f"{row.b.label.capitalize()} of {c.b_label} comes from {row.a.label} of {c.a_label}, {how}."
+                return say("compare.reply.new", paragraph=row.b.label.capitalize(), newer=c.b_label, older=c.a_label)
+            how = say("compare.reply.word_for_word" if row.status == "unchanged" else "compare.reply.with_changes")
+            return say("compare.reply.comes_from", paragraph=row.b.label.capitalize(), newer=c.b_label,
+                       source=row.a.label, older=c.a_label, how=how)
         if row.status == "removed":
-            return f"{row.a.label.capitalize()} of {own} was not kept: {other} has no paragraph like it."
-        how = "word for word" if row.status == "unchanged" else "with changes (marked below)"
-        return f"{row.a.label.capitalize()} of {own} was kept in {other} as {row.b.label}, {how}."
+            return say("compare.reply.not_kept", paragraph=row.a.label.capitalize(), document=own, other=other)
+        how = say("compare.reply.word_for_word" if row.status == "unchanged" else "compare.reply.with_changes")
+        return say("compare.reply.kept", paragraph=row.a.label.capitalize(), document=own, other=other,
+                   kept_as=row.b.label, how=how)
     total = sum(v["unchanged"] + v["changed"] + v["added"] + v["removed"] for v in c.counts().values())
     if not reply.rows:
-        return f"{c.b_label} repeats {c.a_label} word for word: its {total} paragraphs are the same."
-    return (f"{c.b_label} against {c.a_label}: {comparison_summary(c.counts())} "
-            f"The differences, most substantive first:")
+        return say("compare.reply.same", newer=c.b_label, older=c.a_label, total=total)
+    return say("compare.reply.differences", newer=c.b_label, older=c.a_label, summary=comparison_summary(c.counts()))
 
 
 def comparison_export(reply, *, markdown: bool) -> list[str]:
@@ -385,15 +390,15 @@ def comparison_export(reply, *, markdown: bool) -> list[str]:
 
 def compare_with_version_before(before: str) -> str:
     """The Library page's link from a document to what changed since its version before (#34)."""
-    return f"What changed since {before}"
+    return say("library.compare_with_before", before=before)
 
 
 def documents_shown(first: int, last: int, found: int, total: int) -> str:
     """The Library's count above a page of documents (#32)."""
-    of = f"{found} found of {total} documents" if found != total else f"{total} documents"
-    return f"Showing {first}–{last} of {of}." if (first, last) != (1, found) else f"Showing {of}."
+    of = say("library.found_of", found=found, total=total) if found != total else say("library.documents", total=total)
+    return say("library.shown_part", first=first, last=last, of=of) if (first, last) != (1, found) \
+        else say("library.shown_all", of=of)
 
 
 def no_document_found(query: str) -> str:
-    return (f"No document's symbol, title or facts has every word of “{query.strip()}”. "
-            "Try fewer words, or a symbol's numbers alone (79/149).")
+    return say("library.none_found", query=query.strip())
