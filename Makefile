@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test test-fast index eval calibrate bench bench-ui bench-record bench-sessions bench-compare bench-report bench-ray bench-store bench-library bench-hostile clean
+.PHONY: run test test-fast index eval calibrate tables bench bench-ui bench-record bench-sessions bench-compare bench-report bench-ray bench-store bench-library bench-hostile clean
 
 $(STAMP): requirements.txt requirements-models.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ test-fast: $(STAMP)
 # Fit the answer box's calibrator again (both model configurations) and write it into the package.
 calibrate: $(STAMP)
 	$(BIN)/python -m retrieval.dev.calibration --write
+
+# The table of today's quality figures in docs/quality.md (every set, the pair and MiniLM alone).
+tables: $(STAMP)
+	$(BIN)/python -m retrieval.dev.figure_tables --write
 
 eval: $(STAMP)
 	$(BIN)/python -m retrieval eval tests/data/questions.jsonl --compare
