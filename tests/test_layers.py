@@ -139,3 +139,20 @@ def test_every_public_name_resolves() -> None:
         assert getattr(retrieval, name) is not None, name
     with pytest.raises(AttributeError):
         retrieval.not_a_public_name  # noqa: B018
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_index_room_imports_faiss(path: Path) -> None:
+    """FAISS stays behind the index's seam (#29): the engine, the bench and the pages never see it."""
+    room = _room(list(path.relative_to(PACKAGE).parts))
+    assert room == "index" or "faiss" not in _imports(path), f"{path.relative_to(PACKAGE)} imports faiss"

@@ -157,11 +157,10 @@ def _one_at_a_time(index, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray,
 def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200, sweep: list[int] | None = None) -> None:
     """Build time, memory, one-query latency and recall@10 of the index type chosen for each size;
     ``sweep``: also each of these nprobe values on the same IVF index (how nprobe was chosen)."""
-    import faiss
+    from ..index.vector_index import (build_vector_index, index_bytes, index_spec, one_search_thread,
+                                      set_probes)
 
-    from ..index.vector_index import build_vector_index, index_spec
-
-    faiss.omp_set_num_threads(1)
+    one_search_thread()
     rng = np.random.default_rng(0)
     print(f"{'N':>9} {'index':>22} {'build s':>8} {'index MiB':>10} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'recall@10':>9} {'flat p50 ms':>11}")
@@ -174,10 +173,9 @@ def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200, sweep: l
         t = time.perf_counter()
         index = build_vector_index(data, spec)
         build = time.perf_counter() - t
-        size_mib = faiss.serialize_index(index).nbytes / 2**20
+        size_mib = index_bytes(index) / 2**20
         approx, latencies = _one_at_a_time(index, q)
-        flat = faiss.IndexFlatIP(d)
-        flat.add(data)
+        flat = build_vector_index(data, {"type": "IndexFlatIP"})
         exact, flat_lat = _one_at_a_time(flat, q)
         recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
         name = spec["type"] + (f" nlist {spec['nlist']} nprobe {spec['nprobe']}" if "nlist" in spec else "")
@@ -185,9 +183,8 @@ def run_scale_bench(sizes: list[int], d: int = 384, queries: int = 200, sweep: l
               f"{_percentile(latencies, .95):>7.2f} {recall:>9.3f} {_percentile(flat_lat, .5):>11.2f}"
               f"   (process RSS +{_rss_mib() - before:.0f} MiB)", flush=True)
         if sweep and "nlist" in spec:
-            ivf = faiss.extract_index_ivf(index)
             for nprobe in sweep:
-                ivf.nprobe = nprobe
+                set_probes(index, nprobe)
                 approx, latencies = _one_at_a_time(index, q)
                 recall = float(np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]))
                 print(f"{'':>9} {'nprobe ' + str(nprobe):>22} {'':>8} {'':>10} {_percentile(latencies, .5):>7.2f} "

@@ -48,3 +48,18 @@ def set_search_params(index: faiss.Index, spec: dict) -> None:
     """Search-time parameters are not stored by every index type: set them after loading."""
     if spec.get("type") == "IVF,SQ8":
         faiss.extract_index_ivf(index).nprobe = spec["nprobe"]
+
+
+def index_bytes(index: faiss.Index) -> int:
+    """What the index costs written out (and, near enough, in memory)."""
+    return int(faiss.serialize_index(index).nbytes)
+
+
+def set_probes(index: faiss.Index, nprobe: int) -> None:
+    """How many inverted lists an IVF index visits a query (for a benchmark's sweep)."""
+    faiss.extract_index_ivf(index).nprobe = nprobe
+
+
+def one_search_thread() -> None:
+    """FAISS on one OpenMP thread: a one-query latency measured as a server sees it."""
+    faiss.omp_set_num_threads(1)
