@@ -30,7 +30,7 @@ st.title(say("chat.title.many", count=len(engine.documents)) if many else say("c
 first_visit = not state.get("page_set_up")  # the focus once per visit: never taken from the reader again
 state.page_set_up = True
 if state.get("notice"):
-    st.success(esc(state.pop("notice")))
+    st.success(md_label(state.pop("notice")))
 # One placeholder whatever the library holds: a widget whose label changes is a new widget,
 # and a question typed while another session adds a document would be lost.
 prompt = st.chat_input(say("chat.placeholder"), key="question")

@@ -16,13 +16,13 @@ documents = {d["id"]: d for d in engine.documents}
 ids = list(documents)
 
 st.title(say("compare.title"), anchor=False)
-st.caption(esc(say("compare.intro")))
+st.caption(md_label(say("compare.intro")))
 
 params = st.query_params
 asked = [versions.find_document(params.get(k, "")) if params.get(k) else None for k in ("a", "b")]
 unknown = [params.get(k) for k, found in zip(("a", "b"), asked) if params.get(k) and found is None]
 if unknown:
-    st.warning(esc(say("compare.unknown", names=", ".join(unknown))))
+    st.warning(md_label(say("compare.unknown", names=", ".join(unknown))))
 if all(asked):
     asked = list(versions.in_order(*asked)) if asked[0] != asked[1] else asked
 families = versions.families
@@ -37,7 +37,7 @@ def label(doc_id: str) -> str:
 
 
 if len(ids) < 2:
-    st.info(esc(say("compare.one_document")))
+    st.info(md_label(say("compare.one_document")))
     behave(False, "compare")
     st.stop()
 
@@ -66,7 +66,7 @@ with left:
 with right:
     b = st.selectbox(say("compare.newer"), ids, format_func=label, key="compare_b")
 if a == b:
-    st.info(esc(say("compare.same")))
+    st.info(md_label(say("compare.same")))
     behave(False, "compare")
     st.stop()
 a, b = versions.in_order(a, b)
@@ -82,7 +82,7 @@ st.markdown(f"**{esc(wording.comparison_reply(reply, documents))}**", unsafe_all
 for older, doc_id in ((True, a), (False, b)):
     meta = documents[doc_id]
     side = say("compare.side.older" if older else "compare.side.newer", title=meta["title"])
-    st.caption(esc(side + (f" · {wording.un_facts_line(meta.get('facts'))}" if meta.get("facts") else "")))
+    st.caption(md_label(side + (f" · {wording.un_facts_line(meta.get('facts'))}" if meta.get("facts") else "")))
 st.markdown(rows_html(rows, comparison.a_label, comparison.b_label), unsafe_allow_html=True)
 
 name = f"compare-{a}-{b}".replace("/", "_")

@@ -37,9 +37,9 @@ points = key_points(engine.passages, speakers=chosen.speakers, agreements=chosen
 docs = {d["id"]: d for d in engine.documents}
 scope = wording.filter_label({k: sorted(v) for k, v in (("speaker", chosen.speakers),
                                                        ("agreement", chosen.agreements)) if v})
-st.caption(esc(say("points.intro")) + (" " + esc(say("points.scope", scope=scope)) if scope else ""))
+st.caption(label(say("points.intro")) + (" " + label(say("points.scope", scope=scope)) if scope else ""))
 if not points:
-    st.info(esc(say("points.none_filtered" if scope else "points.none")))
+    st.info(label(say("points.none_filtered" if scope else "points.none")))
 else:
     left, right = st.columns(2)
     left.download_button(say("points.download.markdown"), key_points_export(points, docs, markdown=True),

@@ -6,7 +6,7 @@ import streamlit as st
 
 from retrieval import catalogue, format_date, say, short_name, SUPPORTED_SUFFIXES, wording
 from ui.documents import document_facts
-from ui.html import esc, label, section_html
+from ui.html import label, section_html
 from ui.library_changes import add_uploaded, indexing_status, remove
 from ui.live_engine import get_live
 from ui.page_behaviour import behave
@@ -24,9 +24,9 @@ if state.get("remove_now"):  # confirmed: done here, in the run, so the page can
 engine = live.current
 
 st.title(say("library.title"), anchor=False)
-st.caption(esc(say("library.intro")))
+st.caption(label(say("library.intro")))
 if state.get("notice"):
-    st.success(esc(state.pop("notice")))
+    st.success(label(state.pop("notice")))
 documents = engine.documents
 shown = documents
 if len(documents) > 1:
@@ -41,9 +41,9 @@ if len(documents) > 1:
         state.library_page = 1
     page = catalogue.page_of(shown, state.get("library_page", 1))
     if not shown:
-        st.info(esc(wording.no_document_found(query)))
+        st.info(label(wording.no_document_found(query)))
     else:
-        st.caption(esc(wording.documents_shown(page.first, page.first + len(page.items) - 1, page.total,
+        st.caption(label(wording.documents_shown(page.first, page.first + len(page.items) - 1, page.total,
                                                len(documents))))
     if page.pages > 1:
         state.library_page = page.number  # within range after a removal shortened the list
@@ -57,21 +57,21 @@ for d in shown:
     st.subheader(label(catalogue.listing_label(d)), anchor=False)
     with st.container():
         meta = [d.get("author"), d.get("place"), format_date(d.get("date")), document_facts(engine, d["id"])]
-        st.caption(" · ".join(esc(x) for x in meta if x))
+        st.caption(" · ".join(label(x) for x in meta if x))
         for line in (wording.un_facts_line(d.get("facts")), wording.language_note(d.get("language"))):
             if line:
-                st.caption(esc(line))
+                st.caption(label(line))
         before = version_before.get(d["id"])
         if before:  # another version of this text is in the library: the Compare view, one click away
             st.page_link("app_pages/compare.py", icon=":material/compare_arrows:",
                          label=label(wording.compare_with_version_before(short_name(by_id[before]))),
                          query_params={"a": before, "b": d["id"]})
         if d["id"] in engine.protected:
-            st.caption(esc(say("library.shipped")))
+            st.caption(label(say("library.shipped")))
         elif not editor:
             pass
         elif state.get("confirm_remove") == d["id"]:
-            st.warning(esc(say("library.remove_confirm", title=d["title"])))
+            st.warning(label(say("library.remove_confirm", title=d["title"])))
             st.button(say("library.remove_yes"), key=f"remove_yes_{d['id']}",
                       on_click=lambda i=d["id"], t=d["title"]: state.update(remove_now=(i, t)))
             st.button(say("library.remove_no"), key=f"remove_no_{d['id']}",
@@ -92,10 +92,10 @@ if editor:
         state.uploaded = upload.file_id
         add_uploaded(live, upload.name, upload.getvalue())
     if state.get("upload_error"):
-        st.error(esc(state.pop("upload_error")))
+        st.error(label(state.pop("upload_error")))
     if state.get("replace_offer"):
         name, data = state.replace_offer
-        st.warning(esc(say("library.add.exists", name=Path(name).stem)))
+        st.warning(label(say("library.add.exists", name=Path(name).stem)))
         if st.button(label(say("library.add.replace", name=name)), key="confirm_replace"):
             add_uploaded(live, name, data, replace=True)
             st.rerun()
@@ -106,18 +106,18 @@ if editor:
         st.button(say("library.stop_editing"), key="lock", on_click=lambda: state.update(editor=False))
 elif roles.editor_key():
     st.subheader(say("library.change.title"), anchor=False)
-    st.caption(esc(say("library.change.intro")))
+    st.caption(label(say("library.change.intro")))
     with st.form("unlock", clear_on_submit=True):
         typed = st.text_input(say("library.key"), type="password", key="typed_key")
         if st.form_submit_button(say("library.unlock")):
             problem = roles.unlock(typed)
             if problem:
-                st.error(esc(problem))
+                st.error(label(problem))
             else:
                 st.rerun()
 elif roles.bound_to_loopback():
     # A loopback server reached by another name: a foreign page through DNS rebinding, or a proxy.
-    st.info(esc(say("library.read_only.loopback")))
+    st.info(label(say("library.read_only.loopback")))
 else:
-    st.info(esc(say("library.read_only")))
+    st.info(label(say("library.read_only")))
 behave(False, "library")

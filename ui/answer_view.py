@@ -98,17 +98,17 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         return
     scope = None if answer.get("named_documents") else wording.filter_label(answer.get("filters"))
     if answer.get("note"):
-        st.caption(esc(answer["note"]))
+        st.caption(label(answer["note"]))
     if scope:
-        st.caption(esc(scope))
+        st.caption(label(scope))
     still_there = searched(engine, answer)
     named = [d for d in engine.documents if d["id"] in answer.get("named_documents", [])]
     named_line = wording.scope_line(named, answer.get("not_in_library", []))
     if named_line:  # the question named its document: said in one line, before the answers
-        st.caption(esc(named_line))
+        st.caption(label(named_line))
     elif (answer.get("filters") or {}).get("document") and still_there:
         titles = {d["id"]: d["title"] for d in engine.documents}
-        st.caption(esc(say("answer.searched_in", titles="; ".join(titles[i] for i in still_there))))
+        st.caption(label(say("answer.searched_in", titles="; ".join(titles[i] for i in still_there))))
     if ex.text:  # "more" says what it continues; "Who said that?" answers in words first
         st.markdown(esc(ex.text), unsafe_allow_html=True)
     if kind == "about":  # about the answer just above: one line pointing to it, nothing redrawn
@@ -117,11 +117,11 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         render_comparison(ex.answer.comparison, link)
         return
     if answer.get("corrected") and kind == "answer":
-        st.caption(f"{esc(say('answer.showing_results_for'))} **{esc(answer['searched_as'] or answer['corrected'])}**")
+        st.caption(f"{label(say('answer.showing_results_for'))} **{label(answer['searched_as'] or answer['corrected'])}**")
         st.button(label(say("answer.search_instead", question=ex.question)), key=f"exact_{key}", on_click=ask_next,
                   args=(ex.question, True), type="tertiary")
     elif answer.get("searched_as") and kind == "answer" and not ex.text:
-        st.caption(esc(say("answer.searched_as", question=answer["searched_as"])))  # what the user typed
+        st.caption(label(say("answer.searched_as", question=answer["searched_as"])))  # what the user typed
     if state == "partial":
         render_partial(answer, show_scores, max(1, len(still_there)),
                        f'<div class="cite">{link}</div>' if link else "")
@@ -183,7 +183,7 @@ def render_page(engine: Engine, doc_id: str, page: int, sentence: str, key: str)
             st.image(view.png, caption=say("answer.page_marked" if view.marked else "answer.page_unmarked",
                                            page=view.page))
     except Exception as exc:  # a damaged, vanished or oversized file costs only the picture
-        st.caption(esc(say("answer.page_failed", error=exc.__class__.__name__)))
+        st.caption(label(say("answer.page_failed", error=exc.__class__.__name__)))
 
 
 def give_feedback(record_id: int) -> None:

@@ -47,8 +47,10 @@ _SHORTCODE_COLON = re.compile(r":(?=\S)")
 
 
 def label(text: str) -> str:
-    """Text for a Streamlit label that reads Markdown (a button, an expander, a subheader, a page
-    link): shown as written, never an image, a link, LaTeX or a colour directive (#33)."""
+    """Text for a Streamlit element that reads Markdown but no HTML (a button, an expander, a
+    subheader, a page link, a caption, an alert): shown as written, never an image, a link, LaTeX or
+    a colour directive (#33). Backslashes, not HTML entities: the element's value then stays the
+    sentence itself ("read-only", not "read&#45;only")."""
     text = "".join(_LABEL_ESCAPES.get(ch, ch) for ch in CONTROLS.sub("", text))
     return _SHORTCODE_COLON.sub(r"\\:", text)
 

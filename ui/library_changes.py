@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from retrieval import AlreadyInLibrary, IngestError, LibraryBusy, LiveEngine, say, scratch_folder, wording
-from ui.html import esc
+from ui.html import label
 
 log = logging.getLogger("retrieval")
 
@@ -46,7 +46,7 @@ def remove(live: LiveEngine, doc_id: str, title: str | None = None) -> None:
     state = st.session_state
     title = title or title_of(live, doc_id)
     try:
-        with st.spinner(esc(say("library.removing", title=title))):
+        with st.spinner(label(say("library.removing", title=title))):
             live.remove(doc_id)
         state.notice = say("library.removed", title=title)
         state.my_jobs = [j for j in state.my_jobs if j.doc_id != doc_id]
@@ -74,11 +74,11 @@ def indexing_status(live: LiveEngine) -> None:
                 model, models, done, total = job.progress
                 where = (say("library.indexing.embedded_model", done=done, total=total, model=model, models=models)
                          if models > 1 else say("library.indexing.embedded", done=done, total=total))
-            st.info(esc(say("library.indexing", name=job.file_name, where=where)))
+            st.info(label(say("library.indexing", name=job.file_name, where=where)))
         elif job.state == "ready":
-            st.success(esc(say("library.added", title=title_of(live, job.doc_id))))
+            st.success(label(say("library.added", title=title_of(live, job.doc_id))))
         else:
-            st.error(esc(say("library.not_added", name=job.file_name, reason=job.reason)))
+            st.error(label(say("library.not_added", name=job.file_name, reason=job.reason)))
     if st.session_state.get("shown_states") != [j.state for j in jobs]:
         first = "shown_states" not in st.session_state
         st.session_state.shown_states = [j.state for j in jobs]

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from retrieval import as_csv, dislikes, Engine, recorded_vectors, say, unanswered
-from ui.html import esc
+from ui.html import esc, label
 from ui.live_engine import get_record
 
 
@@ -35,13 +35,13 @@ def gaps_report(engine: Engine) -> None:
     record = get_record()
     st.subheader(say("report.title"), anchor=False)
     if not record.enabled:
-        st.caption(esc(say("report.off")))
+        st.caption(label(say("report.off")))
         return
     gaps = unanswered(record, embed=lambda texts: question_vectors(engine, texts))
     disliked = dislikes(record)
-    st.caption(esc(say("report.intro", days=record.retention_days)))
+    st.caption(label(say("report.intro", days=record.retention_days)))
     if not gaps and not disliked:
-        st.info(esc(say("report.nothing")))
+        st.info(label(say("report.nothing")))
         return
     column = {name: say(f"report.column.{name}") for name in ("asked", "question", "lacking", "latest", "wordings")}
     st.dataframe([{column["asked"]: g.count, column["question"]: g.example, column["lacking"]: ", ".join(g.missing),

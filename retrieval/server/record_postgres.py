@@ -134,7 +134,7 @@ class PostgresRecord(SaysFailuresOnce):
         if time.monotonic() < self._resting_until:
             return default  # a server that just failed is not waited for on every answer
         with self._lock:
-            for attempt in (1, 2):  # a connection the server dropped is opened once more
+            for attempt in (1, 2):  # a dropped connection is opened once more, a deadlock tried once more
                 try:
                     db = self._connection()
                     with db.transaction():
@@ -142,10 +142,15 @@ class PostgresRecord(SaysFailuresOnce):
                     self._recovered()
                     return value
                 except psycopg.OperationalError as exc:
-                    self._drop()
+                    reachable = self._db is not None and not self._db.closed and not self._db.broken
+                    if not reachable:
+                        self._drop()
                     if attempt == 2:
                         self._say(exc)
-                        self._resting_until = time.monotonic() + REST_SECONDS
+                        # Only a server that cannot be reached is left alone a while: a statement
+                        # given up (a lock held too long, a deadlock) costs that row, not the next ones.
+                        if not reachable:
+                            self._resting_until = time.monotonic() + REST_SECONDS
                 except (psycopg.Error, OSError) as exc:
                     self._say(exc)
                     return default
@@ -169,6 +174,11 @@ class PostgresRecord(SaysFailuresOnce):
     def _migrate(self, db) -> None:
         with db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(720350)")  # two servers starting at once
+            version = None
+            if db.execute("SELECT to_regclass('record_schema')").fetchone()[0] is not None:
+                version = db.execute("SELECT max(version) FROM record_schema").fetchone()[0]
+            if version == SCHEMA_VERSION:
+                return  # no DDL: even CREATE ... IF NOT EXISTS locks a table that another server is writing
             for statement in _SCHEMA:
                 db.execute(statement)
             version = db.execute("SELECT max(version) FROM record_schema").fetchone()[0]
