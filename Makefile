@@ -27,9 +27,10 @@ run: index
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# The fast tier: no model, no browser, no server (pure functions, readers, the store's files).
+# The fast tier, under a minute: no model, no page, no browser, nothing slow (pure functions, the
+# readers on small files, the store's files). `make test` runs every tier.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not model and not browser"
+	$(BIN)/python -m pytest -q -m "not model and not page and not browser and not slow"
 
 # Fit the answer box's calibrator again (both model configurations) and write it into the package.
 calibrate: $(STAMP)

@@ -283,6 +283,7 @@ def _whole_paragraphs(pairs) -> set[tuple]:
 
 
 @pytest.mark.parametrize("pair", TRUTH["pairs"], ids=lambda p: f"{p['a']}->{p['b']}")
+@pytest.mark.slow
 def test_alignment_made_by_hand_is_reproduced(dev_passages, pair):
     c = compare(dev_passages[pair["a"]], dev_passages[pair["b"]])
     got = _whole_paragraphs(c.pairs)
@@ -292,6 +293,7 @@ def test_alignment_made_by_hand_is_reproduced(dev_passages, pair):
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f[-1])
+@pytest.mark.slow
 def test_every_paragraph_of_both_documents_appears_once(dev_passages, family):
     for i, a in enumerate(family):
         for b in family[i + 1:]:
@@ -308,6 +310,7 @@ def test_every_paragraph_of_both_documents_appears_once(dev_passages, family):
                     assert p.a.words == p.b.words
 
 
+@pytest.mark.slow
 def test_the_real_versions_are_one_family_each(dev_passages):
     docs = []
     for name, ps in dev_passages.items():
@@ -318,6 +321,7 @@ def test_the_real_versions_are_one_family_each(dev_passages):
     assert sorted(found) == sorted(want)
 
 
+@pytest.mark.slow
 def test_summary_and_export_words_of_a_real_comparison(dev_passages):
     c = compare(dev_passages["A_RES_79_171.pdf"], dev_passages["A_RES_80_210.pdf"], labels=("A/RES/79/171", "A/RES/80/210"))
     summary = wording.comparison_summary(c.counts())

@@ -16,6 +16,8 @@ from conftest import CORPUS, ROOT
 from retrieval.index.writer import JOURNAL_NAME
 from test_ingest import make_pdf
 
+pytestmark = pytest.mark.slow  # writers racing in processes: not the fast tier
+
 ENV = {"RETRIEVAL_SECOND_MODEL": "none", "HF_HUB_OFFLINE": "1"}
 
 

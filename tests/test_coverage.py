@@ -1,5 +1,7 @@
 """Which question terms the document does not mention, and spelling correction: hand-written cases."""
 
+import pytest
+
 from conftest import CORPUS
 from retrieval.answer.coverage import Vocabulary, missing_terms, question_terms, without
 from retrieval.answer.spelling import SpellingCorrector
@@ -57,6 +59,7 @@ def test_without_removes_one_term_and_folds_spaces():
 SPELLER = SpellingCorrector([DOC])
 
 
+@pytest.mark.slow
 def test_misspelt_words_are_corrected_to_the_documents_words():
     assert SPELLER.correct("What about remmitances and xenophobya?") == "What about remittances and xenophobia?"
     assert SPELLER.correct("How does the diaspra help?") == "How does the diaspora help?"

@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 from retrieval.config import SHIPPED_DIR, Settings
 from retrieval.index.library import install_shipped_documents
@@ -73,6 +75,7 @@ def test_an_unwritable_data_folder_says_how_to_fix_it(tmp_path):
         locked.chmod(0o700)
 
 
+@pytest.mark.slow
 def test_a_first_add_from_a_fresh_clone_keeps_the_shipped_summary_and_stays_out_of_git(tmp_path):
     data = tmp_path / "data"
     note = tmp_path / "fishing-note.txt"

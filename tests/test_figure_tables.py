@@ -26,6 +26,15 @@ def test_a_row_per_set_and_models_with_every_column():
     assert table[4].endswith("| – |")  # no near-topic question in that set: no figure, not a zero
 
 
+def test_a_set_of_near_topic_questions_only_has_no_hit_rate_and_no_count_out_of_none():
+    table = render_table([("near_topic_questions.jsonl", "pair", figures(near_topic=40, near_topic_honest=25))],
+                         date(2026, 12, 7)).splitlines()
+    cells = [c.strip() for c in table[4].strip("|").split("|")]
+    named = dict(zip(["set", "models", *(title for _, title in COLUMNS)], cells))
+    assert named["hit@1"] == named["box precision"] == named["off-topic refused"] == "–"
+    assert named["near-topic honest"] == "25/40"
+
+
 def test_splice_replaces_only_what_is_between_the_markers():
     page = f"# Quality\n\nBefore.\n\n{BEGIN}\nold table\n{END}\n\nAfter, kept.\n"
     out = splice(page, "new table")

@@ -61,6 +61,7 @@ def test_csv_cells_that_would_start_a_formula_are_neutralised(cell):
     assert csv_cell(3) == 3
 
 
+@pytest.mark.slow
 def test_the_cli_prints_no_terminal_control_sequences_from_a_title(tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -79,6 +80,7 @@ def test_the_cli_prints_no_terminal_control_sequences_from_a_title(tmp_path):
     assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "\u202e" not in out.stdout
 
 
+@pytest.mark.slow
 def test_the_report_on_the_command_line_writes_no_formula_and_no_control_sequence(tmp_path):
     """#33: questions and 👎 comments are anyone's words: ``report --csv`` neutralises cells a
     spreadsheet would run as formulas, and the text report prints no terminal control sequence."""
@@ -289,6 +291,7 @@ with scratch_folder(Path(sys.argv[1])) as tmp:
 
 
 @pytest.mark.skipif(not shutil.which("tesseract"), reason="Tesseract is not installed (apt-get install tesseract-ocr)")
+@pytest.mark.slow
 def test_a_server_killed_during_ocr_leaves_no_file_and_no_tesseract_behind(tmp_path):
     """#33: kill -9 of the process reading a scan (as a server adding an upload): Tesseract stops
     with it, nothing was written to the system's temporary folder, and the upload's copy is

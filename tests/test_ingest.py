@@ -156,6 +156,7 @@ def test_read_document_text_marks_pages_for_pdf_only(tmp_path):
     assert not read_document_text(make_docx(tmp_path / "b.docx")).paged
 
 
+@pytest.mark.slow
 def test_cli_add_list_remove(tmp_path, corpus_dir, settings):
     env = os.environ | {"RETRIEVAL_CORPUS_DIR": str(corpus_dir), "RETRIEVAL_INDEX_DIR": str(tmp_path / "index")}
 

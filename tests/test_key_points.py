@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from conftest import CORPUS
 from retrieval.ingest.corpus import load_corpus, corpus_passages
 from retrieval.chat.key_points import grouped, key_points, point_group
@@ -72,6 +74,7 @@ def test_export_groups_points_with_citations_outside_the_quote():
     assert key_points_export([], docs, markdown=False).startswith("Key points\n\nNo attributed statements")
 
 
+@pytest.mark.slow
 def test_a_librarys_key_points_are_read_document_by_document_under_each_title():
     """The shipped summary beside a real UN report whose "experts" are its own (A/79/352): each
     document's points under its title, never mixed into the other's groups."""

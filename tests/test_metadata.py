@@ -52,6 +52,7 @@ def test_a_malformed_manifest_means_rebuild_not_a_traceback(tmp_path, manifest):
         read_manifest(tmp_path)
 
 
+@pytest.mark.slow
 def test_the_library_keeps_answering_with_a_broken_sidecar_and_manifest(tmp_path):
     """As the battery found them: `{"title": true}` beside an added document and `"files": [1]` in
     the manifest. Every command recovers on its own: no traceback, the document indexed under its

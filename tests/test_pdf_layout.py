@@ -124,6 +124,7 @@ def test_a_scan_without_tesseract_is_refused_in_one_line_naming_what_to_install(
     assert "\n" not in message and "apt-get install tesseract-ocr" in message and message.startswith("report-scan.pdf")
 
 
+@pytest.mark.slow
 def test_ocr_reads_a_scanned_report_and_says_how_many_pages_it_has_read(tmp_path):
     from retrieval.ingest.formats import read_document_text
 

@@ -77,6 +77,7 @@ def compare(path: Path) -> dict:
 
 
 @pytest.mark.parametrize("name", FILES)
+@pytest.mark.slow
 def test_pdfium_reads_the_lines_of_a_un_document_as_pdfplumber_does(dev, name):
     found = compare(dev / name)
     assert found["words"] > 500

@@ -117,6 +117,7 @@ def test_an_encoder_worker_killed_mid_build_is_restarted_and_the_vectors_are_the
     _same_vectors(single_process, index)
 
 
+@pytest.mark.slow
 def test_an_unreachable_cluster_is_said_with_how_to_fix_it(library, tmp_path):
     failed = subprocess.run([sys.executable, "-m", "retrieval", "build", "--ray", "127.0.0.1:1"], cwd=ROOT,
                             env=os.environ | {"RETRIEVAL_CORPUS_DIR": str(library),

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import ROOT
 from retrieval.files import sha256_file
 from retrieval.ingest import read_cache
@@ -26,6 +28,7 @@ def _texts(corpus, cache, **kw):
     return {d.id: d.text for d in load_corpus(corpus, cache, **kw)}
 
 
+@pytest.mark.slow
 def test_an_unchanged_stat_is_trusted_and_verify_hashes_again(tmp_path, monkeypatch):
     corpus, cache = tmp_path / "corpus", tmp_path / "read-cache"
     corpus.mkdir()
@@ -49,6 +52,7 @@ def test_an_unchanged_stat_is_trusted_and_verify_hashes_again(tmp_path, monkeypa
     assert "rose" in _texts(corpus, cache)["note"] and hashed == ["note.txt"]  # only the changed file
 
 
+@pytest.mark.slow
 def test_a_modified_file_is_hashed_again_and_a_removed_one_forgotten(tmp_path):
     corpus, cache = tmp_path / "corpus", tmp_path / "read-cache"
     corpus.mkdir()

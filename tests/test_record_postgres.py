@@ -17,6 +17,8 @@ from retrieval.server.record_postgres import PostgresRecord  # noqa: E402
 
 from conftest import POSTGRES_ADMIN as ADMIN  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a real PostgreSQL server: not the fast tier
+
 
 def test_the_same_calls_keep_the_same_rows_as_sqlite(postgres_database, tmp_path):
     def use(record):

@@ -48,6 +48,7 @@ def test_the_box_is_shown_only_at_or_above_the_threshold():
     assert tie == pytest.approx(0.5) and not c.shows_box(tie)
 
 
+@pytest.mark.slow
 def test_a_fit_separates_right_boxes_from_wrong_ones_and_orders_them():
     rng = np.random.default_rng(0)
     right = rng.normal(1.0, 0.3, size=(60, len(FEATURES)))

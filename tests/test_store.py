@@ -96,6 +96,7 @@ def test_crash_mid_build_leaves_the_previous_index_in_force(built, embedder, mon
     load_index(index_dir, load_corpus(corpus_dir), embedder.name)
 
 
+@pytest.mark.slow
 def test_missing_model_error_says_how_to_fix_it(tmp_path):
     from retrieval.models.model import Embedder, ModelNotFoundError
 
@@ -139,6 +140,7 @@ def test_one_model_is_used_when_the_second_is_set_to_none(tmp_path, embedder, mo
     assert "did not compete for jobs" in engine.ask("Do migrants take jobs from native workers?").results[0].highlight
 
 
+@pytest.mark.slow
 def test_packaged_second_model_is_unpacked_with_the_expected_weights():
     import hashlib
 

@@ -39,6 +39,7 @@ def test_the_codebook_is_the_same_for_the_same_tokens():
     assert np.array_equal(train_codebook(x).centroids, train_codebook(x).centroids)
 
 
+@pytest.mark.slow
 def test_max_sim_from_codes_orders_passages_as_the_vectors_do():
     rng = np.random.default_rng(5)
     x = _tokens(20000, seed=5)

@@ -22,6 +22,8 @@ from retrieval.ingest.corpus import corpus_passages, load_document
 
 from conftest import DATA, ROOT
 
+pytestmark = pytest.mark.slow  # the real UN PDFs (the 326 resolutions read once): not the fast tier
+
 UN_DOCUMENTS = ROOT.parent / "shared" / "un-documents"
 DEV = UN_DOCUMENTS / "dev"
 SESSION_78 = UN_DOCUMENTS / "resolutions-78"

@@ -127,6 +127,7 @@ def _zip_bomb_docx(path, inflated_mib):
     return path
 
 
+@pytest.mark.slow
 def test_a_docx_that_inflates_past_the_limit_is_refused_before_it_is_inflated(tmp_path, corpus_dir):
     bomb = _zip_bomb_docx(tmp_path / "report.docx", inflated_mib=Limits().max_unpacked_bytes // MIB + 100)
     assert bomb.stat().st_size < 2 * MIB
@@ -139,6 +140,7 @@ def test_a_docx_that_inflates_past_the_limit_is_refused_before_it_is_inflated(tm
     assert peak_mib < 200 and seconds < 60, (peak_mib, seconds)  # the file inflated would be 300 MiB
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_dropped_into_the_corpus_is_skipped_cheaply(tmp_path, corpus_dir):
     _zip_bomb_docx(corpus_dir / "report.docx", inflated_mib=Limits().max_unpacked_bytes // MIB + 100)
     start = time.monotonic()
@@ -233,6 +235,7 @@ def test_when_the_index_cannot_be_written_add_takes_the_file_out_and_the_old_ind
 
 
 # --- every CLI error is one line ---------------------------------------------------------
+@pytest.mark.slow
 def test_cli_errors_are_one_line_with_an_exit_code(tmp_path, settings):
     empty = tmp_path / "empty"
     empty.mkdir()

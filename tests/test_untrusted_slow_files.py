@@ -6,12 +6,15 @@ import errno
 import zipfile
 
 import docx
+import pytest
 
 from retrieval.ingest.formats import IngestError
 from retrieval.index.library import check_addition
 from retrieval.ingest.limits import MIB, Limits
 from retrieval.chat.wording import failure_reason
 from test_untrusted import cli, listing, one_line_error
+
+pytestmark = pytest.mark.slow  # files made big, read in child processes: not the fast tier
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

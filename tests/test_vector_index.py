@@ -3,6 +3,7 @@
 import shutil
 
 import numpy as np
+import pytest
 
 from conftest import CORPUS, CountingEmbedder
 from retrieval.index import vector_index
@@ -22,6 +23,7 @@ def test_small_corpora_get_exact_search_and_large_ones_an_ivf_index():
     assert big["type"] == "IVF,SQ8" and big["nlist"] >= 1000 and big["nprobe"] >= 8
 
 
+@pytest.mark.slow
 def test_ivf_index_keeps_recall_at_10_above_095():
     rng = np.random.default_rng(0)
     data = _clustered(50_000, 384, rng)  # the generator `bench --scale` uses

@@ -27,19 +27,25 @@ END = "<!-- end of the figures made by `make tables` -->"
 COLUMNS = (("hit@1", "hit@1"), ("hit@3", "hit@3"), ("mrr@5", "MRR@5"), ("highlight@1", "highlight@1"),
            ("box_coverage", "box coverage"), ("box_precision", "box precision"),
            ("off_topic_refused", "off-topic refused"), ("uncovered_boxed", "uncovered boxed"),
-           ("near_topic_honest", "near-topic honest"))
+           ("near_topic_honest", "near-topic honest"), ("right_document@1", "right document first"),
+           ("cited_by_own_number", "cited by its own para."), ("cited_on_printed_page", "cited on its printed page"))
+# Figures that are rates over the answerable questions: none when a set has none.
+_OVER_ANSWERABLE = {"hit@1", "hit@3", "mrr@5", "highlight@1", "box_coverage", "box_precision"}
 DEV_LIBRARY = DATA_DIR / "dev-library"
 
 
 def render_table(rows: list[tuple[str, str, dict]], made: date) -> str:
     """Markdown: one row per (set, models) with the figures ``evaluate`` gives ("–" where a set
-    has no such figure: a set without uncovered questions has no "uncovered boxed")."""
+    has no such figure: a set without uncovered questions has no "uncovered boxed", a count out of
+    none is none, a set of near-topic questions only has no hit@1)."""
     head = "| set | models | " + " | ".join(title for _, title in COLUMNS) + " |"
     rule = "|---|---|" + "---|" * len(COLUMNS)
     lines = [f"Made on {made.isoformat()} by `make tables` from the sets as they are in the repository.", "",
              head, rule]
     for name, models, figures in rows:
-        cells = [str(figures[key]) if key in figures else "–" for key, _ in COLUMNS]
+        cells = ["–" if key not in figures or str(figures[key]).endswith("/0")
+                 or (key in _OVER_ANSWERABLE and not figures.get("answerable")) else str(figures[key])
+                 for key, _ in COLUMNS]
         lines.append(f"| {name} | {models} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
