@@ -1,13 +1,13 @@
-"""The Library page: the documents searched, their contents, and adding or removing one."""
+"""The Library page: the documents searched, their contents, and adding, removing or retitling one."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from retrieval import catalogue, format_date, say, short_name, SUPPORTED_SUFFIXES, wording
+from retrieval import catalogue, format_date, MAX_FIELD_CHARS, say, short_name, SUPPORTED_SUFFIXES, wording
 from ui.documents import document_facts
 from ui.html import label, section_html
-from ui.library_changes import add_uploaded, indexing_status, remove
+from ui.library_changes import add_uploaded, indexing_status, remove, retitle
 from ui.live_engine import get_live
 from ui.page_behaviour import behave
 from ui import roles
@@ -21,6 +21,10 @@ if state.get("remove_now"):  # confirmed: done here, in the run, so the page can
     doc_id, title = state.pop("remove_now")
     if editor:  # checked again when it is done, not only when the button was drawn
         remove(live, doc_id, title)
+if state.get("retitle_now"):
+    doc_id, typed = state.pop("retitle_now")
+    if editor:
+        retitle(live, doc_id, typed)
 engine = live.current
 
 st.title(say("library.title"), anchor=False)
@@ -79,6 +83,12 @@ for d in shown:
         else:
             st.button(say("library.remove"), key=f"remove_{d['id']}",
                       on_click=lambda i=d["id"]: state.update(confirm_remove=i))
+        if editor and d["id"] not in engine.protected:
+            with st.expander(say("library.retitle")), st.form(f"retitle_{d['id']}", border=False):
+                st.text_input(say("library.retitle.field"), value=catalogue.own_title(d), key=f"title_{d['id']}",
+                              max_chars=MAX_FIELD_CHARS)
+                st.form_submit_button(say("library.retitle.save"), on_click=lambda i=d["id"]: state.update(
+                    retitle_now=(i, state[f"title_{i}"])))
     for section in engine.sections(d["id"]):
         with st.expander(label(section)):
             st.markdown(section_html(engine, d["id"], section), unsafe_allow_html=True)

@@ -23,6 +23,7 @@ _PUBLIC: dict[str, str] = {
     "Passage": "retrieval.ingest.passages", "IngestError": "retrieval.ingest.formats",
     "SUPPORTED_SUFFIXES": "retrieval.ingest.formats", "AGREEMENTS": "retrieval.ingest.attribution",
     "SPEAKERS": "retrieval.ingest.attribution", "CONTROLS": "retrieval.ingest.metadata",
+    "MAX_FIELD_CHARS": "retrieval.ingest.metadata",
     # the library and its writers (index)
     "AlreadyInLibrary": "retrieval.index.library", "LibraryBusy": "retrieval.index.writer",
     # answering (answer)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m retrieval {ask,build,eval,add,remove,list,compare,bench}``; a thin layer over ``Engine``."""
+"""Command line: ``python -m retrieval {ask,build,eval,add,remove,retitle,list,compare,bench}``; a thin layer over ``Engine``."""
 
 from __future__ import annotations
 
@@ -325,6 +325,26 @@ def cmd_remove(args) -> int:
     return 0
 
 
+def cmd_retitle(args) -> int:
+    from .ingest.formats import IngestError
+    from .index.library import retitle_document
+    from .index.writer import LibraryBusy, library_change
+
+    settings = _settings(args)
+    try:
+        with library_change(settings.index_dir, settings.corpus_dir, on_wait=_say_waiting) as change:
+            kept = retitle_document(args.document, args.title, settings.corpus_dir, retitle_protected=True,
+                                    change=change)
+            engine = _load_engine(args)
+    except (IngestError, LibraryBusy) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    _record(engine).change("retitle", args.document, role="cli")
+    shown = next((d["title"] for d in engine.documents if d["id"] == args.document), kept)
+    print(f"{args.document} is now listed and cited as: {_one_line(shown)}")
+    return 0
+
+
 def _passage_counts(engine) -> dict[str, int]:
     counts: dict[str, int] = {}
     for p in engine.passages:
@@ -550,6 +570,11 @@ def _main(argv: list[str] | None) -> int:
     remove = sub.add_parser("remove", parents=[common], help="remove a document (its id, as `list` shows)")
     remove.add_argument("document")
     remove.set_defaults(func=cmd_remove)
+    retitle = sub.add_parser("retitle", parents=[common],
+                             help="correct a document's title (written to its sidecar; no vector embedded again)")
+    retitle.add_argument("document", help="its id, as `list` shows")
+    retitle.add_argument("title", help="the title as the document prints it (its symbol is added when missing)")
+    retitle.set_defaults(func=cmd_retitle)
 
     points = sub.add_parser("points", parents=[common, who],
                             help="key points: the attributed sentences, grouped, with citations")

@@ -41,6 +41,9 @@ def test_sentences_carry_dates_numbers_causes_and_calls():
     assert carries("date", "The panel met in New York on 25 June 2013.")
     assert not carries("date", "The panel met in New York.")
     assert carries("number", "It consisted of three thematic segments.")
+    for said in ("The fleet landed twelve tonnes of cod.", "Fifteen States abstained.", "forty-two States voted."):
+        assert carries("number", said), said
+    assert not carries("number", "The fleet landed cod.")
     assert carries("cause", "Border measures were leading to more undocumented migrants.")
     assert carries("call", "Several participants called for better data.")
     assert carries("call", "More efforts were needed to protect women.")

@@ -411,6 +411,57 @@ def test_a_library_of_three_documents_is_shown_searched_and_managed(library, eng
     assert [(c["action"], c["document"], c["role"]) for c in changes] == [("remove", "fishing-fleet", "editor")]
 
 
+def test_an_editor_corrects_a_real_resolutions_title_on_the_library_page(tmp_path, monkeypatch, engine):
+    """#30: the title as the document prints it, corrected by an editor for everyone; written to
+    its sidecar, shown as text, the symbol still added, nothing embedded again, in the record."""
+    import json
+    import shutil
+
+    import streamlit as st
+
+    from retrieval.server.record import Record
+
+    resolution = Path(APP).parent.parent / "shared" / "un-documents" / "dev" / "A_RES_80_216.pdf"
+    if not resolution.exists():
+        pytest.skip(f"the real UN documents are not beside the project ({resolution.parent})")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Path(APP).parent / "corpus", corpus)
+    shutil.copy(resolution, corpus)
+    monkeypatch.setenv("RETRIEVAL_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("RETRIEVAL_EDITOR_KEY", "library-key")
+    st.cache_resource.clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=300).run()
+        app.switch_page("app_pages/library.py").run()
+        assert not app.get("text_input") or not any(w.key == "title_A_RES_80_216" for w in app.text_input)
+        unlock(app, "library-key")
+        field = app.text_input(key="title_A_RES_80_216")
+        assert field.value == "The human rights to safe drinking water and sanitation"  # its own, no symbol
+        assert not any(w.key and w.key.startswith("title_panel") for w in app.text_input)  # shipped: not here
+        save = lambda: next(b for b in app.button if b.label == "Save the title")  # noqa: E731
+        field.input("  ")
+        save().click().run()  # a form sends its fields with its button
+        assert any("needs at least one word" in shown(e.value) for e in app.error)
+        app.text_input(key="title_A_RES_80_216").input("Water <b>and</b> sanitation")
+        save().click().run()
+        assert not app.exception
+        assert "Now listed and cited as Water <b>and</b> sanitation (A/RES/80/216)." in [
+            shown(s.value) for s in app.success]
+        assert "Water <b>and</b> sanitation (A/RES/80/216)" in [shown(h.value) for h in app.main.subheader]
+        assert json.loads((corpus / "A_RES_80_216.meta.json").read_text())["title"] == "Water <b>and</b> sanitation"
+        manifest = json.loads((tmp_path / "index" / "manifest.json").read_text())
+        assert manifest["embedded_documents"] == []
+        other = AppTest.from_file(APP, default_timeout=300).run()  # another session: the new title
+        other.sidebar.multiselect(key="doc_filter").set_value(["A_RES_80_216"]).run()
+        msg = ask(other, "What does it say about the right to safe drinking water?")
+        assert "Source: Water <b>and</b> sanitation (A/RES/80/216" in " ".join(shown(m.value) for m in msg.markdown)
+        changes = Record(tmp_path / "index" / "record.sqlite3").rows("changes")
+        assert [(c["action"], c["document"]) for c in changes] == [("retitle", "A_RES_80_216")]
+    finally:
+        st.cache_resource.clear()
+
+
 def test_a_link_asks_its_question_on_arrival_with_its_filters_once(engine, settings, monkeypatch):
     monkeypatch.setenv("RETRIEVAL_INDEX_DIR", str(settings.index_dir))
     app = AppTest.from_file(APP, default_timeout=60)

@@ -1,5 +1,5 @@
-"""Adding and removing documents from the page: the same checks as the CLI, what the person who
-made the change is told (by the document's title), and no stale state left behind."""
+"""Adding, removing and retitling documents from the page: the same checks as the CLI, what the
+person who made the change is told (by the document's title), and no stale state left behind."""
 
 from __future__ import annotations
 
@@ -84,3 +84,15 @@ def indexing_status(live: LiveEngine) -> None:
         st.session_state.shown_states = [j.state for j in jobs]
         if not first and not live.busy:
             st.rerun(scope="app")  # the new library: the list, the filters, the welcome
+
+
+def retitle(live: LiveEngine, doc_id: str, typed: str) -> None:
+    """Correct a document's title for everyone (#30), saying so by the title it has now."""
+    state = st.session_state
+    try:
+        with st.spinner(label(say("library.retitling", title=title_of(live, doc_id)))):
+            live.retitle(doc_id, typed)
+        state.notice = say("library.retitled", title=title_of(live, doc_id))
+        state.pop("shown_states", None)  # answers drawn before name the document by its old title
+    except (IngestError, LibraryBusy) as exc:
+        state.upload_error = wording.failure_reason(exc)

@@ -34,6 +34,15 @@ def listing_label(doc: dict) -> str:
     return f"{symbol} — {title}"
 
 
+def own_title(doc: dict) -> str:
+    """The title without the symbol the library adds at its end ("… (A/RES/80/216)"): what an
+    editor correcting it starts from, and what is written back."""
+    title = str(doc.get("title") or "")
+    symbol = document_symbol(doc)
+    suffix = f" ({symbol})" if symbol else ""
+    return title[: -len(suffix)] if suffix and title.endswith(suffix) else title
+
+
 def _compact(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 

@@ -1,4 +1,5 @@
-"""Adding documents to and removing them from the corpus folder (the index follows on load).
+"""Adding documents to and removing them from the corpus folder, and correcting a document's
+title (the index follows on load).
 
 A file passes the ingestion gate (``formats`` with ``limits``: readable, within every limit,
 at least one passage) before anything is written; it is copied under a temporary name and
@@ -10,15 +11,18 @@ line.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import unicodedata
 from pathlib import Path
 
-from ..files import copy_atomic
+from ..files import copy_atomic, write_atomic
 from ..ingest.formats import SUPPORTED_SUFFIXES, IngestError, read_document_text, unsupported
 from ..ingest.limits import Limits
+from ..ingest.metadata import (MAX_FIELD_CHARS, MAX_SIDECAR_BYTES, MetadataError, display_text,
+                               read_json_object, read_sidecar_file)
 from ..ingest.passages import split_passages
 from .writer import PendingChange
 
@@ -83,8 +87,6 @@ def document_files(corpus_dir: Path, doc_id: str) -> list[Path]:
 
 def is_protected(corpus_dir: Path, doc_id: str) -> bool:
     """Whether the document's sidecar marks it as shipped with the project."""
-    from ..ingest.metadata import read_sidecar_file
-
     return read_sidecar_file(corpus_dir / f"{doc_id}.meta.json", doc_id).get("protected") is True
 
 
@@ -153,3 +155,29 @@ def remove_document(doc_id: str, corpus_dir: Path, *, remove_protected: bool = F
     for p in files:
         p.unlink()
     return [p.name for p in files]
+
+
+def retitle_document(doc_id: str, title: str, corpus_dir: Path, *, retitle_protected: bool = False,
+                     change: PendingChange | None = None) -> str:
+    """Correct a document's title (#30): written into its sidecar, whose other fields are kept;
+    returns the title as kept (one line, capped as every field is). The document's symbol is
+    still added to it where the title does not print it. Its vectors are not touched: a title is
+    shown and cited, never embedded, so the index that follows reuses every vector. ``change``:
+    the change under way, told first, so a failed reload puts the old sidecar back."""
+    files = document_files(corpus_dir, doc_id)
+    if not any(not p.name.endswith(".meta.json") for p in files):
+        raise IngestError(f"no document {doc_id!r} in the library")
+    if is_protected(corpus_dir, doc_id) and not retitle_protected:
+        raise IngestError(f"{doc_id!r} is shipped with the project and cannot be retitled here")
+    kept = display_text(title, MAX_FIELD_CHARS)
+    if not kept:
+        raise IngestError("a title needs at least one word")
+    sidecar = Path(corpus_dir) / f"{doc_id}.meta.json"
+    try:
+        fields = read_json_object(sidecar, MAX_SIDECAR_BYTES) if sidecar.is_file() and not sidecar.is_symlink() else {}
+    except (OSError, MetadataError):
+        fields = {}  # an unusable sidecar was ignored already; the corrected title replaces it
+    if change is not None:
+        change.will_write([sidecar.name])
+    write_atomic(sidecar, json.dumps(fields | {"title": kept}, indent=1, ensure_ascii=False).encode("utf-8"))
+    return kept

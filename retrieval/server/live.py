@@ -27,7 +27,7 @@ from typing import Callable
 from ..answer.engine import Engine
 from ..files import scratch_folder, sweep_scratch
 from ..ingest.formats import IngestError
-from ..index.library import add_document, check_addition, remove_document
+from ..index.library import add_document, check_addition, remove_document, retitle_document
 from .record import Record
 from ..chat.wording import failure_reason
 from ..index.writer import library_change, one_writer
@@ -180,6 +180,21 @@ class LiveEngine:
                 self._changing = False
         self._record.change("remove", doc_id)
         return title
+
+    def retitle(self, doc_id: str, title: str) -> str:
+        """Correct a document's title for everyone (#30) and publish the index with it (every
+        vector reused); returns the title as kept. Raises IngestError (no such document, shipped,
+        no words) or LibraryBusy, as ``remove``; a failed reload puts the old title back."""
+        settings = self._engine.settings
+        with library_change(settings.index_dir, settings.corpus_dir, wait=0) as change:
+            self._changing = True
+            try:
+                kept = retitle_document(doc_id, title, settings.corpus_dir, change=change)
+                self._swap(self._load())
+            finally:
+                self._changing = False
+        self._record.change("retitle", doc_id)
+        return kept
 
     def reload(self) -> None:
         """Load the engine again from the corpus as it is now, in this thread."""

@@ -189,7 +189,7 @@ class Record(SaysFailuresOnce):
         self._write("UPDATE feedback SET comment = ? WHERE id = ?", (comment.strip()[:MAX_TEXT], feedback_id))
 
     def change(self, action: str, document: str, role: str = "editor") -> int | None:
-        """A change to the library: ``action`` "add", "replace" or "remove"."""
+        """A change to the library: ``action`` "add", "replace", "remove" or "retitle"."""
         return self._write("INSERT INTO changes (changed_at, action, document, role) VALUES (?, ?, ?, ?)",
                            (now(), action, document, role))
 
