@@ -35,6 +35,10 @@ def test_a_dated_sentence_in_the_top_three_goes_first_only_for_exact_kinds():
     assert first_typed("number", [False, True]) == 1
     assert first_typed("call", [False, True]) == 0  # cue words are too loose to move a passage
     assert first_typed(None, [None, None]) == 0
+    # Only a close passage goes first: one far behind is not the answer for holding a figure.
+    assert first_typed("number", [False, True], [1.0, 0.7]) == 1
+    assert first_typed("number", [False, True], [1.0, 0.2]) == 0
+    assert first_typed("date", [False, False, True], [1.0, 0.9, 0.3]) == 0
 
 
 def test_sentences_carry_dates_numbers_causes_and_calls():

@@ -428,7 +428,7 @@ class Engine:
                    for i in order]
         # "When …?" answered by a sentence without a date: a close passage's dated sentence goes first
         # (the passages shown stay the same).
-        j = first_typed(kind, [r.carries_type for r in results])
+        j = first_typed(kind, [r.carries_type for r in results], [r.score for r in results])
         results = [results[j]] + results[:j] + results[j + 1:] if j else results
         # A footnote ("See Official Records of …") is searchable but is not the text: on each page
         # of results it comes after the body's passages, and it never fills the answer box.
