@@ -29,7 +29,7 @@ def ask(app, text):
 
 def shown(markdown_value: str) -> str:
     """What a reader sees of an element's Markdown: entities and backslash escapes undone."""
-    return re.sub(r"\\([\\`*_\[\]<>#~$|:])", r"\1", html.unescape(markdown_value))
+    return re.sub(r"\\([\\`*_\[\]<>#~$|:&+=.)-])", r"\1", html.unescape(markdown_value))
 
 
 def passages(msg) -> list[str]:

@@ -233,6 +233,10 @@ def test_text_from_documents_is_text_in_labels_and_html_with_no_bidi_or_control_
         assert not re.search(r"(?<!\\)" + live, shown), live
     assert "\u202e" not in shown and "\x1b" not in shown
     assert label("Migration and development: drivers and impacts") == "Migration and development: drivers and impacts"
+    # Nor a list, a rule, an entity or a bare web address turned into one.
+    assert label("- item") == "\\- item" and label("1. First") == "1\\. First" and label("---") == "\\---"
+    assert label("Tom &amp; Jerry") == "Tom \\&amp; Jerry" and label("www.example.org") == "www\\.example.org"
+    assert label("Rights of the child (A/RES/80/190, 2025)") == "Rights of the child (A/RES/80/190, 2025)"
     html = esc(title)
     assert "<" not in html.replace("&#60;", "") and "\u202e" not in html and "\x1b" not in html
     long = display_text("A" * 10_000, MAX_FIELD_CHARS)

@@ -38,9 +38,18 @@ def test_the_title_goes_into_the_sidecar_and_its_other_fields_stay(two_documents
     assert kept == "Fishing fleet report[31m, 2024"  # one line, no control or bidi character
     assert json.loads((corpus / "fishing-fleet.meta.json").read_text()) == {
         "author": "Harbour Office", "date": "2024-05-01", "title": kept}
-    (corpus / "fishing-fleet.meta.json").write_text("{not json")  # unusable: ignored before, replaced now
-    retitle_document("fishing-fleet", "Fishing fleet", corpus)
-    assert json.loads((corpus / "fishing-fleet.meta.json").read_text()) == {"title": "Fishing fleet"}
+    # A sidecar it cannot read, or a link, is said, never overwritten: its other fields would be lost.
+    (corpus / "fishing-fleet.meta.json").write_text('{"author": "Harbour Office",}')
+    with pytest.raises(IngestError, match="cannot be read"):
+        retitle_document("fishing-fleet", "Fishing fleet", corpus)
+    assert (corpus / "fishing-fleet.meta.json").read_text() == '{"author": "Harbour Office",}'
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"title": "Outside"}')
+    (corpus / "fishing-fleet.meta.json").unlink()
+    (corpus / "fishing-fleet.meta.json").symlink_to(outside)
+    with pytest.raises(IngestError, match="is a link"):
+        retitle_document("fishing-fleet", "Fishing fleet", corpus)
+    assert (corpus / "fishing-fleet.meta.json").is_symlink() and outside.read_text() == '{"title": "Outside"}'
 
 
 @pytest.mark.parametrize("doc_id, title, says", [

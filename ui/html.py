@@ -40,18 +40,25 @@ def esc(text: str) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in CONTROLS.sub("", text))
 
 
-_LABEL_ESCAPES = {ch: "\\" + ch for ch in "\\`*_[]<>#~$|"}
+_LABEL_ESCAPES = {ch: "\\" + ch for ch in "\\`*_[]<>#~$|&"}  # "&": "&amp;" is shown as typed
 # A colon starts an emoji or icon shortcode (":smile:", ":material/home:") or a colour directive
 # (":red[...]") only when a word follows it at once; "Migration: drivers" is left as written.
 _SHORTCODE_COLON = re.compile(r":(?=\S)")
+# What Markdown reads at the start of a line ("- ", "+ ", "1. ", "2) ", "---", "==="): a list or a
+# rule; and "www." that GitHub's Markdown turns into a link.
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.M)
+_WWW = re.compile(r"\b(www)\.", re.I)
 
 
 def label(text: str) -> str:
     """Text for a Streamlit element that reads Markdown but no HTML (a button, an expander, a
-    subheader, a page link, a caption, an alert): shown as written, never an image, a link, LaTeX or
-    a colour directive (#33). Backslashes, not HTML entities: the element's value then stays the
-    sentence itself ("read-only", not "read&#45;only")."""
+    subheader, a page link, a caption, an alert): shown as written, never an image, a link, a
+    list, LaTeX or a colour directive (#33). Backslashes, not HTML entities: the element's value
+    then stays the sentence itself ("read-only", not "read&#45;only")."""
     text = "".join(_LABEL_ESCAPES.get(ch, ch) for ch in CONTROLS.sub("", text))
+    text = _LINE_START.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)),
+                           text)
+    text = _WWW.sub(r"\1\\.", text)
     return _SHORTCODE_COLON.sub(r"\\:", text)
 
 

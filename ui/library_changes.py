@@ -94,5 +94,8 @@ def retitle(live: LiveEngine, doc_id: str, typed: str) -> None:
             live.retitle(doc_id, typed)
         state.notice = say("library.retitled", title=title_of(live, doc_id))
         state.pop("shown_states", None)  # answers drawn before name the document by its old title
-    except (IngestError, LibraryBusy) as exc:
+    except (IngestError, LibraryBusy, OSError) as exc:
+        state.upload_error = wording.failure_reason(exc)
+    except Exception as exc:  # the reload failed: the old title is back and still served
+        log.exception("retitling %s failed", doc_id)
         state.upload_error = wording.failure_reason(exc)

@@ -173,11 +173,20 @@ def retitle_document(doc_id: str, title: str, corpus_dir: Path, *, retitle_prote
     if not kept:
         raise IngestError("a title needs at least one word")
     sidecar = Path(corpus_dir) / f"{doc_id}.meta.json"
-    try:
-        fields = read_json_object(sidecar, MAX_SIDECAR_BYTES) if sidecar.is_file() and not sidecar.is_symlink() else {}
-    except (OSError, MetadataError):
-        fields = {}  # an unusable sidecar was ignored already; the corrected title replaces it
+    if sidecar.is_symlink():  # never written through, nor replaced: the link was put there by hand
+        raise IngestError(f"{doc_id!r}: its metadata file is a link; replace it with a file first")
+    fields: dict = {}
+    if sidecar.exists():
+        try:
+            fields = read_json_object(sidecar, MAX_SIDECAR_BYTES)
+        except (OSError, MetadataError) as exc:
+            # Its other fields (author, date, "protected") would be lost with it: said, not overwritten.
+            raise IngestError(f"{doc_id!r}: its metadata file cannot be read ({exc}); "
+                              "fix or remove it first") from None
+    data = json.dumps(fields | {"title": kept}, indent=1, ensure_ascii=False).encode("utf-8")
+    if len(data) > MAX_SIDECAR_BYTES:
+        raise IngestError(f"{doc_id!r}: its metadata file would be larger than {MAX_SIDECAR_BYTES} bytes")
     if change is not None:
         change.will_write([sidecar.name])
-    write_atomic(sidecar, json.dumps(fields | {"title": kept}, indent=1, ensure_ascii=False).encode("utf-8"))
+    write_atomic(sidecar, data)
     return kept

@@ -141,16 +141,23 @@ class PostgresRecord(SaysFailuresOnce):
                         value = work(db)
                     self._recovered()
                     return value
-                except psycopg.OperationalError as exc:
-                    reachable = self._db is not None and not self._db.closed and not self._db.broken
-                    if not reachable:
-                        self._drop()
+                except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure) as exc:
+                    # A deadlock or a serialisation failure (two servers at once): the transaction
+                    # was rolled back and the connection is fine, so it is tried once more.
                     if attempt == 2:
                         self._say(exc)
-                        # Only a server that cannot be reached is left alone a while: a statement
-                        # given up (a lock held too long, a deadlock) costs that row, not the next ones.
-                        if not reachable:
-                            self._resting_until = time.monotonic() + REST_SECONDS
+                        return default
+                except psycopg.OperationalError as exc:
+                    if self._db is not None and not self._db.closed and not self._db.broken:
+                        # A statement given up (a lock or statement timeout): the database is
+                        # stuck, not gone; waiting 5 s on every answer would hold them all.
+                        self._say(exc)
+                        self._resting_until = time.monotonic() + REST_SECONDS
+                        return default
+                    self._drop()
+                    if attempt == 2:
+                        self._say(exc)
+                        self._resting_until = time.monotonic() + REST_SECONDS
                 except (psycopg.Error, OSError) as exc:
                     self._say(exc)
                     return default
