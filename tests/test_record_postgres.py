@@ -110,3 +110,20 @@ def test_a_server_gone_costs_only_the_record_said_once_then_it_resumes(postgres_
     assert len(warnings) == 1 and "answers go on without it" in warnings[0]
     assert "while down" not in warnings[0] and "127.0.0.1" not in warnings[0]
     assert [q["question"] for q in record.rows("questions")] == ["before", "after a dropped connection"]
+
+
+def test_a_lock_held_too_long_costs_one_answer_its_row_then_the_record_rests(postgres_database, caplog):
+    """Another server stuck holding the id lock: the statement is given up after its timeout
+    (5 s), said once, and the next answers do not wait on it again while the record rests."""
+    from retrieval.server import record_postgres
+
+    record = PostgresRecord(postgres_database)
+    assert record.question("before", "answer") is not None
+    with psycopg.connect(postgres_database) as stuck, caplog.at_level(logging.INFO, logger="retrieval.server"):
+        stuck.execute("SELECT pg_advisory_xact_lock(%s)", (record_postgres._LOCKS["questions"],))
+        assert record.question("while the lock is held", "answer") is None
+        stuck.rollback()  # the lock is free again, but the record rests (REST_SECONDS) before trying
+        assert record.question("while resting", "answer") is None
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and ("LockNotAvailable" in warnings[0] or "QueryCanceled" in warnings[0])
+    assert [q["question"] for q in PostgresRecord(postgres_database).rows("questions")] == ["before"]
