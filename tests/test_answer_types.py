@@ -48,6 +48,12 @@ def test_sentences_carry_dates_numbers_causes_and_calls():
     for said in ("The fleet landed twelve tonnes of cod.", "Fifteen States abstained.", "forty-two States voted."):
         assert carries("number", said), said
     assert not carries("number", "The fleet landed cod.")
+    # A document's number, a paragraph's or a date is no count.
+    for said in ("Recalling its resolution 64/292 of 28 July 2010 on the human right to water.",
+                 "Reaffirming A/RES/80/216 and Security Council resolution 1539 (2004), para. 5.",
+                 "Adopted in December 2025, as agreed in 2015."):
+        assert not carries("number", said), said
+    assert carries("number", "Recalling resolution 64/292, adopted by 122 votes to none.")
     assert carries("cause", "Border measures were leading to more undocumented migrants.")
     assert carries("call", "Several participants called for better data.")
     assert carries("call", "More efforts were needed to protect women.")

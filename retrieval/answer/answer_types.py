@@ -36,6 +36,14 @@ _CARRIES = {
     "cause": re.compile(r"\b(because|due to|owing to|as a result|result(s|ed)? (in|from)|led to|lead(s|ing)? to"
                         r"|caused|driven by|therefore|thus|reasons?)\b", re.I),
 }
+# Figures that are no answer to "how many / how much": symbols and resolution numbers ("A/RES/64/292",
+# "resolution 64/292", "S/2025/18"), dates ("28 July 2010", "2010"), ordinal session and
+# paragraph references ("para. 5", "article 11", "1539 (2004)").
+_NOT_A_COUNT = re.compile(
+    rf"\b[A-Z]+(/[A-Z0-9.]+)*/\d+(/\d+)*\b|\b\d+/\d+(/\d+)?\b"
+    rf"|\b\d{{1,2}} ({_MONTHS})( (1[89]|20)\d\d)?\b|\b({_MONTHS}) (1[89]|20)\d\d\b|\b(1[89]|20)\d\d\b"
+    r"|\b(paras?\.|paragraphs?|articles?|resolutions?|decisions?|chapters?|annex|sections?|items?|No\.) ?\d+(/\d+)*"
+    r"|\(\d{4}\)")
 # A call for action is also said without a speaker's verb: "More efforts were needed to …".
 _NEEDED = re.compile(r"\b(needs?|needed) to\b|\bshould\b|\bmust\b", re.I)
 # A name: a capitalised word that does not open the sentence, or an acronym.
@@ -87,4 +95,6 @@ def carries(kind: str | None, sentence: str) -> bool:
         return sentence_cue(sentence) is not None or bool(_ACTOR.search(sentence) or _NAME.search(sentence))
     if kind == "name":
         return bool(_NAME.search(sentence))
+    if kind == "number":  # a count or an amount: not a document's number, a paragraph's or a date
+        sentence = _NOT_A_COUNT.sub(" ", sentence)
     return bool(_CARRIES[kind].search(sentence))
