@@ -341,7 +341,7 @@ def cmd_retitle(args) -> int:
         return 1
     _record(engine).change("retitle", args.document, role="cli")
     shown = next((d["title"] for d in engine.documents if d["id"] == args.document), kept)
-    print(f"{args.document} is now listed and cited as: {_one_line(shown)}")
+    print(f"{args.document} is now listed and cited as: {shown}")  # a title is one line of text when read
     return 0
 
 

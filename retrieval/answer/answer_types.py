@@ -37,10 +37,10 @@ _CARRIES = {
                         r"|caused|driven by|therefore|thus|reasons?)\b", re.I),
 }
 # Figures that are no answer to "how many / how much": symbols and resolution numbers ("A/RES/64/292",
-# "resolution 64/292", "S/2025/18"), dates ("28 July 2010", "2010"), ordinal session and
-# paragraph references ("para. 5", "article 11", "1539 (2004)").
+# "resolution 64/292", "S/2025/18"), dates ("28 July 2010", "2010") and references to a paragraph,
+# an article or a year ("para. 5", "article 11", "1539 (2004)").
 _NOT_A_COUNT = re.compile(
-    rf"\b[A-Z]+(/[A-Z0-9.]+)*/\d+(/\d+)*\b|\b\d+/\d+(/\d+)?\b"
+    r"\b[A-Z]+(/[A-Z0-9.]+)*/\d+(/\d+)*\b|\b\d+/\d+(/\d+)?\b"
     rf"|\b\d{{1,2}} ({_MONTHS})( (1[89]|20)\d\d)?\b|\b({_MONTHS}) (1[89]|20)\d\d\b|\b(1[89]|20)\d\d\b"
     r"|\b(paras?\.|paragraphs?|articles?|resolutions?|decisions?|chapters?|annex|sections?|items?|No\.) ?\d+(/\d+)*"
     r"|\(\d{4}\)")

@@ -172,12 +172,8 @@ class LiveEngine:
         settings = self._engine.settings
         title = next((d["title"] for d in self._engine.documents if d["id"] == doc_id), doc_id)
         with one_writer(settings.index_dir, wait=0):
-            self._changing = True
-            try:
-                remove_document(doc_id, settings.corpus_dir)
-                self._swap(self._load())
-            finally:
-                self._changing = False
+            remove_document(doc_id, settings.corpus_dir)
+            self.reload()
         self._record.change("remove", doc_id)
         return title
 
@@ -187,17 +183,14 @@ class LiveEngine:
         no words) or LibraryBusy, as ``remove``; a failed reload puts the old title back."""
         settings = self._engine.settings
         with library_change(settings.index_dir, settings.corpus_dir, wait=0) as change:
-            self._changing = True
-            try:
-                kept = retitle_document(doc_id, title, settings.corpus_dir, change=change)
-                self._swap(self._load())
-            finally:
-                self._changing = False
+            kept = retitle_document(doc_id, title, settings.corpus_dir, change=change)
+            self.reload()
         self._record.change("retitle", doc_id)
         return kept
 
     def reload(self) -> None:
-        """Load the engine again from the corpus as it is now, in this thread."""
+        """Load the engine again from the corpus as it is now, in this thread (a follower leaves
+        alone the index this server is publishing meanwhile)."""
         self._changing = True
         try:
             self._swap(self._load())
