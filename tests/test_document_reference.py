@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.answer.document_reference import resolve, without_reference
+from retrieval.answer.document_reference import resolve, without_document_words, without_reference
 
 LIBRARY = [
     {"id": "summary", "title": "Panel discussion on international migration and development"},
@@ -191,3 +191,29 @@ def test_a_question_naming_a_document_is_answered_from_it_though_other_versions_
         assert {r.citation.document for r in answer.results} == {doc["id"]}
         assert "Secretary-General" in answer.results[0].text
     assert asked >= 3
+
+
+def _titled(title: str, body: str | None = None) -> dict:
+    return {"id": "d", "facts": {"title": title, "body": body}}
+
+
+def test_words_that_only_name_the_document_are_not_searched():
+    food = [_titled("Agriculture development, food security and nutrition")]
+    assert without_document_words("What child stunting figures are given in the 2024 resolution on agriculture "
+                                  "development and food security?", food) \
+        == "What child stunting figures are given in the 2024 resolution?"
+    draft = [_titled("The right to food", "Third Committee")]
+    assert without_document_words("What does the Third Committee draft on the right to food say about school "
+                                  "meals?", draft) == "What does draft say about school meals?"
+
+
+def test_title_words_out_of_the_titles_order_or_all_that_is_asked_stay():
+    disability = [_titled("Inclusive development for and with persons with disabilities")]
+    asked = "By when does it want the flagship report on disability and development?"
+    assert without_document_words(asked, disability) == asked  # not the title's phrase: what is asked
+    water = [_titled("The human rights to safe drinking water and sanitation")]
+    assert without_document_words("What does it say about safe drinking water?", water) \
+        == "What does it say about safe drinking water?"  # nothing else would be left to search
+    assert without_document_words("What is said about safe drinking water in schools and hospitals?", water) \
+        == "What is said about in schools and hospitals?"
+    assert without_document_words("What about food?", [{"id": "x"}]) == "What about food?"  # no facts, no title

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..index.lexical import STOPWORDS, tokenize
 from ..ingest.pdf_layout import SYMBOL
 from ..ingest.un_document import normalise_symbol, session_number
 
@@ -229,3 +230,68 @@ def without_reference(question: str, reference: Reference) -> str:
                         before, flags=re.IGNORECASE)
         text = before + text[end:]
     return " ".join(text.split())
+
+
+_WORD_SPAN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+def _names(doc: dict) -> list[list[str]]:
+    """The names a question may use for ``doc``, as stemmed content words: its title and its
+    committee or body ("the Third Committee draft on the right to food")."""
+    facts = doc.get("facts") or {}
+    names = [facts.get("title") or doc.get("title"), facts.get("body"), facts.get("committee")]
+    return [tokenize(n) for n in names if isinstance(n, str) and n.strip()]
+
+
+def _in_order(stems: list[str], names: list[list[str]]) -> bool:
+    """``stems`` are consecutive words of one of the names."""
+    n = len(stems)
+    return any(name[i:i + n] == stems for name in names for i in range(len(name) - n + 1))
+
+
+def without_document_words(question: str, documents: list[dict], least_left: int = 2) -> str:
+    """The question without the phrases that only name the documents it was narrowed to: two or
+    more consecutive words of a title or committee, as the document prints them ("… in the 2024
+    resolution on agriculture development and food security" → "… in the 2024 resolution").
+    Searched within those documents, such words are in every passage and pull the ranking towards
+    the one that repeats the title (a preamble recalling the subject) rather than the one that
+    answers. Words of the title in another order or apart ("the report on disability and
+    development" for "Inclusive development for and with persons with disabilities") say what is
+    asked and stay. Unchanged when fewer than ``least_left`` content words would remain (the title
+    is then what the question asks about)."""
+    names = [n for d in documents for n in _names(d) if len(n) >= 2]
+    if not names:
+        return question
+    words = [(m.start(), m.end(), tokenize(m.group(0))) for m in _WORD_SPAN.finditer(question)]
+    cuts: list[tuple[int, int]] = []
+    k = 0
+    while k < len(words):
+        if not words[k][2]:
+            k += 1
+            continue
+        stems: list[str] = []
+        end = j = k
+        # Extend over stop words while the content words go on reading as one name.
+        while j < len(words):
+            if words[j][2]:
+                if not _in_order(stems + words[j][2], names):
+                    break
+                stems += words[j][2]
+                end = j
+            j += 1
+        if len(stems) >= 2:
+            start = k
+            while start > 0 and words[start - 1][0] >= 0 and question[words[start - 1][0]:words[start - 1][1]].lower() \
+                    in {"the", "on", "of"}:
+                start -= 1
+            cuts.append((words[start][0], words[end][1]))
+            k = end + 1
+        else:
+            k += 1
+    if not cuts:
+        return question
+    text = question
+    for a, b in reversed(cuts):
+        text = text[:a] + text[b:]
+    text = re.sub(r"\s+([,.;:?!])", r"\1", " ".join(text.split()))
+    return text if len(tokenize(text)) >= least_left else question

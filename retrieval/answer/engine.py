@@ -40,7 +40,7 @@ from .ranking import (
     text_key,
     token_best_matches,
 )
-from .document_reference import resolve, without_reference
+from .document_reference import resolve, without_document_words, without_reference
 from .versions import document_rank, preferred_version, version_groups
 from .comparisons import ComparisonReply, LibraryVersions
 from .spelling import SpellingCorrector
@@ -359,6 +359,11 @@ class Engine:
             if reference.found and documents is None:
                 named = tuple(reference.documents)
                 documents = set(named)
+                meant = [d for d in self.documents if d["id"] in documents]
+                # Words that only name the one text meant (its title, its committee) are in every
+                # passage searched: they would rank its preamble first, not what is asked of it.
+                if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
+                    searched = without_document_words(searched, meant)
             unknown = reference.missing if not reference.found else ()
         answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
                               context=context, documents=documents, speakers=speakers, agreements=agreements,
