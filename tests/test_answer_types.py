@@ -3,7 +3,7 @@ carries it: hand-written cases, no model."""
 
 import numpy as np
 
-from retrieval.answer.answer_types import answer_type, carries, first_typed
+from retrieval.answer.answer_types import answer_type, carries, first_typed, operative_call
 from retrieval.answer.ranking import RankingParams, choose_highlight
 
 
@@ -68,3 +68,16 @@ def test_the_highlight_prefers_the_sentence_of_the_asked_kind_only_when_it_is_ne
     assert choose_highlight(np.array([0.50, 0.30, 0.46]), overlap, params, typed) == (2, 2)
     assert choose_highlight(np.array([0.50, 0.30, 0.30]), overlap, params, typed) == (0, 0)
     assert choose_highlight(np.array([0.50, 0.30, 0.46]), overlap, params, None) == (0, 0)
+
+
+def test_a_question_of_what_was_asked_wants_a_resolutions_call_not_its_recitals():
+    assert answer_type("What help was requested for Montserrat after the eruption?") == "call"
+    assert answer_type("Did the General Assembly ask countries to make their recovery green?") == "call"
+    assert answer_type("What did the panel call on States to do?") == "call"
+    assert answer_type("Why was it asked?") == "cause"
+    assert operative_call("2. Calls upon the administering Power to provide urgent emergency assistance")
+    assert operative_call("Urges Member States to adopt a climate-responsive approach")
+    assert operative_call("10. Also strongly encourages States to")
+    assert not operative_call("Noting the efforts of the administering Power to meet the emergency")
+    assert not operative_call("Recalling its resolution 64/292, in which it called upon States")
+    assert carries("call", "Urges Member States to adopt a climate-responsive approach")

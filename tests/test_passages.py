@@ -4,7 +4,7 @@ import re
 
 from conftest import CORPUS, DOC_ID
 from retrieval.ingest.corpus import corpus_passages, load_corpus
-from retrieval.ingest.passages import MAX_PASSAGE_WORDS, split_passages, split_sections, split_sentences
+from retrieval.ingest.passages import MAX_PASSAGE_WORDS, split_long_sentences, split_passages, split_sections, split_sentences
 
 SOURCE = (CORPUS / f"{DOC_ID}.txt").read_text(encoding="utf-8")
 PASSAGES = split_passages(SOURCE, DOC_ID, "Panel discussion")
@@ -120,3 +120,16 @@ def test_bundled_document_metadata_comes_from_its_sidecar():
     assert (doc.title, doc.author, doc.place, doc.date) == (
         "Panel discussion on international migration and development",
         "President of the General Assembly", "New York", "2013-06-25")
+
+
+def test_a_sentence_longer_than_a_passage_is_cut_at_its_clauses():
+    clause = "calls upon States to " + " ".join(f"act{k}" for k in range(40))
+    paragraph = "2. Urges Member States to " + ", ".join([clause] * 8) + ";"
+    passages = split_passages(f"# Operative\n\n{paragraph}\n", "r", "R", resolution=True)
+    assert len(passages) > 1 and all(len(p.text.split()) <= MAX_PASSAGE_WORDS for p in passages)
+    assert " ".join(p.text for p in passages) == paragraph  # nothing lost, nothing repeated
+    assert {(p.paragraph, p.number) for p in passages} == {(1, "2")}  # one paragraph, cited by its number
+    assert all(len(s.text.split()) <= 130 for p in passages for s in p.sentences)
+    # No clause mark: the sentence stays whole; a sentence within the limit is not touched.
+    assert split_long_sentences([(0, 11)], "a b c d e f", 3) == [(0, 11)]
+    assert split_long_sentences([(0, 7)], "a, b, c", 200) == [(0, 7)]

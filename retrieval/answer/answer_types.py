@@ -23,7 +23,8 @@ _QUESTION_TYPES = [
                         r"|bod(y|ies)|institutions?|forums?|groups?|agenc(y|ies))\b", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion)\b", re.I)),
     ("cause", re.compile(r"^\W*why\b|\bwhat (causes|caused|drives|drove|led to)\b|\breasons?\b", re.I)),
-    ("call", re.compile(r"\b(recommend\w*|suggest\w*|propos\w*|urge\w*|call(ed|s)? for|should|"
+    ("call", re.compile(r"\b(recommend\w*|suggest\w*|propos\w*|urge\w*|call(ed|s)? (for|(up)?on)|should|"
+                        r"request(s|ed)?|ask(s|ed)? (\w+ ){0,3}to|"
                         r"how (can|could|to|might)|what (needs|must|should|can))\b", re.I)),
 ]
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -44,8 +45,11 @@ _NOT_A_COUNT = re.compile(
     rf"|\b\d{{1,2}} ({_MONTHS})( (1[89]|20)\d\d)?\b|\b({_MONTHS}) (1[89]|20)\d\d\b|\b(1[89]|20)\d\d\b"
     r"|\b(paras?\.|paragraphs?|articles?|resolutions?|decisions?|chapters?|annex|sections?|items?|No\.) ?\d+(/\d+)*"
     r"|\(\d{4}\)")
-# A call for action is also said without a speaker's verb: "More efforts were needed to …".
+# A call for action is also said without a speaker's verb: "More efforts were needed to …"; and a
+# resolution's operative paragraph is one by its verb ("10. Also calls upon Member States …").
 _NEEDED = re.compile(r"\b(needs?|needed) to\b|\bshould\b|\bmust\b", re.I)
+_OPERATIVE_CALL = re.compile(r"^\W*(\d+\.\s+)?(\w+ ){0,2}(urges|calls (up)?on|requests|encourages|invites|"
+                             r"recommends|appeals|demands|exhorts|decides|stresses the need|underlines the need)\b", re.I)
 # A name: a capitalised word that does not open the sentence, or an acronym.
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+\b|\b[A-Z]{2,}\b")
 # Someone acting: an agent after "by", or a named body ("the review team", "Member States").
@@ -76,6 +80,13 @@ def first_typed(kind: str | None, carried: list[bool | None], scores: list[float
     return 0
 
 
+def operative_call(text: str) -> bool:
+    """Whether a passage is a resolution's call for action: an operative paragraph whose verb asks
+    something of someone ("2. Calls upon the administering Power …", "Urges Member States …"), not a
+    preambular one that recalls or notes."""
+    return bool(_OPERATIVE_CALL.search(text))
+
+
 def answer_type(question: str) -> str | None:
     """The kind of answer the question asks for: "date", "who", "name", "number", "cause", "call"
     or None."""
@@ -90,7 +101,7 @@ def carries(kind: str | None, sentence: str) -> bool:
     if kind is None:
         return False
     if kind == "call":
-        return bool(CALL_CUE.search(sentence) or _NEEDED.search(sentence))
+        return bool(CALL_CUE.search(sentence) or _NEEDED.search(sentence) or _OPERATIVE_CALL.search(sentence))
     if kind == "who":
         return sentence_cue(sentence) is not None or bool(_ACTOR.search(sentence) or _NAME.search(sentence))
     if kind == "name":

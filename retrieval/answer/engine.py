@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from .answer_types import answer_type, carries, first_typed
+from .answer_types import answer_type, carries, first_typed, operative_call
 from .citation import Citation, cite, document_label
 from .fact_questions import fact_asked, printed_fact
 from ..config import MAX_QUESTION_CHARS, SHIPPED_DIR, Settings
@@ -433,7 +433,10 @@ class Engine:
                    for i in order]
         # "When …?" answered by a sentence without a date: a close passage's dated sentence goes first
         # (the passages shown stay the same).
-        j = first_typed(kind, [r.carries_type for r in results], [r.score for r in results])
+        # "What was asked of …?" answered by a preambular paragraph: a close operative one that asks it
+        # goes first (a summary's reported calls are too loose a cue for this: only a resolution's).
+        carried = [operative_call(r.text) for r in results] if kind == "call" else [r.carries_type for r in results]
+        j = first_typed("number" if kind == "call" else kind, carried, [r.score for r in results])
         results = [results[j]] + results[:j] + results[j + 1:] if j else results
         # A footnote ("See Official Records of …") is searchable but is not the text: on each page
         # of results it comes after the body's passages, and it never fills the answer box.

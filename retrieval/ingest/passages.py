@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "8"  # 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "9"  # 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -241,6 +241,42 @@ def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str]
     return front, sections
 
 
+# A resolution's paragraph is often one sentence of 250 to 300 words ("Urges Member States …,
+# … urges parties …, encourages parties …;"). Whole, it is a passage over the limit, a highlight of a
+# page, and a text the models truncate (MiniLM reads 256 word pieces): its later calls could never be
+# found. Such a sentence is cut at its clauses into pieces of about this many words.
+CLAUSE_WORDS = 100
+_CLAUSE_END = re.compile(r"[,;:](?=\s)")
+
+
+def split_long_sentences(spans: list[tuple[int, int]], text: str, max_words: int,
+                         piece_words: int = CLAUSE_WORDS) -> list[tuple[int, int]]:
+    """Each sentence of more than ``max_words`` words cut after a comma, semicolon or colon into
+    pieces of about ``piece_words`` words (as even as its clauses allow); other sentences as they are.
+    A sentence without such a mark stays whole."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        n = len(text[s:e].split())
+        if n <= max_words:
+            out.append((s, e))
+            continue
+        pieces = -(-n // piece_words)
+        target = n / pieces
+        start, words_before = s, 0
+        cuts = []
+        for m in _CLAUSE_END.finditer(text, s, e):
+            words = len(text[s:m.end()].split())
+            if words - words_before >= target * 0.6 and words >= (len(cuts) + 1) * target * 0.9:
+                cuts.append(m.end())
+                words_before = words
+        for c in cuts:
+            if len(text[c:e].split()) >= target * 0.4:  # no crumb of a clause left on its own
+                out.append((start, c))
+                start = c + (len(text[c:e]) - len(text[c:e].lstrip()))
+        out.append((start, e))
+    return out
+
+
 def _sentence_windows(spans: list[tuple[int, int]], text: str, max_words: int) -> list[tuple[int, int]]:
     """Group consecutive sentences into windows of at most max_words words."""
     windows: list[tuple[int, int]] = []
@@ -358,7 +394,7 @@ def split_passages(
     def add(block_lines, block_pages, section: str | None, para: int, numbered: Numbering = Numbering()) -> None:
         block_lines = [line.removeprefix(FOOTNOTE_MARK) for line in block_lines]
         joined, line_starts = join_lines(block_lines)
-        spans = split_sentences(joined)
+        spans = split_long_sentences(split_sentences(joined), joined, max_words)
         attributions = attribute_paragraph([joined[s:e] for s, e in spans])
         for w_start, w_end in _sentence_windows(spans, joined, max_words):
             a, b = spans[w_start][0], spans[w_end - 1][1]
