@@ -121,6 +121,14 @@ def test_questions_about_a_documents_facts():
     facts = {"printed": {"adoption_date": "Resolution adopted by the General Assembly on 18 December 2025"}}
     assert printed_fact(facts, "adoption_date").endswith("18 December 2025")
     assert printed_fact(facts, "sponsors") is None and printed_fact(None, "sponsors") is None
+    # The Official Records a report is published in; an agenda item with the item's title.
+    assert fact_asked("In which Official Records supplement is the committee's report published?") == "official_records"
+    assert fact_asked("What supplement number does A/79/19 have?") == "official_records"
+    assert fact_asked("What does the report say about the supplementary budget?") is None
+    item = {"printed": {"agenda_item": "Item 108 of the provisional agenda", "agenda_subject": "QUESTION OF EAST TIMOR",
+                        "title": "Progress report of the Secretary-General"}}
+    assert printed_fact(item, "agenda_item") == "Item 108 of the provisional agenda: QUESTION OF EAST TIMOR"
+    assert printed_fact(item, "title") == "QUESTION OF EAST TIMOR: Progress report of the Secretary-General"
 
 
 def test_who_wrote_or_submitted_a_document_narrows_to_it():

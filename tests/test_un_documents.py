@@ -90,6 +90,21 @@ def test_masthead_facts_match_the_hand_made_table(dev_library, name):
         assert len(facts["sponsors"]) == len(truth["sponsors"]), name
 
 
+def test_the_agenda_items_title_and_the_official_records_line_are_facts(dev_library):
+    """Read from the real mastheads: the item's title printed under "Agenda item 139" (bold today,
+    in capitals on a 1984 typed page) and a report's cover line of the Official Records."""
+    facts = {name: meta.get("facts") or {} for name, (meta, _, _) in dev_library.items()}
+    assert facts["A_79_352.en.pdf"]["agenda_subject"] == "Proposed programme budget for 2025"
+    assert facts["A_RES_80_216.pdf"]["agenda_subject"].startswith("Promotion and protection of human rights")
+    assert facts["A_52_613.en.pdf"]["agenda_subject"].startswith("IMPLEMENTATION OF THE DECLARATION ON THE GRANTING")
+    assert facts["A_39_361.en.pdf"]["agenda_subject"].startswith("QUESTION OF")  # OCR of a 1984 scan
+    assert facts["A_79_19.en.pdf"]["official_records"] == \
+        "General Assembly Official Records Seventy-ninth Session Supplement No. 19"
+    for name, f in facts.items():  # never a passage's words: at most the few lines of a masthead
+        assert len(f.get("agenda_subject") or "") < 400, name
+        assert "official_records" not in f or name == "A_79_19.en.pdf", name
+
+
 def test_no_file_property_author_for_a_un_document(dev_library):
     """Resolutions are the General Assembly's; a report is its author's, never the Word file's."""
     for name, (meta, _, _) in dev_library.items():

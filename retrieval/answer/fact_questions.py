@@ -27,6 +27,8 @@ _CUES: list[tuple[str, re.Pattern]] = [
     ("agenda_item", re.compile(r"\bagenda item\b|\bunder which (agenda )?item\b", re.I)),
     ("distribution_date", re.compile(rf"\bwhen\b{_SPAN}\b(issued|published|distributed|circulated|released|dated)\b|"
                                      r"\bdate of (the|this) (report|document|draft|letter)\b", re.I)),
+    ("official_records", re.compile(r"\bofficial records\b|\b(which|what) supplement\b|\bsupplement (no\.?|number)\b",
+                                    re.I)),
     ("session", re.compile(r"\b(which|what)\s+session\b", re.I)),
     ("symbol", re.compile(r"\b(what|which) is (its|the|the document's) (symbol|document number)\b|"
                           r"\bdocument (symbol|number)\b", re.I)),
@@ -65,5 +67,13 @@ def fact_asked(question: str) -> str | None:
 
 
 def printed_fact(facts: dict | None, key: str) -> str | None:
-    """The masthead's own words for a fact, where the document prints it."""
-    return ((facts or {}).get("printed") or {}).get(key)
+    """The masthead's own words for a fact, where the document prints it. An agenda item and a
+    title come with the item's title printed under the item ("Agenda item 139: Proposed programme
+    budget for 2025"; "Question of East Timor: Progress report of the Secretary-General"): what the
+    document is, as its masthead says it."""
+    printed = (facts or {}).get("printed") or {}
+    line = printed.get(key)
+    subject = printed.get("agenda_subject")
+    if line and subject and key in ("agenda_item", "title"):
+        return f"{line}: {subject}" if key == "agenda_item" else f"{subject}: {line}"
+    return line

@@ -51,7 +51,7 @@ def _haystack(doc: dict) -> tuple[str, str]:
     facts = doc.get("facts") or {}
     parts = [doc.get("title"), doc.get("id"), doc.get("file"), facts.get("symbol"), facts.get("title"),
              facts.get("kind"), facts.get("body") or facts.get("organ"), facts.get("agenda_item"),
-             facts.get("committee_report"), doc.get("author"), document_date(doc)]
+             facts.get("agenda_subject"), facts.get("committee_report"), doc.get("author"), document_date(doc)]
     text = " ".join(str(p) for p in parts if p).lower()
     return text, _compact(text)
 

@@ -46,6 +46,7 @@ _WITHOUT_REFERENCE = re.compile(r"\[\s*without reference to a Main Committee", r
 _SESSION = re.compile(r"^([A-Z][a-z]+(?:[-~][a-z]+)?)\s+(?:regular\s+|special\s+)?session\b", re.IGNORECASE)
 _AGENDA = re.compile(r"^((?:Provisional\s+)?agenda items?\s+.+|Items?\s+\d+.*agenda.*)$", re.IGNORECASE)
 _DISTR = re.compile(r"Distr\.?\s*:?\s*(General|Limited|Restricted|Restringida|General)\b", re.IGNORECASE)
+_SUPPLEMENT = re.compile(r"^Supplement\s+No\.\s*\d+[A-Z]?\b", re.IGNORECASE)
 _ORIGINAL = re.compile(r"^Original\s*:\s*(\w+)", re.IGNORECASE)
 _ORGANS = ("General Assembly", "Security Council", "Economic and Social Council", "Human Rights Council",
            "Asamblea General", "Consejo de Seguridad")
@@ -78,6 +79,8 @@ class UNFacts:
     body: str | None = None  # the Main Committee of a draft
     session: int | None = None
     agenda_item: str | None = None
+    agenda_subject: str | None = None  # the agenda item's title printed under it ("Question of East Timor")
+    official_records: str | None = None  # "General Assembly Official Records Seventy-ninth Session Supplement No. 19"
     distribution: str | None = None
     distribution_date: str | None = None  # ISO
     adoption_date: str | None = None  # ISO
@@ -315,11 +318,19 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
             printed["agenda_item"] = t.rstrip(" *")
             take(i)
             k = i + 1
-            while k < len(lines) and page.lines[k].bold and abs(page.lines[k].size - body_size) < 0.6 \
+            # The item's title: bold at body size today, in capitals on an old typed page (which
+            # sets it a blank line below).
+            capitals = k < len(lines) and _is_capitals(lines[k])
+            while k < len(lines) and (page.lines[k].bold or capitals and _is_capitals(lines[k])) \
+                    and abs(page.lines[k].size - body_size) < 0.6 \
                     and not _DRAFT.search(lines[k]) and not _ADOPTED.match(lines[k]) \
-                    and page.lines[k].top - page.lines[k - 1].bottom < body_size:
+                    and page.lines[k].top - page.lines[k - 1].bottom < body_size * (4 if capitals and k == i + 1 else 1):
                 take(k)
                 k += 1
+            if k > i + 1:
+                subject = " ".join(lines[i + 1:k])
+                info["agenda_subject"] = subject
+                printed["agenda_subject"] = subject
             i = k
             continue
         i += 1
@@ -407,6 +418,15 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
         if i not in used and _OPENING.match(t.replace(" ,", ",")):
             used.add(i)
             break
+    # A report published in the Official Records says where on its cover ("General Assembly /
+    # Official Records / Seventy-ninth Session / Supplement No. 19").
+    for i, t in enumerate(lines):
+        if t.lower() == "official records":
+            end = next((k for k in range(i + 1, min(i + 4, len(lines))) if _SUPPLEMENT.match(lines[k])), None)
+            if end is not None:
+                start = i - 1 if i and any(lines[i - 1] == organ for organ in _ORGANS) else i
+                info["official_records"] = printed["official_records"] = " ".join(lines[start:end + 1])
+                break
     for i, t in enumerate(lines):
         if m := _JOB.match(t):
             info.setdefault("job_number", m.group(1))
@@ -420,6 +440,12 @@ def read_masthead(page: Page, symbol: str) -> tuple[UNFacts, set[int]]:
         printed["title"] = info["title"]
     info["printed"] = printed
     return UNFacts(**{k: v for k, v in info.items() if v is not None}), used
+
+
+def _is_capitals(text: str) -> bool:
+    """A line set in capitals ("QUESTION OF EAST TIMOR"), as old typed pages set a heading."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 def _split_sponsors(text: str) -> list[str]:
