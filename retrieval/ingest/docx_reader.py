@@ -1,6 +1,8 @@
 """Word (.docx): read as a stream with zipfile and ElementTree, so linear in its size and never the
 whole XML tree in memory; paragraphs styled "Title" or "Heading N" become the title and headings;
-no pages. Its zip members' inflated size is checked before any is inflated.
+no pages. Its zip members' inflated size is checked before any is inflated. A UN document saved as
+Word has the masthead of its PDF: its first paragraphs (with their bold and size) are read by the
+same masthead reader (``un_document``) into the document's facts.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from .document_text import DocumentText, IngestError, check_characters, check_read
@@ -17,7 +20,9 @@ from .limits import MIB, Limits
 def read_docx(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
     text, properties = _docx_text(path, limits)
     result = DocumentText(text, paged=False, space_page_breaks=False, title=properties.get("title"),
-                          author=properties.get("author"), date=properties.get("date"))
+                          author=properties.get("author"), date=properties.get("date"),
+                          symbol=properties.get("symbol"), facts=properties.get("facts"),
+                          resolution=properties.get("resolution", False))
     check_read(result, path, limits)
     return result
 
@@ -51,15 +56,20 @@ def _docx_text(path: Path, limits: Limits) -> tuple[str, dict]:
             styles = _docx_style_names(z, path, limits, started) if "word/styles.xml" in names else {}
             properties = _docx_core(z, path, limits, started) if "docProps/core.xml" in names else {}
             blocks: list[str] = []
+            head: list[tuple[str, bool, float | None]] = []  # the first paragraphs: a UN masthead?
+            at: list[int | None] = []  # each one's place among the blocks (None: a title-styled one)
             characters = 0
             with z.open("word/document.xml") as body:
-                for paragraph, style_id in _docx_paragraphs(body, path, limits, started):
+                for paragraph, style_id, bold, size in _docx_paragraphs(body, path, limits, started):
                     text = " ".join(paragraph.split())
                     if not text:
                         continue
                     characters += len(text)
                     check_characters(characters, path, limits)
                     style = styles.get(style_id, style_id).lower()
+                    if len(head) < _MASTHEAD_PARAGRAPHS:
+                        head.append((text, bold, size))
+                        at.append(None if style == "title" else len(blocks))
                     if style == "title":  # the title block names the document; it is not a section
                         properties["title"] = properties.get("title") or text
                         continue
@@ -70,7 +80,32 @@ def _docx_text(path: Path, limits: Limits) -> tuple[str, dict]:
         raise
     except Exception as exc:  # a damaged zip or XML: "unreadable"
         raise IngestError(f"{path.name}: not a readable Word document ({exc.__class__.__name__})") from exc
-    return "\n\n".join(blocks), properties
+    return _with_masthead(blocks, head, at, properties)
+
+
+_MASTHEAD_PARAGRAPHS = 40  # page 1's share: a masthead, a draft's sponsors, the title
+
+
+def _with_masthead(blocks: list[str], head: list[tuple[str, bool, float | None]], at: list[int | None],
+                   properties: dict) -> tuple[str, dict]:
+    """A UN document saved as Word (the same masthead as its PDF: symbol, organ, distribution,
+    session, agenda item, "Resolution adopted by …", the title) read into its facts, its masthead
+    paragraphs and closing meeting out of the text; any other document as it is. The masthead
+    wins over the file's properties, which name whoever typed it."""
+    from .un_document import RESOLUTION_KINDS, closing_meeting, read_paragraph_masthead
+
+    read = read_paragraph_masthead(head) if head else None
+    if read is None:
+        return "\n\n".join(blocks), properties
+    facts, used_head = read
+    used = {at[i] for i in used_head if at[i] is not None}
+    meeting, closing = closing_meeting(blocks)
+    if meeting:
+        facts = replace(facts, meeting=facts.meeting or meeting)
+    kept = [b for i, b in enumerate(blocks) if i not in used and i not in closing]
+    return "\n\n".join(kept), {"title": facts.title, "author": facts.author, "date": facts.date,
+                                "symbol": facts.symbol, "facts": facts.to_dict(),
+                                "resolution": facts.kind in RESOLUTION_KINDS}
 
 
 def _xml_events(stream, path: Path, limits: Limits, started: float, events=("end",)):
@@ -88,11 +123,21 @@ def _xml_events(stream, path: Path, limits: Limits, started: float, events=("end
         yield event, element
 
 
+def _on(element) -> bool:
+    """A run property that is on: <w:b/>, or <w:b w:val="true"/> (not "0", "false", "none")."""
+    return element.get(f"{_W}val", "true").lower() not in ("0", "false", "off", "none")
+
+
 def _docx_paragraphs(stream, path: Path, limits: Limits, started: float):
-    """(text, style id) of each body paragraph, in order. Every element is detached from its parent
-    once read, so memory stays flat however many runs or paragraphs the file holds."""
+    """(text, style id, bold, size) of each body paragraph, in order: bold when all its letters are
+    in bold runs, size the points of most of its characters where the runs say (else None), which
+    the masthead of a UN document needs. Every element is detached from its parent once read, so
+    memory stays flat however many runs or paragraphs the file holds."""
     parts: list[str] = []
     style_id = ""
+    bold_chars = plain_chars = 0
+    sizes: dict[float, int] = {}
+    run_bold, run_size = False, None
     depth = 0  # paragraphs open (a text box can nest one in another)
     open_elements = []
     for event, element in _xml_events(stream, path, limits, started, events=("start", "end")):
@@ -102,20 +147,39 @@ def _docx_paragraphs(stream, path: Path, limits: Limits, started: float):
             if tag == f"{_W}p":
                 depth += 1
                 if depth == 1:
-                    parts, style_id = [], ""
+                    parts, style_id, bold_chars, plain_chars, sizes = [], "", 0, 0, {}
+            elif tag == f"{_W}r":
+                run_bold, run_size = False, None
             continue
         open_elements.pop()
         if depth:
             if tag == f"{_W}t" and element.text:
                 parts.append(element.text)
+                letters = sum(c.isalnum() for c in element.text)
+                if run_bold:
+                    bold_chars += letters
+                else:
+                    plain_chars += letters
+                if run_size:
+                    sizes[run_size] = sizes.get(run_size, 0) + letters
             elif tag in (f"{_W}tab", f"{_W}br", f"{_W}cr"):
                 parts.append(" ")
             elif tag == f"{_W}pStyle":
                 style_id = element.get(f"{_W}val", "")
+            elif tag in (f"{_W}b", f"{_W}sz") and open_elements and open_elements[-1].tag == f"{_W}rPr" \
+                    and len(open_elements) > 1 and open_elements[-2].tag == f"{_W}r":  # a run's, not the mark's
+                if tag == f"{_W}b":
+                    run_bold = _on(element)
+                else:
+                    try:
+                        run_size = int(element.get(f"{_W}val", "")) / 2  # half-points
+                    except ValueError:
+                        run_size = None
         if tag == f"{_W}p":
             depth -= 1
             if depth == 0:
-                yield "".join(parts), style_id
+                size = max(sizes, key=sizes.get) if sizes else None
+                yield "".join(parts), style_id, bold_chars > 0 and plain_chars == 0, size
         if open_elements:  # read: let it go (it is its parent's last child, so this is quick)
             open_elements[-1].remove(element)
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from .pdf_layout import SYMBOL, Line, Page
+from .pdf_layout import SYMBOL, Line, Page, Word
 
 _MONTHS = ("January February March April May June July August September October November December").split()
 _MESES = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
@@ -599,3 +599,34 @@ def read_un_pages(pages: list[Page]) -> UNPages | None:
             keep.append(line)
         cleaned.append(replace(page, lines=tuple(keep)))
     return UNPages(cleaned, facts, folios)
+
+
+def read_paragraph_masthead(paragraphs: list[tuple[str, bool, float | None]]) -> tuple[UNFacts, set[int]] | None:
+    """The masthead of a document without pages (Word): its first paragraphs as (text, bold, size
+    in points or None) laid out one under another as page 1's lines, read by ``read_masthead`` like
+    a PDF's; with the indexes of the paragraphs that are masthead, and of a resolution's closing
+    "69th plenary meeting" with its date. None when no UN symbol heads it."""
+    sizes = [size for _, _, size in paragraphs if size]
+    body = max(set(sizes), key=sizes.count) if sizes else 10.0
+    lines, top = [], 40.0
+    for text, bold, size in paragraphs:
+        size = size or body
+        words = tuple(Word(w, 0.0, 0.0, top, top + size, size, bold) for w in text.split())
+        lines.append(Line(" ".join(text.split()), 72.0, 540.0, top, top + size, size, bold, words))
+        top += size * 1.4
+    page = Page(1, 612.0, 792.0, tuple(lines))  # a letter-size page 1: the masthead's share of it as in a PDF
+    symbol = find_masthead_symbol(page)
+    if symbol is None:
+        return None
+    facts, used = read_masthead(page, symbol)
+    return facts, used
+
+
+def closing_meeting(texts: list[str]) -> tuple[str | None, set[int]]:
+    """A resolution's closing "69th plenary meeting / 18 December 2025": the meeting, and the
+    indexes of its lines (facts, not text)."""
+    for i, t in enumerate(texts):
+        if _MEETING.match(t.strip()):
+            dated = {i + 1} if i + 1 < len(texts) and _DATE.fullmatch(texts[i + 1].strip()) else set()
+            return t.strip(), {i} | dated
+    return None, set()
