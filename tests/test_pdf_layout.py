@@ -9,7 +9,8 @@ from retrieval.ingest.corpus import load_document
 from retrieval.ingest.pdf_layout import Line, Page, Word, group_lines, layout_text, running_lines, table_rows
 from retrieval.ingest.passages import split_passages
 from retrieval.answer.citation import cite
-from typeset import image_only_copy, UN_FOOTNOTE, UN_HEADINGS, UN_SYMBOL, UN_TABLE, UN_TITLE, un_style_pdf
+from typeset import (BRIEF_MAIN, BRIEF_SIDEBAR, BRIEF_TITLE, UN_FOOTNOTE, UN_HEADINGS, UN_SYMBOL, UN_TABLE, UN_TITLE,
+                     image_only_copy, policy_brief_pdf, un_style_pdf)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,21 @@ def test_a_two_column_page_is_read_column_by_column(un_report):
                           "documents.")
     order = [(p.number, p.section) for p in passages if p.number]
     assert order == [(str(n), UN_HEADINGS[0 if n <= 2 else 1 if n <= 6 else 2]) for n in range(1, 9)]
+
+
+def test_a_policy_briefs_sidebar_is_read_apart_from_its_main_column(tmp_path):
+    """A brief's page 1: a wide main column beside a narrower sidebar of recommendations. Read
+    straight across, a sentence of the main text runs into a bullet ("… of which 72 • Integrate
+    education-in-emergencies data into"); read by its columns, each paragraph is whole."""
+    document = load_document(policy_brief_pdf(tmp_path / "brief.pdf"))
+    passages = split_passages(document.text, document.id, document.title, paged=True, space_page_breaks=False)
+    texts = [" ".join(p.text.split()) for p in passages]
+    for paragraph in BRIEF_MAIN:
+        assert paragraph in texts, paragraph
+    for bullet in BRIEF_SIDEBAR:
+        assert any(t.endswith(bullet) and len(t) < len(bullet) + 20 for t in texts), bullet
+    assert not any("•" in t and "children" in t for t in texts)  # no line of the main text with a bullet
+    assert document.title == BRIEF_TITLE
 
 
 def test_a_table_is_kept_row_by_row(un_report):

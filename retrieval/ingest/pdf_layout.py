@@ -336,8 +336,7 @@ def group_lines(words: list[Word], width: float) -> list[Line]:
     # heading below a table after the columns, are full width.
     edge = Counter(round(min(w.x0 for w in row if w.x0 >= gutter)) for row in rows
                    if not _crosses(row, gutter) and any(w.x0 >= gutter for w in row)).most_common(1)[0][0]
-    both = [k for k, row in enumerate(rows) if not _crosses(row, gutter) and any(w.x1 <= gutter for w in row)
-            and any(abs(w.x0 - edge) <= 2 for w in row)]
+    both = [k for k, row in enumerate(rows) if not _crosses(row, gutter) and any(abs(w.x0 - edge) <= 2 for w in row)]
     first, last = both[0], both[-1]
     height = statistics.median(max(w.bottom for w in r) - min(w.top for w in r) for r in rows)
     while first > 0 and _near(rows[first - 1], rows[first], height) and not _crosses(rows[first - 1], gutter):
@@ -411,17 +410,27 @@ def _gutter(rows: list[list[Word]], width: float) -> float | None:
     for step in range(int(width * 0.3), int(width * 0.7), 2):
         x = float(step)
         starts: Counter = Counter()
+        left_tops: list[float] = []
+        right_tops: dict[int, list[float]] = {}
         for row in rows:
             if _crosses(row, x):
                 continue
             left = [w.x1 for w in row if w.x1 <= x]
             right = [w.x0 for w in row if w.x0 >= x]
-            if left and right and min(right) - max(left) >= 8:  # more than a word space
+            if left:
+                left_tops.append(min(w.top for w in row))
+            # A row with words on both sides, or a sidebar's row alone: a column set beside another
+            # with its own line pitch (a brief's recommendations) shares few baselines with it.
+            if right and (not left or min(right) - max(left) >= 8):  # more than a word space
                 starts[round(min(right))] += 1
-        if starts:
+                right_tops.setdefault(round(min(right)), []).append(min(w.top for w in row))
+        if starts and len(left_tops) >= 5:
             edge = max(starts, key=lambda s: starts[s] + starts[s - 1] + starts[s + 1])
             lined_up = starts[edge] + starts[edge - 1] + starts[edge + 1]
-            if lined_up > best_rows:
+            tops = [t for s in (edge - 1, edge, edge + 1) for t in right_tops.get(s, [])]
+            # Beside the left column, not below it (a signature block, an indented list after a text).
+            beside = sum(min(left_tops) <= t <= max(left_tops) for t in tops)
+            if beside >= 5 and lined_up > best_rows:
                 best, best_rows = x, lined_up
     if best_rows >= 5 and best_rows >= len(rows) / 3:
         return best
