@@ -177,13 +177,15 @@ def test_twenty_sessions_at_once_get_their_own_answers_from_one_model_and_lose_n
         answer = message.get_by_test_id("stChatMessageContent")
         await answer.locator(".cite").first.wait_for(timeout=120_000)  # a box, or the closest passages
         text = await answer.inner_text()
+        # The rating buttons come with the rest of the message, which twenty sessions on two cores
+        # may draw well after its first citation: waited for as long as the answer is.
         if n % 2:
-            await message.get_by_label("Thumbs up").click()
+            await message.get_by_label("Thumbs up").click(timeout=120_000)
             said = "Thank you: your rating is kept."
         else:
-            await message.get_by_label("Thumbs down").click()
+            await message.get_by_label("Thumbs down").click(timeout=120_000)
             comment = message.get_by_label("What was wrong?")
-            await comment.fill(f"comment {n}")
+            await comment.fill(f"comment {n}", timeout=120_000)
             await comment.press("Enter")
             said = "Thank you: your rating and note are kept."
         await message.get_by_text(said).wait_for(timeout=120_000)
