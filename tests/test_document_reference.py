@@ -225,3 +225,16 @@ def test_title_words_out_of_the_titles_order_or_all_that_is_asked_stay():
     assert without_document_words("What is said about safe drinking water in schools and hospitals?", water) \
         == "What is said about in schools and hospitals?"
     assert without_document_words("What about food?", [{"id": "x"}]) == "What about food?"  # no facts, no title
+
+
+def test_a_kind_and_date_that_no_document_has_is_said_to_be_missing():
+    ref = resolve("What did the 2019 resolution on food say about famine?", LIBRARY)
+    assert not ref.found and ref.missing == ("A 2019 resolution",)
+    assert resolve("What does the resolution of 2019 say?", LIBRARY).missing == ("A 2019 resolution",)
+    assert resolve("In the draft of the seventy-fifth session, what is said?", LIBRARY).missing == (
+        "A draft resolution of the 75th session",)
+    assert ids("What did the 2024 resolution say about hunger?") == ("A_RES_79_171",)  # one that is there
+    # A year that dates something else names no document, missing or not.
+    ref = resolve("What does the resolution say about the 2030 Agenda?", LIBRARY)
+    assert not ref.found and ref.missing == ()
+    assert resolve("What did the panel say in 2019 about the resolution?", LIBRARY).missing == ()

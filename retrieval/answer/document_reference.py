@@ -190,18 +190,22 @@ def resolve(question: str, documents: list[dict]) -> Reference:
             narrowed, spans = fit, spans + [m.span()]
             by.append("kind")
         break
+    kind_named = by == ["kind"]
     who = _by_whom(question)
     if who and who[0]:
         fit = [i for i in narrowed if _written_by(by_id[i], who[0])]
         if fit and len(fit) < len(narrowed):  # a name every candidate shares narrows nothing
             narrowed, spans = fit, spans + [who[1]]
             by.append("author")
+    absent: list[str] = []  # "a 2019 resolution": a kind with its year or session that no document is
     m = _YEAR.search(question)
     if m:
         fit = [i for i in narrowed if _year(by_id[i]) == m.group(1)]
         if fit:
             narrowed, spans = fit, spans + [m.span()]
             by.append("year")
+        elif kind_named and (kind := _kind_with(question, m)):
+            absent.append(f"A {m.group(1)} {kind}")
     m = _SESSION.search(question)
     if m:
         number = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else session_number(m.group(3) or "")
@@ -209,11 +213,37 @@ def resolve(question: str, documents: list[dict]) -> Reference:
         if fit:
             narrowed, spans = fit, spans + [m.span()]
             by.append("session")
+        elif kind_named and number and (kind := _kind_with(question, m)):
+            absent.append(f"A {kind} of the {_ordinal(number)} session")
+    if absent and by == ["kind"]:
+        # The kind and its date were written together, and no document of that kind has the date:
+        # said, rather than searching every document of the kind as if none were meant.
+        return Reference(missing=tuple(absent[:1]), by=("kind",))
     # A kind alone ("the resolution") in a library of resolutions names nothing in particular: it
     # narrows only to a few of the library's documents (the drafts, the reports).
     if not by or by == ["kind"] and len(narrowed) > len(ids) / 3 or len(narrowed) == len(ids):
         return Reference()
     return Reference(tuple(narrowed), tuple(spans), by=tuple(by))
+
+
+def _kind_with(question: str, date: re.Match) -> str | None:
+    """The kind of document a year or session is written with ("the 2019 resolution", "the
+    resolution of 2019", "the draft of the seventy-fifth session"), or None: a year elsewhere in the
+    question ("the 2030 Agenda") dates no document."""
+    for kind, pattern in _KINDS:
+        for k in pattern.finditer(question):
+            between = question[date.end():k.start()] if date.end() <= k.start() else question[k.end():date.start()]
+            before = date.end() <= k.start()
+            if (before and re.fullmatch(r"(?:'s)?\s+(?:[\w-]+\s+)?", between)) or \
+                    (not before and re.fullmatch(r"\s+(?:(?:adopted|issued|submitted|dated)\s+)?(?:of|from|in|at)\s+"
+                                                 r"(?:the\s+)?(?:year\s+)?", between)):
+                return kind
+    return None
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def without_reference(question: str, reference: Reference) -> str:
