@@ -3,7 +3,7 @@ carries it: hand-written cases, no model."""
 
 import numpy as np
 
-from retrieval.answer.answer_types import answer_type, carries, first_typed, operative_call
+from retrieval.answer.answer_types import answer_type, asks_for_figure, carries, first_typed, operative_call
 from retrieval.answer.ranking import RankingParams, choose_highlight
 
 
@@ -81,3 +81,12 @@ def test_a_question_of_what_was_asked_wants_a_resolutions_call_not_its_recitals(
     assert not operative_call("Noting the efforts of the administering Power to meet the emergency")
     assert not operative_call("Recalling its resolution 64/292, in which it called upon States")
     assert carries("call", "Urges Member States to adopt a climate-responsive approach")
+
+
+def test_a_figure_is_asked_for_by_when_how_many_and_how_much_money_not_how_much_trust():
+    assert asks_for_figure("When was the resolution adopted?")
+    assert asks_for_figure("How many UNRWA staff have been killed?")
+    assert asks_for_figure("How much did the basic services project cost?")
+    assert asks_for_figure("How much funding is needed each year?")
+    assert not asks_for_figure("How much trust has been built among governments?")
+    assert not asks_for_figure("Why do migrants move?")

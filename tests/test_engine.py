@@ -221,6 +221,20 @@ def test_the_box_is_shown_when_the_calibrated_confidence_reaches_the_threshold(e
     assert [r.text for r in held.results] == [r.text for r in answer.results]
 
 
+def test_a_figure_asked_for_and_not_in_the_answers_sentence_gets_no_box(engine):
+    """"How many …?" answered by a sentence with no figure in it: the closest passages, no box,
+    however confident the calibrator (its threshold set to 0 here); "How much trust …?" asks for a
+    degree, not a figure, and keeps its box."""
+    from dataclasses import replace as changed
+
+    lenient = engine.with_calibration(changed(engine.calibration, threshold=0.0))
+    count = lenient.ask("How many migrants send remittances home?")
+    assert count.results[0].carries_type is False
+    assert (count.answered, count.confidence, count.reason) == (True, "partial", "uncertain")
+    degree = lenient.ask("How much trust has been built among governments since the first dialogue?")
+    assert degree.results[0].carries_type is False and degree.confidence == "answer"
+
+
 def test_box_precision_and_uncovered_share_on_the_held_out_half(engine):
     # The targets of selective answering, on the half the calibrator was not fitted on
     # (README, "The answer box"): measured 0.904 precision, 7 % uncovered boxed for the pair.

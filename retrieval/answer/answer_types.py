@@ -80,6 +80,20 @@ def first_typed(kind: str | None, carried: list[bool | None], scores: list[float
     return 0
 
 
+# "How much …?" asks for an amount when it is about money or a measure ("How much did the project
+# cost?", "how much funding"), for a degree otherwise ("How much trust has been built?").
+_AMOUNT = re.compile(r"\bhow many\b|\bwhat (number|percentage|share|proportion)\b|\bhow much\b.*\b(cost\w*|money|"
+                     r"fund\w*|budget\w*|spen[dt]\w*|pa(y|id|yment)s?|worth|price\w*|dollars?|francs?|euros?|tonnes?|"
+                     r"per ?cent|contribut\w*|allocat\w*|raised?|financ\w*|amount)\b", re.I)
+
+
+def asks_for_figure(question: str) -> bool:
+    """Whether the question wants a date or an amount the answer must print: "When …?", "How many
+    …?", "How much did it cost?" (not "How much trust …?", a degree)."""
+    kind = answer_type(question)
+    return kind == "date" or kind == "number" and _AMOUNT.search(question) is not None
+
+
 def operative_call(text: str) -> bool:
     """Whether a passage is a resolution's call for action: an operative paragraph whose verb asks
     something of someone ("2. Calls upon the administering Power …", "Urges Member States …"), not a

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from .answer_types import answer_type, carries, first_typed, operative_call
+from .answer_types import answer_type, asks_for_figure, carries, first_typed, operative_call
 from .citation import Citation, cite, document_label
 from .fact_questions import fact_asked, printed_fact
 from ..config import MAX_QUESTION_CHARS, SHIPPED_DIR, Settings
@@ -450,6 +450,10 @@ class Engine:
             confidence, reason = "partial", "uncertain"
         elif results and self.index.passages[results[0].passage_id].footnote:
             confidence, reason = "partial", "uncertain"  # only footnotes matched: shown, never boxed
+        elif results and results[0].carries_type is False and self.calibration is not None and asks_for_figure(text):
+            # "How much …?", "When …?" answered by a sentence with no figure or date in it: whatever
+            # else agrees, the box would claim an answer its sentence does not hold.
+            confidence, reason = "partial", "uncertain"
         else:
             confidence, reason = "answer", None
         return Answer(asked, True, results[:top_k], note=note, confidence=confidence, missing=tuple(missing),
