@@ -238,3 +238,6 @@ def test_a_kind_and_date_that_no_document_has_is_said_to_be_missing():
     ref = resolve("What does the resolution say about the 2030 Agenda?", LIBRARY)
     assert not ref.found and ref.missing == ()
     assert resolve("What did the panel say in 2019 about the resolution?", LIBRARY).missing == ()
+    # The year goes with the kind that named the document, not with another one nor across "the".
+    assert resolve("What did the report say about the 2019 resolution?", LIBRARY).missing == ()
+    assert resolve("By 2030 the resolution asks States to do what?", LIBRARY).missing == ()

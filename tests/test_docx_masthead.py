@@ -45,7 +45,8 @@ def _un_resolution_docx(path: Path) -> Path:
     _paragraph(doc, "[on the report of the Third Committee (A/80/545, para. 5)]")
     _paragraph(doc, "80/216. The human rights to safe drinking water and sanitation", bold=True, size=14)
     _paragraph(doc, "The General Assembly,")
-    _paragraph(doc, "Recalling all its previous resolutions on the human rights to safe drinking water and sanitation,")
+    _paragraph(doc, "Recalling all its previous resolutions on the human rights to safe drinking water and sanitation, "
+                    "including resolution 78/206 (A/RES/78/206),")  # a symbol cited in the text stays text
     _paragraph(doc, "Deeply concerned that billions of people still lack access to safely managed drinking water,")
     _paragraph(doc, "1. Calls upon States to ensure the progressive realization of the human rights to safe drinking "
                     "water and sanitation for all;")
@@ -85,6 +86,21 @@ def test_the_word_files_facts_are_those_read_from_the_real_pdf(tmp_path):
         assert word.get(key) == pdf.get(key), key
 
 
+def test_a_word_file_that_cites_a_symbol_near_its_start_is_no_un_document(tmp_path):
+    doc = WordDocument()
+    _paragraph(doc, "Minutes of the board meeting, 3 March 2021", size=11)
+    _paragraph(doc, "The board discussed its alignment with A/RES/70/1 and the 2030 Agenda.", size=11)
+    for k in range(10):
+        _paragraph(doc, f"Paragraph {k} of the minutes, on the budget.", size=11)
+    _paragraph(doc, "Budget review", bold=True, size=14)
+    _paragraph(doc, "The budget was approved.", size=11)
+    doc.core_properties.title = "Board minutes"
+    doc.save(tmp_path / "minutes.docx")
+    document = load_document(tmp_path / "minutes.docx")
+    assert document.facts is None and document.title == "Board minutes"
+    assert "alignment with A/RES/70/1" in document.text and "Paragraph 9 of the minutes" in document.text
+
+
 def test_a_word_file_that_is_no_un_document_is_read_as_before(tmp_path):
     doc = WordDocument()
     doc.add_heading("Seasonal workers", level=1)
@@ -94,3 +110,20 @@ def test_a_word_file_that_is_no_un_document_is_read_as_before(tmp_path):
     document = load_document(tmp_path / "note.docx")
     assert document.facts is None and document.author == "A. Writer"
     assert document.text == "# Seasonal workers\n\nThe pilot placed 40 workers on farms in 2024."
+
+
+def test_nothing_after_the_title_or_opening_formula_is_masthead_though_it_cites_a_symbol():
+    from retrieval.ingest.un_document import read_paragraph_masthead
+
+    paragraphs = [("A/RES/80/216", False, 10), ("General Assembly", True, 10), ("Distr.: General", False, 10),
+                  ("22 December 2025", False, 10), ("Eightieth session", True, 10), ("Agenda item 71 (b)", False, 10),
+                  ("Resolution adopted by the General Assembly on 18 December 2025", True, 10),
+                  ("[on the report of the Third Committee (A/80/545, para. 5)]", False, 10),
+                  ("80/216. The human rights to safe drinking water and sanitation", True, 12),
+                  ("The General Assembly,", False, 10),
+                  ("Recalling its resolution 70/169 (A/RES/70/169),", False, 10),
+                  ("Recalling also Human Rights Council resolution A/HRC/RES/54/3,", False, 10),
+                  ("1. Calls upon States to act;", False, 10)]
+    facts, used = read_paragraph_masthead(paragraphs)
+    assert facts.title == "The human rights to safe drinking water and sanitation"
+    assert used == set(range(10))  # the masthead, the title and "The General Assembly,"; no preambular paragraph

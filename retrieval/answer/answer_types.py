@@ -82,7 +82,7 @@ def first_typed(kind: str | None, carried: list[bool | None], scores: list[float
 
 # "How much …?" asks for an amount when it is about money or a measure ("How much did the project
 # cost?", "how much funding"), for a degree otherwise ("How much trust has been built?").
-_AMOUNT = re.compile(r"\bhow many\b|\bwhat (number|percentage|share|proportion)\b|\bhow much\b.*\b(cost\w*|money|"
+_AMOUNT = re.compile(r"\bhow many\b|\bwhat (number|percentage|share|proportion)\b|\bhow much\b[^?]{0,120}?\b(cost\w*|money|"
                      r"fund\w*|budget\w*|spen[dt]\w*|pa(y|id|yment)s?|worth|price\w*|dollars?|francs?|euros?|tonnes?|"
                      r"per ?cent|contribut\w*|allocat\w*|raised?|financ\w*|amount)\b", re.I)
 

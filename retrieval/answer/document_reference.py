@@ -180,6 +180,7 @@ def resolve(question: str, documents: list[dict]) -> Reference:
     if not candidates:
         return Reference()
     narrowed, by = candidates, []
+    named_kind = None
     for kind, pattern in _KINDS:
         m = pattern.search(question)
         if not m:
@@ -189,6 +190,7 @@ def resolve(question: str, documents: list[dict]) -> Reference:
         if fit:
             narrowed, spans = fit, spans + [m.span()]
             by.append("kind")
+            named_kind = kind
         break
     kind_named = by == ["kind"]
     who = _by_whom(question)
@@ -204,8 +206,8 @@ def resolve(question: str, documents: list[dict]) -> Reference:
         if fit:
             narrowed, spans = fit, spans + [m.span()]
             by.append("year")
-        elif kind_named and (kind := _kind_with(question, m)):
-            absent.append(f"A {m.group(1)} {kind}")
+        elif kind_named and _kind_with(question, m, named_kind):
+            absent.append(f"A {m.group(1)} {named_kind}")
     m = _SESSION.search(question)
     if m:
         number = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else session_number(m.group(3) or "")
@@ -213,8 +215,8 @@ def resolve(question: str, documents: list[dict]) -> Reference:
         if fit:
             narrowed, spans = fit, spans + [m.span()]
             by.append("session")
-        elif kind_named and number and (kind := _kind_with(question, m)):
-            absent.append(f"A {kind} of the {_ordinal(number)} session")
+        elif kind_named and number and _kind_with(question, m, named_kind):
+            absent.append(f"A {named_kind} of the {_ordinal(number)} session")
     if absent and by == ["kind"]:
         # The kind and its date were written together, and no document of that kind has the date:
         # said, rather than searching every document of the kind as if none were meant.
@@ -226,19 +228,22 @@ def resolve(question: str, documents: list[dict]) -> Reference:
     return Reference(tuple(narrowed), tuple(spans), by=tuple(by))
 
 
-def _kind_with(question: str, date: re.Match) -> str | None:
-    """The kind of document a year or session is written with ("the 2019 resolution", "the
-    resolution of 2019", "the draft of the seventy-fifth session"), or None: a year elsewhere in the
-    question ("the 2030 Agenda") dates no document."""
-    for kind, pattern in _KINDS:
-        for k in pattern.finditer(question):
-            between = question[date.end():k.start()] if date.end() <= k.start() else question[k.end():date.start()]
-            before = date.end() <= k.start()
-            if (before and re.fullmatch(r"(?:'s)?\s+(?:[\w-]+\s+)?", between)) or \
-                    (not before and re.fullmatch(r"\s+(?:(?:adopted|issued|submitted|dated)\s+)?(?:of|from|in|at)\s+"
-                                                 r"(?:the\s+)?(?:year\s+)?", between)):
-                return kind
-    return None
+def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
+    """Whether a year or session is written with the kind of document the question names ("the
+    2019 resolution", "the resolution of 2019", "the draft of the seventy-fifth session"): a year
+    elsewhere in the question ("the 2030 Agenda", "By 2030 the resolution asks …") dates no
+    document."""
+    pattern = dict(_KINDS).get(kind or "")
+    if pattern is None:
+        return False
+    for k in pattern.finditer(question):
+        before = date.end() <= k.start()
+        between = question[date.end():k.start()] if before else question[k.end():date.start()]
+        if (before and re.fullmatch(r"(?:'s)?\s+(?:(?!(?:the|a|an|this|that|its)\s)[\w-]+\s+)?", between, re.I)) or \
+                (not before and re.fullmatch(r"\s+(?:(?:adopted|issued|submitted|dated)\s+)?(?:of|from|in|at)\s+"
+                                             r"(?:the\s+)?(?:year\s+)?", between)):
+            return True
+    return False
 
 
 def _ordinal(n: int) -> str:

@@ -103,9 +103,13 @@ def _with_masthead(blocks: list[str], head: list[tuple[str, bool, float | None]]
     if meeting:
         facts = replace(facts, meeting=facts.meeting or meeting)
     kept = [b for i, b in enumerate(blocks) if i not in used and i not in closing]
-    return "\n\n".join(kept), {"title": facts.title, "author": facts.author, "date": facts.date,
-                                "symbol": facts.symbol, "facts": facts.to_dict(),
-                                "resolution": facts.kind in RESOLUTION_KINDS}
+    read = {"title": facts.title, "author": facts.author, "date": facts.date, "symbol": facts.symbol,
+            "facts": facts.to_dict(), "resolution": facts.kind in RESOLUTION_KINDS}
+    # What the masthead does not say, the file's properties still may (a title, a date), but never
+    # the author: that property names whoever typed the file.
+    merged = properties | {k: v for k, v in read.items() if v is not None}
+    merged["author"] = facts.author
+    return "\n\n".join(kept), merged
 
 
 def _xml_events(stream, path: Path, limits: Limits, started: float, events=("end",)):

@@ -262,15 +262,16 @@ def split_long_sentences(spans: list[tuple[int, int]], text: str, max_words: int
             continue
         pieces = -(-n // piece_words)
         target = n / pieces
-        start, words_before = s, 0
-        cuts = []
+        start, words_before, words, last = s, 0, 0, s
+        cuts = []  # (offset, words before it): counted as the marks go by, so linear in the sentence
         for m in _CLAUSE_END.finditer(text, s, e):
-            words = len(text[s:m.end()].split())
+            words += len(text[last:m.end()].split())
+            last = m.end()
             if words - words_before >= target * 0.6 and words >= (len(cuts) + 1) * target * 0.9:
-                cuts.append(m.end())
+                cuts.append((m.end(), words))
                 words_before = words
-        for c in cuts:
-            if len(text[c:e].split()) >= target * 0.4:  # no crumb of a clause left on its own
+        for c, before in cuts:
+            if n - before >= target * 0.4:  # no crumb of a clause left on its own
                 out.append((start, c))
                 start = c + (len(text[c:e]) - len(text[c:e].lstrip()))
         out.append((start, e))

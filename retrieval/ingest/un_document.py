@@ -606,6 +606,16 @@ def read_paragraph_masthead(paragraphs: list[tuple[str, bool, float | None]]) ->
     in points or None) laid out one under another as page 1's lines, read by ``read_masthead`` like
     a PDF's; with the indexes of the paragraphs that are masthead, and of a resolution's closing
     "69th plenary meeting" with its date. None when no UN symbol heads it."""
+    # A Word file that only cites a symbol near its start is no UN document: its masthead, as the
+    # Organization prints it, has the symbol on a line of its own (or beside "United Nations" or the
+    # organ) and a "Distr." or organ line, all within its first few paragraphs.
+    header = [" ".join(text.split()) for text, _, _ in paragraphs[:_DOCX_HEADER]]
+    alone = any(SYMBOL.search(normalise_symbol(t)) and len(re.sub(r"united nations|" + "|".join(_ORGANS), "",
+                                                                   SYMBOL.sub("", normalise_symbol(t)),
+                                                                   flags=re.I).split()) <= 1 for t in header)
+    organ_or_distr = any(_DISTR.search(t) or any(t.startswith(o) for o in _ORGANS) for t in header)
+    if not (alone and organ_or_distr):
+        return None
     sizes = [size for _, _, size in paragraphs if size]
     body = max(set(sizes), key=sizes.count) if sizes else 10.0
     lines, top = [], 40.0
@@ -619,7 +629,19 @@ def read_paragraph_masthead(paragraphs: list[tuple[str, bool, float | None]]) ->
     if symbol is None:
         return None
     facts, used = read_masthead(page, symbol)
+    # Laid out one under another, the first dozen paragraphs all sit where a PDF's header block
+    # does: nothing after the title or the opening formula ("The General Assembly,") is masthead,
+    # though a preambular paragraph cites a symbol.
+    title = _squash(facts.title or "")
+    ends = [i for i in sorted(used) if title and len(_squash(lines[i].text)) >= 8 and
+            (_squash(lines[i].text) in title or title in _squash(lines[i].text))] + \
+        [i for i in sorted(used) if _OPENING.match(lines[i].text.replace(" ,", ","))]
+    if ends:
+        used = {i for i in used if i <= max(ends)}
     return facts, used
+
+
+_DOCX_HEADER = 8  # paragraphs of a Word file's start where a masthead's symbol and organ stand
 
 
 def closing_meeting(texts: list[str]) -> tuple[str | None, set[int]]:
