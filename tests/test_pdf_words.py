@@ -101,8 +101,8 @@ def test_page_kind_of_a_un_document(dev):
 
 
 # -- a small PDF made here ----------------------------------------------------------------------
-def small_pdf() -> bytes:
-    pdf = FPDF(unit="pt", format=(612, 792))
+def small_pdf(size: tuple[float, float] = (612, 792)) -> bytes:
+    pdf = FPDF(unit="pt", format=size)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.text(72, 100, "Heading in bold")
@@ -177,6 +177,40 @@ def same_words(data: bytes) -> None:
 
 def test_the_small_pdf_reads_as_with_pdfplumber():
     same_words(small_pdf())
+
+
+def test_an_a4_page_whose_media_box_is_inherited_reads_as_with_pdfplumber():
+    """fpdf2 writes the MediaBox once, on the page tree: a page inherits it. pypdfium2's
+    ``get_mediabox`` gave US Letter for such a page, so every line of an A4 page came 49.9 pt
+    too high (a typeset report's footer "- 1 -" was then not found as a running line)."""
+    same_words(small_pdf((595.28, 841.89)))
+
+
+def test_a_typeset_report_reads_the_same_with_pdfium_as_with_pdfplumber(tmp_path):
+    """The reader as wired: its plain pages from PDFium's words, its page with a ruled table (and a
+    scan, a page mostly image) from pdfplumber; the same lines, in the same places, as pdfplumber's
+    alone."""
+    import sys
+
+    from retrieval.ingest.pdf_layout import read_pages
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from typeset import un_style_pdf
+
+    path = un_style_pdf(tmp_path / "report.pdf")
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        kinds = [page_kind(page) for page in document]
+        with pdfplumber.open(str(path)) as pdf:
+            fast = read_pages(pdf, fast=document, kinds=kinds)
+    finally:
+        document.close()
+    with pdfplumber.open(str(path)) as pdf:
+        slow = read_pages(pdf)
+    assert any(k[3] < 8 for k in kinds) and any(k[3] >= 8 for k in kinds)  # both readers were used
+    for a, b in zip(fast, slow):
+        assert [ln.text for ln in a.lines] == [ln.text for ln in b.lines]
+        assert all(abs(x.top - y.top) <= 0.5 and x.bold == y.bold for x, y in zip(a.lines, b.lines))
 
 
 def test_a_rotated_page_reads_as_with_pdfplumber():

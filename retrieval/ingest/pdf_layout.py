@@ -204,15 +204,37 @@ def needs_ocr(page) -> bool:
     return not page.chars and bool(page.images)
 
 
-def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr: bool = True) -> list[Page]:
+# A page drawn with fewer path objects than this holds no ruled table (a resolution's text page
+# draws 3 or 4: rules and the footnote line; its page 1, with the emblem, about 21): its words are
+# read with PDFium, 8x faster than pdfplumber; any other page, a scan or one mostly an image, still
+# goes through pdfplumber (tables, OCR).
+FAST_PAGE_PATHS = 8
+
+
+def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr: bool = True,
+               fast=None, kinds: list[tuple] | None = None) -> list[Page]:
     """Every page of an open ``pdfplumber.PDF`` as ``Page`` records; ``check(page_number,
     characters so far)`` is called after each page (limits raise from it); ``progress(pages
     read, of how many)`` after each page that needed OCR. An image-only page is read with OCR
     (raises ``OCRUnavailable`` when Tesseract is not installed); with ``ocr`` false such a page
-    is left empty, for a quick check that leaves the OCR for later."""
+    is left empty, for a quick check that leaves the OCR for later. ``fast``: the same file open
+    in PDFium (``pypdfium2.PdfDocument``) with each page's ``pdf_words.page_kind`` in ``kinds``:
+    a plain text page is then read from PDFium's words (``pdf_words.page_words``), which give
+    the same lines as pdfplumber's (``tests/test_pdf_words.py``)."""
     pages, characters = [], 0
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
+        kind = kinds[number - 1] if fast is not None and kinds is not None and number <= len(kinds) else None
+        if kind is not None and kind[0] > 0 and kind[2] < 0.5 and kind[3] < FAST_PAGE_PATHS:
+            from .pdf_words import page_words
+
+            width = float(page.width)
+            read = Page(number, width, float(page.height), tuple(group_lines(page_words(fast[number - 1]), width)))
+            pages.append(read)
+            characters += sum(len(ln.text) for ln in read.lines)
+            if check is not None:
+                check(number, characters)
+            continue
         scanned = needs_ocr(page)
         if scanned and not ocr:
             pages.append(Page(number, float(page.width), float(page.height), ()))

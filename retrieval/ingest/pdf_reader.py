@@ -69,10 +69,17 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
             raise IngestError(f"{path.name}: {len(reader.pages):,} pages (the limit is {limits.max_pages:,}); "
                               "split the document")
         headings = _outline_titles(reader)
+        fast, kinds = _pdfium(path)
         with pdfplumber.open(str(path), password="") as pdf:
-            has_scans = any(needs_ocr(page) for page in pdf.pages)
-            scanned = not ocr and has_scans
-            pages = read_pages(pdf, check, progress, file_hash=file_hash or sha256_file(path), ocr=ocr)
+            try:
+                has_scans = any(k[0] == 0 and k[1] for k in kinds) if fast is not None else \
+                    any(needs_ocr(page) for page in pdf.pages)
+                scanned = not ocr and has_scans
+                pages = read_pages(pdf, check, progress, file_hash=file_hash or sha256_file(path), ocr=ocr,
+                                   fast=fast, kinds=kinds)
+            finally:
+                if fast is not None:
+                    fast.close()
     except IngestError:
         raise
     except OCRUnavailable as exc:
@@ -100,6 +107,25 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
     except Exception:  # a damaged information dictionary costs only the properties
         pass
     return layout_text(pages, headings), properties
+
+
+def _pdfium(path: Path):
+    """The PDF open in PDFium with each page's kind (``pdf_words.page_kind``), for reading its
+    plain text pages fast; (None, None) where PDFium cannot open or read it (pdfplumber reads it
+    all then, as it always could)."""
+    try:
+        import pypdfium2
+
+        from .pdf_words import page_kind
+
+        document = pypdfium2.PdfDocument(str(path))
+    except Exception:
+        return None, None
+    try:
+        return document, [page_kind(page) for page in document]
+    except Exception:
+        document.close()
+        return None, None
 
 
 def _outline_titles(reader) -> set[str]:

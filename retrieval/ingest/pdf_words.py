@@ -144,6 +144,15 @@ class _Styles(dict):
         return style
 
 
+def _media_box(page: pypdfium2.PdfPage) -> tuple[float, float, float, float]:
+    """The page's MediaBox, inherited from its parent as PDF allows (fpdf2 writes it once for all
+    pages): pypdfium2's ``get_mediabox`` falls back to US Letter for a page without its own, which
+    put every line of an A4 page 49.9 pt too high; the page's bounding box (MediaBox within
+    CropBox, inheritance applied) is taken then."""
+    own = page.get_mediabox(fallback_ok=False)
+    return tuple(own) if own is not None else tuple(page.get_bbox())
+
+
 def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
     """The page's characters in content-stream order, each (text, x0, x1, top, bottom, size,
     font name, bold, upright).
@@ -158,7 +167,7 @@ def _chars(page: pypdfium2.PdfPage) -> list[tuple]:
     text object whose glyphs have no extent, which is a space set on its own (Word sets many a
     space so): pdfminer keeps it, and it ends a word that is less than 3 pt from the next one
     ("64/292 of"), so such an object is put back here as a space, in its place."""
-    left, bottom_edge, right, top_edge = page.get_mediabox()
+    left, bottom_edge, right, top_edge = _media_box(page)
     rotation = page.get_rotation() % 360
     ra, rb, rc, rd, r_e, r_f = _rotation_matrix(rotation, left, bottom_edge, right, top_edge)
     if rotation in (90, 270):
@@ -345,7 +354,7 @@ def page_kind(page: pypdfium2.PdfPage) -> tuple[int, bool, float, int]:
         characters = sum(1 for i in range(pdfium_c.FPDFText_CountChars(tp)) if _text_object_of(tp, i))
     finally:
         textpage.close()
-    left, bottom, right, top = page.get_mediabox()
+    left, bottom, right, top = _media_box(page)
     area = abs((right - left) * (top - bottom)) or 1.0
     images, cover, paths = False, 0.0, 0
     box = _F(), _F(), _F(), _F()
