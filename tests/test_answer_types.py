@@ -84,9 +84,12 @@ def test_a_question_of_what_was_asked_wants_a_resolutions_call_not_its_recitals(
 
 
 def test_a_figure_is_asked_for_by_when_how_many_and_how_much_money_not_how_much_trust():
-    assert asks_for_figure("When was the resolution adopted?")
-    assert asks_for_figure("How many UNRWA staff have been killed?")
-    assert asks_for_figure("How much did the basic services project cost?")
-    assert asks_for_figure("How much funding is needed each year?")
-    assert not asks_for_figure("How much trust has been built among governments?")
-    assert not asks_for_figure("Why do migrants move?")
+    def figure(question: str) -> bool:
+        return asks_for_figure(question, answer_type(question))
+
+    assert figure("When was the resolution adopted?")
+    assert figure("How many UNRWA staff have been killed?")
+    assert figure("How much did the basic services project cost?")
+    assert figure("How much funding is needed each year?")
+    assert not figure("How much trust has been built among governments?")
+    assert not figure("Why do migrants move?")

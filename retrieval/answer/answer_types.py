@@ -65,13 +65,14 @@ TYPED_CLOSE = 0.5
 
 
 def first_typed(kind: str | None, carried: list[bool | None], scores: list[float] | None = None,
-                within: int = 3, close: float = TYPED_CLOSE) -> int:
+                within: int = 3, close: float = TYPED_CLOSE, exact: bool = False) -> int:
     """Which of the first ``within`` results should go first: the first one whose highlight
     carries an exact kind of answer (a date, a number) when the first result's does not, if its
     score is at least ``close`` times the first's (a passage far behind is not the answer for
     holding a figure: "How much cod did the fleet land?" is not answered by another document's
-    sentence with a year in it); else 0."""
-    if kind not in EXACT_KINDS or not carried or carried[0]:
+    sentence with a year in it); else 0. ``exact``: ``carried`` is plain to see whatever the kind
+    (a resolution's operative verb for "What was asked …?", ``operative_call``)."""
+    if kind not in EXACT_KINDS and not exact or not carried or carried[0]:
         return 0
     for j, c in enumerate(carried[1:within], 1):
         if c:
@@ -87,10 +88,9 @@ _AMOUNT = re.compile(r"\bhow many\b|\bwhat (number|percentage|share|proportion)\
                      r"per ?cent|contribut\w*|allocat\w*|raised?|financ\w*|amount)\b", re.I)
 
 
-def asks_for_figure(question: str) -> bool:
-    """Whether the question wants a date or an amount the answer must print: "When …?", "How many
-    …?", "How much did it cost?" (not "How much trust …?", a degree)."""
-    kind = answer_type(question)
+def asks_for_figure(question: str, kind: str | None) -> bool:
+    """Whether the question (of ``answer_type`` ``kind``) wants a date or an amount the answer must
+    print: "When …?", "How many …?", "How much did it cost?" (not "How much trust …?", a degree)."""
     return kind == "date" or kind == "number" and _AMOUNT.search(question) is not None
 
 

@@ -31,6 +31,12 @@ class Citation:
         return d
 
 
+def ordinal(n: int) -> str:
+    """"80th", "21st", "112th": a session as a citation or a line of facts writes it."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def format_date(iso: str | None) -> str | None:
     """'2013-06-25' -> '25 June 2013'; anything else is returned as it is."""
     if not iso:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..index.lexical import STOPWORDS, tokenize
+from ..index.lexical import tokenize
 from ..ingest.pdf_layout import SYMBOL
+from .citation import ordinal
 from ..ingest.un_document import normalise_symbol, session_number
 
 # "79/217", "resolution 79/217", "A/RES/79/217"; a draft's "L.41" (with its committee: "A/C.3/80/L.41").
@@ -216,7 +217,7 @@ def resolve(question: str, documents: list[dict]) -> Reference:
             narrowed, spans = fit, spans + [m.span()]
             by.append("session")
         elif kind_named and number and _kind_with(question, m, named_kind):
-            absent.append(f"A {named_kind} of the {_ordinal(number)} session")
+            absent.append(f"A {named_kind} of the {ordinal(number)} session")
     if absent and by == ["kind"]:
         # The kind and its date were written together, and no document of that kind has the date:
         # said, rather than searching every document of the kind as if none were meant.
@@ -244,11 +245,6 @@ def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
                                              r"(?:the\s+)?(?:year\s+)?", between)):
             return True
     return False
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def without_reference(question: str, reference: Reference) -> str:
@@ -316,8 +312,7 @@ def without_document_words(question: str, documents: list[dict], least_left: int
             j += 1
         if len(stems) >= 2:
             start = k
-            while start > 0 and words[start - 1][0] >= 0 and question[words[start - 1][0]:words[start - 1][1]].lower() \
-                    in {"the", "on", "of"}:
+            while start > 0 and question[words[start - 1][0]:words[start - 1][1]].lower() in {"the", "on", "of"}:
                 start -= 1
             cuts.append((words[start][0], words[end][1]))
             k = end + 1

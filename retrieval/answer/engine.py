@@ -435,8 +435,9 @@ class Engine:
         # (the passages shown stay the same).
         # "What was asked of …?" answered by a preambular paragraph: a close operative one that asks it
         # goes first (a summary's reported calls are too loose a cue for this: only a resolution's).
-        carried = [operative_call(r.text) for r in results] if kind == "call" else [r.carries_type for r in results]
-        j = first_typed("number" if kind == "call" else kind, carried, [r.score for r in results])
+        call = kind == "call"
+        carried = [operative_call(r.text) if call else r.carries_type for r in results]
+        j = first_typed(kind, carried, [r.score for r in results], exact=call)
         results = [results[j]] + results[:j] + results[j + 1:] if j else results
         # A footnote ("See Official Records of …") is searchable but is not the text: on each page
         # of results it comes after the body's passages, and it never fills the answer box.
@@ -450,7 +451,7 @@ class Engine:
             confidence, reason = "partial", "uncertain"
         elif results and self.index.passages[results[0].passage_id].footnote:
             confidence, reason = "partial", "uncertain"  # only footnotes matched: shown, never boxed
-        elif results and results[0].carries_type is False and self.calibration is not None and asks_for_figure(text):
+        elif results and results[0].carries_type is False and self.calibration is not None and asks_for_figure(text, kind):
             # "How much …?", "When …?" answered by a sentence with no figure or date in it: whatever
             # else agrees, the box would claim an answer its sentence does not hold.
             confidence, reason = "partial", "uncertain"

@@ -105,7 +105,7 @@ def document_speaker(document: dict | None) -> str | None:
     """Whose words a document is, from its facts: "the General Assembly's text, adopted on 18
     December 2025 (A/RES/80/216)", "the draft submitted by Austria, Croatia and 12 others
     (A/C.3/80/L.41)", "from a report by the Secretary-General (A/39/361)"; None when unknown."""
-    from ..answer.citation import format_date
+    from ..answer.citation import format_date, ordinal
 
     if not document:
         return None
@@ -195,12 +195,12 @@ def un_facts_line(facts: dict | None) -> str | None:
     """A UN document's facts as its masthead gives them, in a line: "Resolution · General Assembly ·
     80th session · Agenda item 71 (b) · adopted 18 December 2025 · on the report of the Third
     Committee (A/80/545)"; None for a document that is not one."""
-    from ..answer.citation import format_date
+    from ..answer.citation import format_date, ordinal
 
     if not facts:
         return None
     parts = [(facts.get("kind") or "").capitalize() or None, facts.get("body") or facts.get("organ"),
-             say("facts.session", ordinal=_ordinal(facts["session"])) if facts.get("session") else None,
+             say("facts.session", ordinal=ordinal(facts["session"])) if facts.get("session") else None,
              facts.get("agenda_item")]
     if facts.get("adoption_date"):
         parts.append(say("facts.adopted", date=format_date(facts["adoption_date"])))
@@ -215,11 +215,6 @@ def un_facts_line(facts: dict | None) -> str | None:
         parts.append(say("facts.submitted_by", sponsors=say("facts.and_others", sponsors=listed, count=len(sponsors) - 6)
                          if len(sponsors) > 6 else listed))
     return " · ".join(p for p in parts if p)
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def language_note(code: str | None) -> str | None:

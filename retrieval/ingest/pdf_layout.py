@@ -225,23 +225,20 @@ def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
         kind = kinds[number - 1] if fast is not None and kinds is not None and number <= len(kinds) else None
-        if kind is not None and kind[0] > 0 and kind[2] < 0.5 and kind[3] < FAST_PAGE_PATHS:
+        plain = kind is not None and kind[0] > 0 and kind[2] < 0.5 and kind[3] < FAST_PAGE_PATHS
+        scanned = not plain and needs_ocr(page)
+        if scanned and not ocr:
+            pages.append(Page(number, float(page.width), float(page.height), ()))
+            continue
+        if plain:
             from .pdf_words import page_words
 
             width = float(page.width)
             read = Page(number, width, float(page.height), tuple(group_lines(page_words(fast[number - 1]), width)))
-            pages.append(read)
-            characters += sum(len(ln.text) for ln in read.lines)
-            if check is not None:
-                check(number, characters)
-            continue
-        scanned = needs_ocr(page)
-        if scanned and not ocr:
-            pages.append(Page(number, float(page.width), float(page.height), ()))
-            continue
-        read = _scanned_page(page, number, file_hash) if scanned else _text_page(page, number)
-        if not scanned and ocr and _image_cover(page) >= 0.5 and ocr_available():
-            read = _better_reading(read, page, number, file_hash)
+        else:
+            read = _scanned_page(page, number, file_hash) if scanned else _text_page(page, number)
+            if not scanned and ocr and _image_cover(page) >= 0.5 and ocr_available():
+                read = _better_reading(read, page, number, file_hash)
         pages.append(read)
         characters += sum(len(ln.text) for ln in read.lines)
         if check is not None:
