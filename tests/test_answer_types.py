@@ -51,7 +51,9 @@ def test_sentences_carry_dates_numbers_causes_and_calls():
     # A document's number, a paragraph's or a date is no count.
     for said in ("Recalling its resolution 64/292 of 28 July 2010 on the human right to water.",
                  "Reaffirming A/RES/80/216 and Security Council resolution 1539 (2004), para. 5.",
-                 "Adopted in December 2025, as agreed in 2015."):
+                 "Adopted in December 2025, as agreed in 2015.",
+                 "12. In April 1982, UNICEF agreed to a special project.",  # the paragraph's own number
+                 "19, The improvement of the situation remains a concern."):  # an old scan's "19."
         assert not carries("number", said), said
     assert carries("number", "Recalling resolution 64/292, adopted by 122 votes to none.")
     assert carries("cause", "Border measures were leading to more undocumented migrants.")

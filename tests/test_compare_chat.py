@@ -27,6 +27,13 @@ def _ask(engine, question, history=()):
     return respond(engine, question, list(history), 3)
 
 
+def test_a_library_answers_with_the_library_calibration(versions_engine, engine):
+    assert versions_engine.calibration.fitted_on.startswith("un_dev_fit.jsonl")
+    assert engine.calibration.fitted_on.startswith("half 0")  # the shipped summary alone: one document's
+    answer = versions_engine.ask("What does A/RES/80/190 say about the mental health of children?")
+    assert answer.evidence.named_document == 1.0 and answer.named_documents == ("A_RES_80_190",)
+
+
 def test_the_library_knows_its_families(versions_engine):
     assert sorted(versions_engine.versions.families) == [["A_C.3_80_L.20", "A_RES_80_190"],
                                                          ["A_C.3_80_L.47", "A_RES_80_216"]]

@@ -133,3 +133,14 @@ def test_a_sentence_longer_than_a_passage_is_cut_at_its_clauses():
     # No clause mark: the sentence stays whole; a sentence within the limit is not touched.
     assert split_long_sentences([(0, 11)], "a b c d e f", 3) == [(0, 11)]
     assert split_long_sentences([(0, 7)], "a, b, c", 200) == [(0, 7)]
+
+
+def test_a_paragraphs_number_is_its_text_but_no_sentence():
+    # "2." read as a sentence was highlighted for "how many …?" and embedded as one.
+    text = "2. The present report covers the period. It ends in 2024. 12. See p. 3 of A/68/372, para. 15. Done."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "The present report covers the period.", "It ends in 2024.", "See p. 3 of A/68/372, para. 15.", "Done."]
+    passages = split_passages("# Operative\n\n2. Urges Member States to act. Also decides to meet.\n", "r", "R",
+                              resolution=True)
+    assert passages[0].text.startswith("2. Urges") and passages[0].number == "2"
+    assert [s.text for s in passages[0].sentences] == ["Urges Member States to act.", "Also decides to meet."]

@@ -92,6 +92,21 @@ def test_the_kept_calibrations_load_for_the_pair_and_the_first_model_alone():
         assert c.fitted_on.startswith("half 0")
 
 
+def test_a_library_has_its_own_calibration_and_falls_back_to_the_one_documents(tmp_path, caplog):
+    for models in [(DEFAULT_MODEL, DEFAULT_SECOND_MODEL), (DEFAULT_MODEL,)]:
+        one, library = load_calibration(models), load_calibration(models, library=True)
+        assert library is not None and library != one and len(library.weights) == len(FEATURES)
+        assert library.fitted_on.startswith("un_dev_fit.jsonl")
+        # The library's signals are constant over one document: the one document's fit gives them no weight.
+        assert all(one.weights[FEATURES.index(f)] == 0.0
+                   for f in ("named_document", "documents_competing", "answer_versions"))
+    only_one = tmp_path / "calibration.json"
+    kept = json.loads(CALIBRATION_FILE.read_text())
+    only_one.write_text(json.dumps({f"{DEFAULT_MODEL}": kept[f"{DEFAULT_MODEL}"]}))
+    assert load_calibration((DEFAULT_MODEL,), only_one, library=True) == load_calibration((DEFAULT_MODEL,), only_one)
+    assert "no answer box calibration for a library" in caplog.text
+
+
 def test_models_with_no_calibration_fall_back_to_the_rule_and_say_so(caplog):
     # The second model alone was never calibrated: its scores mean something else.
     assert load_calibration((DEFAULT_SECOND_MODEL,)) is None

@@ -219,8 +219,9 @@ class Engine:
         self.second = second  # the second model and its index of the same passages, if any
         self.params = params or default_params(two_models=second is not None)
         # The answer box's calibrator (None: the box is shown whenever nothing is missing).
+        # A library of several documents has its own (``selective.LIBRARY_SUFFIX``).
         self.calibration: BoxCalibration | None = load_calibration(
-            (embedder.name,) + ((second[0].name,) if second is not None else ()))
+            (embedder.name,) + ((second[0].name,) if second is not None else ()), library=len(index.documents) > 1)
         self.rebuilt = rebuilt
         self._documents = {d["id"]: d for d in index.documents}
         # Per-passage facts the per-question path needs, computed once.
@@ -443,7 +444,7 @@ class Engine:
         # of results it comes after the body's passages, and it never fills the answer box.
         footnote = [self.index.passages[r.passage_id].footnote for r in results]
         results = [r for r, f in zip(results, footnote) if not f] + [r for r, f in zip(results, footnote) if f]
-        evidence = self._evidence(results, scores, allowed, passage_ok, kind) if results else None
+        evidence = self._evidence(results, scores, allowed, passage_ok, kind, named) if results else None
         probability = self.calibration.probability(evidence) if evidence and self.calibration else None
         if missing:
             confidence, reason = "partial", "missing"
@@ -461,7 +462,7 @@ class Engine:
                       filters=filters, confidence_score=probability, reason=reason, evidence=evidence)
 
     def _evidence(self, results: list[SearchResult], scores: "_Scores", allowed: np.ndarray | None,
-                  passage_ok: np.ndarray | None, kind: str | None) -> Evidence:
+                  passage_ok: np.ndarray | None, kind: str | None, named: bool = False) -> Evidence:
         """The box's signals for the first result (see ``selective.Evidence``)."""
         top = results[0]
         p0 = top.passage_id
@@ -493,6 +494,9 @@ class Engine:
             type_met=float(top.carries_type is not False),
             weakest_token=float(scores.token_match.min()) if len(scores.token_match) else 0.0,
             mean_token=float(scores.token_match.mean()) if len(scores.token_match) else 0.0,
+            named_document=float(named),
+            documents_competing=len({r.citation.document for r in results[:3]} - {top.citation.document}) / 2,
+            answer_versions=float(bool(top.also_in)),
         )
 
     def _allowed_sentences(self, documents: set[str] | None, speakers: set[str] | None,

@@ -35,7 +35,8 @@ TIE_SCALE = 0.03  # a lead of the first passage over the second below this is ne
 # The signals, in the order the calibrator reads them (see ``Evidence``).
 FEATURES = ("best_similarity", "top_score", "passage_margin", "passage_tie", "sentence_margin", "highlight_gap",
             "models_agree_passage", "models_agree_sentence", "bm25_agrees", "term_coverage",
-            "type_asked", "type_met", "weakest_token", "mean_token")
+            "type_asked", "type_met", "weakest_token", "mean_token",
+            "named_document", "documents_competing", "answer_versions")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class Evidence:
     weakest_token: the question's least matched content token: its best cosine with a token of the
         closest passages (first model; a question about something absent has one word matched badly).
     mean_token: the mean of those best cosines over the question's content tokens.
+
+    What the library adds (constant over one document, so fitted on libraries' questions, #31):
+    named_document: the question named the document(s) it was searched in.
+    documents_competing: how many other documents than the first result's are among the first
+        three results (0–2, over 2): texts of several documents saying nearly the same.
+    answer_versions: the first result's text is in other documents too (versions of one text).
     """
 
     best_similarity: float
@@ -71,6 +78,9 @@ class Evidence:
     type_met: float
     weakest_token: float
     mean_token: float
+    named_document: float = 0.0
+    documents_competing: float = 0.0
+    answer_versions: float = 0.0
 
     @property
     def passage_tie(self) -> float:
@@ -129,19 +139,31 @@ def tied(passage_margin: float) -> bool:
     return passage_margin < TIE
 
 
-def calibration_key(models: Sequence[str]) -> str:
+# The key's suffix of a calibration fitted on libraries of several documents: there the same signals
+# mean something else (near-copies, other documents' close paragraphs), so one fit does not serve both.
+LIBRARY_SUFFIX = " | library"
+
+
+def calibration_key(models: Sequence[str], library: bool = False) -> str:
     """A calibration's key: the names of the models it was fitted with, in order (a calibration
-    means something only for the models whose scores it saw)."""
-    return " + ".join(models)
+    means something only for the models whose scores it saw), and whether it is a library's."""
+    return " + ".join(models) + (LIBRARY_SUFFIX if library else "")
 
 
 @functools.lru_cache(maxsize=8)  # every engine view asks; the file is read once per process
-def load_calibration(models: tuple[str, ...], path: Path = CALIBRATION_FILE) -> BoxCalibration | None:
-    """The kept calibration for these models. None when there is none for them, or it is
-    unreadable (logged either way): the box is then shown whenever nothing the question names is
-    missing (the rule before calibration, #10)."""
+def load_calibration(models: tuple[str, ...], path: Path = CALIBRATION_FILE, library: bool = False
+                     ) -> BoxCalibration | None:
+    """The kept calibration for these models, for one document or (``library``) for a library of
+    several: a library without its own falls back to the one document's. None when there is none
+    for them, or it is unreadable (logged either way): the box is then shown whenever nothing the
+    question names is missing (the rule before calibration, #10)."""
     try:
-        entry = json.loads(path.read_text(encoding="utf-8")).get(calibration_key(models))
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        entry = kept.get(calibration_key(models, library)) if library else None
+        if library and not entry:
+            log.warning("no answer box calibration for a library with %s: the one document's is used; "
+                        "run make calibrate", calibration_key(models))
+        entry = entry or kept.get(calibration_key(models))
         if not entry:
             log.warning("no answer box calibration for %s: the box is shown whenever nothing the question "
                         "names is missing; run make calibrate", calibration_key(models))

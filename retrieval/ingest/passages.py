@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "9"  # 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "11"  # 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -38,6 +38,11 @@ _ATX_HEADING = re.compile(r"^#{1,6}\s+\S")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
 # and the next one starts with a capital letter, digit or opening quote.
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+# A paragraph's label ("2.", "12.", "(a)", "iv.") before its first sentence is neither a sentence (a
+# highlight reading "2.", a figure for "how many") nor part of one (its meaning is the sentence's).
+_LABEL_ONLY = re.compile(r"\s*\(?(\d{1,3}|[a-z]|[ivxl]{1,5})[.)]\s*")
+# A reference's abbreviation before its number ("see p. 3", "para. 15") ends no sentence.
+_REFERENCE_ABBREVIATION = re.compile(r"\b(p|pp|paras?|arts?)\.$")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "No.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "vs.", "U.S.", "U.N.")
 
 
@@ -205,7 +210,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_BOUNDARY.finditer(text):
         candidate = text[start : m.start()]
-        if candidate.endswith(_ABBREVIATIONS):
+        if candidate.endswith(_ABBREVIATIONS) or (_REFERENCE_ABBREVIATION.search(candidate)
+                                                   and text[m.end():m.end() + 1].isdigit()):
+            continue
+        if _LABEL_ONLY.fullmatch(candidate):
+            start = m.end()  # the label is cited as the paragraph's number, never read as a sentence
             continue
         end = m.start() + len(m.group(0).rstrip())
         spans.append((start, end))
@@ -398,7 +407,8 @@ def split_passages(
         spans = split_long_sentences(split_sentences(joined), joined, max_words)
         attributions = attribute_paragraph([joined[s:e] for s, e in spans])
         for w_start, w_end in _sentence_windows(spans, joined, max_words):
-            a, b = spans[w_start][0], spans[w_end - 1][1]
+            # The first window starts at the paragraph's start: its label is no sentence, but is its text.
+            a, b = (0 if w_start == 0 else spans[w_start][0]), spans[w_end - 1][1]
             piece = joined[a:b]
             sentences = tuple(
                 Sentence(joined[s:e], s - a, e - a, _page_at(s, line_starts, block_pages) if paged else None,
