@@ -213,6 +213,10 @@ def test_words_that_only_name_the_document_are_not_searched():
     draft = [_titled("The right to food", "Third Committee")]
     assert without_document_words("What does the Third Committee draft on the right to food say about school "
                                   "meals?", draft) == "What does draft say about school meals?"
+    # Its author names it too: within the Secretary-General's report, "Secretary-General" is everywhere.
+    report = [{"id": "r", "facts": {"title": "Strategic heritage plan", "author": "Secretary-General"}}]
+    assert without_document_words("What does the Secretary-General's report say about the visitor centre?", report) \
+        == "What does report say about the visitor centre?"
 
 
 def test_title_words_out_of_the_titles_order_or_all_that_is_asked_stay():

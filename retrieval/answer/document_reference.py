@@ -267,10 +267,11 @@ _WORD_SPAN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 
 
 def _names(doc: dict) -> list[list[str]]:
-    """The names a question may use for ``doc``, as stemmed content words: its title and its
-    committee or body ("the Third Committee draft on the right to food")."""
+    """The names a question may use for ``doc``, as stemmed content words: its title, its
+    committee or body ("the Third Committee draft on the right to food") and its author ("the
+    Secretary-General's report")."""
     facts = doc.get("facts") or {}
-    names = [facts.get("title") or doc.get("title"), facts.get("body"), facts.get("committee")]
+    names = [facts.get("title") or doc.get("title"), facts.get("body"), facts.get("committee"), facts.get("author")]
     return [tokenize(n) for n in names if isinstance(n, str) and n.strip()]
 
 
