@@ -245,3 +245,27 @@ def test_a_kind_and_date_that_no_document_has_is_said_to_be_missing():
     # The year goes with the kind that named the document, not with another one nor across "the".
     assert resolve("What did the report say about the 2019 resolution?", LIBRARY).missing == ()
     assert resolve("By 2030 the resolution asks States to do what?", LIBRARY).missing == ()
+
+
+def test_a_year_dates_a_document_only_when_written_with_its_kind():
+    assert ids("What does the 2024 resolution say about famine?") == ("A_RES_79_171",)
+    assert ids("What did the 2025 General Assembly resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")
+    assert ids("What does the letter of 2025 transmit?") == ("A_79_716",)
+    # A year of what is asked about dates no document.
+    for asked in ("How many people lacked basic hand-washing facilities as of 2023?",
+                  "Did the committee agree on its recommendations in March 2025?",
+                  "How many staff members have been killed since October 2024?"):
+        assert ids(asked) == (), asked
+
+
+def test_a_kind_named_but_not_spoken_of_there_searches_the_whole_library(versions_engine):
+    """ "According to the draft, …" about what only another document speaks of: the drafts are not
+    what is meant (a report a resolution asks for, a speaker's draft), so the whole library is
+    searched and the answer says no document was named."""
+    answer = versions_engine.ask("According to the draft, what did the panellists say about remittances?")
+    assert not answer.named_documents and answer.results
+    assert answer.results[0].citation.document not in {"A_C.3_80_L.47", "A_C.3_80_L.20"}
+    assert "remittance" in answer.results[0].text.lower()
+    # Named by kind and speaking to it, the draft is still the one searched.
+    named = versions_engine.ask("What does the draft say about the human right to sanitation?")
+    assert set(named.named_documents) <= {"A_C.3_80_L.47", "A_C.3_80_L.20"} and named.named_documents

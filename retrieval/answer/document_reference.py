@@ -202,7 +202,9 @@ def resolve(question: str, documents: list[dict]) -> Reference:
             by.append("author")
     absent: list[str] = []  # "a 2019 resolution": a kind with its year or session that no document is
     m = _YEAR.search(question)
-    if m:
+    # A year dates a document only when written with its kind ("the 2024 resolution", "Egypt's
+    # September 2023 letter"); "as of 2023", "in March 2025" date what is asked about.
+    if m and named_kind and _kind_with(question, m, named_kind):
         fit = [i for i in narrowed if _year(by_id[i]) == m.group(1)]
         if fit:
             narrowed, spans = fit, spans + [m.span()]
@@ -240,7 +242,7 @@ def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
     for k in pattern.finditer(question):
         before = date.end() <= k.start()
         between = question[date.end():k.start()] if before else question[k.end():date.start()]
-        if (before and re.fullmatch(r"(?:'s)?\s+(?:(?!(?:the|a|an|this|that|its)\s)[\w-]+\s+)?", between, re.I)) or \
+        if (before and re.fullmatch(r"(?:'s)?\s+(?:(?!(?:the|a|an|this|that|its)\s)[\w-]+\s+){0,3}", between, re.I)) or \
                 (not before and re.fullmatch(r"\s+(?:(?:adopted|issued|submitted|dated)\s+)?(?:of|from|in|at)\s+"
                                              r"(?:the\s+)?(?:year\s+)?", between)):
             return True

@@ -357,7 +357,8 @@ class Engine:
             # in it, unless the person already chose where to search.
             reference = resolve(corrected, self.documents)
             searched = without_reference(corrected, reference) or corrected
-            if reference.found and documents is None:
+            if reference.found and documents is None and ("symbol" in reference.by
+                                                          or self._speak_to(searched, reference.documents, params)):
                 named = tuple(reference.documents)
                 documents = set(named)
                 meant = [d for d in self.documents if d["id"] in documents]
@@ -376,6 +377,17 @@ class Engine:
         if corrected == text:
             return answer
         return replace(answer, searched_as=corrected, corrected=corrected)
+
+    def _speak_to(self, text: str, documents: tuple[str, ...], params: RankingParams | None) -> bool:
+        """Whether documents a question names by kind, author or date (not by symbol) hold a sentence
+        nearly as close to it as the library's closest. "What should the Secretary-General's next
+        report focus on?" names a report a resolution asks for, not the library's reports: searched
+        in those, it is answered from passages that do not speak to it."""
+        params = params or self.params
+        scores = self._scores(text, params)
+        within = np.isin(self._doc_ids, list(documents))[self.index.sentence_owner]
+        return bool(within.any()) and \
+            float(scores.sentence_sim[within].max()) >= scores.best_similarity - params.filter_margin
 
     def _search(self, text: str, *, top_k: int | None, params: RankingParams | None, note: str | None,
                 question: str, offset: int, context: str | None, documents: set[str] | None,
