@@ -53,9 +53,11 @@ def test_sentences_carry_dates_numbers_causes_and_calls():
                  "Reaffirming A/RES/80/216 and Security Council resolution 1539 (2004), para. 5.",
                  "Adopted in December 2025, as agreed in 2015.",
                  "12. In April 1982, UNICEF agreed to a special project.",  # the paragraph's own number
-                 "19, The improvement of the situation remains a concern."):  # an old scan's "19."
+                 "19, The improvement of the situation remains a concern.",  # an old scan's "19."
+                 "It remains one of my primary concerns; no one doubts it; they help one another."):
         assert not carries("number", said), said
     assert carries("number", "Recalling resolution 64/292, adopted by 122 votes to none.")
+    assert carries("number", "Only one State abstained.")
     assert carries("cause", "Border measures were leading to more undocumented migrants.")
     assert carries("call", "Several participants called for better data.")
     assert carries("call", "More efforts were needed to protect women.")

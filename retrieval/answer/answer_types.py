@@ -30,8 +30,9 @@ _QUESTION_TYPES = [
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _CARRIES = {
     "date": re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTHS})\b"),
-    # Figures as digits or as words ("twelve tonnes", "forty-two States", "a dozen").
-    "number": re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six"
+    # Figures as digits or as words ("twelve tonnes", "forty-two States", "a dozen"); "one of my
+    # concerns", "one another", "no one" count nothing.
+    "number": re.compile(r"\d|(?<!no )\bone\b(?!\s+(?:of|another)\b)|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six"
                          r"|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty|dozen|hundred|thousand"
                          r"|million|billion|half|third|quarter|per ?cent)\b", re.I),
     "cause": re.compile(r"\b(because|due to|owing to|as a result|result(s|ed)? (in|from)|led to|lead(s|ing)? to"
