@@ -24,6 +24,8 @@ STYLE = """<style>
 .page {color:#888; font-size:.8rem; margin-right:.4rem;}
 .score, .hint {color:#777; font-size:.8rem;}
 .more {margin-bottom:.8rem;}
+details.also summary {color:#444; font-size:.88rem; cursor:pointer;}
+details.also .cite {margin-left:1rem;}
 .point {line-height:1.5; border-left:4px solid #1f6feb; padding:.2rem .7rem; margin-top:.6rem;}
 .partial {border-left:4px solid #b26a00; background:#fff8ec; padding:.4rem .8rem; border-radius:4px;
           margin-bottom:.5rem;}
@@ -116,8 +118,9 @@ def result_html(result: dict, show_scores: bool) -> str:
     score = f'<div class="score">{esc(say("answer.score", score=result["score"]))}</div>' if show_scores else ""
     also = result.get("also_in") or []
     return (marked_passage(result) + f'<div class="cite">{esc(say("answer.source", citation=result["citation"]["label"]))}</div>'
-            + (f'<div class="cite">{esc(wording.also_in_title(len(also)))}: '
-               f'{esc("; ".join(a["label"] for a in also))}</div>' if also else "")
+            # The same text in other versions, one click away, in the words of the box's own fold.
+            + (f'<details class="also"><summary>{esc(wording.also_in_title(len(also)))}</summary>'
+               + "".join(f'<div class="cite">{esc(a["label"])}</div>' for a in also) + "</details>" if also else "")
             + score)
 
 
