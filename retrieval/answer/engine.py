@@ -357,7 +357,7 @@ class Engine:
             # in it, unless the person already chose where to search.
             reference = resolve(corrected, self.documents)
             searched = without_reference(corrected, reference) or corrected
-            if reference.found and documents is None and ("symbol" in reference.by
+            if reference.found and documents is None and ({"symbol", "year", "session"} & set(reference.by)
                                                           or self._speak_to(searched, reference.documents, params)):
                 named = tuple(reference.documents)
                 documents = set(named)
@@ -379,10 +379,12 @@ class Engine:
         return replace(answer, searched_as=corrected, corrected=corrected)
 
     def _speak_to(self, text: str, documents: tuple[str, ...], params: RankingParams | None) -> bool:
-        """Whether documents a question names by kind, author or date (not by symbol) hold a sentence
-        nearly as close to it as the library's closest. "What should the Secretary-General's next
-        report focus on?" names a report a resolution asks for, not the library's reports: searched
-        in those, it is answered from passages that do not speak to it."""
+        """Whether documents a question names only by kind or author (no symbol, date or session) hold
+        a sentence nearly as close to it as the library's closest. "What should the
+        Secretary-General's next report focus on?" names a report a resolution asks for, not the
+        library's reports: searched in those, it is answered from passages that do not speak to it.
+        A dated reference ("Egypt's September 2023 letter") is the document meant, even in another
+        language than the question's."""
         params = params or self.params
         scores = self._scores(text, params)
         within = np.isin(self._doc_ids, list(documents))[self.index.sentence_owner]
