@@ -140,6 +140,14 @@ def test_a_paragraphs_number_is_its_text_but_no_sentence():
     text = "2. The present report covers the period. It ends in 2024. 12. See p. 3 of A/68/372, para. 15. Done."
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "The present report covers the period.", "It ends in 2024.", "See p. 3 of A/68/372, para. 15.", "Done."]
+    spaced = "12 . The Committee met. See the arts. 12 States took part."
+    assert [spaced[a:b] for a, b in split_sentences(spaced)] == ["The Committee met.", "See the arts.",
+                                                                 "12 States took part."]
+    # A number inside a paragraph that opens a later window stays in that window's text.
+    long = " ".join(["Intro words here."] * 66) + " 3. The next numbered thing here."
+    pieces = split_passages(f"# Body\n\n{long}\n", "r", "R")
+    assert len(pieces) == 2 and pieces[1].text == "3. The next numbered thing here."
+    assert " ".join(p.text for p in pieces) == long
     passages = split_passages("# Operative\n\n2. Urges Member States to act. Also decides to meet.\n", "r", "R",
                               resolution=True)
     assert passages[0].text.startswith("2. Urges") and passages[0].number == "2"

@@ -105,6 +105,11 @@ def test_a_library_has_its_own_calibration_and_falls_back_to_the_one_documents(t
     only_one.write_text(json.dumps({f"{DEFAULT_MODEL}": kept[f"{DEFAULT_MODEL}"]}))
     assert load_calibration((DEFAULT_MODEL,), only_one, library=True) == load_calibration((DEFAULT_MODEL,), only_one)
     assert "no answer box calibration for a library" in caplog.text
+    # A library's fitted on other signals than today's is not used either: the one document's is.
+    stale = tmp_path / "stale.json"
+    library_entry = dict(kept[f"{DEFAULT_MODEL} | library"], features=list(FEATURES[:-1]))
+    stale.write_text(json.dumps({f"{DEFAULT_MODEL}": kept[f"{DEFAULT_MODEL}"], f"{DEFAULT_MODEL} | library": library_entry}))
+    assert load_calibration((DEFAULT_MODEL,), stale, library=True) == load_calibration((DEFAULT_MODEL,), stale)
 
 
 def test_models_with_no_calibration_fall_back_to_the_rule_and_say_so(caplog):

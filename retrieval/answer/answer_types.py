@@ -46,7 +46,7 @@ _NOT_A_COUNT = re.compile(
     rf"|\b\d{{1,2}} ({_MONTHS})( (1[89]|20)\d\d)?\b|\b({_MONTHS}) (1[89]|20)\d\d\b|\b(1[89]|20)\d\d\b"
     r"|\b(paras?\.|paragraphs?|articles?|resolutions?|decisions?|chapters?|annex|sections?|items?|No\.) ?\d+(/\d+)*"
     r"|\(\d{4}\)"
-    r"|^\W*\d{1,3}[.,]\s")  # the paragraph's own number ("12. …"; "19, …" as an old scan reads it)
+    r"|^\W*\d{1,3} ?[.,]\s")  # the paragraph's own number ("12. …"; "19, …" as an old scan reads it)
 # A call for action is also said without a speaker's verb: "More efforts were needed to …"; and a
 # resolution's operative paragraph is one by its verb ("10. Also calls upon Member States …").
 _NEEDED = re.compile(r"\b(needs?|needed) to\b|\bshould\b|\bmust\b", re.I)

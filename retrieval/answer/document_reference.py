@@ -201,10 +201,10 @@ def resolve(question: str, documents: list[dict]) -> Reference:
             narrowed, spans = fit, spans + [who[1]]
             by.append("author")
     absent: list[str] = []  # "a 2019 resolution": a kind with its year or session that no document is
-    m = _YEAR.search(question)
     # A year dates a document only when written with its kind ("the 2024 resolution", "Egypt's
     # September 2023 letter"); "as of 2023", "in March 2025" date what is asked about.
-    if m and named_kind and _kind_with(question, m, named_kind):
+    m = next((y for y in _YEAR.finditer(question) if named_kind and _kind_with(question, y, named_kind)), None)
+    if m:
         fit = [i for i in narrowed if _year(by_id[i]) == m.group(1)]
         if fit:
             narrowed, spans = fit, spans + [m.span()]
@@ -242,7 +242,10 @@ def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
     for k in pattern.finditer(question):
         before = date.end() <= k.start()
         between = question[date.end():k.start()] if before else question[k.end():date.start()]
-        if (before and re.fullmatch(r"(?:'s)?\s+(?:(?!(?:the|a|an|this|that|its)\s)[\w-]+\s+){0,3}", between, re.I)) or \
+        # One word between ("the 2024 progress report"), or up to three of a name ("the 2025 General
+        # Assembly resolution"); "Since 2024 how many States report …" is no dated report.
+        if (before and (re.fullmatch(r"(?:'s)?\s+(?:(?!(?:the|a|an|this|that|its)\s)[\w-]+\s+)?", between, re.I)
+                        or re.fullmatch(r"(?:'s)?\s+(?:[A-Z][\w-]*\s+){1,3}", between))) or \
                 (not before and re.fullmatch(r"\s+(?:(?:adopted|issued|submitted|dated)\s+)?(?:of|from|in|at)\s+"
                                              r"(?:the\s+)?(?:year\s+)?", between)):
             return True

@@ -388,8 +388,10 @@ class Engine:
         params = params or self.params
         scores = self._scores(text, params)
         within = np.isin(self._doc_ids, list(documents))[self.index.sentence_owner]
+        # Sentence against sentence: a passage's cosine (in best_similarity) may exceed all of its
+        # sentences', and would then set a bar that the library's best sentence itself fails.
         return bool(within.any()) and \
-            float(scores.sentence_sim[within].max()) >= scores.best_similarity - params.filter_margin
+            float(scores.sentence_sim[within].max()) >= float(scores.sentence_sim.max()) - params.filter_margin
 
     def _search(self, text: str, *, top_k: int | None, params: RankingParams | None, note: str | None,
                 question: str, offset: int, context: str | None, documents: set[str] | None,

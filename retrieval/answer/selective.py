@@ -159,11 +159,13 @@ def load_calibration(models: tuple[str, ...], path: Path = CALIBRATION_FILE, lib
     question names is missing (the rule before calibration, #10)."""
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
-        entry = kept.get(calibration_key(models, library)) if library else None
-        if library and not entry:
-            log.warning("no answer box calibration for a library with %s: the one document's is used; "
-                        "run make calibrate", calibration_key(models))
-        entry = entry or kept.get(calibration_key(models))
+        if library:
+            try:
+                return BoxCalibration.from_dict(kept[calibration_key(models, library)])
+            except (KeyError, ValueError, TypeError, AttributeError) as exc:  # none, or fitted on other signals
+                log.warning("no answer box calibration for a library with %s (%s): the one document's is "
+                            "used; run make calibrate", calibration_key(models), exc)
+        entry = kept.get(calibration_key(models))
         if not entry:
             log.warning("no answer box calibration for %s: the box is shown whenever nothing the question "
                         "names is missing; run make calibrate", calibration_key(models))

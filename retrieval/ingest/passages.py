@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "11"  # 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "12"  # 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -38,11 +38,13 @@ _ATX_HEADING = re.compile(r"^#{1,6}\s+\S")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
 # and the next one starts with a capital letter, digit or opening quote.
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
-# A paragraph's label ("2.", "12.", "(a)", "iv.") before its first sentence is neither a sentence (a
-# highlight reading "2.", a figure for "how many") nor part of one (its meaning is the sentence's).
-_LABEL_ONLY = re.compile(r"\s*\(?(\d{1,3}|[a-z]|[ivxl]{1,5})[.)]\s*")
+# A paragraph's number ("2.", "12.", "12 ." as some PDFs space it, "iv.") before its first sentence is
+# neither a sentence (a highlight reading "2.", a figure for "how many") nor part of one (its meaning
+# is the sentence's). A new sentence opens with a capital or a digit, so a lower-case label can only
+# be matched at a paragraph's start.
+_LABEL_ONLY = re.compile(r"\s*(\d{1,3}|[a-z]|[ivxl]{1,5}) ?\.\s*")
 # A reference's abbreviation before its number ("see p. 3", "para. 15") ends no sentence.
-_REFERENCE_ABBREVIATION = re.compile(r"\b(p|pp|paras?|arts?)\.$")
+_REFERENCE_ABBREVIATION = re.compile(r"\b(p|pp|paras?|art)\.$")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "No.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "vs.", "U.S.", "U.N.")
 
 
@@ -407,8 +409,11 @@ def split_passages(
         spans = split_long_sentences(split_sentences(joined), joined, max_words)
         attributions = attribute_paragraph([joined[s:e] for s, e in spans])
         for w_start, w_end in _sentence_windows(spans, joined, max_words):
-            # The first window starts at the paragraph's start: its label is no sentence, but is its text.
-            a, b = (0 if w_start == 0 else spans[w_start][0]), spans[w_end - 1][1]
+            # A window starts where the previous sentence ended (the paragraph's start for the first):
+            # a label before its first sentence is no sentence, but is its text.
+            a = 0 if w_start == 0 else spans[w_start - 1][1]
+            a += len(joined[a:spans[w_start][0]]) - len(joined[a:spans[w_start][0]].lstrip())
+            b = spans[w_end - 1][1]
             piece = joined[a:b]
             sentences = tuple(
                 Sentence(joined[s:e], s - a, e - a, _page_at(s, line_starts, block_pages) if paged else None,
