@@ -387,7 +387,7 @@ class Engine:
         language than the question's."""
         params = params or self.params
         scores = self._scores(text, params)
-        within = np.isin(self._doc_ids, list(documents))[self.index.sentence_owner]
+        within = self._allowed_sentences(set(documents), None, None)
         # Sentence against sentence: a passage's cosine (in best_similarity) may exceed all of its
         # sentences', and would then set a bar that the library's best sentence itself fails.
         return bool(within.any()) and \
