@@ -47,6 +47,17 @@ def test_kind_year_and_session_narrow_together():
     assert ids("What does the report say about the budget?") == ("A_79_352",)
 
 
+def test_a_month_before_the_year_narrows_further_when_a_document_of_that_month_is_there():
+    assert ids("What does the December 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")
+    assert ids("What does the 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")
+    letters = LIBRARY + [{"id": "A_79_768", "facts": {"symbol": "A/79/768-S/2025/75", "kind": "letter", "session": 79,
+                                                      "distribution_date": "2025-02-03"}}]
+    assert resolve("In the January 2025 letter, what is said?", letters).documents == ("A_79_716",)
+    assert resolve("In the 2025 letter, what is said?", letters).documents == ("A_79_716", "A_79_768")
+    # No resolution of March 2025: the month narrows nothing, the year still does.
+    assert ids("What does the March 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")
+
+
 def test_nothing_named_is_nothing_narrowed():
     assert ids("What is said about remittances?") == ()
     assert ids("What does the resolution say about hunger?") == ()  # three resolutions: none in particular
@@ -86,7 +97,7 @@ def test_versions_of_a_paragraph_are_one_group_and_formulas_are_not():
 
 
 def test_questions_about_a_documents_facts():
-    from retrieval.answer.fact_questions import fact_asked, printed_fact
+    from retrieval.answer.fact_questions import fact_asked, printed_fact, with_marked_footnote
 
     assert fact_asked("When was resolution 80/216 adopted?") == "adoption_date"
     assert fact_asked("On what day did the Assembly adopt the text on water?") == "adoption_date"
@@ -95,6 +106,14 @@ def test_questions_about_a_documents_facts():
     assert fact_asked("Which committee's report was it adopted on?") == "committee_report"
     assert fact_asked("When was the report on the Geneva renovation issued?") == "distribution_date"
     assert fact_asked("Under which agenda item was it considered?") == "agenda_item"
+    assert fact_asked("Under which agenda items was the letter circulated?") == "agenda_item"  # a letter's several
+    assert fact_asked("On whose behalf was draft L.37 put forward?") == "sponsors"
+    # A sponsor's mark calls the footnote that says on whose behalf; a line without one is as printed.
+    notes = ["** Reissued for technical reasons.", "* On behalf of the Group of 77 and China."]
+    assert with_marked_footnote("Iraq:* draft resolution", notes) == \
+        "Iraq:* draft resolution (* On behalf of the Group of 77 and China.)"
+    assert with_marked_footnote("Mexico: draft resolution", notes) == "Mexico: draft resolution"
+    assert with_marked_footnote("Iraq:* draft resolution", ["1 Resolution 55/2."]) == "Iraq:* draft resolution"
     assert fact_asked("What does the resolution say about remittances?") is None
     assert fact_asked("When did the panel discussion take place?") is None
     # The words between the question word and its verb may be a whole title.

@@ -113,6 +113,18 @@ def _year(doc: dict) -> str | None:
     return iso[:4] if iso else None
 
 
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]
+# A month written just before the year ("September 2023 letter").
+_MONTH_BEFORE = re.compile(rf"\b({'|'.join(_MONTHS)})\s+$", re.I)
+
+
+def _month(doc: dict) -> int | None:
+    facts = doc.get("facts") or {}
+    iso = facts.get("adoption_date") or facts.get("distribution_date") or doc.get("date")
+    return int(iso[5:7]) if iso and len(iso) >= 7 and iso[5:7].isdigit() else None
+
+
 def _symbols_written(question: str) -> list[tuple[str, tuple[int, int]]]:
     """Every symbol in the question as written: full ("A/RES/79/217") or short ("79/217", "L.41")."""
     found: list[tuple[str, tuple[int, int]]] = []
@@ -206,8 +218,13 @@ def resolve(question: str, documents: list[dict]) -> Reference:
     m = next((y for y in _YEAR.finditer(question) if named_kind and _kind_with(question, y, named_kind)), None)
     if m:
         fit = [i for i in narrowed if _year(by_id[i]) == m.group(1)]
+        span = m.span()
+        month = _MONTH_BEFORE.search(question[:m.start()])
+        in_month = [i for i in fit if month and _month(by_id[i]) == _MONTHS.index(month.group(1).lower()) + 1]
+        if in_month:  # "the January 2025 letter": of two letters of 2025, the one dated January
+            fit, span = in_month, (month.start(), m.end())
         if fit:
-            narrowed, spans = fit, spans + [m.span()]
+            narrowed, spans = fit, spans + [span]
             by.append("year")
         elif kind_named and _kind_with(question, m, named_kind):
             absent.append(f"A {m.group(1)} {named_kind}")

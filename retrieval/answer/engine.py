@@ -16,7 +16,7 @@ import numpy as np
 
 from .answer_types import answer_type, asks_for_figure, carries, first_typed, operative_call
 from .citation import Citation, cite, document_label
-from .fact_questions import fact_asked, printed_fact
+from .fact_questions import fact_asked, printed_fact, with_marked_footnote
 from ..config import MAX_QUESTION_CHARS, SHIPPED_DIR, Settings
 from ..ingest.corpus import load_corpus
 from ..ingest.read_cache import READ_CACHE
@@ -612,6 +612,8 @@ class Engine:
         if not line:
             return answer
         first = next(p for p in self.index.passages if p.doc_id == doc_id)
+        line = with_marked_footnote(line, [p.text for p in self.index.passages
+                                           if p.doc_id == doc_id and p.footnote])
         label = document_label(meta["title"], meta.get("place"), meta.get("date"))
         labels = meta.get("page_labels") or {}
         citation = Citation(document=doc_id, document_title=meta["title"], section=None, paragraph=0,

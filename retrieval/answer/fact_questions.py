@@ -18,13 +18,13 @@ _SPAN = ".{0,160}"
 _DOCUMENT = r"(document|report|resolution|draft|letters?|note|decision)\b"
 _CUES: list[tuple[str, re.Pattern]] = [
     ("sponsors", re.compile(r"\bwho\b.{0,40}\b(submit|sponsor|table|propos|put forward|introduc|draft)|"
-                            r"\b(sponsors?|co-?sponsors?|submitted by|tabled by)\b|\bwhich (countries|states|delegations)\b"
+                            r"\b(sponsors?|co-?sponsors?|submitted by|tabled by|on whose behalf)\b|\bwhich (countries|states|delegations)\b"
                             r".{0,40}\b(submit|sponsor|propos|put forward)", re.I)),
     ("committee_report", re.compile(r"\b(which|what)\s+(main\s+)?committee\b|\bon the report of\b|"
                                     r"\bcommittee'?s?\s+report\b.{0,40}\badopt|\badopted on\b.{0,20}\breport\b", re.I)),
     ("adoption_date", re.compile(rf"\b(when|what date|which day|on what day)\b{_SPAN}\b(adopt|pass|approv|vot)|"
                                  r"\b(adoption date|date of adoption|date it was adopted)\b", re.I)),
-    ("agenda_item", re.compile(r"\bagenda item\b|\bunder which (agenda )?item\b", re.I)),
+    ("agenda_item", re.compile(r"\bagenda items?\b|\bunder which (agenda )?items?\b", re.I)),
     ("distribution_date", re.compile(rf"\bwhen\b{_SPAN}\b(issued|published|distributed|circulated|released|dated)\b|"
                                      r"\bdate of (the|this) (report|document|draft|letter)\b", re.I)),
     ("official_records", re.compile(r"\bofficial records\b|\b(which|what) supplement\b|\bsupplement (no\.?|number)\b",
@@ -76,4 +76,23 @@ def printed_fact(facts: dict | None, key: str) -> str | None:
     subject = printed.get("agenda_subject")
     if line and subject and key in ("agenda_item", "title"):
         return f"{line}: {subject}" if key == "agenda_item" else f"{subject}: {line}"
+    return line
+
+
+# A masthead line's footnote mark ("Iraq:* draft resolution"): the footnote says on whose behalf a
+# draft was submitted ("* On behalf of the States that are members of the Group of 77 and China").
+_MARK = re.compile(r"[*†‡]+")
+
+
+def with_marked_footnote(line: str, footnotes: list[str]) -> str:
+    """The masthead's line followed by the footnote its mark calls, from the footnotes of the same
+    page (each as printed, opening with its mark); the line alone when it has no mark or no
+    footnote opens with it."""
+    mark = _MARK.search(line)
+    if mark is None:
+        return line
+    for note in footnotes:
+        text = note.strip()
+        if text.startswith(mark.group()) and not _MARK.match(text[len(mark.group()):]):
+            return f"{line} ({text})"
     return line
