@@ -17,6 +17,8 @@ def test_questions_are_typed_by_what_they_ask_for():
     assert answer_type("Who spoke about remittances?") == "who"
     assert answer_type("Who called for cheaper transfers?") == "who"
     assert answer_type("Which ILO convention was mentioned?") == "name"
+    assert answer_type("Which African countries signed it?") == "name"
+    assert answer_type("What are countries asked to do about isolated peoples?") == "call"  # a verb, not a name's adjective
     assert answer_type("What did the panel say about remittances?") is None
 
 

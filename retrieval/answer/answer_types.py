@@ -19,7 +19,10 @@ from ..ingest.attribution import CALL_CUE, sentence_cue
 _QUESTION_TYPES = [
     ("date", re.compile(r"^\W*when\b|\b(what|which) (year|date|day|month)\b", re.I)),
     ("who", re.compile(r"^\W*who(m|se)?\b|\bby whom\b", re.I)),
-    ("name", re.compile(r"\b(which|what) ([\w-]+ )?(countries|country|organi[sz]ations?|agreements?|conventions?|treat(y|ies)"
+    # "Which African countries …?" asks for names; "What are countries asked to do …?" does not (a verb
+    # between is no adjective of the noun).
+    ("name", re.compile(r"\b(which|what) (?!(?:are|is|were|was|do|does|did|should|must|can|could|have|has|will|would)\s)"
+                        r"([\w-]+ )?(countries|country|organi[sz]ations?|agreements?|conventions?|treat(y|ies)"
                         r"|bod(y|ies)|institutions?|forums?|groups?|agenc(y|ies))\b", re.I)),
     ("number", re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share|proportion)\b", re.I)),
     ("cause", re.compile(r"^\W*why\b|\bwhat (causes|caused|drives|drove|led to)\b|\breasons?\b", re.I)),
