@@ -47,6 +47,28 @@ def test_kind_year_and_session_narrow_together():
     assert ids("What does the report say about the budget?") == ("A_79_352",)
 
 
+def test_a_body_written_before_the_kind_names_its_documents():
+    drafts = LIBRARY + [{"id": "A_C.2_80_L.37", "facts": {"symbol": "A/C.2/80/L.37", "kind": "draft resolution",
+                                                          "body": "Second Committee", "session": 80}}]
+    drafts[4] = {**drafts[4], "facts": {**drafts[4]["facts"], "body": "Third Committee"}}
+    assert resolve("What does the Third Committee draft say about school meals?", drafts).documents == ("A_C.3_80_L.41",)
+    assert resolve("What does the Second Committee draft say on climate?", drafts).documents == ("A_C.2_80_L.37",)
+    assert resolve("What does the draft say on climate?", drafts).documents == ("A_C.3_80_L.41", "A_C.2_80_L.37")
+    # A body no document is by narrows nothing more than the kind.
+    assert resolve("What does the Fifth Committee draft say?", drafts).documents == ("A_C.3_80_L.41", "A_C.2_80_L.37")
+
+
+def test_every_word_of_a_reference_can_be_taken_out():
+    q = "What does the Third Committee draft say about school meals?"
+    drafts = [{**d, "facts": {**d["facts"], "body": "Third Committee"}} if d["id"] == "A_C.3_80_L.41" else d
+              for d in LIBRARY] + [{"id": "A_C.2_80_L.37", "facts": {"symbol": "A/C.2/80/L.37", "kind": "draft resolution",
+                                                                     "body": "Second Committee", "session": 80}}]
+    ref = resolve(q, drafts)
+    assert ref.documents == ("A_C.3_80_L.41",) and ref.by == ("kind", "author")  # the spans overlap
+    assert without_reference(q, ref) == q  # the ranking keeps the words
+    assert without_reference(q, ref, every=True) == "What does the say about school meals?"
+
+
 def test_a_month_before_the_year_narrows_further_when_a_document_of_that_month_is_there():
     assert ids("What does the December 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")
     assert ids("What does the 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")

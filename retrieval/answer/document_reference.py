@@ -41,6 +41,12 @@ _BY_WHOM = re.compile(
     rf"\b(?:report|draft|note|letter|text|resolution|proposal|statement)\s+(?:resolution\s+)?"
     rf"(?:of|by|from|(?:submitted|sponsored|tabled|presented|proposed|introduced)\s+by)\s+(?:the\s+)?"
     rf"((?:{_NAME})(?:\s*(?:,|\band\b)\s*(?:the\s+)?{_NAME})*)")
+# A body's name written as an adjective of the kind, without "'s": "the Third Committee draft", "the
+# Human Rights Council report" (its last word says it is a body, so "the 2025 General Debate" is none).
+_BODY_WORDS = r"(?:Committee|Council|Commission|Assembly|Secretary-General|Secretariat|Board|Conference|Rapporteur|" \
+              r"Commissioner|Office|Programme|Fund|Group|Mechanism|Forum|Panel|Bank|Organization)"
+_BODY_KIND = re.compile(rf"((?:[A-Z][\w().-]*\s+(?:(?:and|of|on|for|the)\s+)*)*{_BODY_WORDS})\s+"
+                        r"(?:report|draft|note|letter|statement|proposal|text|resolution)\b")
 _TITLE_AUTHOR = re.compile(rf"(?i:report|note|letters?)(?:\s+\S+){{0,4}}?\s+(?i:of|by|from)\s+(?i:the)\s+({_NAME})")
 _OPENING = re.compile(r"^(?:(?:The|A|An|In|What|Does|Did|Do|According|To|For|From|Is|Was|Were|Are|How|Which|Who|"
                       r"Why|When|Where|Under|By|Per|Show|Tell|Me|Can|Could|Please)\s+)+")
@@ -65,7 +71,7 @@ def _whose(doc: dict) -> tuple[list[str], list[str]]:
 
 def _by_whom(question: str) -> tuple[list[str], tuple[int, int]] | None:
     """The names a question gives for who wrote or submitted its document, and where."""
-    m = _BY_WHOM.search(question) or _WHOSE.search(question)
+    m = _BY_WHOM.search(question) or _WHOSE.search(question) or _BODY_KIND.search(question)
     if not m:
         return None
     names = [n.strip(" .?") for n in _NAME_SPLIT.split(m.group(1)) if n.strip(" .?")]
@@ -269,14 +275,29 @@ def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
     return False
 
 
-def without_reference(question: str, reference: Reference) -> str:
+def without_reference(question: str, reference: Reference, every: bool = False) -> str:
     """The question with its symbols taken out ("What does A/RES/79/217 say about remittances?"
     → "What does say about remittances?"), so that a number no passage prints neither counts as a
-    missing term nor pulls the ranking; kinds and years stay (they are words of the question)."""
-    if "symbol" not in reference.by:
+    missing term nor pulls the ranking; kinds and years stay (they are words of the question).
+    ``every``: the words of its kind and author go too ("the Second Committee draft"), for the check
+    of what the documents must mention (a draft's text does not say "draft"); the ranking keeps them.
+    Its date stays: a dated document prints its year."""
+    if "symbol" in reference.by:
+        spans = list(reference.spans)
+    elif every:  # one span for each way it narrowed, in the order of ``by``
+        spans = [span for span, way in zip(reference.spans, reference.by) if way in ("kind", "author")]
+    else:
+        spans = []
+    if not spans:
         return question
+    merged: list[list[int]] = []  # an author's span may hold the kind's ("the Third Committee draft")
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
     text = question
-    for start, end in sorted(reference.spans, reverse=True):
+    for start, end in reversed(merged):
         before = text[:start]
         # "resolution 79/217", "draft L.41", "document A/79/352": the word that introduces it goes too.
         before = re.sub(r"\b(?:General Assembly\s+)?(?:resolution|draft(?: resolution)?|document|report)\s*$", "",

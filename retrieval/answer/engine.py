@@ -346,7 +346,7 @@ class Engine:
         """
         text, note = clean_question(question)
         corrected = text if exact else self.speller.correct(text)
-        searched, named, unknown = corrected, (), ()
+        searched, named, unknown, asked_of = corrected, (), (), None
         if len(self._documents) > 1 and not offset and not (speakers or agreements) and documents is None:
             # "What changed between 79/171 and 80/210?": answered from the two versions compared.
             reply = self.versions.reply(corrected, context, pick=self._pick_document)
@@ -364,12 +364,14 @@ class Engine:
                 meant = [d for d in self.documents if d["id"] in documents]
                 # Words that only name the one text meant (its title, its committee) are in every
                 # passage searched: they would rank its preamble first, not what is asked of it.
+                asked_of = without_reference(corrected, reference, every=True)
                 if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
                     searched = without_document_words(searched, meant)
+                    asked_of = without_document_words(asked_of, meant, least_left=1)
             unknown = reference.missing if not reference.found else ()
         answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
                               context=context, documents=documents, speakers=speakers, agreements=agreements,
-                              named=bool(named))
+                              named=bool(named), asked_of=asked_of)
         if not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
         if named or unknown:
@@ -395,8 +397,11 @@ class Engine:
 
     def _search(self, text: str, *, top_k: int | None, params: RankingParams | None, note: str | None,
                 question: str, offset: int, context: str | None, documents: set[str] | None,
-                speakers: set[str] | None, agreements: set[str] | None, named: bool = False) -> Answer:
-        """``named``: ``documents`` are the ones the question named (not a filter chosen in the page)."""
+                speakers: set[str] | None, agreements: set[str] | None, named: bool = False,
+                asked_of: str | None = None) -> Answer:
+        """``named``: ``documents`` are the ones the question named (not a filter chosen in the page);
+        ``asked_of``: the question without the words that name them, whose terms the documents must
+        mention (a draft's text does not say "draft")."""
         params = params or self.params
         top_k = max(1, int(top_k or self.settings.top_k))
         # Every text that reaches the models is capped, whatever path it came by.
@@ -434,7 +439,7 @@ class Engine:
         said_elsewhere = best_anyone is not None and scores.best_similarity < best_anyone - params.filter_margin
         if not is_answerable(scores.best_similarity, params) or said_elsewhere:
             return Answer(asked, False, [], note=note, filters=filters)
-        missing, nothing_named = self._missing(text, scores, params, documents)
+        missing, nothing_named = self._missing(asked_of or text, scores, params, documents)
         if nothing_named:
             return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters, reason="missing")
         # Two at least: the second passage's score is one of the box's signals. A text found in
