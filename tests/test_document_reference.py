@@ -69,6 +69,16 @@ def test_every_word_of_a_reference_can_be_taken_out():
     assert without_reference(q, ref, every=True) == "What does the say about school meals?"
 
 
+def test_a_document_without_a_masthead_is_named_by_whose_its_title_says_it_is():
+    statements = LIBRARY + [
+        {"id": "ph", "title": "Statement by the Secretary of Foreign Affairs of the Republic of the Philippines"},
+        {"id": "mx", "title": "Statement by the Minister for Foreign Affairs of Mexico", "author": None}]
+    assert resolve("What does the Philippines' statement say about migrants?", statements).documents == ("ph",)
+    assert resolve("What did Mexico's statement say on climate?", statements).documents == ("mx",)
+    assert resolve("What did Chile's statement say on climate?", statements).documents == ()  # no such one
+    assert resolve("What does the 2024 resolution say about famine?", statements).documents == ("A_RES_79_171",)
+
+
 def test_a_month_before_the_year_narrows_further_when_a_document_of_that_month_is_there():
     assert ids("What does the December 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")
     assert ids("What does the 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")

@@ -64,6 +64,8 @@ def _whose(doc: dict) -> tuple[list[str], list[str]]:
     m = _TITLE_AUTHOR.search(facts.get("title") or "")
     if m:
         names.append(m.group(1))
+    if not facts:  # no masthead: its title says whose it is ("Statement by the Minister … of the Philippines")
+        names.append(doc.get("title"))
     sponsors = [re.sub(r"\s*\([^)]*\)", "", s) for s in facts.get("sponsors") or [] if isinstance(s, str)]
     clean = lambda xs: [x.lower().strip() for x in xs if isinstance(x, str) and x.strip()]  # noqa: E731
     return clean(names), clean(sponsors)
@@ -106,6 +108,10 @@ class Reference:
     @property
     def found(self) -> bool:
         return bool(self.documents)
+
+
+def _facts(doc: dict) -> dict:
+    return doc.get("facts") or {}
 
 
 def _symbol(doc: dict) -> str:
@@ -195,7 +201,8 @@ def resolve(question: str, documents: list[dict]) -> Reference:
             else:
                 missing.append(text)
         return Reference(tuple(hits), tuple(spans), tuple(t for t, _ in written), tuple(missing), ("symbol",))
-    candidates = [i for i in ids if by_id[i].get("facts")]
+    # A document without a masthead's facts (a statement, a brief) can still be named by who made it.
+    candidates = [i for i in ids if by_id[i].get("facts") or by_id[i].get("title") or by_id[i].get("author")]
     if not candidates:
         return Reference()
     narrowed, by = candidates, []
@@ -204,8 +211,8 @@ def resolve(question: str, documents: list[dict]) -> Reference:
         m = pattern.search(question)
         if not m:
             continue
-        fit = [i for i in narrowed if (by_id[i]["facts"].get("kind") or "").startswith(kind.split()[0])
-               and (kind != "resolution" or by_id[i]["facts"].get("kind") == "resolution")]
+        fit = [i for i in narrowed if (_facts(by_id[i]).get("kind") or "").startswith(kind.split()[0])
+               and (kind != "resolution" or _facts(by_id[i]).get("kind") == "resolution")]
         if fit:
             narrowed, spans = fit, spans + [m.span()]
             by.append("kind")
@@ -237,7 +244,7 @@ def resolve(question: str, documents: list[dict]) -> Reference:
     m = _SESSION.search(question)
     if m:
         number = int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else session_number(m.group(3) or "")
-        fit = [i for i in narrowed if number and by_id[i]["facts"].get("session") == number]
+        fit = [i for i in narrowed if number and _facts(by_id[i]).get("session") == number]
         if fit:
             narrowed, spans = fit, spans + [m.span()]
             by.append("session")
