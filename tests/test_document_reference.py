@@ -79,6 +79,19 @@ def test_a_document_without_a_masthead_is_named_by_whose_its_title_says_it_is():
     assert resolve("What does the 2024 resolution say about famine?", statements).documents == ("A_RES_79_171",)
 
 
+def test_a_text_without_a_masthead_is_of_the_kind_its_title_says():
+    texts = LIBRARY + [
+        {"id": "protocol", "title": "Protocol against the Smuggling of Migrants by Land, Sea and Air"},
+        {"id": "crc", "title": "Convention on the Rights of the Child"},
+        {"id": "brief", "title": "Policy brief: remittances in a time of crisis"},
+        {"id": "res", "title": "Convention on the Rights of the Child", "facts": {"kind": "resolution"}}]
+    assert resolve("What does the Protocol say about smugglers?", texts).documents == ("protocol",)
+    assert resolve("Under the Convention, what must States ensure?", texts).documents == ("crc",)  # not the resolution
+    assert resolve("What does the policy brief recommend?", texts).documents == ("brief",)
+    assert resolve("What does the Declaration say?", texts).documents == ()  # none is one
+    assert resolve("How is the protocol of the meeting kept?", LIBRARY).documents == ()
+
+
 def test_a_month_before_the_year_narrows_further_when_a_document_of_that_month_is_there():
     assert ids("What does the December 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")
     assert ids("What does the 2025 resolution say about famine?") == ("A_RES_80_210", "A_RES_80_2100")

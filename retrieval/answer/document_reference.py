@@ -31,6 +31,11 @@ _KINDS = [
 ]
 
 
+# Kinds of text published without a UN masthead, known by their titles' words.
+_TITLE_KINDS = re.compile(r"\bthe\s+(?:(?:[A-Z][\w-]*|optional|additional|policy|joint|opening|closing)\s+){0,3}?"
+                          r"(convention|protocol|covenant|charter|declaration|treaty|brief|statement)\b", re.I)
+
+
 # Who wrote or submitted a document, as a question names it: "the Secretary-General's report",
 # "Iraq's draft", "the report of the Special Committee on Peacekeeping Operations", "the draft
 # submitted by Honduras and Mexico". Matched against the document's facts (author, body, committee,
@@ -218,6 +223,16 @@ def resolve(question: str, documents: list[dict]) -> Reference:
             by.append("kind")
             named_kind = kind
         break
+    if named_kind is None:
+        # A text without a masthead is of the kind its title says: "the Protocol", "the Convention",
+        # "the brief", "the statement" name the library's treaty texts, briefs and statements.
+        for m in _TITLE_KINDS.finditer(question):
+            word = re.compile(rf"\b{m.group(1)}\b", re.I)
+            fit = [i for i in narrowed if not _facts(by_id[i]).get("kind") and word.search(by_id[i].get("title") or "")]
+            if fit:
+                narrowed, spans = fit, spans + [m.span()]
+                by.append("kind")
+                break
     kind_named = by == ["kind"]
     who = _by_whom(question)
     if who and who[0]:
