@@ -89,7 +89,13 @@ def test_a_text_without_a_masthead_is_of_the_kind_its_title_says():
     assert resolve("Under the Convention, what must States ensure?", texts).documents == ("crc",)  # not the resolution
     assert resolve("What does the policy brief recommend?", texts).documents == ("brief",)
     assert resolve("What does the Declaration say?", texts).documents == ()  # none is one
-    assert resolve("How is the protocol of the meeting kept?", LIBRARY).documents == ()
+    assert resolve("What does the Convention on the Rights of the Child say on play?", texts).documents == ("crc",)
+    # Another text of the same kind, or the word used for something else, names none of them.
+    for asked in ("How is the protocol of the meeting kept?",
+                  "Which States have ratified the Convention on Biological Diversity?",
+                  "What did the panel say about the International Convention on Migrant Workers?",
+                  "How does the Secretary-General describe the Optional Protocol on children?"):
+        assert resolve(asked, texts).documents == (), asked
 
 
 def test_a_month_before_the_year_narrows_further_when_a_document_of_that_month_is_there():
@@ -152,6 +158,12 @@ def test_questions_about_a_documents_facts():
     assert fact_asked("When was the report on the Geneva renovation issued?") == "distribution_date"
     assert fact_asked("Under which agenda item was it considered?") == "agenda_item"
     assert fact_asked("Under which agenda items was the letter circulated?") == "agenda_item"  # a letter's several
+    assert fact_asked("What agenda item is resolution 80/216 under?") == "agenda_item"
+    assert fact_asked("Under which General Assembly agenda items did Ukraine ask for its letter to be circulated?") \
+        == "agenda_item"
+    for asked in ("How many agenda items concern climate?", "What are the agenda items of the session on migration?",
+                  "What does the resolution say about agenda items for the next session?"):
+        assert fact_asked(asked) is None, asked  # about agenda items, not the document's own
     assert fact_asked("On whose behalf was draft L.37 put forward?") == "sponsors"
     # A sponsor's mark calls the footnote that says on whose behalf; a line without one is as printed.
     notes = ["** Reissued for technical reasons.", "* On behalf of the Group of 77 and China."]

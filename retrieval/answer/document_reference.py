@@ -32,8 +32,15 @@ _KINDS = [
 
 
 # Kinds of text published without a UN masthead, known by their titles' words.
-_TITLE_KINDS = re.compile(r"\bthe\s+(?:(?:[A-Z][\w-]*|optional|additional|policy|joint|opening|closing)\s+){0,3}?"
-                          r"(convention|protocol|covenant|charter|declaration|treaty|brief|statement)\b", re.I)
+# A treaty's kind is capitalised ("the Convention", "the Optional Protocol"; "the protocol of the
+# meeting" is none); a brief's or statement's is not. The name's capitalised words before the kind
+# and after its "on", "of", "against" ("the Convention on Biological Diversity") must all be in the
+# title: "the Universal Declaration of Human Rights" is not the Declaration on Indigenous Peoples.
+_TITLE_KINDS = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w-]*\s+|(?i:optional|additional|policy|joint|opening|closing)\s+){0,3}?)"
+                          r"(Convention|Protocol|Covenant|Charter|Declaration|Treaty|(?i:brief|statement))\b"
+                          r"((?:\s+(?:on|of|against|for|to|relating to)\s+(?:the\s+)?(?:[A-Z][\w-]*|of|on|the|and|in|by|for)"
+                          r"(?:\s+(?:[A-Z][\w-]*|of|on|the|and|in|by|for))*)?)")
+_CAPITALISED = re.compile(r"\b[A-Z][\w-]*")
 
 
 # Who wrote or submitted a document, as a question names it: "the Secretary-General's report",
@@ -227,8 +234,9 @@ def resolve(question: str, documents: list[dict]) -> Reference:
         # A text without a masthead is of the kind its title says: "the Protocol", "the Convention",
         # "the brief", "the statement" name the library's treaty texts, briefs and statements.
         for m in _TITLE_KINDS.finditer(question):
-            word = re.compile(rf"\b{m.group(1)}\b", re.I)
-            fit = [i for i in narrowed if not _facts(by_id[i]).get("kind") and word.search(by_id[i].get("title") or "")]
+            words = [m.group(2)] + _CAPITALISED.findall(m.group(1)) + _CAPITALISED.findall(m.group(3))
+            fit = [i for i in narrowed if not _facts(by_id[i]).get("kind")
+                   and all(re.search(rf"\b{re.escape(w)}\b", by_id[i].get("title") or "", re.I) for w in words)]
             if fit:
                 narrowed, spans = fit, spans + [m.span()]
                 by.append("kind")

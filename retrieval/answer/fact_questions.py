@@ -24,7 +24,8 @@ _CUES: list[tuple[str, re.Pattern]] = [
                                     r"\bcommittee'?s?\s+report\b.{0,40}\badopt|\badopted on\b.{0,20}\breport\b", re.I)),
     ("adoption_date", re.compile(rf"\b(when|what date|which day|on what day)\b{_SPAN}\b(adopt|pass|approv|vot)|"
                                  r"\b(adoption date|date of adoption|date it was adopted)\b", re.I)),
-    ("agenda_item", re.compile(r"\bagenda items?\b|\bunder which (agenda )?items?\b", re.I)),
+    ("agenda_item", re.compile(r"\b(under|on|in) (which|what) ((?-i:[A-Z][\w-]*) ){0,3}(agenda )?items?\b|\b(which|what) agenda items?\b|"
+                               r"\bwhat (is|was) (the|its) agenda item\b|\bagenda items? (was|were|is|are) (it|they|the)\b", re.I)),
     ("distribution_date", re.compile(rf"\bwhen\b{_SPAN}\b(issued|published|distributed|circulated|released|dated)\b|"
                                      r"\bdate of (the|this) (report|document|draft|letter)\b", re.I)),
     ("official_records", re.compile(r"\bofficial records\b|\b(which|what) supplement\b|\bsupplement (no\.?|number)\b",
@@ -85,9 +86,9 @@ _MARK = re.compile(r"[*†‡]+")
 
 
 def with_marked_footnote(line: str, footnotes: list[str]) -> str:
-    """The masthead's line followed by the footnote its mark calls, from the footnotes of the same
-    page (each as printed, opening with its mark); the line alone when it has no mark or no
-    footnote opens with it."""
+    """The masthead's line followed by the footnote its mark calls: the first of the document's
+    footnotes (each as printed, in reading order) that opens with that mark and no longer one ("*"
+    is not "**"); the line alone when it has no mark or no footnote opens with it."""
     mark = _MARK.search(line)
     if mark is None:
         return line
