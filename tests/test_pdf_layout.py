@@ -140,6 +140,25 @@ def test_a_scan_without_tesseract_is_refused_in_one_line_naming_what_to_install(
     assert "\n" not in message and "apt-get install tesseract-ocr" in message and message.startswith("report-scan.pdf")
 
 
+def test_an_old_scans_poor_text_layer_without_tesseract_is_read_but_said(tmp_path, monkeypatch, caplog):
+    """The 1984 scan carries an old OCR layer ("fndonesian"); without Tesseract to read its images
+    again, its pages are read as they are and the log says which, and what to install."""
+    import logging
+
+    import pdfplumber
+
+    from retrieval.config import PROJECT_ROOT
+    from retrieval.ingest.pdf_layout import read_pages
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine where the tesseract program is not found
+    with caplog.at_level(logging.WARNING, logger="retrieval.ingest.pdf_layout"), \
+            pdfplumber.open(PROJECT_ROOT.parent / "shared" / "un-documents" / "dev" / "A_39_361.en.pdf") as pdf:
+        pages = read_pages(pdf, ocr=True)
+    assert len(pages) == 4 and all(p.lines for p in pages)
+    said = [r.getMessage() for r in caplog.records if "reads poorly" in r.getMessage()]
+    assert said and all("apt-get install tesseract-ocr" in m for m in said)
+
+
 @pytest.mark.slow
 def test_ocr_reads_a_scanned_report_and_says_how_many_pages_it_has_read(tmp_path):
     from retrieval.ingest.formats import read_document_text

@@ -23,6 +23,7 @@ plain lines, so the splitter's title block is as for a text file. Pure functions
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import statistics
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 
 from .passages import DATE_LINE, FOOTNOTE_MARK
 from .recent import Recent
+
+_log = logging.getLogger(__name__)
 
 BAND = 0.1  # the top and bottom tenth of a page is where running headers and footers sit
 HEADING_SCALE = 1.12  # a line this much larger than the body text is a heading
@@ -237,8 +240,14 @@ def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr
             read = Page(number, width, float(page.height), tuple(group_lines(page_words(fast[number - 1]), width)))
         else:
             read = _scanned_page(page, number, file_hash) if scanned else _text_page(page, number)
-            if not scanned and ocr and _image_cover(page) >= 0.5 and ocr_available():
-                read = _better_reading(read, page, number, file_hash)
+            if not scanned and ocr and _image_cover(page) >= 0.5:
+                if ocr_available():
+                    read = _better_reading(read, page, number, file_hash)
+                elif (quality := text_quality(read.lines)) is not None and quality < OLD_OCR_QUALITY:
+                    # Read as it is, but not silently: the answers from this page will be as poor.
+                    _log.warning("page %d: its old OCR text reads poorly (%.0f%% of its words are words) and "
+                                 "Tesseract is not installed to read its image again: apt-get install "
+                                 "tesseract-ocr tesseract-ocr-eng", number, 100 * quality)
         pages.append(read)
         characters += sum(len(ln.text) for ln in read.lines)
         if check is not None:
