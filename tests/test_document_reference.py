@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.answer.document_reference import resolve, without_document_words, without_reference
+from retrieval.answer.document_reference import reference_words, resolve, without_document_words, without_reference
 
 LIBRARY = [
     {"id": "summary", "title": "Panel discussion on international migration and development"},
@@ -58,7 +58,7 @@ def test_a_body_written_before_the_kind_names_its_documents():
     assert resolve("What does the Fifth Committee draft say?", drafts).documents == ("A_C.3_80_L.41", "A_C.2_80_L.37")
 
 
-def test_every_word_of_a_reference_can_be_taken_out():
+def test_the_words_that_named_a_document_are_known():
     q = "What does the Third Committee draft say about school meals?"
     drafts = [{**d, "facts": {**d["facts"], "body": "Third Committee"}} if d["id"] == "A_C.3_80_L.41" else d
               for d in LIBRARY] + [{"id": "A_C.2_80_L.37", "facts": {"symbol": "A/C.2/80/L.37", "kind": "draft resolution",
@@ -66,7 +66,9 @@ def test_every_word_of_a_reference_can_be_taken_out():
     ref = resolve(q, drafts)
     assert ref.documents == ("A_C.3_80_L.41",) and ref.by == ("kind", "author")  # the spans overlap
     assert without_reference(q, ref) == q  # the ranking keeps the words
-    assert without_reference(q, ref, every=True) == "What does the say about school meals?"
+    assert reference_words(q, ref) == {"third", "committee", "draft"}
+    dated = resolve("What does the 2024 resolution say about famine?", LIBRARY)
+    assert reference_words("What does the 2024 resolution say about famine?", dated) == {"resolution"}  # not its year
 
 
 def test_a_document_without_a_masthead_is_named_by_whose_its_title_says_it_is():
@@ -347,3 +349,4 @@ def test_a_kind_named_but_not_spoken_of_there_searches_the_whole_library(version
     # Named by kind and speaking to it, the draft is still the one searched.
     named = versions_engine.ask("What does the draft say about the human right to sanitation?")
     assert set(named.named_documents) <= {"A_C.3_80_L.47", "A_C.3_80_L.20"} and named.named_documents
+

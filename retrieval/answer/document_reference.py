@@ -305,23 +305,14 @@ def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
     return False
 
 
-def without_reference(question: str, reference: Reference, every: bool = False) -> str:
+def without_reference(question: str, reference: Reference) -> str:
     """The question with its symbols taken out ("What does A/RES/79/217 say about remittances?"
     → "What does say about remittances?"), so that a number no passage prints neither counts as a
-    missing term nor pulls the ranking; kinds and years stay (they are words of the question).
-    ``every``: the words of its kind and author go too ("the Second Committee draft"), for the check
-    of what the documents must mention (a draft's text does not say "draft"); the ranking keeps them.
-    Its date stays: a dated document prints its year."""
-    if "symbol" in reference.by:
-        spans = list(reference.spans)
-    elif every:  # one span for each way it narrowed, in the order of ``by``
-        spans = [span for span, way in zip(reference.spans, reference.by) if way in ("kind", "author")]
-    else:
-        spans = []
-    if not spans:
+    missing term nor pulls the ranking; kinds and years stay (they are words of the question)."""
+    if "symbol" not in reference.by:
         return question
-    merged: list[list[int]] = []  # an author's span may hold the kind's ("the Third Committee draft")
-    for start, end in sorted(spans):
+    merged: list[list[int]] = []
+    for start, end in sorted(reference.spans):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
@@ -334,6 +325,14 @@ def without_reference(question: str, reference: Reference, every: bool = False) 
                         before, flags=re.IGNORECASE)
         text = before + text[end:]
     return " ".join(text.split())
+
+
+def reference_words(question: str, reference: Reference) -> frozenset[str]:
+    """The words, lower-cased, of the kind and author by which the question named its documents
+    ("the Second Committee draft": "second", "committee", "draft"): not terms the documents must
+    mention (a draft's text never says "draft"). Its date is (a dated document prints its year)."""
+    spans = [span for span, way in zip(reference.spans, reference.by) if way in ("kind", "author")]
+    return frozenset(w.lower() for a, b in spans for w in re.findall(r"[^\W_]+", question[a:b]))
 
 
 _WORD_SPAN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)

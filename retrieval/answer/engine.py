@@ -40,7 +40,7 @@ from .ranking import (
     text_key,
     token_best_matches,
 )
-from .document_reference import resolve, without_document_words, without_reference
+from .document_reference import reference_words, resolve, without_document_words, without_reference
 from .versions import document_rank, preferred_version, version_groups
 from .comparisons import ComparisonReply, LibraryVersions
 from .spelling import SpellingCorrector
@@ -346,7 +346,7 @@ class Engine:
         """
         text, note = clean_question(question)
         corrected = text if exact else self.speller.correct(text)
-        searched, named, unknown, asked_of = corrected, (), (), None
+        searched, named, unknown, naming = corrected, (), (), frozenset()
         if len(self._documents) > 1 and not offset and not (speakers or agreements) and documents is None:
             # "What changed between 79/171 and 80/210?": answered from the two versions compared.
             reply = self.versions.reply(corrected, context, pick=self._pick_document)
@@ -364,14 +364,13 @@ class Engine:
                 meant = [d for d in self.documents if d["id"] in documents]
                 # Words that only name the one text meant (its title, its committee) are in every
                 # passage searched: they would rank its preamble first, not what is asked of it.
-                asked_of = without_reference(corrected, reference, every=True)
+                naming = reference_words(corrected, reference)
                 if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
                     searched = without_document_words(searched, meant)
-                    asked_of = without_document_words(asked_of, meant, least_left=1)
             unknown = reference.missing if not reference.found else ()
         answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
                               context=context, documents=documents, speakers=speakers, agreements=agreements,
-                              named=bool(named), asked_of=asked_of)
+                              named=bool(named), naming=naming)
         if not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
         if named or unknown:
@@ -398,9 +397,9 @@ class Engine:
     def _search(self, text: str, *, top_k: int | None, params: RankingParams | None, note: str | None,
                 question: str, offset: int, context: str | None, documents: set[str] | None,
                 speakers: set[str] | None, agreements: set[str] | None, named: bool = False,
-                asked_of: str | None = None) -> Answer:
+                naming: frozenset[str] = frozenset()) -> Answer:
         """``named``: ``documents`` are the ones the question named (not a filter chosen in the page);
-        ``asked_of``: the question without the words that name them, whose terms the documents must
+        ``naming``: the words that named them (its kind, its author), which the documents need not
         mention (a draft's text does not say "draft")."""
         params = params or self.params
         top_k = max(1, int(top_k or self.settings.top_k))
@@ -439,7 +438,7 @@ class Engine:
         said_elsewhere = best_anyone is not None and scores.best_similarity < best_anyone - params.filter_margin
         if not is_answerable(scores.best_similarity, params) or said_elsewhere:
             return Answer(asked, False, [], note=note, filters=filters)
-        missing, nothing_named = self._missing(asked_of or text, scores, params, documents)
+        missing, nothing_named = self._missing(text, scores, params, documents, naming)
         if nothing_named:
             return Answer(asked, False, [], note=note, missing=tuple(missing), filters=filters, reason="missing")
         # Two at least: the second passage's score is one of the box's signals. A text found in
@@ -535,10 +534,11 @@ class Engine:
         return allowed
 
     def _missing(self, text: str, scores: "_Scores", params: RankingParams,
-                 documents: set[str] | None) -> tuple[list[str], bool]:
+                 documents: set[str] | None, naming: frozenset[str] = frozenset()) -> tuple[list[str], bool]:
         """The question's salient terms that the (chosen) documents do not mention, and whether
-        those are a name or number and the only things the question names (then: "none")."""
-        terms = question_terms(text)
+        those are a name or number and the only things the question names (then: "none");
+        ``naming``: words that named the documents, not asked of them."""
+        terms = [t for t in question_terms(text) if t.text.lower() not in naming]
         if not terms:
             return [], False
         key = frozenset(documents if documents is not None else self._vocabularies)
