@@ -65,11 +65,15 @@ _OPENING = re.compile(r"^(?:(?:The|A|An|In|What|Does|Did|Do|According|To|For|Fro
 _NAME_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*(?:the\s+)?")
 
 
+def _facts(doc: dict) -> dict:
+    return doc.get("facts") or {}
+
+
 def _whose(doc: dict) -> tuple[list[str], list[str]]:
     """Who a document is by, lower-cased: (its author, body, committee, organ and the author its
     title names, "Report of the Secretary-General"; its sponsors, without "(Plurinational State
     of)")."""
-    facts = doc.get("facts") or {}
+    facts = _facts(doc)
     names = [facts.get(k) for k in ("author", "body", "committee", "reporting_committee")] + [doc.get("author")]
     organ = facts.get("organ")
     names += organ if isinstance(organ, list) else [organ]
@@ -122,18 +126,18 @@ class Reference:
         return bool(self.documents)
 
 
-def _facts(doc: dict) -> dict:
-    return doc.get("facts") or {}
-
-
 def _symbol(doc: dict) -> str:
-    facts = doc.get("facts") or {}
-    return facts.get("symbol") or ""
+    return _facts(doc).get("symbol") or ""
+
+
+def _date(doc: dict) -> str | None:
+    """The ISO date that dates a document: adopted, else distributed, else the file's own."""
+    facts = _facts(doc)
+    return facts.get("adoption_date") or facts.get("distribution_date") or doc.get("date")
 
 
 def _year(doc: dict) -> str | None:
-    facts = doc.get("facts") or {}
-    iso = facts.get("adoption_date") or facts.get("distribution_date") or doc.get("date")
+    iso = _date(doc)
     return iso[:4] if iso else None
 
 
@@ -144,8 +148,7 @@ _MONTH_BEFORE = re.compile(rf"\b({'|'.join(_MONTHS)})\s+$", re.I)
 
 
 def _month(doc: dict) -> int | None:
-    facts = doc.get("facts") or {}
-    iso = facts.get("adoption_date") or facts.get("distribution_date") or doc.get("date")
+    iso = _date(doc)
     return int(iso[5:7]) if iso and len(iso) >= 7 and iso[5:7].isdigit() else None
 
 
@@ -311,14 +314,8 @@ def without_reference(question: str, reference: Reference) -> str:
     missing term nor pulls the ranking; kinds and years stay (they are words of the question)."""
     if "symbol" not in reference.by:
         return question
-    merged: list[list[int]] = []
-    for start, end in sorted(reference.spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
     text = question
-    for start, end in reversed(merged):
+    for start, end in sorted(reference.spans, reverse=True):
         before = text[:start]
         # "resolution 79/217", "draft L.41", "document A/79/352": the word that introduces it goes too.
         before = re.sub(r"\b(?:General Assembly\s+)?(?:resolution|draft(?: resolution)?|document|report)\s*$", "",
@@ -342,7 +339,7 @@ def _names(doc: dict) -> list[list[str]]:
     """The names a question may use for ``doc``, as stemmed content words: its title, its
     committee or body ("the Third Committee draft on the right to food") and its author ("the
     Secretary-General's report")."""
-    facts = doc.get("facts") or {}
+    facts = _facts(doc)
     names = [facts.get("title") or doc.get("title"), facts.get("body"), facts.get("committee"), facts.get("author")]
     return [tokenize(n) for n in names if isinstance(n, str) and n.strip()]
 

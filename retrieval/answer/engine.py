@@ -616,9 +616,9 @@ class Engine:
         line = printed_fact(meta.get("facts") if meta else None, key)
         if not line:
             return answer
-        first = next(p for p in self.index.passages if p.doc_id == doc_id)
-        line = with_marked_footnote(line, [p.text for p in self.index.passages
-                                           if p.doc_id == doc_id and p.footnote])
+        own = [self.index.passages[i] for i in np.flatnonzero(self._doc_ids == doc_id)]
+        first = own[0]
+        line = with_marked_footnote(line, [p.text for p in own if p.footnote])
         label = document_label(meta["title"], meta.get("place"), meta.get("date"))
         labels = meta.get("page_labels") or {}
         citation = Citation(document=doc_id, document_title=meta["title"], section=None, paragraph=0,

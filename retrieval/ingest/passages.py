@@ -412,7 +412,8 @@ def split_passages(
             # A window starts where the previous sentence ended (the paragraph's start for the first):
             # a label before its first sentence is no sentence, but is its text.
             a = 0 if w_start == 0 else spans[w_start - 1][1]
-            a += len(joined[a:spans[w_start][0]]) - len(joined[a:spans[w_start][0]].lstrip())
+            gap = joined[a:spans[w_start][0]]
+            a += len(gap) - len(gap.lstrip())
             b = spans[w_end - 1][1]
             piece = joined[a:b]
             sentences = tuple(
