@@ -47,9 +47,12 @@ def test_sentences_carry_dates_numbers_causes_and_calls():
     assert carries("date", "The panel met in New York on 25 June 2013.")
     assert not carries("date", "The panel met in New York.")
     assert carries("number", "It consisted of three thematic segments.")
-    for said in ("The fleet landed twelve tonnes of cod.", "Fifteen States abstained.", "forty-two States voted."):
+    for said in ("The fleet landed twelve tonnes of cod.", "Fifteen States abstained.", "forty-two States voted.",
+                 "Access by 2030 will require up to a sixfold increase in current rates of progress.",
+                 "Remittances grew twice as fast as aid.", "The number of shelters has doubled."):
         assert carries("number", said), said
     assert not carries("number", "The fleet landed cod.")
+    assert not carries("number", "Its manifold mandate was recalled.")  # "-fold" after a figure only
     # A document's number, a paragraph's or a date is no count.
     for said in ("Recalling its resolution 64/292 of 28 July 2010 on the human right to water.",
                  "Reaffirming A/RES/80/216 and Security Council resolution 1539 (2004), para. 5.",

@@ -159,6 +159,33 @@ def test_an_old_scans_poor_text_layer_without_tesseract_is_read_but_said(tmp_pat
     assert said and all("apt-get install tesseract-ocr" in m for m in said)
 
 
+def test_a_reading_of_an_old_scan_without_tesseract_is_not_kept_and_is_replaced_once_it_is_installed(
+        tmp_path, monkeypatch):
+    """The warning says to install Tesseract; installing it must be enough: the poor reading is not
+    kept on disk or in memory, so the next load reads the scan's images again and keeps that."""
+    import shutil
+
+    from retrieval.config import PROJECT_ROOT
+    from retrieval.ingest import pdf_reader
+    from retrieval.ingest.corpus import load_document
+    from retrieval.ingest.read_cache import READER_VERSION, ReadCache
+    from retrieval.ingest.recent import Recent
+
+    scan = tmp_path / "A_39_361.en.pdf"
+    shutil.copy(PROJECT_ROOT.parent / "shared" / "un-documents" / "dev" / "A_39_361.en.pdf", scan)
+    kept = tmp_path / "read-cache"
+    monkeypatch.setattr(pdf_reader, "_PDF_READ", Recent(16))  # as in a new process: nothing read yet
+    with monkeypatch.context() as without:
+        without.setenv("PATH", str(tmp_path))  # a machine where the tesseract program is not found
+        poor = load_document(scan, ReadCache(kept))
+    assert not list(kept.glob(f"*-{READER_VERSION}.json"))
+    better = load_document(scan, ReadCache(kept))  # Tesseract installed (the suite's machine has it)
+    assert len(list(kept.glob(f"*-{READER_VERSION}.json"))) == 1
+    # The old layer's "fndonesian" is read as "Indonesian" from the page images.
+    assert poor.text.count("fndonesian") >= 3 and "fndonesian" not in better.text
+    assert better.text.count("Indonesian") > poor.text.count("Indonesian")
+
+
 @pytest.mark.slow
 def test_ocr_reads_a_scanned_report_and_says_how_many_pages_it_has_read(tmp_path):
     from retrieval.ingest.formats import read_document_text

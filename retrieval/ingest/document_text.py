@@ -32,6 +32,9 @@ class DocumentText:
     date: str | None = None  # ISO date, from the same
     symbol: str | None = None  # a UN document symbol ("A/68/190") on the first page
     scanned: bool = False  # scanned pages were left unread (``ocr=False``)
+    # Pages of a poor old OCR layer were read as they are because Tesseract was missing: a reading
+    # to replace once it is installed, so it is never kept (``read_cache``, the reader's memory).
+    provisional: bool = False
     facts: dict | None = None  # a UN document's masthead (``un_document.UNFacts.to_dict``)
     page_labels: dict | None = None  # PDF page number -> the folio printed on it
     resolution: bool = False  # numbered like a resolution: preambular, then operative paragraphs

@@ -215,7 +215,7 @@ FAST_PAGE_PATHS = 8
 
 
 def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr: bool = True,
-               fast=None, kinds: list[tuple] | None = None) -> list[Page]:
+               fast=None, kinds: list[tuple] | None = None, read_poorly: list[int] | None = None) -> list[Page]:
     """Every page of an open ``pdfplumber.PDF`` as ``Page`` records; ``check(page_number,
     characters so far)`` is called after each page (limits raise from it); ``progress(pages
     read, of how many)`` after each page that needed OCR. An image-only page is read with OCR
@@ -223,7 +223,8 @@ def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr
     is left empty, for a quick check that leaves the OCR for later. ``fast``: the same file open
     in PDFium (``pypdfium2.PdfDocument``) with each page's ``pdf_words.page_kind`` in ``kinds``:
     a plain text page is then read from PDFium's words (``pdf_words.page_words``), which give
-    the same lines as pdfplumber's (``tests/test_pdf_words.py``)."""
+    the same lines as pdfplumber's (``tests/test_pdf_words.py``). ``read_poorly`` receives the
+    numbers of the pages whose poor old OCR layer was read as it is for want of Tesseract."""
     pages, characters = [], 0
     total = len(pdf.pages)
     for number, page in enumerate(pdf.pages, start=1):
@@ -247,7 +248,10 @@ def read_pages(pdf, check=None, progress=None, file_hash: str | None = None, ocr
                     # Read as it is, but not silently: the answers from this page will be as poor.
                     _log.warning("page %d: its old OCR text reads poorly (%.0f%% of its words are words) and "
                                  "Tesseract is not installed to read its image again: apt-get install "
-                                 "tesseract-ocr tesseract-ocr-eng", number, 100 * quality)
+                                 "tesseract-ocr tesseract-ocr-eng (this reading is not kept: the next start "
+                                 "reads the page again)", number, 100 * quality)
+                    if read_poorly is not None:
+                        read_poorly.append(number)
         pages.append(read)
         characters += sum(len(ln.text) for ln in read.lines)
         if check is not None:

@@ -29,11 +29,13 @@ def read_pdf(path: Path, limits: Limits, progress, ocr: bool) -> DocumentText:
                           author=properties.get("author"), date=properties.get("date"),
                           symbol=properties.get("symbol"), scanned=properties.get("scanned", False),
                           facts=properties.get("facts"), page_labels=properties.get("page_labels"),
-                          resolution=properties.get("resolution", False))
+                          resolution=properties.get("resolution", False),
+                          provisional=properties.get("provisional", False))
     if result.scanned and not ocr:
         return result  # its text is known only after OCR; the limits are checked then
     check_read(result, path, limits)
-    _PDF_READ.put(key, result)
+    if not result.provisional:
+        _PDF_READ.put(key, result)
     return result
 
 
@@ -75,8 +77,9 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
                 has_scans = any(k[0] == 0 and k[1] for k in kinds) if fast is not None else \
                     any(needs_ocr(page) for page in pdf.pages)
                 scanned = not ocr and has_scans
+                read_poorly: list[int] = []
                 pages = read_pages(pdf, check, progress, file_hash=file_hash or sha256_file(path), ocr=ocr,
-                                   fast=fast, kinds=kinds)
+                                   fast=fast, kinds=kinds, read_poorly=read_poorly)
             finally:
                 if fast is not None:
                     fast.close()
@@ -93,10 +96,10 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
     if un is not None:  # its masthead says what it is; the file's properties say who typed it
         facts = un.facts
         return layout_text(un.pages, headings), {
-            "symbol": facts.symbol, "scanned": scanned, "title": facts.title, "author": facts.author,
-            "date": facts.date, "facts": facts.to_dict(), "page_labels": un.folios,
+            "symbol": facts.symbol, "scanned": scanned, "provisional": bool(read_poorly), "title": facts.title,
+            "author": facts.author, "date": facts.date, "facts": facts.to_dict(), "page_labels": un.folios,
             "resolution": facts.kind in RESOLUTION_KINDS}
-    properties: dict = {"symbol": find_symbol(pages), "scanned": scanned}
+    properties: dict = {"symbol": find_symbol(pages), "scanned": scanned, "provisional": bool(read_poorly)}
     try:
         info = reader.metadata
         if info:

@@ -110,7 +110,9 @@ class ReadCache:
         return self.folder is not None and any(self.folder.glob(f"{digest}-*.json"))
 
     def put(self, digest: str, text: DocumentText) -> None:
-        if self.folder is None or text.scanned:  # a reading that left scanned pages unread is not kept
+        # A reading that left scanned pages unread, or read an old OCR layer for want of Tesseract,
+        # is not kept: the next reading, once OCR can run, is the better one.
+        if self.folder is None or text.scanned or text.provisional:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
