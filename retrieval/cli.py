@@ -62,7 +62,8 @@ def format_answer(answer, documents: list[dict] | None = None) -> str:
 
         said = comparison_reply(answer.comparison, {d["id"]: d for d in documents or []})
         return "\n".join([said, ""] + comparison_export(answer.comparison, markdown=False)).rstrip()
-    named = scope_line([d for d in documents or [] if d["id"] in answer.named_documents], answer.not_in_library)
+    named = scope_line([d for d in documents or [] if d["id"] in answer.named_documents], answer.not_in_library,
+                       answer.paragraph, answer.paragraph_missing)
     scope = None if answer.named_documents else filter_label(answer.filters)
     if not answer.answered:
         return (f"{named}\n" if named else "") + f"{REFUSAL} {refusal_detail(answer.missing)}" + \

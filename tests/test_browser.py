@@ -1143,4 +1143,12 @@ def test_a_question_naming_its_document_is_answered_from_it_with_its_other_versi
         assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
         ARTEFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / f"named-document-{width}.png"), animations="disabled")
+        # Cited as UN staff cite it, the paragraph itself is the answer, said so before it.
+        send(page, "A/RES/80/216, para. 3")
+        cited = page.get_by_test_id("stChatMessage").nth(3).get_by_test_id("stChatMessageContent")
+        expect(cited.locator(".cite").first).to_be_visible(timeout=60_000)
+        expect(cited).to_contain_text("(A/RES/80/216), para. 3:")
+        expect(cited.locator(".cite").first).to_contain_text("para. 3")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
+        page.screenshot(path=str(ARTEFACTS / f"named-paragraph-{width}.png"), animations="disabled")
         context.close()

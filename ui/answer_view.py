@@ -103,7 +103,8 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.caption(label(scope))
     still_there = searched(engine, answer)
     named = [d for d in engine.documents if d["id"] in answer.get("named_documents", [])]
-    named_line = wording.scope_line(named, answer.get("not_in_library", []))
+    named_line = wording.scope_line(named, answer.get("not_in_library", []), answer.get("paragraph"),
+                                    answer.get("paragraph_missing"))
     if named_line:  # the question named its document: said in one line, before the answers
         st.caption(label(named_line))
     elif (answer.get("filters") or {}).get("document") and still_there:

@@ -41,6 +41,8 @@ from .ranking import (
     token_best_matches,
 )
 from .document_reference import reference_words, resolve, without_document_words, without_reference
+from .paragraph_reference import ParagraphReference, find_paragraph_reference, names_paragraph, \
+    without_paragraph_reference
 from .versions import document_rank, preferred_version, version_groups
 from .comparisons import ComparisonReply, LibraryVersions
 from .spelling import SpellingCorrector
@@ -116,6 +118,8 @@ class Answer:
     evidence: Evidence | None = field(default=None, compare=False, repr=False)  # the box's signals
     named_documents: tuple[str, ...] = ()  # ids of the documents the question named (searched in them)
     not_in_library: tuple[str, ...] = ()  # symbols the question named that no document carries
+    paragraph: str | None = None  # the paragraph the question named, shown first ("para. 15 (p)")
+    paragraph_missing: str | None = None  # the paragraph it named that the documents searched lack
     comparison: ComparisonReply | None = None  # a question of what changed between versions: its reply
 
     def __post_init__(self):
@@ -143,6 +147,10 @@ class Answer:
             d["named_documents"] = list(self.named_documents)
         if self.not_in_library:
             d["not_in_library"] = list(self.not_in_library)
+        if self.paragraph:
+            d["paragraph"] = self.paragraph
+        if self.paragraph_missing:
+            d["paragraph_missing"] = self.paragraph_missing
         if self.comparison is not None:
             d["comparison"] = self.comparison.to_dict()
         return d
@@ -346,7 +354,11 @@ class Engine:
         """
         text, note = clean_question(question)
         corrected = text if exact else self.speller.correct(text)
-        searched, named, unknown, naming = corrected, (), (), frozenset()
+        # "A/RES/79/217, para. 15 (p)": the paragraph is looked up in the document meant; its words
+        # are no words of the subject asked about.
+        paragraph = find_paragraph_reference(corrected) if not (offset or speakers or agreements) else None
+        plain = (without_paragraph_reference(corrected, paragraph) or corrected) if paragraph else corrected
+        searched, named, unknown, naming = plain, (), (), frozenset()
         if len(self._documents) > 1 and not offset and not (speakers or agreements) and documents is None:
             # "What changed between 79/171 and 80/210?": answered from the two versions compared.
             reply = self.versions.reply(corrected, context, pick=self._pick_document)
@@ -355,8 +367,8 @@ class Engine:
         if len(self._documents) > 1:
             # A question that names its document ("What does resolution 79/171 say …") is searched
             # in it, unless the person already chose where to search.
-            reference = resolve(corrected, self.documents)
-            searched = without_reference(corrected, reference) or corrected
+            reference = resolve(plain, self.documents)
+            searched = without_reference(plain, reference) or plain
             if reference.found and documents is None and ({"symbol", "year", "session"} & set(reference.by)
                                                           or self._speak_to(searched, reference.documents, params)):
                 named = tuple(reference.documents)
@@ -364,14 +376,17 @@ class Engine:
                 meant = [d for d in self.documents if d["id"] in documents]
                 # Words that only name the one text meant (its title, its committee) are in every
                 # passage searched: they would rank its preamble first, not what is asked of it.
-                naming = reference_words(corrected, reference)
+                naming = reference_words(plain, reference)
                 if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
                     searched = without_document_words(searched, meant)
             unknown = reference.missing if not reference.found else ()
         answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
                               context=context, documents=documents, speakers=speakers, agreements=agreements,
                               named=bool(named), naming=naming)
-        if not offset and not (speakers or agreements) and not unknown:  # never another document's facts
+        within = documents if documents is not None else (set(self._documents) if len(self._documents) == 1 else None)
+        if paragraph is not None and within and not unknown:
+            answer = self._paragraph_answer(answer, paragraph, within, named, searched, top_k, params)
+        elif not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
         if named or unknown:
             answer = replace(answer, named_documents=named, not_in_library=tuple(unknown))
@@ -602,6 +617,35 @@ class Engine:
             carries_type=None if kind is None else carries(kind, passage.text[sentence.start : end]),
             document_facts=(self._documents.get(passage.doc_id) or {}).get("facts") or None,
         )
+
+    # --- a paragraph named by its number ------------------------------------------------
+    def _paragraph_answer(self, answer: Answer, paragraph: ParagraphReference, within: set[str],
+                          named: tuple[str, ...], searched: str, top_k: int | None,
+                          params: RankingParams | None) -> Answer:
+        """The paragraph a question named, first and in the box (what was asked for by its number is
+        the answer, whatever the search thought of it), then the search's other results; when the
+        documents searched have no such paragraph, the search's answer, saying so."""
+        order = {doc: k for k, doc in enumerate(named)}
+        searched_passages = [self.index.passages[i] for i in np.flatnonzero(np.isin(self._doc_ids, list(within)))]
+        if not any(p.number or p.preambular for p in searched_passages):
+            return answer  # documents that number nothing: their paragraphs are cited by count, per section
+        targets = sorted((p for p in searched_passages
+                          if not p.footnote and names_paragraph(paragraph, p.number, p.preambular)),
+                         key=lambda p: (order.get(p.doc_id, len(order)), p.id))
+        if not targets:
+            return replace(answer, paragraph_missing=paragraph.label)
+        params = params or self.params
+        scores = self._scores(searched, params)
+        kind = answer_type(searched)
+        shown = [self._with_versions(self._result(p, float(scores.fused[p.id]), scores.sentence_sim, scores.terms,
+                                                  params, kind)) for p in targets]
+        ids = {p.id for p in targets}
+        # The search's own results follow when it found a subject to answer ("… say about remittances?");
+        # a question that is only the reference ("A/RES/79/159, para. 2") gets the paragraph alone.
+        rest = [r for r in answer.results if r.passage_id not in ids] if answer.confidence == "answer" else []
+        limit = max(1, int(top_k or self.settings.top_k))
+        return replace(answer, answered=True, results=(shown + rest)[:max(limit, 2)], confidence="answer",
+                       reason=None, missing=(), confidence_score=None, paragraph=paragraph.label)
 
     # --- a document's own facts ---------------------------------------------------------
     def _fact_answer(self, question: str, answer: Answer, named: tuple[str, ...]) -> Answer:

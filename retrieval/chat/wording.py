@@ -225,16 +225,22 @@ def language_note(code: str | None) -> str | None:
     return say("language.note", language=name)
 
 
-def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = ()) -> str | None:
+def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = (), paragraph: str | None = None,
+               paragraph_missing: str | None = None) -> str | None:
     """The line before the answers of a question that named its document: "In The right to food
-    (A/RES/80/210):", "In 3 documents: …", or "A/RES/73/195 is not in this library." """
+    (A/RES/80/210):", "In 3 documents: …", or "A/RES/73/195 is not in this library." A paragraph
+    named with it: "In The right to food (A/RES/80/210), para. 18:", or "… has no para. 99; …"."""
     if not_in_library:
         verb = say("scope.verb.one" if len(not_in_library) == 1 else "scope.verb.many")
         return say("scope.not_in_library", names=", ".join(not_in_library), verb=verb)
+    if paragraph_missing:
+        return say("scope.no_paragraph", title=named[0]["title"], paragraph=paragraph_missing) if len(named) == 1 \
+            else say("scope.no_paragraph.many", paragraph=paragraph_missing)
     if not named:
         return None
     if len(named) == 1:
-        return say("scope.one", title=named[0]["title"])
+        return say("scope.paragraph", title=named[0]["title"], paragraph=paragraph) if paragraph \
+            else say("scope.one", title=named[0]["title"])
     titles = "; ".join(d["title"] for d in named[:4]) + ("; …" if len(named) > 4 else "")
     return say("scope.many", count=len(named), titles=titles)
 

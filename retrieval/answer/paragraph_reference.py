@@ -1,0 +1,105 @@
+"""A paragraph the question names, as UN staff cite one: "A/RES/79/217, para. 15 (p)", "paragraph 18
+of resolution 80/210", "operative paragraph 2", "OP 2", "sub-paragraph (c) of paragraph 22", "the
+third preambular paragraph", "PP 3", "paragraph 4 of the preamble".
+
+The engine looks it up among the passages of the document the question names (or the one document
+of the library): a passage carries the document's own paragraph number ("15 (p)") or its place among
+a resolution's preambular paragraphs (``passages.Passage``). A paragraph of another instrument that
+the question quotes ("article 9, paragraphs 1 to 4, of the Paris Agreement") is no reference to the
+document's own paragraph, nor is a range ("paragraphs 3 to 5"): those questions are searched as
+they are.
+
+Pure functions over text: testable without a model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ORDINAL = "|".join(_ORDINALS)
+_SUB = r"(?:\s?\(\s?([a-z]{1,3})\s?\))?"  # "(p)", "(iv)" (a letter or a small roman numeral)
+_PATTERNS = [
+    # "sub-paragraph (c) of paragraph 22", "subparagraph 22 (c)" is caught below
+    ("sub", re.compile(r"\bsub-?paragraph\s\(?([a-z]{1,3})\)?\s+of\s+(?:operative\s+)?(?:para(?:graph)?\.?)\s?(\d{1,3})\b",
+                       re.I)),
+    ("preamble_of", re.compile(r"\b(?:para(?:graph)?\.?)\s?(\d{1,3})\s+of\s+the\s+preamble\b", re.I)),
+    ("preambular", re.compile(r"\bpreambular\s+para(?:graph)?\.?\s?(\d{1,3})\b", re.I)),
+    ("pp", re.compile(r"\bPP\s?(\d{1,3})\b")),  # upper case only: "pp. 3" is pages
+    ("ordinal", re.compile(rf"\b({_ORDINAL})\s+(preambular|operative)\s+paragraph\b", re.I)),
+    ("operative", re.compile(rf"\b(?:operative\s+|sub-?)?(?:para(?:graph)?s?\.?|OP\.?)\s?(\d{{1,3}}){_SUB}(?![\w/])",
+                             re.I)),
+]
+# What makes a match no reference to the document's own paragraph: a range or list of paragraphs,
+# or a paragraph of an article, an annex or another instrument.
+_RANGE_AFTER = re.compile(r"^\s*(?:to|-|–|and|,\s*\d)\s*\d", re.I)
+_OTHER_AFTER = re.compile(r"^,?\s+of\s+(?:its\s+|the\s+)?(?:article|annex|rule|section|chapter|"
+                          r"[A-Z][a-z]+\s+(?:Agreement|Convention|Declaration|Protocol|Covenant|Charter|Statute|Programme))",
+                          re.I)
+_OTHER_BEFORE = re.compile(r"\b(?:article|art\.|annex|rule|section|chapter)\s+[\dIVXivx]+,?\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class ParagraphReference:
+    """A paragraph named in a question: ``number`` as the document prints it ("15", "15 (p)") or
+    ``preambular``, its place among the preambular paragraphs; ``start``/``end``: where in the text."""
+
+    number: str | None
+    preambular: int | None
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        """As a citation prints it: "para. 15 (p)", "preambular para. 3"."""
+        return f"para. {self.number}" if self.number else f"preambular para. {self.preambular}"
+
+
+def find_paragraph_reference(text: str) -> ParagraphReference | None:
+    """The first paragraph of the document itself that ``text`` names, if any."""
+    found: list[ParagraphReference] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if _RANGE_AFTER.match(text[m.end():]) or _OTHER_AFTER.match(text[m.end():]) \
+                    or _OTHER_BEFORE.search(text[:m.start()]):
+                continue
+            found.append(_reference(kind, m))
+            break
+    # The earliest: "sub-paragraph (c) of paragraph 22" also holds "paragraph 22", "preambular
+    # paragraph 3" holds "paragraph 3" (at the same start, the more precise pattern is listed first).
+    return min(found, key=lambda r: r.start, default=None)
+
+
+def _reference(kind: str, m: re.Match) -> ParagraphReference:
+    if kind == "sub":
+        return ParagraphReference(f"{int(m.group(2))} ({m.group(1).lower()})", None, m.start(), m.end())
+    if kind in ("preamble_of", "preambular", "pp"):
+        return ParagraphReference(None, int(m.group(1)), m.start(), m.end())
+    if kind == "ordinal":
+        place = _ORDINALS.index(m.group(1).lower()) + 1
+        if m.group(2).lower() == "preambular":
+            return ParagraphReference(None, place, m.start(), m.end())
+        return ParagraphReference(str(place), None, m.start(), m.end())
+    number = str(int(m.group(1)))
+    return ParagraphReference(f"{number} ({m.group(2).lower()})" if m.group(2) else number, None, m.start(), m.end())
+
+
+def names_paragraph(reference: ParagraphReference, number: str | None, preambular: int | None) -> bool:
+    """Whether a passage numbered ``number`` (or the ``preambular``-th preambular one) is the
+    paragraph named: "para. 15" is the paragraph and its sub-paragraphs ("15 (a)" …), "para. 15 (p)"
+    that sub-paragraph only."""
+    if reference.preambular is not None:
+        return preambular == reference.preambular
+    if not number:
+        return False
+    number = re.sub(r"\s+", " ", number.strip())
+    return number == reference.number or ("(" not in reference.number and number.startswith(reference.number + " ("))
+
+
+def without_paragraph_reference(text: str, reference: ParagraphReference) -> str:
+    """The question without the words that named the paragraph (and a comma left dangling)."""
+    before = re.sub(r"\b(?:the|in|of)\s*$", "", text[:reference.start].rstrip(" ,"), flags=re.I)
+    after = re.sub(r"^\s*(?:of|in)\b", "", text[reference.end:].lstrip(" ,"), flags=re.I)
+    return re.sub(r"\s{2,}", " ", f"{before.rstrip(' ,')} {after.lstrip(' ,')}").strip()

@@ -1,0 +1,100 @@
+"""A paragraph named in a question ("A/RES/79/217, para. 15 (p)"): read from the words (no model),
+then looked up in the real resolutions of the versions library."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer.paragraph_reference import find_paragraph_reference, names_paragraph, without_paragraph_reference
+
+
+@pytest.mark.parametrize("question, label, rest", [
+    ("What does A/RES/79/217, para. 15 (p) say?", "para. 15 (p)", "What does A/RES/79/217 say?"),
+    ("What does paragraph 18 of A/RES/80/210 say?", "para. 18", "What does A/RES/80/210 say?"),
+    ("A/RES/79/159, para. 2", "para. 2", "A/RES/79/159"),
+    ("whom does operative paragraph 4 of 80/216 call upon?", "para. 4", "whom does 80/216 call upon?"),
+    ("OP2 of L.41: what is decided?", "para. 2", "L.41: what is decided?"),
+    ("para 12(b) of 80/190", "para. 12 (b)", "80/190"),
+    ("What is sub-paragraph (c) of paragraph 22 of 80/190 about?", "para. 22 (c)", "What is 80/190 about?"),
+    ("What does the third preambular paragraph of 80/216 recall?", "preambular para. 3", "What does 80/216 recall?"),
+    ("PP 3 of 80/216", "preambular para. 3", "80/216"),
+    ("paragraph 4 of the preamble of 79/171", "preambular para. 4", "79/171"),
+    ("What does the first operative paragraph of 80/188 reaffirm?", "para. 1", "What does 80/188 reaffirm?"),
+])
+def test_a_paragraph_is_read_in_the_ways_un_staff_cite_it(question, label, rest):
+    found = find_paragraph_reference(question)
+    assert found is not None and found.label == label
+    assert without_paragraph_reference(question, found) == rest
+
+
+@pytest.mark.parametrize("question", [
+    "What does the resolution recall of article 9, paragraphs 1 to 4, of the Paris Agreement?",
+    "Which are paragraphs 3 to 5 of 80/210 about?",  # a range is searched as it is
+    "What does paragraph 2 of article 9 require?",
+    "What does paragraph 5 of the Paris Agreement say on finance?",
+    "What is on pp. 3-5 of the report?",  # pages
+    "How does the resolution describe remittances?",
+    "Which paragraph is about remittances?",
+])
+def test_a_paragraph_of_another_text_a_range_or_a_page_is_no_reference(question):
+    assert find_paragraph_reference(question) is None
+
+
+def test_a_paragraph_names_its_sub_paragraphs_and_a_sub_paragraph_only_itself():
+    para = find_paragraph_reference("paragraph 15")
+    sub = find_paragraph_reference("para. 15 (p)")
+    preamble = find_paragraph_reference("preambular paragraph 15")
+    assert names_paragraph(para, "15", None) and names_paragraph(para, "15 (p)", None)
+    assert not names_paragraph(para, "150", None) and not names_paragraph(para, "5", None)
+    assert names_paragraph(sub, "15 (p)", None) and not names_paragraph(sub, "15", None)
+    assert not names_paragraph(sub, "15 (q)", None)
+    assert names_paragraph(preamble, None, 15) and not names_paragraph(preamble, "15", None)
+
+
+def test_a_paragraph_named_with_its_document_is_the_answer_in_every_resolution(versions_engine):
+    """Asked by number, for every numbered and preambular paragraph form and in every resolution
+    and draft of the library (drafts and resolutions share their numbers): the paragraph of the
+    document named comes first, in the box, said in the line before the answers."""
+    engine = versions_engine
+    passages = engine.index.passages
+    asked = 0
+    for doc in engine.documents:
+        symbol = (doc.get("facts") or {}).get("symbol")
+        own = [p for p in passages if p.doc_id == doc["id"] and not p.footnote]
+        numbered = [p for p in own if p.number and p.number.isdigit()]
+        preambular = [p for p in own if p.preambular]
+        if not symbol or not numbered or not preambular:
+            continue
+        for question, wanted in ((f"What does paragraph {numbered[2].number} of {symbol} say?", numbered[2]),
+                                 (f"{symbol}, para. {numbered[-1].number}", numbered[-1]),
+                                 (f"What does preambular paragraph {preambular[1].preambular} of {symbol} recall?",
+                                  preambular[1])):
+            answer = engine.ask(question)
+            top = answer.results[0]
+            assert answer.confidence == "answer" and answer.named_documents == (doc["id"],), question
+            shown = passages[top.passage_id]
+            assert shown.doc_id == doc["id"] and shown.paragraph_label == wanted.paragraph_label, question
+            assert answer.paragraph == wanted.paragraph_label, question
+            asked += 1
+    assert asked >= 9  # three questions to each of the four resolutions and drafts
+
+
+def test_a_paragraph_the_document_lacks_is_said_and_the_search_goes_on(versions_engine):
+    from retrieval.chat.wording import scope_line
+
+    answer = versions_engine.ask("What does paragraph 412 of A/RES/80/216 say about sanitation?")
+    assert answer.paragraph_missing == "para. 412" and answer.paragraph is None
+    assert answer.results and all(r.citation.document == "A_RES_80_216" for r in answer.results)
+    named = [d for d in versions_engine.documents if d["id"] in answer.named_documents]
+    line = scope_line(named, answer.not_in_library, answer.paragraph, answer.paragraph_missing)
+    assert line.startswith(named[0]["title"]) and "has no para. 412" in line
+
+
+def test_a_paragraph_without_a_document_to_look_in_changes_nothing(versions_engine, engine):
+    # A library of several documents and none named: the number is no reference to any of them.
+    many = versions_engine.ask("What does paragraph 3 say about the rights of the child?")
+    assert many.paragraph is None and many.paragraph_missing is None
+    # The shipped summary numbers none of its paragraphs (they are cited by their place in their
+    # segment): no paragraph is looked up, nothing is said missing.
+    one = engine.ask("What does paragraph 3 say about remittances?")
+    assert one.paragraph is None and one.paragraph_missing is None and one.results
