@@ -98,3 +98,18 @@ def test_a_paragraph_without_a_document_to_look_in_changes_nothing(versions_engi
     # segment): no paragraph is looked up, nothing is said missing.
     one = engine.ask("What does paragraph 3 say about remittances?")
     assert one.paragraph is None and one.paragraph_missing is None and one.results
+
+
+def test_a_follow_up_naming_only_a_paragraph_reads_it_in_the_document_asked_about_before(versions_engine):
+    from retrieval.chat.conversation import respond
+
+    first = respond(versions_engine, "What does A/RES/80/216, para. 3 say?", [], top_k=3)
+    assert first.answer.paragraph == "para. 3"
+    follow = respond(versions_engine, "And para. 5?", [first], top_k=3)
+    top = versions_engine.index.passages[follow.answer.results[0].passage_id]
+    assert follow.answer.paragraph == "para. 5" and follow.answer.named_documents == ("A_RES_80_216",)
+    assert top.doc_id == "A_RES_80_216" and top.paragraph_label == "para. 5"
+    # Without a question before it naming one, a library of several documents has no document to
+    # read "para. 5" in.
+    alone = respond(versions_engine, "And para. 5?", [], top_k=3)
+    assert alone.answer.paragraph is None

@@ -380,6 +380,12 @@ class Engine:
                 if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
                     searched = without_document_words(searched, meant)
             unknown = reference.missing if not reference.found else ()
+            if paragraph is not None and context and documents is None and not unknown:
+                # "And para. 5?" after a question about A/RES/80/216: that document's paragraph.
+                earlier = resolve(context, self.documents)
+                if earlier.found and "symbol" in earlier.by:
+                    named = tuple(earlier.documents)
+                    documents = set(named)
         answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
                               context=context, documents=documents, speakers=speakers, agreements=agreements,
                               named=bool(named), naming=naming)

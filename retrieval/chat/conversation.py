@@ -169,8 +169,9 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
             return Exchange(message, "comparison", answer, corrected, len(answer.results), text=reply)
     context = follow_up_context(corrected, previous.searched_as if previous else None)
     answer = engine.ask(corrected, top_k=top_k, context=context, exact=True, **filters)
-    if context:
-        # Leaning on the previous question is a cue, not proof: keep the context only if it helps.
+    if context and not answer.paragraph:
+        # Leaning on the previous question is a cue, not proof: keep the context only if it helps
+        # (a paragraph asked by its number is found in the document the previous question named).
         alone = engine.ask(corrected, top_k=top_k, exact=True, **filters)
         if _top_score(alone) >= _top_score(answer):
             answer, context = alone, None
