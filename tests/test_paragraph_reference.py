@@ -113,3 +113,18 @@ def test_a_follow_up_naming_only_a_paragraph_reads_it_in_the_document_asked_abou
     # read "para. 5" in.
     alone = respond(versions_engine, "And para. 5?", [], top_k=3)
     assert alone.answer.paragraph is None
+
+
+@pytest.mark.parametrize("question, meant", [
+    ("para. 3 of the 2025 resolution on water", "A_RES_80_216"),
+    ("What does paragraph 4 of the 2025 resolution on the rights of the child say?", "A_RES_80_190"),
+])
+def test_a_paragraph_of_one_of_several_documents_meant_is_that_of_the_one_the_subject_points_to(
+        versions_engine, question, meant):
+    """A year and a kind name the library's three 2025 resolutions: the paragraph is read in the one
+    whose passages the subject ranks first, and the line names that one only (the same number in the
+    others is another paragraph)."""
+    answer = versions_engine.ask(question)
+    shown = [versions_engine.index.passages[r.passage_id] for r in answer.results]
+    assert answer.named_documents == (meant,) and shown[0].doc_id == meant
+    assert all(p.doc_id == meant for p in shown if p.paragraph_label == answer.paragraph)

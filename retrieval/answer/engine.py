@@ -392,6 +392,7 @@ class Engine:
         within = documents if documents is not None else (set(self._documents) if len(self._documents) == 1 else None)
         if paragraph is not None and within and not unknown:
             answer = self._paragraph_answer(answer, paragraph, within, named, searched, top_k, params)
+            named = answer.named_documents or named  # the one document whose paragraph it is
         elif not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
         if named or unknown:
@@ -631,7 +632,11 @@ class Engine:
         """The paragraph a question named, first and in the box (what was asked for by its number is
         the answer, whatever the search thought of it), then the search's other results; when the
         documents searched have no such paragraph, the search's answer, saying so."""
-        order = {doc: k for k, doc in enumerate(named)}
+        # Several documents meant ("para. 3 of the 2025 resolution on water"): theirs first whose
+        # passages the search ranked first, then the others in the order named.
+        order: dict[str, int] = {}
+        for doc in [r.citation.document for r in answer.results] + list(named):
+            order.setdefault(doc, len(order))
         searched_passages = [self.index.passages[i] for i in np.flatnonzero(np.isin(self._doc_ids, list(within)))]
         if not any(p.number or p.preambular for p in searched_passages):
             return answer  # documents that number nothing: their paragraphs are cited by count, per section
@@ -640,6 +645,8 @@ class Engine:
                          key=lambda p: (order.get(p.doc_id, len(order)), p.id))
         if not targets:
             return replace(answer, paragraph_missing=paragraph.label)
+        # One document's paragraph: the same number in the others meant is another paragraph.
+        targets = [p for p in targets if p.doc_id == targets[0].doc_id]
         params = params or self.params
         scores = self._scores(searched, params)
         kind = answer_type(searched)
@@ -651,7 +658,8 @@ class Engine:
         rest = [r for r in answer.results if r.passage_id not in ids] if answer.confidence == "answer" else []
         limit = max(1, int(top_k or self.settings.top_k))
         return replace(answer, answered=True, results=(shown + rest)[:max(limit, 2)], confidence="answer",
-                       reason=None, missing=(), confidence_score=None, paragraph=paragraph.label)
+                       reason=None, missing=(), confidence_score=None, paragraph=paragraph.label,
+                       named_documents=(targets[0].doc_id,) if named else answer.named_documents)
 
     # --- a document's own facts ---------------------------------------------------------
     def _fact_answer(self, question: str, answer: Answer, named: tuple[str, ...]) -> Answer:
