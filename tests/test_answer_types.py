@@ -53,6 +53,9 @@ def test_sentences_carry_dates_numbers_causes_and_calls():
         assert carries("number", said), said
     assert not carries("number", "The fleet landed cod.")
     assert not carries("number", "Its manifold mandate was recalled.")  # "-fold" after a figure only
+    assert carries("number", "Aid must double the resources for adaptation.")
+    for said in ("It addresses the double burden of malnutrition.", "It recalls the triple planetary crisis."):
+        assert not carries("number", said), said
     # A document's number, a paragraph's or a date is no count.
     for said in ("Recalling its resolution 64/292 of 28 July 2010 on the human right to water.",
                  "Reaffirming A/RES/80/216 and Security Council resolution 1539 (2004), para. 5.",

@@ -20,6 +20,7 @@ from retrieval.answer.paragraph_reference import find_paragraph_reference, names
     ("PP 3 of 80/216", "preambular para. 3", "80/216"),
     ("paragraph 4 of the preamble of 79/171", "preambular para. 4", "79/171"),
     ("What does the first operative paragraph of 80/188 reaffirm?", "para. 1", "What does 80/188 reaffirm?"),
+    ("paragraph 3, subparagraph (b) of 80/190", "para. 3 (b)", "80/190"),
 ])
 def test_a_paragraph_is_read_in_the_ways_un_staff_cite_it(question, label, rest):
     found = find_paragraph_reference(question)
@@ -35,6 +36,12 @@ def test_a_paragraph_is_read_in_the_ways_un_staff_cite_it(question, label, rest)
     "What is on pp. 3-5 of the report?",  # pages
     "How does the resolution describe remittances?",
     "Which paragraph is about remittances?",
+    "paragraphs 5, 6 and 7 of 80/210", "paragraphs 5 or 6 of 80/210", "paragraph 5 et seq. of 80/210",
+    "para. 5 bis of 80/210",  # numbered apart from para. 5
+    "What does 80/210 say about paragraph 5 of the 2030 Agenda?",
+    "paragraph 5 of the Sendai Framework for Disaster Risk Reduction",
+    "article 4 of the Paris Agreement, paragraph 15", "annex, paragraph 8",
+    "the twenty-first preambular paragraph",  # not the first
 ])
 def test_a_paragraph_of_another_text_a_range_or_a_page_is_no_reference(question):
     assert find_paragraph_reference(question) is None
@@ -87,7 +94,7 @@ def test_a_paragraph_the_document_lacks_is_said_and_the_search_goes_on(versions_
     assert answer.results and all(r.citation.document == "A_RES_80_216" for r in answer.results)
     named = [d for d in versions_engine.documents if d["id"] in answer.named_documents]
     line = scope_line(named, answer.not_in_library, answer.paragraph, answer.paragraph_missing)
-    assert line.startswith(named[0]["title"]) and "has no para. 412" in line
+    assert line == f"{named[0]['title']} has no para. 412."
 
 
 def test_a_paragraph_without_a_document_to_look_in_changes_nothing(versions_engine, engine):
@@ -128,3 +135,68 @@ def test_a_paragraph_of_one_of_several_documents_meant_is_that_of_the_one_the_su
     shown = [versions_engine.index.passages[r.passage_id] for r in answer.results]
     assert answer.named_documents == (meant,) and shown[0].doc_id == meant
     assert all(p.doc_id == meant for p in shown if p.paragraph_label == answer.paragraph)
+
+
+def test_a_follow_up_reads_the_paragraph_in_the_document_it_names_else_in_the_one_named_before(versions_engine):
+    """The previous question's document is the one meant only when this one names none, and only
+    when that question named one: after two symbols, "And para. 4?" has no one document to read."""
+    from retrieval.chat.conversation import respond
+
+    first = respond(versions_engine, "What does A/RES/80/216, para. 3 say?", [], top_k=3)
+    other = respond(versions_engine, "And para. 5 of A/RES/80/190?", [first], top_k=3)
+    assert other.answer.named_documents == ("A_RES_80_190",) and other.answer.paragraph == "para. 5"
+    assert versions_engine.index.passages[other.answer.results[0].passage_id].doc_id == "A_RES_80_190"
+    two = respond(versions_engine, "What do A/RES/80/216 and A/RES/80/190 say about clean water?", [], top_k=3)
+    after_two = respond(versions_engine, "And para. 4?", [two], top_k=3)
+    assert after_two.answer.paragraph is None
+
+
+def test_a_paragraph_of_a_document_outside_those_chosen_is_not_read_in_them(versions_engine):
+    chosen = versions_engine.ask("What does paragraph 5 of A/RES/80/216 say?", documents={"A_RES_80_190"})
+    assert chosen.paragraph is None
+    assert all(r.citation.document == "A_RES_80_190" for r in chosen.results)
+    inside = versions_engine.ask("What does paragraph 5 of A/RES/80/190 say?", documents={"A_RES_80_190"})
+    assert inside.paragraph == "para. 5"
+
+
+def test_more_pages_through_the_paragraph_and_its_sub_paragraphs(versions_engine):
+    """A paragraph with sub-paragraphs is longer than one page of results: "more" shows the next of
+    its parts, in order, then what the search found."""
+    engine = versions_engine
+    passages = engine.index.passages
+    parts = {}
+    for p in passages:
+        if p.doc_id == "A_RES_80_190" and p.number and "(" in p.number:
+            parts.setdefault(p.number.split()[0], []).append(p)
+    number, subs = max(parts.items(), key=lambda kv: len(kv[1]))
+    assert len(subs) >= 4
+    question = f"What does paragraph {number} of A/RES/80/190 say?"
+    seen = []
+    for offset in (0, 2, 4):
+        page = engine.ask(question, top_k=2, offset=offset)
+        seen += [passages[r.passage_id] for r in page.results]
+    labels = [p.paragraph_label for p in seen]
+    own = [p.paragraph_label for p in sorted((p for p in passages if p.doc_id == "A_RES_80_190" and (
+        p.number == number or (p.number or "").startswith(number + " ("))), key=lambda p: p.id)]
+    assert labels[:len(own[:6])] == own[:6]
+
+
+def test_a_report_that_carries_draft_resolutions_answers_with_its_own_paragraph(tmp_path_factory, embedder):
+    """A/52/613, the Fourth Committee's report, carries the draft resolutions it recommends, each
+    numbered from 1 again: "paragraph 5" of the report is its own, not theirs."""
+    import shutil
+
+    from retrieval.answer.engine import Engine
+    from retrieval.config import PROJECT_ROOT, Settings
+
+    corpus = tmp_path_factory.mktemp("report-corpus")
+    shutil.copy(PROJECT_ROOT.parent / "shared" / "un-documents" / "dev" / "A_52_613.en.pdf", corpus)
+    engine = Engine.load(Settings(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("report-index")),
+                         embedder=embedder)
+    answer = engine.ask("What does paragraph 5 of the report say?")
+    shown = [engine.index.passages[r.passage_id] for r in answer.results if r.passage_id is not None]
+    fives = [p for p in engine.index.passages if p.number == "5" and not p.footnote]
+    assert len({p.section for p in fives}) > 1  # the report's and its drafts' paragraphs 5
+    first_five = min(fives, key=lambda p: p.id)
+    assert answer.paragraph == "para. 5" and shown[0].id == first_five.id
+    assert [p for p in shown if p.number == "5"] == [first_five]

@@ -34,11 +34,12 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _CARRIES = {
     "date": re.compile(rf"\b(1[89]|20)\d\d\b|\b({_MONTHS})\b"),
     # Figures as digits or as words ("twelve tonnes", "forty-two States", "a dozen"), and multiples
-    # ("a sixfold increase", "twice as fast", "doubled"); "one of my concerns", "one another", "no one"
-    # count nothing.
+    # ("a sixfold increase", "twice as fast", "doubled", "double the number"); "one of my concerns", "one
+    # another", "no one", "the double burden of malnutrition", "the triple planetary crisis" count nothing.
     "number": re.compile(r"\d|(?<!no )\bone\b(?!\s+(?:of|another)\b)|\b((two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(thir|four|fif|six"
                          r"|seven|eigh|nine)teen|(twen|thir|for|fif|six|seven|eigh|nine)ty|dozen|hundred|thousand"
-                         r"|million|billion)(-?fold)?|half|halved|third|quarter|per ?cent|twice|doubled?|tripled?)\b", re.I),
+                         r"|million|billion)(-?fold)?|half|halved|third|quarter|per ?cent|twice|doubled|tripled"
+                         r"|(double|triple)(?= (the|its|their|in)\b))\b", re.I),
     "cause": re.compile(r"\b(because|due to|owing to|as a result|result(s|ed)? (in|from)|led to|lead(s|ing)? to"
                         r"|caused|driven by|therefore|thus|reasons?)\b", re.I),
 }

@@ -356,9 +356,11 @@ class Engine:
         corrected = text if exact else self.speller.correct(text)
         # "A/RES/79/217, para. 15 (p)": the paragraph is looked up in the document meant; its words
         # are no words of the subject asked about.
-        paragraph = find_paragraph_reference(corrected) if not (offset or speakers or agreements) else None
+        paragraph = find_paragraph_reference(corrected) if not (speakers or agreements) else None
         plain = (without_paragraph_reference(corrected, paragraph) or corrected) if paragraph else corrected
         searched, named, unknown, naming = plain, (), (), frozenset()
+        chosen = documents  # where the person chose to search, if they did
+        within = None  # the documents the paragraph named is looked up in
         if len(self._documents) > 1 and not offset and not (speakers or agreements) and documents is None:
             # "What changed between 79/171 and 80/210?": answered from the two versions compared.
             reply = self.versions.reply(corrected, context, pick=self._pick_document)
@@ -366,10 +368,12 @@ class Engine:
                 return self._comparison_answer(question, reply, note)
         if len(self._documents) > 1:
             # A question that names its document ("What does resolution 79/171 say …") is searched
-            # in it, unless the person already chose where to search.
+            # in it, unless the person already chose where to search. A paragraph named with it is
+            # its subject: what else the question says need not be spoken of there.
             reference = resolve(plain, self.documents)
             searched = without_reference(plain, reference) or plain
             if reference.found and documents is None and ({"symbol", "year", "session"} & set(reference.by)
+                                                          or paragraph is not None
                                                           or self._speak_to(searched, reference.documents, params)):
                 named = tuple(reference.documents)
                 documents = set(named)
@@ -380,18 +384,29 @@ class Engine:
                 if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
                     searched = without_document_words(searched, meant)
             unknown = reference.missing if not reference.found else ()
-            if paragraph is not None and context and documents is None and not unknown:
-                # "And para. 5?" after a question about A/RES/80/216: that document's paragraph.
+            within = documents
+            if chosen is not None and reference.found:
+                # A paragraph of a document named outside those chosen is not theirs to answer.
+                within = (chosen & set(reference.documents)) or (None if "symbol" in reference.by else chosen)
+            elif paragraph is not None and context and documents is None and not reference.found:
+                # "And para. 5?" after a question that named one document: that document's paragraph.
                 earlier = resolve(context, self.documents)
-                if earlier.found and "symbol" in earlier.by:
+                if earlier.found and len(earlier.documents) == 1:
                     named = tuple(earlier.documents)
-                    documents = set(named)
-        answer = self._search(searched, top_k=top_k, params=params, note=note, question=question, offset=offset,
-                              context=context, documents=documents, speakers=speakers, agreements=agreements,
+                    documents = within = set(named)
+        elif self._documents:
+            within = documents if documents is not None else set(self._documents)
+        if paragraph is not None and (not within or unknown):
+            # No document to read the paragraph in: the question is searched as it was asked.
+            paragraph = None
+            searched = corrected if not named else searched
+        limit = max(1, int(top_k or self.settings.top_k))
+        answer = self._search(searched, top_k=offset + limit if paragraph else top_k, params=params, note=note,
+                              question=question, offset=0 if paragraph else offset, context=context,
+                              documents=documents, speakers=speakers, agreements=agreements,
                               named=bool(named), naming=naming)
-        within = documents if documents is not None else (set(self._documents) if len(self._documents) == 1 else None)
-        if paragraph is not None and within and not unknown:
-            answer = self._paragraph_answer(answer, paragraph, within, named, searched, top_k, params)
+        if paragraph is not None:
+            answer = self._paragraph_answer(answer, paragraph, within, named, searched, offset, limit, params)
             named = answer.named_documents or named  # the one document whose paragraph it is
         elif not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
@@ -627,26 +642,31 @@ class Engine:
 
     # --- a paragraph named by its number ------------------------------------------------
     def _paragraph_answer(self, answer: Answer, paragraph: ParagraphReference, within: set[str],
-                          named: tuple[str, ...], searched: str, top_k: int | None,
+                          named: tuple[str, ...], searched: str, offset: int, limit: int,
                           params: RankingParams | None) -> Answer:
         """The paragraph a question named, first and in the box (what was asked for by its number is
         the answer, whatever the search thought of it), then the search's other results; when the
-        documents searched have no such paragraph, the search's answer, saying so."""
+        documents searched have no such paragraph, the search's answer, saying so. ``answer``: the
+        search's first ``offset + limit`` results; ``offset``: where this page of results starts
+        ("more")."""
+        page = slice(offset, offset + (limit if offset else max(limit, 2)))
+        searched_passages = [self.index.passages[i] for i in np.flatnonzero(np.isin(self._doc_ids, list(within)))]
+        if not any(p.number or p.preambular for p in searched_passages):
+            # Documents that number nothing: their paragraphs are cited by count, per section.
+            return replace(answer, results=answer.results[page])
         # Several documents meant ("para. 3 of the 2025 resolution on water"): theirs first whose
         # passages the search ranked first, then the others in the order named.
         order: dict[str, int] = {}
         for doc in [r.citation.document for r in answer.results] + list(named):
             order.setdefault(doc, len(order))
-        searched_passages = [self.index.passages[i] for i in np.flatnonzero(np.isin(self._doc_ids, list(within)))]
-        if not any(p.number or p.preambular for p in searched_passages):
-            return answer  # documents that number nothing: their paragraphs are cited by count, per section
         targets = sorted((p for p in searched_passages
                           if not p.footnote and names_paragraph(paragraph, p.number, p.preambular)),
                          key=lambda p: (order.get(p.doc_id, len(order)), p.id))
         if not targets:
-            return replace(answer, paragraph_missing=paragraph.label)
-        # One document's paragraph: the same number in the others meant is another paragraph.
-        targets = [p for p in targets if p.doc_id == targets[0].doc_id]
+            return replace(answer, results=answer.results[page], paragraph_missing=paragraph.label)
+        # One document's paragraph, in one numbering: the same number in the other documents meant,
+        # or in a draft resolution a report carries (its numbering starts again), is another paragraph.
+        targets = [p for p in targets if p.doc_id == targets[0].doc_id and p.section == targets[0].section]
         params = params or self.params
         scores = self._scores(searched, params)
         kind = answer_type(searched)
@@ -656,9 +676,11 @@ class Engine:
         # The search's own results follow when it found a subject to answer ("… say about remittances?");
         # a question that is only the reference ("A/RES/79/159, para. 2") gets the paragraph alone.
         rest = [r for r in answer.results if r.passage_id not in ids] if answer.confidence == "answer" else []
-        limit = max(1, int(top_k or self.settings.top_k))
-        return replace(answer, answered=True, results=(shown + rest)[:max(limit, 2)], confidence="answer",
-                       reason=None, missing=(), confidence_score=None, paragraph=paragraph.label,
+        results = (shown + rest)[page]
+        if not results:  # "more" past the paragraph's last part
+            return replace(answer, answered=False, results=[], confidence="none", paragraph=paragraph.label)
+        return replace(answer, answered=True, results=results, confidence="answer", reason=None, missing=(),
+                       confidence_score=None, paragraph=paragraph.label,
                        named_documents=(targets[0].doc_id,) if named else answer.named_documents)
 
     # --- a document's own facts ---------------------------------------------------------

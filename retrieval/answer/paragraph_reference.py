@@ -22,23 +22,32 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
 _ORDINAL = "|".join(_ORDINALS)
 _SUB = r"(?:\s?\(\s?([a-z]{1,3})\s?\))?"  # "(p)", "(iv)" (a letter or a small roman numeral)
 _PATTERNS = [
-    # "sub-paragraph (c) of paragraph 22", "subparagraph 22 (c)" is caught below
+    # "sub-paragraph (c) of paragraph 22" ("subparagraph 22 (c)" is caught below)
     ("sub", re.compile(r"\bsub-?paragraph\s\(?([a-z]{1,3})\)?\s+of\s+(?:operative\s+)?(?:para(?:graph)?\.?)\s?(\d{1,3})\b",
                        re.I)),
+    # "paragraph 3, subparagraph (b)"
+    ("para_sub", re.compile(r"\b(?:operative\s+)?para(?:graph)?\.?\s?(\d{1,3}),?\s+sub-?paragraph\s\(?([a-z]{1,3})\)?",
+                            re.I)),
     ("preamble_of", re.compile(r"\b(?:para(?:graph)?\.?)\s?(\d{1,3})\s+of\s+the\s+preamble\b", re.I)),
     ("preambular", re.compile(r"\bpreambular\s+para(?:graph)?\.?\s?(\d{1,3})\b", re.I)),
     ("pp", re.compile(r"\bPP\s?(\d{1,3})\b")),  # upper case only: "pp. 3" is pages
-    ("ordinal", re.compile(rf"\b({_ORDINAL})\s+(preambular|operative)\s+paragraph\b", re.I)),
+    ("ordinal", re.compile(rf"(?<![\w-])({_ORDINAL})\s+(preambular|operative)\s+paragraph\b", re.I)),
     ("operative", re.compile(rf"\b(?:operative\s+|sub-?)?(?:para(?:graph)?s?\.?|OP\.?)\s?(\d{{1,3}}){_SUB}(?![\w/])",
                              re.I)),
 ]
 # What makes a match no reference to the document's own paragraph: a range or list of paragraphs,
 # or a paragraph of an article, an annex or another instrument.
-_RANGE_AFTER = re.compile(r"^\s*(?:to|-|–|and|,\s*\d)\s*\d", re.I)
-_OTHER_AFTER = re.compile(r"^,?\s+of\s+(?:its\s+|the\s+)?(?:article|annex|rule|section|chapter|"
-                          r"[A-Z][a-z]+\s+(?:Agreement|Convention|Declaration|Protocol|Covenant|Charter|Statute|Programme))",
-                          re.I)
-_OTHER_BEFORE = re.compile(r"\b(?:article|art\.|annex|rule|section|chapter)\s+[\dIVXivx]+,?\s*$", re.I)
+# ("paragraphs 5, 6 and 7", "5 or 6", "5 through 7", "5 et seq."), a paragraph numbered apart ("5 bis"),
+# a paragraph of an article, an annex or another instrument ("of the 2030 Agenda", "of the Paris
+# Agreement"; such a name is capitalised) or one written after them ("article 4 of the Paris
+# Agreement, paragraph 15", "annex, paragraph 8").
+_RANGE_AFTER = re.compile(r"^\s*(?:(?:to|through|-|–|and|or|&|,)\s*\d|et seq|ff\b|bis\b|ter\b|quater\b)", re.I)
+_OTHER_AFTER = re.compile(r"^,?\s+(?i:of|in)\s+(?:(?i:its|the|this)\s+)?(?:(?i:article|annex|rule|section|chapter)\b"
+                          r"|(?:\d{4}\s+)?(?:[A-Z][\w-]*\s+){0,5}(?:Agreement|Convention|Declaration|Protocol|Covenant|"
+                          r"Charter|Statute|Programme|Agenda|Framework|Pact|Plan|Platform|Strategy|Principles|Rules|Compact)\b"
+                          r"|(?i:outcome document))")
+_OTHER_BEFORE = re.compile(r"\b(?:article|art\.|annex|rule|section|chapter)(?:\s+[\dIVXivx]+)?"
+                           r"(?:\s+of\s+[^,;?]{1,60})?,?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ def find_paragraph_reference(text: str) -> ParagraphReference | None:
 def _reference(kind: str, m: re.Match) -> ParagraphReference:
     if kind == "sub":
         return ParagraphReference(f"{int(m.group(2))} ({m.group(1).lower()})", None, m.start(), m.end())
+    if kind == "para_sub":
+        return ParagraphReference(f"{int(m.group(1))} ({m.group(2).lower()})", None, m.start(), m.end())
     if kind in ("preamble_of", "preambular", "pp"):
         return ParagraphReference(None, int(m.group(1)), m.start(), m.end())
     if kind == "ordinal":
