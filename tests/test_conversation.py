@@ -141,6 +141,14 @@ def test_small_talk_gets_a_short_reply_and_help_says_what_the_chat_does():
     one = small_talk_reply("what can you do?", 1)
     assert one.startswith("I answer questions about the document, quoting its own words") and "library" not in one
     assert small_talk_reply("help", 3).startswith("I answer questions about the library's 3 documents, quoting their")
+    assert "para." not in small_talk_reply("help", 3)
+    assert small_talk_reply("help", 3, "A/RES/80/216").endswith("\"What does A/RES/80/216, para. 3 say?\".")
+
+
+def test_help_in_a_library_of_un_documents_names_one_of_its_own_symbols(versions_engine):
+    said = respond(versions_engine, "help", [], top_k=3).text
+    symbols = {(d.get("facts") or {}).get("symbol") for d in versions_engine.documents} - {None}
+    assert any(f"What does {s}, para. 3 say?" in said for s in symbols)
 
 
 def test_a_document_without_speakers_speaks_for_its_organ_sponsors_or_author():

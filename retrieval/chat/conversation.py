@@ -137,7 +137,9 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
     previous = next((t for t in reversed(history) if t.answered), None)
     filters = {"documents": documents, "speakers": speakers, "agreements": agreements}
     if is_small_talk(message):
-        return Exchange(message, "help", text=wording.small_talk_reply(message, len(engine.documents)))
+        # A symbol of the library's own shows how to name a document and its paragraph.
+        symbol = next((f["symbol"] for d in engine.documents if (f := d.get("facts") or {}).get("symbol")), None)
+        return Exchange(message, "help", text=wording.small_talk_reply(message, len(engine.documents), symbol))
     if is_more(message):
         if previous is None:
             return Exchange(message, "help", text=wording.ASK_FIRST)

@@ -213,6 +213,8 @@ ENGLISH: dict[str, str] = {
              "\"What did panellists say about remittances?\". Type \"more\" for further passages "
              "on the last question, a follow-up such as \"What about women?\", or ask about the answer "
              "itself: \"Who said that?\", \"What page is that on?\"."),
+    "help.naming": ("Name a document or one of its paragraphs to read it: \"What does {symbol}, para. 3 "
+                    "say?\"."),
     "help.what.one": "the document",
     "help.what.many": "the library's {count} documents",
     "help.whose.one": "its",

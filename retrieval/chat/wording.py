@@ -19,16 +19,18 @@ _BYE = re.compile(r"^(bye|goodbye)\b", re.I)
 _OK = re.compile(r"^ok(ay)?\b", re.I)
 
 
-def help_text(documents: int) -> str:
-    """What the chat does, for one document or a library of several."""
+def help_text(documents: int, symbol: str | None = None) -> str:
+    """What the chat does, for one document or a library of several; ``symbol``: a UN document
+    symbol of the library, to show how a document and its paragraph are named in a question."""
     one = documents == 1
-    return say("help", what=say("help.what.one") if one else say("help.what.many", count=documents),
+    said = say("help", what=say("help.what.one") if one else say("help.what.many", count=documents),
                whose=say("help.whose.one" if one else "help.whose.many"))
+    return f"{said} {say('help.naming', symbol=symbol)}" if symbol else said
 
 
-def small_talk_reply(message: str, documents: int) -> str:
+def small_talk_reply(message: str, documents: int, symbol: str | None = None) -> str:
     """A short reply to small talk: a greeting, thanks, goodbye or "ok" in a line; a request for
-    help ("help", "what can you do?") with what the chat does."""
+    help ("help", "what can you do?") with what the chat does (``symbol``: see ``help_text``)."""
     text = message.strip()
     about = say("small_talk.about.one") if documents == 1 else say("small_talk.about.many", count=documents)
     if _GREETING.match(text):
@@ -39,7 +41,7 @@ def small_talk_reply(message: str, documents: int) -> str:
         return say("small_talk.bye")
     if _OK.match(text):
         return say("small_talk.ok")
-    return help_text(documents)
+    return help_text(documents, symbol)
 
 
 ASK_FIRST = say("more.ask_first")
