@@ -21,6 +21,9 @@ from retrieval.answer.paragraph_reference import find_paragraph_reference, names
     ("paragraph 4 of the preamble of 79/171", "preambular para. 4", "79/171"),
     ("What does the first operative paragraph of 80/188 reaffirm?", "para. 1", "What does 80/188 reaffirm?"),
     ("paragraph 3, subparagraph (b) of 80/190", "para. 3 (b)", "80/190"),
+    ("What does the 21st operative paragraph of 80/190 ask?", "para. 21", "What does 80/190 ask?"),
+    ("What does the second paragraph of the preamble of 80/216 recall?", "preambular para. 2",
+     "What does 80/216 recall?"),
 ])
 def test_a_paragraph_is_read_in_the_ways_un_staff_cite_it(question, label, rest):
     found = find_paragraph_reference(question)

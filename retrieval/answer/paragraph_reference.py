@@ -1,6 +1,7 @@
 """A paragraph the question names, as UN staff cite one: "A/RES/79/217, para. 15 (p)", "paragraph 18
 of resolution 80/210", "operative paragraph 2", "OP 2", "sub-paragraph (c) of paragraph 22", "the
-third preambular paragraph", "PP 3", "paragraph 4 of the preamble".
+third preambular paragraph", "the 21st operative paragraph", "the second paragraph of the preamble",
+"PP 3", "paragraph 4 of the preamble".
 
 The engine looks it up among the passages of the document the question names (or the one document
 of the library): a passage carries the document's own paragraph number ("15 (p)") or its place among
@@ -31,7 +32,10 @@ _PATTERNS = [
     ("preamble_of", re.compile(r"\b(?:para(?:graph)?\.?)\s?(\d{1,3})\s+of\s+the\s+preamble\b", re.I)),
     ("preambular", re.compile(r"\bpreambular\s+para(?:graph)?\.?\s?(\d{1,3})\b", re.I)),
     ("pp", re.compile(r"\bPP\s?(\d{1,3})\b")),  # upper case only: "pp. 3" is pages
-    ("ordinal", re.compile(rf"(?<![\w-])({_ORDINAL})\s+(preambular|operative)\s+paragraph\b", re.I)),
+    ("ordinal", re.compile(rf"(?<![\w-])({_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th))\s+(preambular|operative)\s+paragraph\b",
+                           re.I)),
+    ("ordinal_preamble", re.compile(rf"(?<![\w-])({_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th))\s+paragraph\s+of\s+the\s+preamble\b",
+                                    re.I)),
     ("operative", re.compile(rf"\b(?:operative\s+|sub-?)?(?:para(?:graph)?s?\.?|OP\.?)\s?(\d{{1,3}}){_SUB}(?![\w/])",
                              re.I)),
 ]
@@ -88,9 +92,10 @@ def _reference(kind: str, m: re.Match) -> ParagraphReference:
         return ParagraphReference(f"{int(m.group(1))} ({m.group(2).lower()})", None, m.start(), m.end())
     if kind in ("preamble_of", "preambular", "pp"):
         return ParagraphReference(None, int(m.group(1)), m.start(), m.end())
-    if kind == "ordinal":
-        place = _ORDINALS.index(m.group(1).lower()) + 1
-        if m.group(2).lower() == "preambular":
+    if kind in ("ordinal", "ordinal_preamble"):
+        word = m.group(1).lower()
+        place = int(word[:-2]) if word[0].isdigit() else _ORDINALS.index(word) + 1
+        if kind == "ordinal_preamble" or m.group(2).lower() == "preambular":
             return ParagraphReference(None, place, m.start(), m.end())
         return ParagraphReference(str(place), None, m.start(), m.end())
     number = str(int(m.group(1)))
