@@ -350,3 +350,21 @@ def test_a_kind_named_but_not_spoken_of_there_searches_the_whole_library(version
     named = versions_engine.ask("What does the draft say about the human right to sanitation?")
     assert set(named.named_documents) <= {"A_C.3_80_L.47", "A_C.3_80_L.20"} and named.named_documents
 
+
+
+def test_a_year_dates_a_kind_written_after_words_of_its_title():
+    titled = [
+        {"id": "A_RES_79_171", "facts": {"symbol": "A/RES/79/171", "kind": "resolution", "title": "The right to food",
+                                         "adoption_date": "2024-12-17"}},
+        {"id": "A_RES_79_206", "facts": {"symbol": "A/RES/79/206", "kind": "resolution", "adoption_date": "2024-12-19",
+                                         "title": "Protection of global climate for present and future generations"}},
+        {"id": "A_RES_80_210", "facts": {"symbol": "A/RES/80/210", "kind": "resolution", "title": "The right to food",
+                                         "adoption_date": "2025-12-18"}},
+        {"id": "A_79_352", "facts": {"symbol": "A/79/352", "kind": "report", "distribution_date": "2024-10-15",
+                                     "title": "Eleventh annual progress report on the strategic heritage plan"}},
+    ]
+    found = resolve("What does paragraph 5 of the 2024 right to food resolution say?", titled)
+    assert found.documents == ("A_RES_79_171", "A_RES_79_206") and "year" in found.by
+    # Words between that are in no title of that kind date nothing.
+    assert "year" not in resolve("Since 2024 how many States report on food?", titled).by
+    assert "year" not in resolve("In 2024 food prices and the resolution", titled).by

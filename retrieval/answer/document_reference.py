@@ -254,7 +254,9 @@ def resolve(question: str, documents: list[dict]) -> Reference:
     absent: list[str] = []  # "a 2019 resolution": a kind with its year or session that no document is
     # A year dates a document only when written with its kind ("the 2024 resolution", "Egypt's
     # September 2023 letter"); "as of 2023", "in March 2025" date what is asked about.
-    m = next((y for y in _YEAR.finditer(question) if named_kind and _kind_with(question, y, named_kind)), None)
+    titles = [_facts(by_id[i]).get("title") or by_id[i].get("title") or "" for i in narrowed]
+    m = next((y for y in _YEAR.finditer(question) if named_kind and _kind_with(question, y, named_kind, titles)),
+             None)
     if m:
         fit = [i for i in narrowed if _year(by_id[i]) == m.group(1)]
         span = m.span()
@@ -287,11 +289,21 @@ def resolve(question: str, documents: list[dict]) -> Reference:
     return Reference(tuple(narrowed), tuple(spans), by=tuple(by))
 
 
-def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
+def _in_a_title(words: str, titles: list[str]) -> bool:
+    """Whether up to five words ("right to food") run, in this order, in one of the titles."""
+    said = words.split()
+    if not 0 < len(said) <= 5 or not re.fullmatch(r"[\w\s-]+", words):
+        return False
+    run = r"\b" + r"\s+".join(re.escape(w) for w in said) + r"\b"
+    return any(re.search(run, title, re.I) for title in titles)
+
+
+def _kind_with(question: str, date: re.Match, kind: str | None, titles: list[str] = ()) -> bool:
     """Whether a year or session is written with the kind of document the question names ("the
-    2019 resolution", "the resolution of 2019", "the draft of the seventy-fifth session"): a year
-    elsewhere in the question ("the 2030 Agenda", "By 2030 the resolution asks …") dates no
-    document."""
+    2019 resolution", "the resolution of 2019", "the draft of the seventy-fifth session", "the 2024
+    right to food resolution" when ``titles``, those of the documents of that kind, hold the words
+    between): a year elsewhere in the question ("the 2030 Agenda", "By 2030 the resolution asks …")
+    dates no document."""
     pattern = dict(_KINDS).get(kind or "")
     if pattern is None:
         return False
@@ -301,7 +313,8 @@ def _kind_with(question: str, date: re.Match, kind: str | None) -> bool:
         # One word between ("the 2024 progress report"), or up to three of a name ("the 2025 General
         # Assembly resolution"); "Since 2024 how many States report …" is no dated report.
         if (before and (re.fullmatch(r"(?:'s)?\s+(?:(?!(?:the|a|an|this|that|its)\s)[\w-]+\s+)?", between, re.I)
-                        or re.fullmatch(r"(?:'s)?\s+(?:[A-Z][\w-]*\s+){1,3}", between))) or \
+                        or re.fullmatch(r"(?:'s)?\s+(?:[A-Z][\w-]*\s+){1,3}", between)
+                        or _in_a_title(between, titles))) or \
                 (not before and re.fullmatch(r"\s+(?:(?:adopted|issued|submitted|dated)\s+)?(?:of|from|in|at)\s+"
                                              r"(?:the\s+)?(?:year\s+)?", between)):
             return True
