@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer.paragraph_reference import find_paragraph_reference, names_paragraph, without_paragraph_reference
+from retrieval.answer.paragraph_reference import at_end, find_paragraph_reference, names_paragraph, \
+    without_paragraph_reference
 
 
 @pytest.mark.parametrize("question, label, rest", [
@@ -203,3 +204,36 @@ def test_a_report_that_carries_draft_resolutions_answers_with_its_own_paragraph(
     first_five = min(fives, key=lambda p: p.id)
     assert answer.paragraph == "para. 5" and shown[0].id == first_five.id
     assert [p for p in shown if p.number == "5"] == [first_five]
+
+
+def test_the_last_paragraph_is_the_documents_highest_number_or_last_preambular_place():
+    last = find_paragraph_reference("What does the last paragraph of 80/216 decide?")
+    assert last.last == "operative" and without_paragraph_reference("What does the last paragraph of 80/216 decide?",
+                                                                     last) == "What does 80/216 decide?"
+    assert at_end(last, ["1", "2", "12 (a)", "12 (b)", "3", None], [1, 2]).label == "para. 12"
+    assert at_end(last, [None], [1, 2]) is None  # a text that numbers nothing has no last numbered paragraph
+    preamble = find_paragraph_reference("the last paragraph of the preamble of 80/216")
+    assert preamble.last == "preambular" and at_end(preamble, ["1"], [None, 1, 7, 2]).label == "preambular para. 7"
+    assert find_paragraph_reference("the last preambular paragraph").last == "preambular"
+    assert find_paragraph_reference("At last, what does paragraph 5 say?").label == "para. 5"
+
+
+def test_the_last_operative_and_preambular_paragraphs_of_every_resolution(versions_engine):
+    engine = versions_engine
+    passages = engine.index.passages
+    asked = 0
+    for doc in engine.documents:
+        symbol = (doc.get("facts") or {}).get("symbol")
+        own = [p for p in passages if p.doc_id == doc["id"] and not p.footnote]
+        numbers = [int(p.number.split()[0]) for p in own if p.number]
+        places = [p.preambular for p in own if p.preambular]
+        if not symbol or not numbers or not places:
+            continue
+        operative = engine.ask(f"What does the last operative paragraph of {symbol} decide?")
+        assert operative.paragraph == f"para. {max(numbers)}"
+        assert passages[operative.results[0].passage_id].doc_id == doc["id"]
+        preamble = engine.ask(f"What does the last preambular paragraph of {symbol} say?")
+        assert preamble.paragraph == f"preambular para. {max(places)}"
+        assert passages[preamble.results[0].passage_id].preambular == max(places)
+        asked += 1
+    assert asked >= 4

@@ -41,7 +41,7 @@ from .ranking import (
     token_best_matches,
 )
 from .document_reference import reference_words, resolve, without_document_words, without_reference
-from .paragraph_reference import ParagraphReference, find_paragraph_reference, names_paragraph, \
+from .paragraph_reference import ParagraphReference, at_end, find_paragraph_reference, names_paragraph, \
     without_paragraph_reference
 from .versions import document_rank, preferred_version, version_groups
 from .comparisons import ComparisonReply, LibraryVersions
@@ -659,6 +659,11 @@ class Engine:
         order: dict[str, int] = {}
         for doc in [r.citation.document for r in answer.results] + list(named):
             order.setdefault(doc, len(order))
+        if paragraph.last:  # "the last operative paragraph": its number in the first document meant
+            first = min(within, key=lambda d: (order.get(d, len(order)), d))
+            own = [p for p in searched_passages if p.doc_id == first and not p.footnote]
+            paragraph = at_end(paragraph, [p.number for p in own], [p.preambular for p in own]) or paragraph
+            searched_passages = own
         targets = sorted((p for p in searched_passages
                           if not p.footnote and names_paragraph(paragraph, p.number, p.preambular)),
                          key=lambda p: (order.get(p.doc_id, len(order)), p.id))

@@ -1,7 +1,7 @@
 """A paragraph the question names, as UN staff cite one: "A/RES/79/217, para. 15 (p)", "paragraph 18
 of resolution 80/210", "operative paragraph 2", "OP 2", "sub-paragraph (c) of paragraph 22", "the
 third preambular paragraph", "the 21st operative paragraph", "the second paragraph of the preamble",
-"PP 3", "paragraph 4 of the preamble".
+"PP 3", "paragraph 4 of the preamble", "the last operative paragraph".
 
 The engine looks it up among the passages of the document the question names (or the one document
 of the library): a passage carries the document's own paragraph number ("15 (p)") or its place among
@@ -16,7 +16,7 @@ Pure functions over text: testable without a model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
              "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
@@ -36,6 +36,10 @@ _PATTERNS = [
                            re.I)),
     ("ordinal_preamble", re.compile(rf"(?<![\w-])({_ORDINAL}|\d{{1,2}}(?:st|nd|rd|th))\s+paragraph\s+of\s+the\s+preamble\b",
                                     re.I)),
+    # "the last operative paragraph", "the last paragraph" (a resolution's last is operative), "the
+    # last paragraph of the preamble": which number that is depends on the document (``at_end``)
+    ("last", re.compile(r"\b(?:very\s+)?last\s+(?:(preambular|operative)\s+)?paragraph(?:\s+of\s+the\s+(preamble))?\b",
+                        re.I)),
     ("operative", re.compile(rf"\b(?:operative\s+|sub-?)?(?:para(?:graph)?s?\.?|OP\.?)\s?(\d{{1,3}}){_SUB}(?![\w/])",
                              re.I)),
 ]
@@ -63,11 +67,28 @@ class ParagraphReference:
     preambular: int | None
     start: int
     end: int
+    last: str | None = None  # "operative" or "preambular": the last of that part, whatever its number
 
     @property
     def label(self) -> str:
         """As a citation prints it: "para. 15 (p)", "preambular para. 3"."""
+        if self.last:
+            return f"last {self.last} paragraph"
         return f"para. {self.number}" if self.number else f"preambular para. {self.preambular}"
+
+
+def at_end(reference: ParagraphReference, numbers: list[str | None],
+           preambular: list[int | None]) -> ParagraphReference | None:
+    """"The last operative (preambular) paragraph" of a document whose paragraphs carry these
+    ``numbers`` and ``preambular`` places, as a reference to its number (None: it has no such
+    paragraph); any other reference as it is."""
+    if not reference.last:
+        return reference
+    if reference.last == "preambular":
+        places = [p for p in preambular if p]
+        return replace(reference, preambular=max(places), last=None) if places else None
+    tops = [int(m.group()) for n in numbers if n and (m := re.match(r"\d+", n))]
+    return replace(reference, number=str(max(tops)), last=None) if tops else None
 
 
 def find_paragraph_reference(text: str) -> ParagraphReference | None:
@@ -86,6 +107,9 @@ def find_paragraph_reference(text: str) -> ParagraphReference | None:
 
 
 def _reference(kind: str, m: re.Match) -> ParagraphReference:
+    if kind == "last":
+        part = "preambular" if (m.group(2) or (m.group(1) or "").lower() == "preambular") else "operative"
+        return ParagraphReference(None, None, m.start(), m.end(), last=part)
     if kind == "sub":
         return ParagraphReference(f"{int(m.group(2))} ({m.group(1).lower()})", None, m.start(), m.end())
     if kind == "para_sub":
@@ -108,7 +132,7 @@ def names_paragraph(reference: ParagraphReference, number: str | None, preambula
     that sub-paragraph only."""
     if reference.preambular is not None:
         return preambular == reference.preambular
-    if not number:
+    if not number or not reference.number:
         return False
     number = re.sub(r"\s+", " ", number.strip())
     return number == reference.number or ("(" not in reference.number and number.startswith(reference.number + " ("))
