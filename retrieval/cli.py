@@ -55,7 +55,7 @@ def _who(args) -> dict:
 
 def format_answer(answer, documents: list[dict] | None = None) -> str:
     """Human-readable answer: the highlighted sentence, its citation, the passage."""
-    from .chat.wording import REFUSAL, filter_label, partial_note, refusal_detail, scope_line
+    from .chat.wording import REFUSAL, filter_label, offered_line, partial_note, refusal_detail, scope_line
 
     if answer.comparison is not None:
         from .chat.wording import comparison_export, comparison_reply
@@ -64,6 +64,9 @@ def format_answer(answer, documents: list[dict] | None = None) -> str:
         return "\n".join([said, ""] + comparison_export(answer.comparison, markdown=False)).rstrip()
     named = scope_line([d for d in documents or [] if d["id"] in answer.named_documents], answer.not_in_library,
                        answer.paragraph, answer.paragraph_missing)
+    by_id = {d["id"]: d for d in documents or []}
+    offered = offered_line([by_id[i] for i in answer.offered if i in by_id])
+    named = "\n".join(line for line in (named, offered) if line) or None
     scope = None if answer.named_documents else filter_label(answer.filters)
     if not answer.answered:
         return (f"{named}\n" if named else "") + f"{REFUSAL} {refusal_detail(answer.missing)}" + \

@@ -1151,4 +1151,15 @@ def test_a_question_naming_its_document_is_answered_from_it_with_its_other_versi
         expect(cited.locator(".cite").first).to_contain_text("para. 3")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
         page.screenshot(path=str(ARTEFACTS / f"named-paragraph-{width}.png"), animations="disabled")
+        # "the 2025 resolution" fits three: the closest is searched, the others are links that ask
+        # the same question there, in a new tab.
+        send(page, "What does the 2025 resolution say about birth registration?")
+        kinds = page.get_by_test_id("stChatMessage").nth(5).get_by_test_id("stChatMessageContent")
+        expect(kinds.locator(".cite").first).to_contain_text("A/RES/80/190")
+        offered = kinds.locator(".offered a")
+        expect(offered.first).to_be_visible()
+        hrefs = [offered.nth(i).get_attribute("href") for i in range(offered.count())]
+        assert hrefs and all("doc=" in h and "birth+registration" in h for h in hrefs)
+        assert not any("doc=A_RES_80_190" in h for h in hrefs)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
         context.close()

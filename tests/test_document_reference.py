@@ -368,3 +368,24 @@ def test_a_year_dates_a_kind_written_after_words_of_its_title():
     # Words between that are in no title of that kind date nothing.
     assert "year" not in resolve("Since 2024 how many States report on food?", titled).by
     assert "year" not in resolve("In 2024 food prices and the resolution", titled).by
+
+
+def test_a_reference_that_fits_several_searches_the_closest_and_offers_the_others(versions_engine):
+    """#31: "the 2025 resolution" fits the library's three resolutions of 2025: the one the subject
+    points to is searched, said in the line before the answers, and the other two are offered."""
+    from retrieval.chat.wording import offered_line
+
+    answer = versions_engine.ask("What does the 2025 resolution say about birth registration?")
+    assert answer.named_documents == ("A_RES_80_190",)
+    assert set(answer.offered) == {"A_RES_80_216", "A_RES_80_188"}
+    assert answer.results and all(r.citation.document == "A_RES_80_190" for r in answer.results)
+    titles = {d["id"]: d for d in versions_engine.documents}
+    line = offered_line([titles[i] for i in answer.offered])
+    assert line.startswith("The question also fits ") and "(A/RES/80/188)" in line
+    # "more" pages through the same document.
+    more = versions_engine.ask("What does the 2025 resolution say about birth registration?", offset=2)
+    assert more.named_documents == ("A_RES_80_190",) and all(r.citation.document == "A_RES_80_190"
+                                                             for r in more.results)
+    # Symbols written are all meant: nothing is offered, every one is searched.
+    both = versions_engine.ask("What do A/RES/80/216 and A/RES/80/190 say about clean water?")
+    assert set(both.named_documents) == {"A_RES_80_216", "A_RES_80_190"} and not both.offered

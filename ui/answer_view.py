@@ -81,6 +81,18 @@ def render_refusal(engine: Engine, answer: dict, link: str) -> None:
                 + (f'<div class="hint">{esc(hint)}</div>' if hint else "") + link, unsafe_allow_html=True)
 
 
+def offered_html(offered: list[dict], question: str, link_base: str) -> str:
+    """The other documents a reference fitted, each a link (new tab) asking ``question`` there."""
+    if not link_base:
+        return f'<div class="offered">{esc(wording.offered_line(offered))}</div>'
+    links = "; ".join(
+        f'<a href="{esc(answer_link(link_base, question, {"document": [d["id"]]}))}" target="_blank" rel="noopener" '
+        f'title="{esc(say("scope.offered.link_title"))}">{esc(d["title"])}</a>' for d in offered[:6])
+    said = say("scope.offered", titles="\x00")
+    before, after = said.split("\x00")
+    return f'<div class="offered">{esc(before)}{links}{"; …" if len(offered) > 6 else ""}{esc(after)}</div>'
+
+
 def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str = "", link_base: str = "") -> None:
     kind = ex.kind
     if kind == "error":
@@ -107,6 +119,9 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
                                     answer.get("paragraph_missing"))
     if named_line:  # the question named its document: said in one line, before the answers
         st.caption(label(named_line))
+    offered = [d for i in answer.get("offered", []) for d in engine.documents if d["id"] == i]
+    if offered:  # the reference fitted several: the others, each a link asking the same there
+        st.markdown(offered_html(offered, ex.question, link_base), unsafe_allow_html=True)
     elif (answer.get("filters") or {}).get("document") and still_there:
         titles = {d["id"]: d["title"] for d in engine.documents}
         st.caption(label(say("answer.searched_in", titles="; ".join(titles[i] for i in still_there))))

@@ -23,6 +23,7 @@ STYLE = """<style>
 .docpara.cited {border-left:4px solid #e0a800;}
 .page {color:#888; font-size:.8rem; margin-right:.4rem;}
 .score, .hint {color:#777; font-size:.8rem;}
+.offered {color:#444; font-size:.88rem; margin:-.2rem 0 .5rem 0; overflow-wrap:anywhere;}
 .more {margin-bottom:.8rem;}
 details.also summary {color:#444; font-size:.88rem; cursor:pointer;}
 details.also .cite {margin-left:1rem;}

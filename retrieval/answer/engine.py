@@ -120,6 +120,7 @@ class Answer:
     not_in_library: tuple[str, ...] = ()  # symbols the question named that no document carries
     paragraph: str | None = None  # the paragraph the question named, shown first ("para. 15 (p)")
     paragraph_missing: str | None = None  # the paragraph it named that the documents searched lack
+    offered: tuple[str, ...] = ()  # other documents the reference fitted, when the closest was searched
     comparison: ComparisonReply | None = None  # a question of what changed between versions: its reply
 
     def __post_init__(self):
@@ -151,6 +152,8 @@ class Answer:
             d["paragraph"] = self.paragraph
         if self.paragraph_missing:
             d["paragraph_missing"] = self.paragraph_missing
+        if self.offered:
+            d["offered"] = list(self.offered)
         if self.comparison is not None:
             d["comparison"] = self.comparison.to_dict()
         return d
@@ -360,6 +363,7 @@ class Engine:
         plain = (without_paragraph_reference(corrected, paragraph) or corrected) if paragraph else corrected
         searched, named, unknown, naming = plain, (), (), frozenset()
         chosen = documents  # where the person chose to search, if they did
+        several_meant = False  # a reference ("the 2025 resolution") that fits several documents
         within = None  # the documents the paragraph named is looked up in
         if len(self._documents) > 1 and not offset and not (speakers or agreements) and documents is None:
             # "What changed between 79/171 and 80/210?": answered from the two versions compared.
@@ -377,6 +381,7 @@ class Engine:
                                                           or self._speak_to(searched, reference.documents, params)):
                 named = tuple(reference.documents)
                 documents = set(named)
+                several_meant = len(named) > 1 and "symbol" not in reference.by
                 meant = [d for d in self.documents if d["id"] in documents]
                 # Words that only name the one text meant (its title, its committee) are in every
                 # passage searched: they would rank its preamble first, not what is asked of it.
@@ -405,13 +410,28 @@ class Engine:
                               question=question, offset=0 if paragraph else offset, context=context,
                               documents=documents, speakers=speakers, agreements=agreements,
                               named=bool(named), naming=naming)
+        offered: tuple[str, ...] = ()
+        if paragraph is None and several_meant and answer.answered and answer.results:
+            # "the 2025 resolution" fits several: the closest (the first answer's) is searched, the
+            # others are offered. Decided on the first page, so that "more" pages through the same.
+            first = answer if not offset else self._search(
+                searched, top_k=1, params=params, note=note, question=question, offset=0, context=context,
+                documents=documents, speakers=speakers, agreements=agreements, named=True, naming=naming)
+            closest = first.results[0].citation.document if first.results else None
+            if closest in named:
+                seen = [r.citation.document for r in answer.results if r.citation.document in named]
+                offered = tuple(d for d in dict.fromkeys(seen + list(named)) if d != closest)
+                named, documents = (closest,), {closest}
+                answer = self._search(searched, top_k=top_k, params=params, note=note, question=question,
+                                      offset=offset, context=context, documents=documents, speakers=speakers,
+                                      agreements=agreements, named=True, naming=naming)
         if paragraph is not None:
             answer = self._paragraph_answer(answer, paragraph, within, named, searched, offset, limit, params)
             named = answer.named_documents or named  # the one document whose paragraph it is
         elif not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
         if named or unknown:
-            answer = replace(answer, named_documents=named, not_in_library=tuple(unknown))
+            answer = replace(answer, named_documents=named, not_in_library=tuple(unknown), offered=offered)
         if corrected == text:
             return answer
         return replace(answer, searched_as=corrected, corrected=corrected)

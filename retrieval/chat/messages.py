@@ -280,6 +280,8 @@ ENGLISH: dict[str, str] = {
     "scope.verb.many": "are",
     "scope.one": "In {title}:",
     "scope.paragraph": "In {title}, {paragraph}:",
+    "scope.offered": "The question also fits {titles}.",
+    "scope.offered.link_title": "Ask the same question in this document (opens a new tab)",
     "scope.no_paragraph": "{title} has no {paragraph}.",
     "scope.no_paragraph.many": "None of the documents searched has a {paragraph}.",
     "scope.many": "In the {count} documents named ({titles}):",

@@ -247,6 +247,15 @@ def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = 
     return say("scope.many", count=len(named), titles=titles)
 
 
+def offered_line(offered: list[dict]) -> str | None:
+    """The other documents a reference fitted ("the 2025 resolution"), when the closest was
+    searched: "The question also fits Rights of the child (A/RES/80/190); …." """
+    if not offered:
+        return None
+    titles = "; ".join(d["title"] for d in offered[:6]) + ("; …" if len(offered) > 6 else "")
+    return say("scope.offered", titles=titles)
+
+
 def also_in_title(count: int) -> str:
     """The heading over the other versions a result's text is in."""
     return say("also_in.one") if count == 1 else say("also_in.many", count=count)
