@@ -216,6 +216,10 @@ def test_the_last_paragraph_is_the_documents_highest_number_or_last_preambular_p
     assert preamble.last == "preambular" and at_end(preamble, ["1"], [None, 1, 7, 2]).label == "preambular para. 7"
     assert find_paragraph_reference("the last preambular paragraph").last == "preambular"
     assert find_paragraph_reference("At last, what does paragraph 5 say?").label == "para. 5"
+    assert find_paragraph_reference("the second-to-last paragraph of 80/210") is None
+    assert find_paragraph_reference("the last paragraph of paragraph 12 of 80/210").label == "para. 12"
+    asked = "What does 80/210 say in its last paragraph?"
+    assert without_paragraph_reference(asked, find_paragraph_reference(asked)) == "What does 80/210 say ?"
 
 
 def test_the_last_operative_and_preambular_paragraphs_of_every_resolution(versions_engine):

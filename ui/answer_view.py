@@ -119,9 +119,6 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
                                     answer.get("paragraph_missing"))
     if named_line:  # the question named its document: said in one line, before the answers
         st.caption(label(named_line))
-    offered = [d for i in answer.get("offered", []) for d in engine.documents if d["id"] == i]
-    if offered:  # the reference fitted several: the others, each a link asking the same there
-        st.markdown(offered_html(offered, ex.question, link_base), unsafe_allow_html=True)
     elif (answer.get("filters") or {}).get("document") and still_there:
         titles = {d["id"]: d["title"] for d in engine.documents}
         st.caption(label(say("answer.searched_in", titles="; ".join(titles[i] for i in still_there))))
@@ -129,6 +126,9 @@ def render_assistant(engine: Engine, ex: Exchange, show_scores: bool, key: str =
         st.markdown(esc(ex.text), unsafe_allow_html=True)
     if kind == "about":  # about the answer just above: one line pointing to it, nothing redrawn
         return
+    offered = [d for i in answer.get("offered", []) for d in engine.documents if d["id"] == i]
+    if offered:  # the reference fitted several: the others, each a link asking the same question there
+        st.markdown(offered_html(offered, ex.searched_as or ex.question, link_base), unsafe_allow_html=True)
     if kind == "comparison":
         render_comparison(ex.answer.comparison, link)
         return

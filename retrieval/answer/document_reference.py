@@ -264,6 +264,10 @@ def resolve(question: str, documents: list[dict]) -> Reference:
         in_month = [i for i in fit if month and _month(by_id[i]) == _MONTHS.index(month.group(1).lower()) + 1]
         if in_month:  # "the January 2025 letter": of two letters of 2025, the one dated January
             fit, span = in_month, (month.start(), m.end())
+        run = _title_run(question, m, named_kind)
+        titled = [i for i in fit if run and _in_a_title(run, [_facts(by_id[i]).get("title") or by_id[i].get("title") or ""])]
+        if titled:  # "the 2025 right to food resolution": of the 2025 resolutions, the one on the right to food
+            fit = titled
         if fit:
             narrowed, spans = fit, spans + [span]
             by.append("year")
@@ -289,13 +293,27 @@ def resolve(question: str, documents: list[dict]) -> Reference:
     return Reference(tuple(narrowed), tuple(spans), by=tuple(by))
 
 
+_FUNCTION_WORDS = frozenset("the a an of and or to on in for from with its this that their".split())
+
+
 def _in_a_title(words: str, titles: list[str]) -> bool:
-    """Whether up to five words ("right to food") run, in this order, in one of the titles."""
+    """Whether up to five words ("right to food"), one at least a word of content, run in this order
+    in one of the titles ("As of 2024 the resolution …": "the" is in every title, and dates nothing)."""
     said = words.split()
-    if not 0 < len(said) <= 5 or not re.fullmatch(r"[\w\s-]+", words):
+    if not 0 < len(said) <= 5 or not re.fullmatch(r"[A-Za-z\s-]+", words) \
+            or all(w.lower() in _FUNCTION_WORDS for w in said):
         return False
     run = r"\b" + r"\s+".join(re.escape(w) for w in said) + r"\b"
     return any(re.search(run, title, re.I) for title in titles)
+
+
+def _title_run(question: str, date: re.Match, kind: str | None) -> str | None:
+    """The words written between a year and its kind ("right to food" in "the 2024 right to food
+    resolution"), if any."""
+    pattern = dict(_KINDS).get(kind or "")
+    k = next((k for k in pattern.finditer(question) if k.start() >= date.end()), None) if pattern else None
+    between = question[date.end():k.start()].strip() if k else ""
+    return between if between and not between.startswith("'") else None
 
 
 def _kind_with(question: str, date: re.Match, kind: str | None, titles: list[str] = ()) -> bool:

@@ -411,16 +411,18 @@ class Engine:
                               documents=documents, speakers=speakers, agreements=agreements,
                               named=bool(named), naming=naming)
         offered: tuple[str, ...] = ()
-        if paragraph is None and several_meant and answer.answered and answer.results:
-            # "the 2025 resolution" fits several: the closest (the first answer's) is searched, the
-            # others are offered. Decided on the first page, so that "more" pages through the same.
+        if paragraph is None and several_meant and answer.answered and answer.results \
+                and fact_asked(corrected) is None:
+            # "the 2025 resolution" fits several: the closest (the box's document) is searched, the
+            # others are offered. Decided on the first page, so that "more" pages through the same;
+            # without a box, no one of them is closer than the others, and all stay searched (a
+            # fact asked of "the 2025 resolution" is no fact of any one of them).
             first = answer if not offset else self._search(
                 searched, top_k=1, params=params, note=note, question=question, offset=0, context=context,
                 documents=documents, speakers=speakers, agreements=agreements, named=True, naming=naming)
-            closest = first.results[0].citation.document if first.results else None
+            closest = first.results[0].citation.document if first.results and first.confidence == "answer" else None
             if closest in named:
-                seen = [r.citation.document for r in answer.results if r.citation.document in named]
-                offered = tuple(d for d in dict.fromkeys(seen + list(named)) if d != closest)
+                offered = tuple(d for d in named if d != closest)
                 named, documents = (closest,), {closest}
                 answer = self._search(searched, top_k=top_k, params=params, note=note, question=question,
                                       offset=offset, context=context, documents=documents, speakers=speakers,

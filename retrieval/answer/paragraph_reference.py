@@ -38,8 +38,8 @@ _PATTERNS = [
                                     re.I)),
     # "the last operative paragraph", "the last paragraph" (a resolution's last is operative), "the
     # last paragraph of the preamble": which number that is depends on the document (``at_end``)
-    ("last", re.compile(r"\b(?:very\s+)?last\s+(?:(preambular|operative)\s+)?paragraph(?:\s+of\s+the\s+(preamble))?\b",
-                        re.I)),
+    ("last", re.compile(r"(?<![\w-])(?:very\s+)?last\s+(?:(preambular|operative)\s+)?paragraph"
+                        r"(?:\s+of\s+the\s+(preamble))?\b(?!\s+of\s+(?:sub-?)?para)", re.I)),
     ("operative", re.compile(rf"\b(?:operative\s+|sub-?)?(?:para(?:graph)?s?\.?|OP\.?)\s?(\d{{1,3}}){_SUB}(?![\w/])",
                              re.I)),
 ]
@@ -140,6 +140,8 @@ def names_paragraph(reference: ParagraphReference, number: str | None, preambula
 
 def without_paragraph_reference(text: str, reference: ParagraphReference) -> str:
     """The question without the words that named the paragraph (and a comma left dangling)."""
-    before = re.sub(r"\b(?:the|in|of)\s*$", "", text[:reference.start].rstrip(" ,"), flags=re.I)
+    before = text[:reference.start].rstrip(" ,")
+    while (cut := re.sub(r"\b(?:the|its|in|of)\s*$", "", before, flags=re.I).rstrip(" ,")) != before:
+        before = cut  # "… say in its last paragraph": "in its" goes with it
     after = re.sub(r"^\s*(?:of|in)\b", "", text[reference.end:].lstrip(" ,"), flags=re.I)
     return re.sub(r"\s{2,}", " ", f"{before.rstrip(' ,')} {after.lstrip(' ,')}").strip()

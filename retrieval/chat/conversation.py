@@ -138,7 +138,9 @@ def respond(engine: Engine, message: str, history: list[Exchange], top_k: int,
     filters = {"documents": documents, "speakers": speakers, "agreements": agreements}
     if is_small_talk(message):
         # A symbol of the library's own shows how to name a document and its paragraph.
-        symbol = next((f["symbol"] for d in engine.documents if (f := d.get("facts") or {}).get("symbol")), None)
+        facts = [d.get("facts") or {} for d in engine.documents]
+        numbered = [f for f in facts if f.get("symbol") and (f.get("kind") or "").endswith("resolution")]
+        symbol = next((f["symbol"] for f in numbered or facts if f.get("symbol")), None)
         return Exchange(message, "help", text=wording.small_talk_reply(message, len(engine.documents), symbol))
     if is_more(message):
         if previous is None:
