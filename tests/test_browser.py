@@ -1162,4 +1162,5 @@ def test_a_question_naming_its_document_is_answered_from_it_with_its_other_versi
         assert hrefs and all("doc=" in h and "birth+registration" in h for h in hrefs)
         assert not any("doc=A_RES_80_190" in h for h in hrefs)
         assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
+        page.screenshot(path=str(ARTEFACTS / f"offered-{width}.png"), animations="disabled")
         context.close()

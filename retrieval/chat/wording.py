@@ -231,7 +231,7 @@ def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = 
                paragraph_missing: str | None = None) -> str | None:
     """The line before the answers of a question that named its document: "In The right to food
     (A/RES/80/210):", "In 3 documents: …", or "A/RES/73/195 is not in this library." A paragraph
-    named with it: "In The right to food (A/RES/80/210), para. 18:", or "… has no para. 99; …"."""
+    named with it: "In The right to food (A/RES/80/210), para. 18:", or "… has no para. 99."."""
     if not_in_library:
         verb = say("scope.verb.one" if len(not_in_library) == 1 else "scope.verb.many")
         return say("scope.not_in_library", names=", ".join(not_in_library), verb=verb)
@@ -243,17 +243,18 @@ def scope_line(named: list[dict], not_in_library: list[str] | tuple[str, ...] = 
     if len(named) == 1:
         return say("scope.paragraph", title=named[0]["title"], paragraph=paragraph) if paragraph \
             else say("scope.one", title=named[0]["title"])
-    titles = "; ".join(d["title"] for d in named[:4]) + ("; …" if len(named) > 4 else "")
-    return say("scope.many", count=len(named), titles=titles)
+    return say("scope.many", count=len(named), titles=_titles(named, 4))
+
+
+def _titles(documents: list[dict], shown: int) -> str:
+    """The first ``shown`` documents' titles, "; " between, "; …" when there are more."""
+    return "; ".join(d["title"] for d in documents[:shown]) + ("; …" if len(documents) > shown else "")
 
 
 def offered_line(offered: list[dict]) -> str | None:
     """The other documents a reference fitted ("the 2025 resolution"), when the closest was
     searched: "The question also fits Rights of the child (A/RES/80/190); …." """
-    if not offered:
-        return None
-    titles = "; ".join(d["title"] for d in offered[:6]) + ("; …" if len(offered) > 6 else "")
-    return say("scope.offered", titles=titles)
+    return say("scope.offered", titles=_titles(offered, 6)) if offered else None
 
 
 def also_in_title(count: int) -> str:
