@@ -206,3 +206,26 @@ def test_session_78_resolutions_get_their_own_symbol_title_and_numbers(session_7
     slips = [p for p in problems if p[1] == "numbers"]
     others = [p for p in problems if p[1] != "numbers"]
     assert not others and len(slips) <= 1, f"{len(problems)} of {len(session_78)}: {problems[:15]}"
+
+
+def test_a_reports_tables_set_with_horizontal_rules_only_are_read_cell_by_cell(dev_library):
+    # A/79/352 sets its tables with a top rule and a rule under the header, no vertical rules: read
+    # across the page they wove six cells into one passage ("As these works are The project would
+    # perform This risks a delay …"). Read by columns, each row is a passage of "header: cell"
+    # sentences, with no paragraph number of its own.
+    _, passages, labels = dev_library["A_79_352.en.pdf"]
+    assert not [p["text"][:80] for p in passages if "As these works are The project would" in p["text"]]
+    rows = [p for p in passages if p["text"].startswith("Buildings/ Sections: Building B; Description: Variant 1: "
+                                                         "Omit main works and maintain current operations;")]
+    assert len(rows) == 1 and rows[0]["number"] is None and rows[0]["page_start"] == 55
+    cells = [s[0] for s in rows[0]["sentences"]]
+    assert cells[0] == "Buildings/ Sections: Building B"
+    assert cells[2].startswith("Potential savings: SwF 14 million and potential risk avoidance")
+    # The schedule (p. 28): a two-level header, each row's label and dates in their own columns.
+    schedule = [p["text"] for p in passages if p["text"].startswith("Phase/subphase: (i) Preliminary study;")]
+    assert schedule and "March 2009" in schedule[0] and "October 2009" in schedule[0]
+    # A figure table (p. 31): one row per label, however the label wraps.
+    costs = [p["text"] for p in passages if p["text"].startswith("Dismantling seven floors of building E;")]
+    assert costs and "Total: 11 722." in costs[0]
+    # The table's header is no section heading for the paragraphs after it.
+    assert not [p["section"] for p in passages if p["section"] and p["section"].startswith(("Phase/subphase", "Buildings/"))]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "12"  # 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "13"  # 13: a table row's cells are its sentences, and it has no paragraph number; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -33,6 +33,11 @@ DATE_LINE = re.compile(
 # character (no document prints it), put there by the layout reading; the splitter takes it off
 # and keeps the block as a footnote passage.
 FOOTNOTE_MARK = "\ue000"
+# And a table row's: the layout reading writes each row of a table as one line of "header: cell"
+# pairs joined by "; " after this mark. Its cells are its sentences (a highlight reads "Potential
+# savings: SwF 13.7 million", not the whole row), and it is no numbered paragraph of the text.
+TABLE_MARK = "\ue001"
+CELL_SEPARATOR = "; "
 _SENTENCE_END = re.compile(r"[.!?:;,][\"'”’)]*$")
 _ATX_HEADING = re.compile(r"^#{1,6}\s+\S")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
@@ -206,6 +211,21 @@ def join_lines(lines: list[str] | tuple[str, ...]) -> tuple[str, list[int]]:
     return text, starts
 
 
+def split_cells(text: str) -> list[tuple[int, int]]:
+    """Character spans of a table row's cells ("header: cell"), the last with the row's full stop."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = text.find(CELL_SEPARATOR, start)
+        end = len(text) if end < 0 else end
+        cell = text[start:end].rstrip()
+        if cell.strip():
+            lead = len(text[start:]) - len(text[start:].lstrip())
+            spans.append((start + lead, start + len(cell)))
+        start = end + len(CELL_SEPARATOR)
+    return spans
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of a normalised text."""
     spans: list[tuple[int, int]] = []
@@ -352,13 +372,15 @@ def number_paragraphs(blocks: list[Block], resolution: bool) -> list[Numbering]:
     one ("15 (p)"); footnotes (a number and a space) are neither. Another document: its printed
     numbers when it numbers its paragraphs (``numbers_its_paragraphs``), sub-paragraphs as above."""
     out: list[Numbering] = []
-    numbered = resolution or numbers_its_paragraphs([b for b in blocks if not b.lines[0].startswith(FOOTNOTE_MARK)])
+    numbered = resolution or numbers_its_paragraphs([b for b in blocks if not b.lines[0].startswith((FOOTNOTE_MARK, TABLE_MARK))])
     current: str | None = None
     preamble = 0
     for block in blocks:
         first = block.lines[0]
         if first.startswith(FOOTNOTE_MARK):
             out.append(Numbering(footnote=True))
+        elif first.startswith(TABLE_MARK):
+            out.append(Numbering())
         elif not numbered:
             out.append(Numbering())
         elif len(block.lines) == 1 and len(first.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(first):
@@ -404,9 +426,10 @@ def split_passages(
     numbering = dict(zip(map(id, body), number_paragraphs(body, resolution)))
 
     def add(block_lines, block_pages, section: str | None, para: int, numbered: Numbering = Numbering()) -> None:
-        block_lines = [line.removeprefix(FOOTNOTE_MARK) for line in block_lines]
+        table_row = bool(block_lines) and block_lines[0].startswith(TABLE_MARK)
+        block_lines = [line.removeprefix(FOOTNOTE_MARK).removeprefix(TABLE_MARK) for line in block_lines]
         joined, line_starts = join_lines(block_lines)
-        spans = split_long_sentences(split_sentences(joined), joined, max_words)
+        spans = split_long_sentences(split_cells(joined) if table_row else split_sentences(joined), joined, max_words)
         attributions = attribute_paragraph([joined[s:e] for s, e in spans])
         for w_start, w_end in _sentence_windows(spans, joined, max_words):
             # A window starts where the previous sentence ended (the paragraph's start for the first):

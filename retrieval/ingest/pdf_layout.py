@@ -13,8 +13,9 @@ pdfminer.six) gives every word with its font, size and place; from them, page by
 * **footnotes** (smaller text below the body at the page foot) are kept out of the paragraph and
   placed as paragraphs of their own after the paragraph they interrupt; superscript marks go;
 * **two columns** are read column by column (a gutter no word crosses);
-* **tables** (ruled, found by pdfplumber) are kept row by row: each row a paragraph of
-  "header: cell" pairs, never their words mixed with the text.
+* **tables** (ruled, found by pdfplumber; or set with horizontal rules only, read by
+  ``rule_tables``) are kept row by row: each row a paragraph of "header: cell" pairs, never their
+  words mixed with the text.
 
 The front matter (lines of page 1 above the first body paragraph, such as a title block) stays
 plain lines, so the splitter's title block is as for a text file. Pure functions below
@@ -30,7 +31,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .passages import DATE_LINE, FOOTNOTE_MARK
+from .passages import CELL_SEPARATOR, DATE_LINE, FOOTNOTE_MARK, TABLE_MARK
 from .recent import Recent
 
 _log = logging.getLogger(__name__)
@@ -308,6 +309,9 @@ def _scanned_page(page, number: int, file_hash: str | None) -> Page:
     return Page(number, float(page.width), float(page.height), tuple(group_lines(words, float(page.width))))
 
 
+RULE_HEIGHT = 3.0  # a filled rectangle this thin is a rule (a word processor draws rules so)
+
+
 def _text_page(page, number: int) -> Page:
     """A page with a text layer: its ruled tables row by row, its other words in lines."""
     tables, tops, boxes = [], [], []
@@ -328,6 +332,19 @@ def _text_page(page, number: int) -> Page:
         if not any(b[0] - 1 <= w["x0"] and w["x1"] <= b[2] + 1 and b[1] - 1 <= w["top"] and w["bottom"] <= b[3] + 1
                    for b in boxes)
     ]
+    # Tables set with horizontal rules only (a UN report's), which find_tables does not see.
+    from .rule_tables import page_rules, rule_tables
+
+    segments = [(float(r["x0"]), float(r["x1"]), float(r["top"])) for r in page.rects
+                if float(r["bottom"]) - float(r["top"]) <= RULE_HEIGHT]
+    segments += [(float(ln["x0"]), float(ln["x1"]), float(ln["top"])) for ln in page.lines
+                 if abs(float(ln["bottom"]) - float(ln["top"])) <= 1]
+    taken: set[int] = set()
+    for table in rule_tables(page_rules(segments, float(page.width)), words):
+        tables.append(table.rows)
+        tops.append(table.top)
+        taken |= table.words
+    words = [w for i, w in enumerate(words) if i not in taken]
     lines = tuple(group_lines(words, float(page.width)))
     return Page(number, float(page.width), float(page.height), lines, tuple(tables), tuple(tops))
 
@@ -593,7 +610,7 @@ def layout_text(pages: list[Page], outline: set[str] | frozenset[str] = frozense
                 if front and title_block:
                     blocks.append(title_block)
                 front = False
-                blocks.extend([mark(row)] for row in table_rows(item))
+                blocks.extend([mark(TABLE_MARK + row)] for row in table_rows(item))
                 previous = None
                 continue
             line: Line = item
@@ -700,4 +717,5 @@ def table_rows(rows: tuple[tuple[str, ...], ...]) -> list[str]:
     if len(clean) < 2:
         return [" | ".join(r) for r in clean]
     header, *body = clean
-    return ["; ".join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c) + "." for row in body]
+    rows = [CELL_SEPARATOR.join(f"{h}: {c}" if h else c for h, c in zip(header, row) if c) for row in body]
+    return [row if row.endswith((".", "!", "?")) else row + "." for row in rows]
