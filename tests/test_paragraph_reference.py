@@ -48,7 +48,34 @@ def test_a_paragraph_is_read_in_the_ways_un_staff_cite_it(question, label, rest)
     "the twenty-first preambular paragraph",  # not the first
 ])
 def test_a_paragraph_of_another_text_a_range_or_a_page_is_no_reference(question):
+    # In a library with no text set out in articles (a treaty), an article is another text's.
+    assert find_paragraph_reference(question, articles=False) is None
+
+
+@pytest.mark.parametrize("question, label, rest", [
+    ("What does article 6, paragraph 2 say about rest?", "art. 6, para. 2", "What does say about rest?"),
+    ("What does art. 3 (2) of the Convention allow?", "art. 3, para. 2", "What does the Convention allow?"),
+    ("What does paragraph 2 of article 9 require?", "art. 9, para. 2", "What does require?"),
+    ("What does the Protocol say in article 6?", "art. 6", "What does the Protocol say?"),
+    ("article 4 of the Paris Agreement, paragraph 15", "art. 4", "the Paris Agreement, paragraph 15"),
+])
+def test_a_treatys_article_and_its_paragraph_are_read(question, label, rest):
+    found = find_paragraph_reference(question)
+    assert found is not None and found.label == label and found.article
+    assert without_paragraph_reference(question, found) == rest
+
+
+@pytest.mark.parametrize("question", ["What do articles 3 to 5 say?", "article 3 and 4", "article 3 to 5",
+                                      "articles 3, 4 and 5"])
+def test_a_range_of_articles_is_no_reference(question):
     assert find_paragraph_reference(question) is None
+
+
+def test_an_article_reference_names_no_paragraph_of_a_resolution():
+    # "article 4 of the Paris Agreement, paragraph 15": with articles, the article is read, and the
+    # paragraph after it is never taken for the resolution's own para. 15.
+    found = find_paragraph_reference("article 4 of the Paris Agreement, paragraph 15")
+    assert found.article == "4" and found.number is None
 
 
 def test_a_paragraph_names_its_sub_paragraphs_and_a_sub_paragraph_only_itself():
@@ -219,7 +246,7 @@ def test_the_last_paragraph_is_the_documents_highest_number_or_last_preambular_p
     assert find_paragraph_reference("the second-to-last paragraph of 80/210") is None
     assert find_paragraph_reference("the last paragraph of paragraph 12 of 80/210").label == "para. 12"
     asked = "What does 80/210 say in its last paragraph?"
-    assert without_paragraph_reference(asked, find_paragraph_reference(asked)) == "What does 80/210 say ?"
+    assert without_paragraph_reference(asked, find_paragraph_reference(asked)) == "What does 80/210 say?"
 
 
 def test_the_last_operative_and_preambular_paragraphs_of_every_resolution(versions_engine):

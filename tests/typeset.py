@@ -268,3 +268,33 @@ def policy_brief_pdf(out: Path) -> Path:
         pdf.ln(2)
     pdf.output(str(out))
     return out
+
+
+def treaty_pdf(text_path: Path, out: Path) -> Path:
+    """An invented treaty (``tests/data/coastal_fishers_convention.txt``) set as treaties are: each
+    "Article 3" centred in bold, its title centred on the next line in regular type, then the
+    article's numbered paragraphs."""
+    from retrieval.ingest.passages import read_blocks
+
+    blocks = read_blocks(text_path.read_text(encoding="utf-8"), True)
+    pdf = _Typeset("Convention on the Protection of Coastal Fishers")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    for k, block in enumerate(blocks):
+        first = block.lines[0]
+        if k < 2:  # the title and the place and date
+            pdf.set_font(pdf.family, "B", 13 if k == 0 else 10)
+            pdf.multi_cell(0, 6, pdf.text_of(first), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(4)
+        elif first.startswith(("Article", "Part")) or len(block.lines) == 1 and first == "Preamble":
+            pdf.ln(2)
+            pdf.set_font(pdf.family, "B", 10)
+            pdf.multi_cell(0, 5, pdf.text_of(first), align="C", new_x="LMARGIN", new_y="NEXT")
+            for line in block.lines[1:]:
+                pdf.set_font(pdf.family, "", 10)
+                pdf.multi_cell(0, 5, pdf.text_of(line), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+        else:
+            pdf.paragraph(" ".join(block.lines))
+    pdf.output(str(out))
+    return out

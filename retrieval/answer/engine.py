@@ -25,7 +25,7 @@ from ..index.lexical import term_overlap, tokenize
 from .library_terms import LibraryTerms, library_terms
 from ..index.library import install_shipped_documents, is_protected
 from ..models.model import Embedder, load_embedder
-from ..ingest.passages import Passage
+from ..ingest.passages import Passage, article_of
 from .selective import TIE_SCALE, BoxCalibration, Evidence, load_calibration
 from .ranking import (
     RankingParams,
@@ -239,6 +239,8 @@ class Engine:
         self._text_keys = [text_key(p.text) for p in index.passages]
         self._spans = [(p.doc_id, p.paragraph_overall) for p in index.passages]
         self._doc_ids = np.array([p.doc_id for p in index.passages])
+        # Documents set out in articles (a treaty): "article 6, paragraph 2" is looked up in them.
+        self._article_docs = frozenset(p.doc_id for p in index.passages if article_of(p.section))
         # The library's words (each document's vocabulary, the speller's words, each term's idf):
         # kept beside the index per document, made again only for a document whose passages changed.
         terms = self._terms = terms or library_terms(index.passages, settings.index_dir)
@@ -359,7 +361,8 @@ class Engine:
         corrected = text if exact else self.speller.correct(text)
         # "A/RES/79/217, para. 15 (p)": the paragraph is looked up in the document meant; its words
         # are no words of the subject asked about.
-        paragraph = find_paragraph_reference(corrected) if not (speakers or agreements) else None
+        paragraph = find_paragraph_reference(corrected, articles=bool(self._article_docs)) \
+            if not (speakers or agreements) else None
         plain = (without_paragraph_reference(corrected, paragraph) or corrected) if paragraph else corrected
         searched, named, unknown, naming = plain, (), (), frozenset()
         chosen = documents  # where the person chose to search, if they did
@@ -401,6 +404,15 @@ class Engine:
                     documents = within = set(named)
         elif self._documents:
             within = documents if documents is not None else set(self._documents)
+        if paragraph is not None and paragraph.article and not within and not unknown and len(self._article_docs) == 1:
+            # "article 6, paragraph 2" with no document named: the library's one text set out in articles.
+            within = set(self._article_docs)
+        if paragraph is not None and paragraph.article and within and not unknown \
+                and not (within & self._article_docs):
+            # "article 9 of the Paris Agreement" asked of a resolution: another instrument's article,
+            # searched as it was asked.
+            paragraph = None
+            searched = corrected if not named else (without_reference(corrected, reference) or corrected)
         if paragraph is not None and (not within or unknown):
             # No document to read the paragraph in: the question is searched as it was asked.
             paragraph = None
@@ -673,6 +685,14 @@ class Engine:
         ("more")."""
         page = slice(offset, offset + (limit if offset else max(limit, 2)))
         searched_passages = [self.index.passages[i] for i in np.flatnonzero(np.isin(self._doc_ids, list(within)))]
+        if paragraph.article:
+            # A treaty's article (its paragraph, if named): counted in the article when the treaty
+            # does not print its paragraphs' numbers.
+            searched_passages = [p for p in searched_passages if p.doc_id in self._article_docs]
+            targets = [p for p in searched_passages if not p.footnote and article_of(p.section) == paragraph.article
+                       and (paragraph.number is None or p.number == paragraph.number
+                            or (p.number is None and str(p.paragraph) == paragraph.number))]
+            return self._paragraph_targets(answer, paragraph, targets, named, searched, page, params)
         if not any(p.number or p.preambular for p in searched_passages):
             # Documents that number nothing: their paragraphs are cited by count, per section.
             return replace(answer, results=answer.results[page])
@@ -689,6 +709,13 @@ class Engine:
         targets = sorted((p for p in searched_passages
                           if not p.footnote and names_paragraph(paragraph, p.number, p.preambular)),
                          key=lambda p: (order.get(p.doc_id, len(order)), p.id))
+        return self._paragraph_targets(answer, paragraph, targets, named, searched, page, params)
+
+    def _paragraph_targets(self, answer: Answer, paragraph: ParagraphReference, targets: list[Passage],
+                           named: tuple[str, ...], searched: str, page: slice,
+                           params: RankingParams | None) -> Answer:
+        """The passages of the paragraph named (``targets``, in order) first and in the box, then the
+        search's other results; the search's answer, saying so, when there are none."""
         if not targets:
             return replace(answer, results=answer.results[page], paragraph_missing=paragraph.label)
         # One document's paragraph, in one numbering: the same number in the other documents meant,

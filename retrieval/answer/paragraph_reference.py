@@ -1,7 +1,8 @@
 """A paragraph the question names, as UN staff cite one: "A/RES/79/217, para. 15 (p)", "paragraph 18
 of resolution 80/210", "operative paragraph 2", "OP 2", "sub-paragraph (c) of paragraph 22", "the
 third preambular paragraph", "the 21st operative paragraph", "the second paragraph of the preamble",
-"PP 3", "paragraph 4 of the preamble", "the last operative paragraph".
+"PP 3", "paragraph 4 of the preamble", "the last operative paragraph"; and a treaty's "article 6,
+paragraph 2" (``article``), looked up only in a document set out in articles.
 
 The engine looks it up among the passages of the document the question names (or the one document
 of the library): a passage carries the document's own paragraph number ("15 (p)") or its place among
@@ -22,6 +23,15 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
              "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
 _ORDINAL = "|".join(_ORDINALS)
 _SUB = r"(?:\s?\(\s?([a-z]{1,3})\s?\))?"  # "(p)", "(iv)" (a letter or a small roman numeral)
+# A treaty's article, and a paragraph of it: "article 6, paragraph 2", "art. 6 (2)", "paragraph 2 of
+# article 6", "article 6". Looked up only in a document set out in articles (a resolution's "article 9
+# of the Paris Agreement" quotes another instrument: searched as asked).
+_ARTICLE_PATTERNS = [
+    ("article_para", re.compile(r"\b(?:article|art\.)\s?(\d{1,3})(?:\s?\((\d{1,2})\)|,?\s+para(?:graph)?\.?\s?(\d{1,2}))(?![\w/])",
+                                re.I)),
+    ("para_of_article", re.compile(r"\bpara(?:graph)?\.?\s?(\d{1,2})\s+of\s+(?:article|art\.)\s?(\d{1,3})\b", re.I)),
+    ("article", re.compile(r"\b(?:article|art\.)\s?(\d{1,3})\b(?!\s*(?:to|through|and|or|-|–|,\s*\d)\s*\d?)", re.I)),
+]
 _PATTERNS = [
     # "sub-paragraph (c) of paragraph 22" ("subparagraph 22 (c)" is caught below)
     ("sub", re.compile(r"\bsub-?paragraph\s\(?([a-z]{1,3})\)?\s+of\s+(?:operative\s+)?(?:para(?:graph)?\.?)\s?(\d{1,3})\b",
@@ -68,10 +78,13 @@ class ParagraphReference:
     start: int
     end: int
     last: str | None = None  # "operative" or "preambular": the last of that part, whatever its number
+    article: str | None = None  # a treaty's article ("6"); ``number`` is then its paragraph, if named
 
     @property
     def label(self) -> str:
-        """As a citation prints it: "para. 15 (p)", "preambular para. 3"."""
+        """As a citation prints it: "para. 15 (p)", "preambular para. 3", "art. 6, para. 2"."""
+        if self.article:
+            return f"art. {self.article}" + (f", para. {self.number}" if self.number else "")
         if self.last:
             return f"last {self.last} paragraph"
         return f"para. {self.number}" if self.number else f"preambular para. {self.preambular}"
@@ -91,9 +104,16 @@ def at_end(reference: ParagraphReference, numbers: list[str | None],
     return replace(reference, number=str(max(tops)), last=None) if tops else None
 
 
-def find_paragraph_reference(text: str) -> ParagraphReference | None:
-    """The first paragraph of the document itself that ``text`` names, if any."""
+def find_paragraph_reference(text: str, articles: bool = True) -> ParagraphReference | None:
+    """The first paragraph of the document itself that ``text`` names, if any; with ``articles``
+    false (a library with no text set out in articles), a treaty's article is no reference."""
     found: list[ParagraphReference] = []
+    for kind, pattern in _ARTICLE_PATTERNS if articles else ():
+        for m in pattern.finditer(text):
+            if kind == "article" and _RANGE_AFTER.match(text[m.end():]):
+                continue
+            found.append(_article_reference(kind, m))
+            break
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if _RANGE_AFTER.match(text[m.end():]) or _OTHER_AFTER.match(text[m.end():]) \
@@ -102,8 +122,17 @@ def find_paragraph_reference(text: str) -> ParagraphReference | None:
             found.append(_reference(kind, m))
             break
     # The earliest: "sub-paragraph (c) of paragraph 22" also holds "paragraph 22", "preambular
-    # paragraph 3" holds "paragraph 3" (at the same start, the more precise pattern is listed first).
-    return min(found, key=lambda r: r.start, default=None)
+    # paragraph 3" holds "paragraph 3" (at the same start, the more precise pattern is listed first),
+    # and "paragraph 2 of article 6" is the article's paragraph.
+    return min(found, key=lambda r: (r.start, r.article is None), default=None)
+
+
+def _article_reference(kind: str, m: re.Match) -> ParagraphReference:
+    if kind == "article_para":
+        return ParagraphReference(str(int(m.group(2) or m.group(3))), None, m.start(), m.end(), article=str(int(m.group(1))))
+    if kind == "para_of_article":
+        return ParagraphReference(str(int(m.group(1))), None, m.start(), m.end(), article=str(int(m.group(2))))
+    return ParagraphReference(None, None, m.start(), m.end(), article=str(int(m.group(1))))
 
 
 def _reference(kind: str, m: re.Match) -> ParagraphReference:
@@ -144,4 +173,5 @@ def without_paragraph_reference(text: str, reference: ParagraphReference) -> str
     while (cut := re.sub(r"\b(?:the|its|in|of)\s*$", "", before, flags=re.I).rstrip(" ,")) != before:
         before = cut  # "… say in its last paragraph": "in its" goes with it
     after = re.sub(r"^\s*(?:of|in)\b", "", text[reference.end:].lstrip(" ,"), flags=re.I)
-    return re.sub(r"\s{2,}", " ", f"{before.rstrip(' ,')} {after.lstrip(' ,')}").strip()
+    joined = re.sub(r"\s{2,}", " ", f"{before.rstrip(' ,')} {after.lstrip(' ,')}").strip()
+    return re.sub(r"\s+(?=[?.!])", "", joined)  # "… say in para. 4?": "… say?", not "… say ?"

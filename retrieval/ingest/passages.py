@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "13"  # 13: a table row's cells are its sentences, and it has no paragraph number; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "13"  # 13: a table row's cells are its sentences, and it has no paragraph number; a treaty's "Article 6" and its title are one heading; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -246,6 +246,32 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
+# A treaty's or statute's divisions, alone on a line: "Article 12", "Article 5 bis", "Part II",
+# "Chapter III". The division's title is often on the next line ("Article 6" / "Criminalization"),
+# in the same block or set as a heading of its own; the two are one heading ("Article 6:
+# Criminalization"), so that a passage of the article is cited with its number.
+_DIVISION = re.compile(r"^(?:ARTICLE|Article|Art\.|PART|Part|CHAPTER|Chapter)\s+(?:\d{1,3}|[IVXLC]{1,7})(?:\s+(?:bis|ter))?\.?$")
+_ARTICLE_SECTION = re.compile(r"^(?:Article|Art\.)\s+(\d{1,3}(?:\s+(?:bis|ter))?)\b", re.I)
+
+
+def article_of(section: str | None) -> str | None:
+    """The article a section is ("Article 6: Criminalization" → "6"), or None."""
+    m = _ARTICLE_SECTION.match(section or "")
+    return m.group(1) if m else None
+
+
+def _division_heading(block: Block) -> str | None:
+    """A block that is a division's label and its title ("Article 6" / "Criminalization") as one
+    heading; None for any other block."""
+    lines = [line.lstrip("#").strip() for line in block.lines]
+    if not lines or len(lines) > 3 or not _DIVISION.match(lines[0]):
+        return None
+    title = lines[1:]
+    if any(len(t.split()) > MAX_HEADING_WORDS or _SENTENCE_END.search(t) for t in title):
+        return None
+    return ": ".join([lines[0].rstrip(".")] + [" ".join(title)] if title else [lines[0].rstrip(".")])
+
+
 def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str], list[Section]]:
     """Front-matter lines, and the sections of the body in order."""
     blocks = read_blocks(text, space_page_breaks)
@@ -261,15 +287,33 @@ def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str]
     heading: str | None = None
     current: list[Block] = []
     for block in blocks:
-        if is_heading(block):
+        division = _division_heading(block)
+        if division is not None or is_heading(block):
+            text_of = division if division is not None else block.lines[0].lstrip("#").strip()
+            if not current and heading is not None and _DIVISION.match(heading):
+                heading = f"{heading.rstrip('.')}: {text_of}"  # "Article 6", then its title as a heading
+                continue
             if current or heading is not None:
                 sections.append(Section(heading, tuple(current)))
-            heading, current = block.lines[0].lstrip("#").strip(), []
+            heading, current = text_of, []
+        elif not current and heading is not None and _DIVISION.match(heading) and len(block.lines) > 1 \
+                and _division_title(block.lines[0]):
+            # "Article 2" set apart, its title run into the article's first lines: the title is the
+            # heading's, the rest the article's paragraph.
+            heading = f"{heading.rstrip('.')}: {block.lines[0].strip()}"
+            current.append(Block(block.lines[1:], block.pages[1:]))
         else:
             current.append(block)
     if current or heading is not None:
         sections.append(Section(heading, tuple(current)))
     return front, sections
+
+
+def _division_title(line: str) -> bool:
+    """A line that reads as a division's title ("Definitions", "Rest periods"): short, capitalised,
+    not ending like a sentence or clause."""
+    words = line.split()
+    return 0 < len(words) <= 8 and line[:1].isupper() and not _SENTENCE_END.search(line) and not _PARAGRAPH_NUMBER.match(line)
 
 
 # A resolution's paragraph is often one sentence of 250 to 300 words ("Urges Member States …,
