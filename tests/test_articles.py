@@ -87,6 +87,18 @@ def test_an_article_with_no_document_named_is_the_librarys_one_treaty(treaty_lib
 def test_an_article_the_treaty_lacks_is_said_to_be_missing(treaty_library):
     answer = treaty_library.ask("What does article 12 of the Convention say?", top_k=3)
     assert answer.paragraph_missing == "art. 12" and answer.paragraph is None
+    # Nothing but the article was asked: no box answers it, and no word is "not mentioned".
+    assert answer.confidence != "answer" and answer.missing == ()
+    # With a subject, the closest passages on it follow the line.
+    answer = treaty_library.ask("What does the Convention say about rest in article 12?", top_k=3)
+    assert answer.paragraph_missing == "art. 12"
+    assert article_of(answer.results[0].citation.section) == "3"
+
+
+def test_a_paragraph_a_resolution_lacks_asked_alone_gets_no_box(treaty_library):
+    answer = treaty_library.ask("A/RES/80/138, para. 99", top_k=3)
+    assert answer.paragraph_missing == "para. 99" and answer.named_documents == ("A_RES_80_138",)
+    assert answer.confidence != "answer" and answer.missing == ()
 
 
 def test_another_instruments_article_in_a_resolution_is_searched_as_asked(treaty_library):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from concurrent.futures import Future, ThreadPoolExecutor
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -51,6 +52,10 @@ from ..index.store import Index, ProgressReport, StaleIndexError, load_all, load
 from ..index.writer import one_writer, pending
 
 log = logging.getLogger(__name__)
+
+# A document symbol as a question writes it ("A/RES/80/216", "80/216"): it names a document, no
+# subject asked about.
+_SYMBOL_WRITTEN = re.compile(r"\b[A-Z]+(?:/[A-Z0-9.]+)+\b|\b\d+/\d+\b")
 
 LATE_INTERACTION_POOL = 50
 APPROXIMATE_CANDIDATES = 1000
@@ -440,7 +445,8 @@ class Engine:
                                       offset=offset, context=context, documents=documents, speakers=speakers,
                                       agreements=agreements, named=True, naming=naming)
         if paragraph is not None:
-            answer = self._paragraph_answer(answer, paragraph, within, named, searched, offset, limit, params)
+            answer = self._paragraph_answer(answer, paragraph, within, named, searched, offset, limit, params,
+                                            naming)
             named = answer.named_documents or named  # the one document whose paragraph it is
         elif not offset and not (speakers or agreements) and not unknown:  # never another document's facts
             answer = self._fact_answer(corrected, answer, named)
@@ -677,7 +683,7 @@ class Engine:
     # --- a paragraph named by its number ------------------------------------------------
     def _paragraph_answer(self, answer: Answer, paragraph: ParagraphReference, within: set[str],
                           named: tuple[str, ...], searched: str, offset: int, limit: int,
-                          params: RankingParams | None) -> Answer:
+                          params: RankingParams | None, naming: frozenset[str] = frozenset()) -> Answer:
         """The paragraph a question named, first and in the box (what was asked for by its number is
         the answer, whatever the search thought of it), then the search's other results; when the
         documents searched have no such paragraph, the search's answer, saying so. ``answer``: the
@@ -692,7 +698,7 @@ class Engine:
             targets = [p for p in searched_passages if not p.footnote and article_of(p.section) == paragraph.article
                        and (paragraph.number is None or p.number == paragraph.number
                             or (p.number is None and str(p.paragraph) == paragraph.number))]
-            return self._paragraph_targets(answer, paragraph, targets, named, searched, page, params)
+            return self._paragraph_targets(answer, paragraph, targets, named, searched, page, params, naming)
         if not any(p.number or p.preambular for p in searched_passages):
             # Documents that number nothing: their paragraphs are cited by count, per section.
             return replace(answer, results=answer.results[page])
@@ -709,15 +715,22 @@ class Engine:
         targets = sorted((p for p in searched_passages
                           if not p.footnote and names_paragraph(paragraph, p.number, p.preambular)),
                          key=lambda p: (order.get(p.doc_id, len(order)), p.id))
-        return self._paragraph_targets(answer, paragraph, targets, named, searched, page, params)
+        return self._paragraph_targets(answer, paragraph, targets, named, searched, page, params, naming)
 
     def _paragraph_targets(self, answer: Answer, paragraph: ParagraphReference, targets: list[Passage],
                            named: tuple[str, ...], searched: str, page: slice,
-                           params: RankingParams | None) -> Answer:
+                           params: RankingParams | None, naming: frozenset[str] = frozenset()) -> Answer:
         """The passages of the paragraph named (``targets``, in order) first and in the box, then the
         search's other results; the search's answer, saying so, when there are none."""
         if not targets:
-            return replace(answer, results=answer.results[page], paragraph_missing=paragraph.label)
+            # The line says the paragraph is not there; what the search found follows. A question
+            # that asked for nothing but the paragraph ("What does article 12 say?") has no subject
+            # for a box to answer, and no words the documents could fail to mention.
+            missing = replace(answer, results=answer.results[page], paragraph_missing=paragraph.label, missing=())
+            subject = [t for t in question_terms(_SYMBOL_WRITTEN.sub(" ", searched)) if t.text.lower() not in naming]
+            if answer.confidence == "answer" and not subject:
+                missing = replace(missing, confidence="partial", confidence_score=None)
+            return missing
         # One document's paragraph, in one numbering: the same number in the other documents meant,
         # or in a draft resolution a report carries (its numbering starts again), is another paragraph.
         targets = [p for p in targets if p.doc_id == targets[0].doc_id and p.section == targets[0].section]
