@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "13"  # 13: a table row's cells are its sentences, and it has no paragraph number; a treaty's "Article 6" and its title are one heading; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "14"  # 14: a line mostly of figures is no heading; 13: a table row's cells are its sentences, and it has no paragraph number; a treaty's "Article 6" and its title are one heading; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -192,6 +192,8 @@ def is_heading(block: Block) -> bool:
         and line[0].isupper()
         and not _SENTENCE_END.search(line)
         and not DATE_LINE.match(line)
+        # A table's row of totals ("Total 3 507 3 414 3 648 4 003") is mostly figures: no heading.
+        and sum(any(c.isdigit() for c in w) for w in words) * 2 <= len(words)
     )
 
 

@@ -547,6 +547,10 @@ def is_heading_line(line: Line, size: float, outline: set[str] | frozenset[str])
         return False
     if not any(c.isalpha() for c in text) or DATE_LINE.match(text):
         return False
+    # A table's bold row of totals ("Total 3 507 3 414 3 648 4 003") is mostly figures: no heading.
+    words = text.split()
+    if sum(any(c.isdigit() for c in w) for w in words) * 2 > len(words):
+        return False
     return line.size >= size * HEADING_SCALE or (line.bold and line.size >= size * 0.98)
 
 
