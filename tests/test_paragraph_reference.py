@@ -268,3 +268,18 @@ def test_the_last_operative_and_preambular_paragraphs_of_every_resolution(versio
         assert passages[preamble.results[0].passage_id].preambular == max(places)
         asked += 1
     assert asked >= 4
+
+
+@pytest.mark.parametrize("question, label, instrument", [
+    ("Compare article 3 and the preamble", "art. 3", False),
+    ("article 3 together with article 1", "art. 3", False),
+    ("What does Article 6.2 say on rest?", "art. 6, para. 2", False),
+    ("What does article 5 bis say?", "art. 5 bis", False),
+    ("art. 3 (2) (a) of the Convention", "art. 3, para. 2 (a)", False),
+    ("What does article 3 of the Convention say?", "art. 3", False),
+    ("What does the resolution say about article 9 of the Paris Agreement?", "art. 9", True),
+    ("article 1 of the Charter of the United Nations", "art. 1", True),
+])
+def test_an_article_and_whether_it_is_of_an_instrument_the_question_names(question, label, instrument):
+    found = find_paragraph_reference(question)
+    assert found.label == label and found.instrument is instrument

@@ -89,3 +89,53 @@ def test_a_figure_tables_rows_are_one_line_each_and_a_wrapped_label_carries_its_
     (table,) = rule_tables(rules, words)
     assert table.rows[1:] == (("Construction of new building", "10 599", "27 612"),
                               ("Renovation", "–", "75"), ("Escalation", "–", "–"))
+
+
+def test_a_running_heads_rule_whose_joint_is_no_column_edge_starts_no_table():
+    # A running head's rule of two segments joined at x=300, close above the table's own top rule:
+    # its joint is no edge of the table's columns, so the table starts at its own rule, and the
+    # caption between the two rules is no header.
+    words = (_words(95, (62, "Table 2")) + _words(135, (62, "Region"), (202, "Fishers"), (332, "Notes"))
+             + _words(160, (62, "South-East Asia"), (202, "1 900 000"), (332, "Distant water."))
+             + _words(185, (62, "West Africa"), (202, "650 000"), (332, "Seasonal.")))
+    head = [(60, 299, 80), (299, 301, 80), (301, 540, 80)]
+    rules = page_rules(head + _cell_rule(120, EDGES) + _cell_rule(142, EDGES), WIDTH)
+    (table,) = rule_tables(rules, words)
+    assert table.top == 120 and table.rows[0] == ("Region", "Fishers", "Notes")
+    assert "Table" not in {words[i].text for i in table.words}
+
+
+def test_a_table_ends_at_its_foot_rule_and_its_note_and_the_page_footer_stay_out():
+    words = (_words(115, (62, "Region"), (202, "Fishers"), (332, "Notes"))
+             + _words(140, (62, "South-East Asia"), (202, "1 900 000"), (332, "Distant water."))
+             + _words(165, (62, "West Africa"), (202, "650 000"), (332, "Seasonal."))
+             + _words(190, (62, "a Estimates of 2024."))  # the table's note, below its foot rule
+             + _words(770, (62, "24-16783"), (332, "29/56")))  # the page's footer
+    rules = page_rules(_cell_rule(100, EDGES) + _cell_rule(122, EDGES) + _cell_rule(172, EDGES), WIDTH)
+    (table,) = rule_tables(rules, words, foot=760)
+    assert table.rows[1:] == (("South-East Asia", "1 900 000", "Distant water."), ("West Africa", "650 000", "Seasonal."))
+    assert table.bottom == 165
+
+
+def test_a_word_beside_a_column_edge_is_in_one_cell():
+    words = (_words(115, (62, "Region"), (202, "Fishers"), (332, "Notes"))
+             + [Word("Z", 198.5, 200.5, 131, 140, 10.0, False)] + _words(140, (62, "A"), (202, "2"), (332, "y"))
+             + _words(165, (62, "B"), (202, "3"), (332, "z")))
+    rules = page_rules(_cell_rule(100, EDGES) + _cell_rule(122, EDGES), WIDTH)
+    (table,) = rule_tables(rules, words)
+    assert table.rows[1] == ("A Z", "2", "y")
+
+
+def test_a_row_that_begins_with_its_own_cells_goes_on_below_its_line_of_figures():
+    # A schedule: a phase and its months on one line, the years below, the phase's name wrapping
+    # onto a third line: one row, not a row of the name's last words.
+    words = (_words(115, (62, "Phase"), (202, "Start"), (332, "End"))
+             + _words(140, (62, "(ii) Concept"), (202, "March"), (332, "February"))
+             + _words(151, (62, "engineering and"), (202, "2010"), (332, "2011"))
+             + _words(162, (62, "architectural study"))
+             + _words(187, (62, "(iii) Design"), (202, "May"), (332, "June"))
+             + _words(198, (62, "work"), (202, "2012"), (332, "2013")))
+    rules = page_rules(_cell_rule(100, EDGES) + _cell_rule(122, EDGES), WIDTH)
+    (table,) = rule_tables(rules, words)
+    assert table.rows[1:] == (("(ii) Concept engineering and architectural study", "March 2010", "February 2011"),
+                              ("(iii) Design work", "May 2012", "June 2013"))

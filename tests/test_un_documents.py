@@ -227,5 +227,15 @@ def test_a_reports_tables_set_with_horizontal_rules_only_are_read_cell_by_cell(d
     # A figure table (p. 31): one row per label, however the label wraps.
     costs = [p["text"] for p in passages if p["text"].startswith("Dismantling seven floors of building E;")]
     assert costs and "Total: 11 722." in costs[0]
-    # The table's header is no section heading for the paragraphs after it.
-    assert not [p["section"] for p in passages if p["section"] and p["section"].startswith(("Phase/subphase", "Buildings/"))]
+    # The table's header is no section heading for the paragraphs after it, nor is a row of totals.
+    assert not [p["section"] for p in passages if p["section"] and p["section"].startswith(("Phase/subphase", "Buildings/",
+                                                                                           "Total"))]
+    # Two tables on one page (p. 32), each ending at its foot rule: its note and the next table's
+    # caption are no rows of it; a page's footer (job number, folio) is no row of any table.
+    funding = [p["text"] for p in passages if p["text"].startswith("Funding source: ")]
+    assert any(t.startswith("Funding source: Total; (A) Funding 2014") and ": 620 440.9;" in t for t in funding)
+    assert not [t for t in funding if "Table 8" in t or "See General Assembly" in t]
+    rows = [p["text"] for p in passages if "; " in p["text"] and ": " in p["text"]]
+    assert not [t for t in rows if "24-16783" in t]
+    # The heading below a table on p. 13 stays a heading.
+    assert "Description of the top five project risks" in {p["section"] for p in passages}

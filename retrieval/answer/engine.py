@@ -409,8 +409,10 @@ class Engine:
                     documents = within = set(named)
         elif self._documents:
             within = documents if documents is not None else set(self._documents)
-        if paragraph is not None and paragraph.article and not within and not unknown and len(self._article_docs) == 1:
-            # "article 6, paragraph 2" with no document named: the library's one text set out in articles.
+        if paragraph is not None and paragraph.article and not paragraph.instrument and not within and not unknown \
+                and len(self._article_docs) == 1:
+            # "article 6, paragraph 2" with no document named: the library's one text set out in
+            # articles (not when the question names another instrument: "of the Paris Agreement").
             within = set(self._article_docs)
         if paragraph is not None and paragraph.article and within and not unknown \
                 and not (within & self._article_docs):
@@ -695,8 +697,9 @@ class Engine:
             # A treaty's article (its paragraph, if named): counted in the article when the treaty
             # does not print its paragraphs' numbers.
             searched_passages = [p for p in searched_passages if p.doc_id in self._article_docs]
+            within_article = replace(paragraph, article=None)
             targets = [p for p in searched_passages if not p.footnote and article_of(p.section) == paragraph.article
-                       and (paragraph.number is None or p.number == paragraph.number
+                       and (paragraph.number is None or names_paragraph(within_article, p.number, None)
                             or (p.number is None and str(p.paragraph) == paragraph.number))]
             return self._paragraph_targets(answer, paragraph, targets, named, searched, page, params, naming)
         if not any(p.number or p.preambular for p in searched_passages):

@@ -26,12 +26,23 @@ _SUB = r"(?:\s?\(\s?([a-z]{1,3})\s?\))?"  # "(p)", "(iv)" (a letter or a small r
 # A treaty's article, and a paragraph of it: "article 6, paragraph 2", "art. 6 (2)", "paragraph 2 of
 # article 6", "article 6". Looked up only in a document set out in articles (a resolution's "article 9
 # of the Paris Agreement" quotes another instrument: searched as asked).
+_ARTICLE = r"\b(?:article|art\.)\s?(\d{1,3}(?:\s(?:bis|ter|quater)\b)?)"
+_ARTICLE_SUB = r"(?:\s?\(([a-z])\))?"  # "article 6 (2) (a)": the paragraph's sub-paragraph
+_NOT_A_RANGE = r"(?!\s*(?:(?:to|through|and|or)\s+|[-–]\s*|,\s*)\d)"
 _ARTICLE_PATTERNS = [
-    ("article_para", re.compile(r"\b(?:article|art\.)\s?(\d{1,3})(?:\s?\((\d{1,2})\)|,?\s+para(?:graph)?\.?\s?(\d{1,2}))(?![\w/])",
-                                re.I)),
-    ("para_of_article", re.compile(r"\bpara(?:graph)?\.?\s?(\d{1,2})\s+of\s+(?:article|art\.)\s?(\d{1,3})\b", re.I)),
-    ("article", re.compile(r"\b(?:article|art\.)\s?(\d{1,3})\b(?!\s*(?:to|through|and|or|-|–|,\s*\d)\s*\d?)", re.I)),
+    ("article_para", re.compile(_ARTICLE + r"(?:\s?\((\d{1,2})\)|\.(\d{1,2})\b|,?\s+para(?:graph)?\.?\s?(\d{1,2}))"
+                                + _ARTICLE_SUB + r"(?![\w/])" + _NOT_A_RANGE, re.I)),
+    ("para_of_article", re.compile(r"\bpara(?:graph)?\.?\s?(\d{1,2})" + _ARTICLE_SUB.replace("(?:", "(?:", 1)
+                                   + r"\s+of\s+" + _ARTICLE + r"\b", re.I)),
+    ("article", re.compile(_ARTICLE + r"\b(?!\.\d)" + _NOT_A_RANGE, re.I)),
 ]
+# "article 4 of the Paris Agreement", "article 1 of the Charter of the United Nations": an article of
+# an instrument named by its name (a capitalised word before its kind, or "of …" after it) is that
+# instrument's; "article 3 of the Convention" may be the library's own treaty.
+_NAMED_INSTRUMENT = re.compile(
+    r"^,?\s+(?i:of|in)\s+(?:(?i:the)\s+)?(?:(?:\d{4}\s+)?(?:[A-Z][\w-]*\s+){1,5}(?:Agreement|Convention|Declaration|"
+    r"Protocol|Covenant|Charter|Statute|Treaty)\b|(?:Agreement|Convention|Declaration|Protocol|Covenant|Charter|"
+    r"Statute|Treaty)\s+(?:on|of|against|for|relating to)\s+(?:the\s+)?[A-Z])")
 _PATTERNS = [
     # "sub-paragraph (c) of paragraph 22" ("subparagraph 22 (c)" is caught below)
     ("sub", re.compile(r"\bsub-?paragraph\s\(?([a-z]{1,3})\)?\s+of\s+(?:operative\s+)?(?:para(?:graph)?\.?)\s?(\d{1,3})\b",
@@ -79,6 +90,7 @@ class ParagraphReference:
     end: int
     last: str | None = None  # "operative" or "preambular": the last of that part, whatever its number
     article: str | None = None  # a treaty's article ("6"); ``number`` is then its paragraph, if named
+    instrument: bool = False  # the article is of an instrument the question names ("of the Paris Agreement")
 
     @property
     def label(self) -> str:
@@ -110,9 +122,7 @@ def find_paragraph_reference(text: str, articles: bool = True) -> ParagraphRefer
     found: list[ParagraphReference] = []
     for kind, pattern in _ARTICLE_PATTERNS if articles else ():
         for m in pattern.finditer(text):
-            if kind == "article" and _RANGE_AFTER.match(text[m.end():]):
-                continue
-            found.append(_article_reference(kind, m))
+            found.append(replace(_article_reference(kind, m), instrument=bool(_NAMED_INSTRUMENT.match(text[m.end():]))))
             break
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -128,11 +138,18 @@ def find_paragraph_reference(text: str, articles: bool = True) -> ParagraphRefer
 
 
 def _article_reference(kind: str, m: re.Match) -> ParagraphReference:
+    def number(n: str, sub: str | None) -> str:
+        return f"{int(n)} ({sub.lower()})" if sub else str(int(n))
+
+    def article(a: str) -> str:
+        return " ".join(a.lower().split()) if " " in a else str(int(a))
+
     if kind == "article_para":
-        return ParagraphReference(str(int(m.group(2) or m.group(3))), None, m.start(), m.end(), article=str(int(m.group(1))))
+        paragraph = m.group(2) or m.group(3) or m.group(4)
+        return ParagraphReference(number(paragraph, m.group(5)), None, m.start(), m.end(), article=article(m.group(1)))
     if kind == "para_of_article":
-        return ParagraphReference(str(int(m.group(1))), None, m.start(), m.end(), article=str(int(m.group(2))))
-    return ParagraphReference(None, None, m.start(), m.end(), article=str(int(m.group(1))))
+        return ParagraphReference(number(m.group(1), m.group(2)), None, m.start(), m.end(), article=article(m.group(3)))
+    return ParagraphReference(None, None, m.start(), m.end(), article=article(m.group(1)))
 
 
 def _reference(kind: str, m: re.Match) -> ParagraphReference:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "14"  # 14: a line mostly of figures is no heading; 13: a table row's cells are its sentences, and it has no paragraph number; a treaty's "Article 6" and its title are one heading; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "15"  # 15: a division after a division is a heading of its own, a wrapped first line no title, a numbered paragraph a table finder took keeps its number; 14: a line mostly of figures is no heading; 13: a table row's cells are its sentences, and it has no paragraph number; a treaty's "Article 6" and its title are one heading; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -252,8 +252,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # "Chapter III". The division's title is often on the next line ("Article 6" / "Criminalization"),
 # in the same block or set as a heading of its own; the two are one heading ("Article 6:
 # Criminalization"), so that a passage of the article is cited with its number.
-_DIVISION = re.compile(r"^(?:ARTICLE|Article|Art\.|PART|Part|CHAPTER|Chapter)\s+(?:\d{1,3}|[IVXLC]{1,7})(?:\s+(?:bis|ter))?\.?$")
-_ARTICLE_SECTION = re.compile(r"^(?:Article|Art\.)\s+(\d{1,3}(?:\s+(?:bis|ter))?)\b", re.I)
+_DIVISION = re.compile(r"^(?:ARTICLE|Article|Art\.|PART|Part|CHAPTER|Chapter)\s+(?:\d{1,3}|[IVXLC]{1,7})(?:\s+(?:bis|ter|quater))?\.?$")
+_ARTICLE_SECTION = re.compile(r"^(?:Article|Art\.)\s+(\d{1,3}(?:\s+(?:bis|ter|quater))?)\b", re.I)
 
 
 def article_of(section: str | None) -> str | None:
@@ -292,14 +292,16 @@ def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str]
         division = _division_heading(block)
         if division is not None or is_heading(block):
             text_of = division if division is not None else block.lines[0].lstrip("#").strip()
-            if not current and heading is not None and _DIVISION.match(heading):
+            # "Article 6", then its title set as a heading of its own; never a division after a
+            # division ("PART I", then "Article 1"; "Article 2", then "Article 3").
+            if not current and heading is not None and _DIVISION.match(heading) and division is None:
                 heading = f"{heading.rstrip('.')}: {text_of}"  # "Article 6", then its title as a heading
                 continue
             if current or heading is not None:
                 sections.append(Section(heading, tuple(current)))
             heading, current = text_of, []
         elif not current and heading is not None and _DIVISION.match(heading) and len(block.lines) > 1 \
-                and _division_title(block.lines[0]):
+                and _division_title(block.lines[0], block.lines[1]):
             # "Article 2" set apart, its title run into the article's first lines: the title is the
             # heading's, the rest the article's paragraph.
             heading = f"{heading.rstrip('.')}: {block.lines[0].strip()}"
@@ -311,11 +313,18 @@ def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str]
     return front, sections
 
 
-def _division_title(line: str) -> bool:
-    """A line that reads as a division's title ("Definitions", "Rest periods"): short, capitalised,
-    not ending like a sentence or clause."""
+_TITLE_ENDS_OPEN = re.compile(r"\b(?:the|a|an|of|and|or|to|in|on|for|by|with|that|which|shall|may|is|are)$", re.I)
+
+
+def _division_title(line: str, following: str) -> bool:
+    """A line that reads as a division's title ("Definitions", "Rest periods") above the line after
+    it: short, capitalised, not ending like a sentence or clause nor on a word that runs on ("Each
+    State Party shall ensure that" is a paragraph's first line, wrapped), and well short of the
+    line that follows (a wrapped paragraph's lines are of a length)."""
     words = line.split()
-    return 0 < len(words) <= 8 and line[:1].isupper() and not _SENTENCE_END.search(line) and not _PARAGRAPH_NUMBER.match(line)
+    return (0 < len(words) <= 8 and line[:1].isupper() and not _SENTENCE_END.search(line)
+            and not _PARAGRAPH_NUMBER.match(line) and not _TITLE_ENDS_OPEN.search(line.strip())
+            and len(line.strip()) <= 0.6 * len(following.strip()))
 
 
 # A resolution's paragraph is often one sentence of 250 to 300 words ("Urges Member States …,
@@ -386,7 +395,7 @@ _SUBPARAGRAPH = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
 def numbers_its_paragraphs(blocks: list[Block]) -> bool:
     """Whether a document numbers its paragraphs, as UN documents do ("12. The Committee…"): most
     of its paragraphs start with a number, and the numbers rise. A list here and there is not it."""
-    numbers = [int(m.group(1)) for b in blocks if (m := _PARAGRAPH_NUMBER.match(b.lines[0]))]
+    numbers = [int(m.group(1)) for b in blocks if (m := _PARAGRAPH_NUMBER.match(b.lines[0].removeprefix(TABLE_MARK)))]
     if len(blocks) < 2 or len(numbers) < 0.3 * len(blocks):
         return False
     if numbers == sorted(numbers) and len(set(numbers)) == len(numbers):
@@ -399,6 +408,12 @@ def numbers_its_paragraphs(blocks: list[Block]) -> bool:
         expected += n == expected
     restarts = [b == a + 1 or b == 1 for a, b in zip(numbers, numbers[1:])]
     return expected - 1 >= max(5, 0.3 * len(numbers)) or (numbers[0] == 1 and sum(restarts) >= 0.8 * len(restarts))
+
+
+def _table_row(first_line: str) -> bool:
+    """A table row's block, not a paragraph: a numbered paragraph that a table finder took for a
+    table (it starts "6. Urges …") keeps its number."""
+    return first_line.startswith(TABLE_MARK) and not _PARAGRAPH_NUMBER.match(first_line.removeprefix(TABLE_MARK))
 
 
 @dataclass(frozen=True)
@@ -418,20 +433,21 @@ def number_paragraphs(blocks: list[Block], resolution: bool) -> list[Numbering]:
     one ("15 (p)"); footnotes (a number and a space) are neither. Another document: its printed
     numbers when it numbers its paragraphs (``numbers_its_paragraphs``), sub-paragraphs as above."""
     out: list[Numbering] = []
-    numbered = resolution or numbers_its_paragraphs([b for b in blocks if not b.lines[0].startswith((FOOTNOTE_MARK, TABLE_MARK))])
+    numbered = resolution or numbers_its_paragraphs([b for b in blocks if not b.lines[0].startswith(FOOTNOTE_MARK)
+                                                     and not _table_row(b.lines[0])])
     current: str | None = None
     preamble = 0
     for block in blocks:
         first = block.lines[0]
         if first.startswith(FOOTNOTE_MARK):
             out.append(Numbering(footnote=True))
-        elif first.startswith(TABLE_MARK):
+        elif _table_row(first):
             out.append(Numbering())
         elif not numbered:
             out.append(Numbering())
         elif len(block.lines) == 1 and len(first.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(first):
             out.append(Numbering())  # a numbered sub-heading ("1. Board of Auditors"), not a paragraph
-        elif m := _PARAGRAPH_NUMBER.match(first):
+        elif m := _PARAGRAPH_NUMBER.match(first.removeprefix(TABLE_MARK)):
             current = m.group(1)
             out.append(Numbering(number=current))
         elif (m := _SUBPARAGRAPH.match(first)) and current is not None:

@@ -310,6 +310,7 @@ def _scanned_page(page, number: int, file_hash: str | None) -> Page:
 
 
 RULE_HEIGHT = 3.0  # a filled rectangle this thin is a rule (a word processor draws rules so)
+FOOT_BAND = 0.08  # the bottom of a page that holds its footer (a UN page's text block ends above it)
 
 
 def _text_page(page, number: int) -> Page:
@@ -340,7 +341,9 @@ def _text_page(page, number: int) -> Page:
     segments += [(float(ln["x0"]), float(ln["x1"]), float(ln["top"])) for ln in page.lines
                  if abs(float(ln["bottom"]) - float(ln["top"])) <= 1]
     taken: set[int] = set()
-    for table in rule_tables(page_rules(segments, float(page.width)), words):
+    # The page's foot (its folio and job number) is below the text block: no table's.
+    foot = float(page.height) * (1 - FOOT_BAND)
+    for table in rule_tables(page_rules(segments, float(page.width)), words, foot):
         tables.append(table.rows)
         tops.append(table.top)
         taken |= table.words

@@ -20,6 +20,7 @@ a page's thin rectangles and lines and its words.
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ JOIN = 3.0  # segments closer than this end to end are one rule, joined where th
 SAME_SPAN = 8.0  # rules whose ends are this close span the same table
 MIN_SPAN = 0.25  # of the page width: a shorter rule (a footnote separator) starts no table
 ROW_GAP = 1.35  # a gap between lines this many times the table's line pitch starts a new row
-END_GAP = 3.0  # and one this many times ends the table
+END_GAP = 2.5  # and one this many times ends the table
 HEAD_DEPTH = 60.0  # points from a table's top rule to the rule under its header, at most (five lines)
 
 
@@ -88,8 +89,9 @@ def _rule(x0: float, x1: float, top: float, joints: list[float]) -> Rule:
     return Rule(top, x0, x1, tuple(edges))
 
 
-def rule_tables(rules: list[Rule], words: list[Word]) -> list[RuleTable]:
-    """The tables that start at ``rules`` among a page's ``words`` (see the module's docstring)."""
+def rule_tables(rules: list[Rule], words: list[Word], foot: float | None = None) -> list[RuleTable]:
+    """The tables that start at ``rules`` among a page's ``words`` (see the module's docstring);
+    words below ``foot`` (the page's footer band) are never a table's."""
     tables: list[RuleTable] = []
     taken: set[int] = set()
     used_rules: set[int] = set()
@@ -97,12 +99,15 @@ def rule_tables(rules: list[Rule], words: list[Word]) -> list[RuleTable]:
         if k in used_rules or not start.joints:
             continue
         family = [i for i in range(k, len(rules)) if _same_span(rules[i], start)]
-        table = _table_from(start, [rules[i] for i in family], words, taken)
+        table = _table_from(start, [rules[i] for i in family], words, taken, foot)
         if table is None:
             continue
         tables.append(table)
         taken |= table.words
+        # Its rules, the foot rule under its last row included, start no other table.
+        below = [i for i in family if rules[i].top > table.bottom + 1]
         used_rules.update(i for i in family if rules[i].top <= table.bottom + 1)
+        used_rules.update(below[:1])
     return tables
 
 
@@ -110,35 +115,54 @@ def _same_span(a: Rule, b: Rule) -> bool:
     return abs(a.x0 - b.x0) <= SAME_SPAN and abs(a.x1 - b.x1) <= SAME_SPAN
 
 
-def _table_from(start: Rule, family: list[Rule], words: list[Word], taken: set[int]) -> RuleTable | None:
+def _agrees(top: Rule, edges: tuple[float, ...]) -> bool:
+    """Whether a top rule's joints are column edges of the rule under the header (a header cell
+    over two sub-columns leaves out an edge, never adds one): a running head's rule, whose two
+    segments join anywhere, is no table's top."""
+    return all(any(abs(j - e) <= 2 * JOIN for e in edges) for j in top.joints)
+
+
+def _table_from(start: Rule, family: list[Rule], words: list[Word], taken: set[int],
+                foot: float | None = None) -> RuleTable | None:
+    # The header rule: the next rule of the same span close below the top one; a rule with none
+    # (a running head's rule) starts no table.
+    below = [r for r in family if start.top + 1 < r.top <= start.top + HEAD_DEPTH]
+    if not below:
+        return None
+    header_rule = below[0]
     # The column edges: the joints of the rule of the table's head that has the most (the rule
     # under a header whose cells span sub-columns joins at every sub-column).
-    head = [r for r in family if r.top - start.top <= HEAD_DEPTH]
-    edges = max(head, key=lambda r: len(r.joints)).joints
+    edges = max([start, *below], key=lambda r: len(r.joints)).joints
+    if not edges or not _agrees(start, edges) or not _agrees(header_rule, edges):
+        return None
+    header_end = header_rule.top
     inside = [i for i, w in enumerate(words) if i not in taken and w.top > start.top - 1
-              and start.x0 - 2 <= (w.x0 + w.x1) / 2 <= start.x1 + 2]
+              and start.x0 - 2 <= _x(w) <= start.x1 + 2 and (foot is None or w.top < foot)]
     lines = _lines([(i, words[i]) for i in inside])
     if not lines:
         return None
     # The table's line pitch, from baseline to baseline (cells whose baselines differ by a point or
-    # two are one line).
+    # two are one line); a table of one-line rows set apart has no step of its line pitch: the size
+    # of its type bounds it.
     bottoms = [max(w.bottom for _, w in line) for line in lines[:40]]
     steps = [b - a for a, b in zip(bottoms, bottoms[1:]) if b - a >= 3]
-    # A table of one-line rows set apart has no step of its line pitch: the size of its type bounds it.
     size = statistics.median(w.size for line in lines[:40] for _, w in line)
     pitch = max(min(statistics.median(steps) if steps else 12.0, 1.25 * size), 6.0)
-    # The header, between the first rule and the next one close below it, may have a cell across
-    # sub-columns ("In previous report" over "Start" and "End"): only the body is held to the edges.
-    below = [r.top for r in family if start.top + 1 < r.top <= start.top + HEAD_DEPTH]
-    if not below:
-        return None  # a rule with no header rule below it (a running head's rule) starts no table
-    header_end = below[0]
     kept: list[list[tuple[int, Word]]] = []
     for line in lines:
-        in_header = max(w.bottom for _, w in line) <= header_end + 1
+        bottom = max(w.bottom for _, w in line)
+        in_header = bottom <= header_end + 1
+        # The header may have a cell across sub-columns ("In previous report" over "Start" and
+        # "End"): only the body is held to the edges.
         if not in_header and any(w.x0 < e - 1 and w.x1 > e + 1 for _, w in line for e in edges):
             break  # a line across a column edge: the text after the table
-        if kept and max(w.bottom for _, w in line) - max(w.bottom for _, w in kept[-1]) > END_GAP * pitch:
+        if kept and bottom - max(w.bottom for _, w in kept[-1]) > END_GAP * pitch:
+            break
+        # Below a rule of the table's span, a row goes on filling two columns or more (a subtotal, a
+        # total); a line that does not (a note, a caption, the next heading) is below the table's foot.
+        if kept and not in_header and any(max(w.bottom for _, w in kept[-1]) < r.top < min(w.top for _, w in line)
+                                          and r.top > header_end + 1 for r in family) \
+                and len({_column(_x(w), edges) for _, w in line}) < 2:
             break
         kept.append(line)
     if not kept:
@@ -147,30 +171,35 @@ def _table_from(start: Rule, family: list[Rule], words: list[Word], taken: set[i
     rule_tops = sorted(r.top for r in family if start.top < r.top < kept[-1][-1][1].bottom + 1)
     rows: list[list[list[str]]] = []
     previous: list[tuple[int, Word]] | None = None
-    previous_first = previous_figures = False
+    previous_first = row_ends = False
+    label_only = True  # the row so far is its first column's label alone
     for line in kept:
         top = min(w.top for _, w in line)
-        cells = [[w.text for _, w in line if bounds[c] - 2 <= _x(w) < bounds[c + 1] + 2 and
-                  (c == len(bounds) - 2 or _x(w) < bounds[c + 1])]
-                 for c in range(len(bounds) - 1)]
+        cells: list[list[str]] = [[] for _ in range(len(bounds) - 1)]
+        for _, w in line:
+            cells[_column(_x(w), edges)].append(w.text)
         first = bool(cells[0])
-        # A figure table's row ends with its line of figures (a label wrapped over two lines
-        # carries them on its last): the next line with a label begins another row.
-        figures = sum(1 for c in cells[1:] if c) >= 2 and all(
-            c[0][:1].isdigit() or c[0][:1] in "–-—" for c in cells[1:] if c)
+        in_header = max(w.bottom for _, w in line) <= header_end + 1
         new_row = previous is None
         if previous is not None:
             step = max(w.bottom for _, w in line) - max(w.bottom for _, w in previous)
             ruled = any(max(w.bottom for _, w in previous) - 1 <= t <= top + 1 for t in rule_tops)
             # The header's lines are one row, however its cells are stacked.
-            in_header = max(w.bottom for _, w in line) <= header_end + 1
             new_row = not in_header and (ruled or step > ROW_GAP * pitch or (first and not previous_first)
-                                         or (first and previous_figures))
+                                         or (first and row_ends))
         if new_row:
             rows.append([[] for _ in cells])
+            label_only = True
         for c, cell in enumerate(cells):
             rows[-1][c].extend(cell)
-        previous, previous_first, previous_figures = line, first, figures
+        # A figure table's row whose label wraps carries its figures on the label's last line: the
+        # next line with a label begins another row. (A row that began with cells of its own, a
+        # phase and its months, goes on below its line of years.)
+        figures = sum(1 for c in cells[1:] if c) >= 2 and all(
+            c[0][:1].isdigit() or c[0][:1] in "–-—" for c in cells[1:] if c)
+        row_ends = figures and label_only
+        label_only = label_only and not any(cells[1:])
+        previous, previous_first = line, first
     table = [tuple(" ".join(cell) for cell in row) for row in rows]
     if max(w.bottom for _, w in kept[0]) > header_end + 1:  # nothing between the top and header rules
         table.insert(0, tuple("" for _ in table[0]))
@@ -179,6 +208,11 @@ def _table_from(start: Rule, family: list[Rule], words: list[Word], taken: set[i
         return None
     used = frozenset(i for line in kept for i, _ in line)
     return RuleTable(tuple(table), start.top, max(w.bottom for line in kept for _, w in line), used)
+
+
+def _column(x: float, edges: tuple[float, ...]) -> int:
+    """The column a word whose middle is at ``x`` is in: one, whatever its distance to an edge."""
+    return bisect.bisect_right(edges, x)
 
 
 def _x(w: Word) -> float:
