@@ -7,12 +7,15 @@ delay of 6 to 12 …", six cells' words woven into one unreadable passage, and i
 section heading ("Phase/subphase Start End") that then named the paragraphs after the table.
 
 The word processor that made the PDF draws each cell's border as a segment of its own, so a rule
-is a row of segments that touch, and **the columns are where the segments join**. Below the rule
-that starts a table, the table runs as long as no line has a word across a column boundary (a line
-of the text after the table does); a table row ends at a rule, at a wider gap between lines than
-the table's own line pitch, or where the first column's text begins again after it stopped. A
-candidate is a table only when a header rule lies close below its top rule (a running head's rule
-has none) and at least two of its rows fill two columns or more.
+is a row of segments that touch, and **the columns are where the segments join**. A table starts at
+a rule with a header rule of the same span close below it, both joined only at column edges (a
+running head's rule of two segments, joined anywhere, starts none). Below it the table runs as long
+as no line has a word across a column edge (a line of the text after the table does), and ends at
+its foot rule: below a rule of its span, a line that fills fewer than two columns (a note, a
+caption, the next heading) is not the table's; the page's footer band never is. A row ends at a
+rule, at a wider gap between lines than the table's own line pitch, where the first column's text
+begins again after it stopped, or after a wrapped label's line of figures. A candidate is a table
+only when at least two of its rows fill two columns or more.
 
 Pure functions over segments and ``Word`` records (no PDF); ``pdf_layout._text_page`` passes them
 a page's thin rectangles and lines and its words.
