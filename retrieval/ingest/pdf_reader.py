@@ -53,6 +53,7 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
     from pypdf import PdfReader
 
     from .pdf_layout import OCRUnavailable, find_symbol, has_text, layout_text, needs_ocr, read_pages
+    from .printed_title import is_a_title, printed_title
     from .un_document import RESOLUTION_KINDS, read_un_pages
 
     start = time.monotonic()
@@ -109,6 +110,10 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
             properties["date"] = created.date().isoformat() if created else None
     except Exception:  # a damaged information dictionary costs only the properties
         pass
+    # A title its properties do not give (or give as "Microsoft Word - …", a file name) is the
+    # one its first page prints, if any.
+    if not is_a_title(properties.get("title"), path.stem) and pages:
+        properties["title"] = printed_title(pages[0])
     return layout_text(pages, headings), properties
 
 

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 READ_CACHE = "read-cache"  # the folder in the index folder
 HASHES_FILE = "file-hashes.json"  # {absolute path: [size, mtime_ns, ctime_ns, inode, sha256]}
 SETTLE_SECONDS = 2.0
-READER_VERSION = "9"  # 9: a rule-only table starts at a rule its columns agree with and ends at its foot rule, above the page's footer; 8: a line mostly of figures is no heading; 7: tables set with horizontal rules only, read cell by cell; 6: plain text pages read from PDFium's words; 5: a sidebar beside a column with its own line pitch is read apart; 4: an agenda item's title and the Official Records line are facts; 3: a line's footnote marks, however many, stay on it, a body line of title words at a page top is kept; 2: paragraphs that begin a page, running heads wrapped over two lines; 1: UN mastheads, furniture, folios, footnote marks, old OCR layers
+READER_VERSION = "10"  # 10: a PDF without a UN masthead whose properties give no title gets the one its first page prints; 9: a rule-only table starts at a rule its columns agree with and ends at its foot rule, above the page's footer; 8: a line mostly of figures is no heading; 7: tables set with horizontal rules only, read cell by cell; 6: plain text pages read from PDFium's words; 5: a sidebar beside a column with its own line pitch is read apart; 4: an agenda item's title and the Official Records line are facts; 3: a line's footnote marks, however many, stay on it, a body line of title words at a page top is kept; 2: paragraphs that begin a page, running heads wrapped over two lines; 1: UN mastheads, furniture, folios, footnote marks, old OCR layers
 
 
 class ReadCache:

@@ -1,0 +1,64 @@
+"""A PDF's title as its first page prints it, for a document without a UN masthead.
+
+A treaty text, a General Debate statement or a brief is listed, cited and named in questions ("the
+Convention", "the Philippines' statement") by its title. Its file's properties often give none, or
+one that is no title ("Microsoft Word - PH_EN.docx", "Document1", the file's name): it was then
+listed under its file name. The title printed on its first page is what a reader calls it: the
+lines set in the largest type in the top part of page 1, larger than the body text.
+
+Pure functions over ``pdf_layout.Line`` records (no PDF).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .pdf_layout import Line, Page, body_size
+
+TITLE_SCALE = 1.15  # a title is set at least this much larger than the body text
+TOP_PART = 0.5  # and in the top half of page 1
+MAX_TITLE_LINES = 4
+MAX_TITLE_WORDS = 30
+
+# Titles a file's properties give that name nothing: a word processor's defaults, a file's name.
+_NO_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint|excel)\b.*|untitled\b.*|document\d*|title|"
+                       r"powerpoint presentation|slide \d+|.*\.(?:docx?|pdf|indd|rtf|odt|pptx?))$", re.I)
+
+
+def is_a_title(title: str | None, file_stem: str) -> bool:
+    """Whether a title from a file's properties names the document: not empty, not a word
+    processor's default ("Microsoft Word - …", "Document1"), not a file name ("PH_EN", the stem)."""
+    text = " ".join((title or "").split())
+    if not text or _NO_TITLE.match(text):
+        return False
+    if text.lower() == file_stem.lower() or (" " not in text and re.search(r"[_.]|\d", text)):
+        return False
+    return True
+
+
+def printed_title(page: Page) -> str | None:
+    """The title set in the largest type in the top half of ``page`` (its first page), if one is
+    set larger than its body text: up to four lines of that size, one after the other."""
+    lines = [ln for ln in page.lines if any(c.isalpha() for c in ln.text)]
+    if not lines:
+        return None
+    body = body_size(lines)
+    top = [ln for ln in lines if ln.top < page.height * TOP_PART and ln.size >= body * TITLE_SCALE]
+    if not top:
+        return None
+    size = max(ln.size for ln in top)
+    picked: list[Line] = []
+    for ln in lines:
+        if abs(ln.size - size) > 0.5 or ln.top >= page.height * TOP_PART:
+            if picked:
+                break
+            continue
+        if picked and ln.top - picked[-1].bottom > 1.5 * size:
+            break
+        picked.append(ln)
+        if len(picked) == MAX_TITLE_LINES:
+            break
+    title = " ".join(" ".join(ln.text for ln in picked).split())
+    if not title or len(title.split()) > MAX_TITLE_WORDS:
+        return None
+    return title
