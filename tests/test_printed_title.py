@@ -62,3 +62,23 @@ def test_a_pdf_whose_properties_give_no_title_is_listed_by_its_printed_one(tmp_p
                       "send home. Their rights at sea deserve the protection of every State.")
     pdf.output(str(tmp_path / "CF_EN.pdf"))
     assert load_document(tmp_path / "CF_EN.pdf").title == "Statement on coastal fishers"
+
+
+@pytest.mark.parametrize("author, expected", [("Microsoft Office User", False), ("Administrator", False), ("", False),
+                                              (None, False), ("Secretary-General", True), ("Permanent Mission of Chile", True)])
+def test_an_author_from_the_properties_names_someone_or_not(author, expected):
+    from retrieval.ingest.printed_title import is_an_author
+
+    assert is_an_author(author) is expected
+
+
+def test_who_said_a_statement_is_the_one_its_printed_title_names():
+    from retrieval.chat.wording import document_speaker
+
+    statement = {"title": "Statement by the Republic of the Philippines at the General Debate of the seventy-ninth session",
+                 "author": None, "facts": None}
+    assert document_speaker(statement) == "from the statement by the Republic of the Philippines"
+    assert document_speaker({"title": "Address by the Secretary-General to the General Assembly"}) == \
+        "from the address by the Secretary-General"
+    # A document with a masthead's facts speaks as its facts say, whatever its title.
+    assert document_speaker({"title": "Statement by X", "author": "Y", "facts": {"kind": "note"}}) == "from Y"

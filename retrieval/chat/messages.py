@@ -248,6 +248,7 @@ ENGLISH: dict[str, str] = {
     "speaker.kind": "a {kind}",
     "speaker.others": "{count} others",
     "speaker.from": "from {author}",
+    "speaker.statement_by": "from the {kind} by {author}",
     "speaker.report_by": "from a {kind} by the {author}",
     "speaker.report_to": "from a {kind} to the {organ}",
     "speaker.report": "from a {kind}",

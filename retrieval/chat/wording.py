@@ -126,6 +126,11 @@ def document_speaker(document: dict | None) -> str | None:
         body = facts.get("body") or organ
         return (say("speaker.draft_by", kind=kind, who=who) if who else say("speaker.draft_of", kind=kind, body=body)
                 if body else say("speaker.kind", kind=kind)) + end
+    # A statement's printed title says whose words it is ("Statement by the Republic of the
+    # Philippines at the General Debate …"): that, not the file's author property (who typed it).
+    said_by = _STATEMENT_BY.match(" ".join((document.get("title") or "").split())) if not facts else None
+    if said_by:
+        return say("speaker.statement_by", kind=said_by.group(1).lower(), author=said_by.group(2))
     author = document.get("author") or facts.get("author")
     title = facts.get("title") or ""
     if author:
@@ -137,6 +142,10 @@ def document_speaker(document: dict | None) -> str | None:
         return (say("speaker.report_by", kind=kind, author=by.group(1)) if by else
                 say("speaker.report_to", kind=kind, organ=organ) if organ else say("speaker.report", kind=kind)) + end
     return None
+
+
+_STATEMENT_BY = re.compile(r"^(statement|address|remarks|speech|intervention)\s+(?:delivered\s+|made\s+)?by\s+"
+                           r"(.+?)(?=\s+(?:at|to|on|before|during|in)\s+the\b|\s*[,;:(]|$)", re.I)
 
 
 def _and(names) -> str | None:

@@ -53,7 +53,7 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
     from pypdf import PdfReader
 
     from .pdf_layout import OCRUnavailable, find_symbol, has_text, layout_text, needs_ocr, read_pages
-    from .printed_title import is_a_title, printed_title
+    from .printed_title import is_a_title, is_an_author, printed_title
     from .un_document import RESOLUTION_KINDS, read_un_pages
 
     start = time.monotonic()
@@ -114,6 +114,8 @@ def _pdf_text(path: Path, limits: Limits, progress=None, ocr: bool = True,
     # one its first page prints, if any.
     if not is_a_title(properties.get("title"), path.stem) and pages:
         properties["title"] = printed_title(pages[0])
+    if not is_an_author(properties.get("author")):
+        properties["author"] = None
     return layout_text(pages, headings), properties
 
 

@@ -1,4 +1,5 @@
-"""A PDF's title as its first page prints it, for a document without a UN masthead.
+"""A PDF's title as its first page prints it, for a document without a UN masthead (and whether
+its file properties' title and author name anything).
 
 A treaty text, a General Debate statement or a brief is listed, cited and named in questions ("the
 Convention", "the Philippines' statement") by its title. Its file's properties often give none, or
@@ -23,6 +24,18 @@ MAX_TITLE_WORDS = 30
 # Titles a file's properties give that name nothing: a word processor's defaults, a file's name.
 _NO_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint|excel)\b.*|untitled\b.*|document\d*|title|"
                        r"powerpoint presentation|slide \d+|.*\.(?:docx?|pdf|indd|rtf|odt|pptx?))$", re.I)
+
+
+# Authors a file's properties give that are a computer's account, not who wrote the document.
+_NO_AUTHOR = re.compile(r"^(?:microsoft office user|windows user|user\d*|admin(?:istrator)?|owner|author|unknown|"
+                        r"pc|hp|dell|lenovo)$", re.I)
+
+
+def is_an_author(author: str | None) -> bool:
+    """Whether an author from a file's properties names someone: not a computer's default account
+    ("Microsoft Office User", "Administrator")."""
+    text = " ".join((author or "").split())
+    return bool(text) and not _NO_AUTHOR.match(text)
 
 
 def is_a_title(title: str | None, file_stem: str) -> bool:
