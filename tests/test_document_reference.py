@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from retrieval.answer.document_reference import reference_words, resolve, without_document_words, without_reference
+from retrieval.answer.document_reference import (reference_words, resolve, without_document_words, without_naming_words,
+                                                 without_reference)
 
 LIBRARY = [
     {"id": "summary", "title": "Panel discussion on international migration and development"},
@@ -79,6 +80,29 @@ def test_a_document_without_a_masthead_is_named_by_whose_its_title_says_it_is():
     assert resolve("What did Mexico's statement say on climate?", statements).documents == ("mx",)
     assert resolve("What did Chile's statement say on climate?", statements).documents == ()  # no such one
     assert resolve("What does the 2024 resolution say about famine?", statements).documents == ("A_RES_79_171",)
+
+
+def test_a_country_is_named_by_any_of_its_names():
+    # A statement's title gives the State's official name; a question, the name people say.
+    statements = LIBRARY + [
+        {"id": "mx", "title": "Statement by the United Mexican States at the General Debate of the eightieth session"},
+        {"id": "uk", "title": "Statement by the United Kingdom of Great Britain and Northern Ireland"},
+        {"id": "ng", "title": "Statement by the Republic of the Niger"}]
+    assert resolve("What did Mexico's statement say on migrant children?", statements).documents == ("mx",)
+    assert resolve("In the statement by the United Kingdom, what is said about climate?", statements).documents == ("uk",)
+    assert resolve("What does the Niger's statement say?", statements).documents == ("ng",)
+    assert resolve("What does Nigeria's statement say?", statements).documents == ()  # not the Niger
+
+
+def test_the_words_of_whose_and_what_kind_a_document_is_are_not_searched_in_it():
+    statements = LIBRARY + [{"id": "ph", "title": "Statement by the Republic of the Philippines"}]
+    asked = "What did the Philippines' statement say about remittances?"
+    reference = resolve(asked, statements)
+    assert reference.documents == ("ph",)
+    assert without_naming_words(asked, asked, reference) == "What did the statement say about remittances?"
+    # A question that is only the reference keeps its words: they are what it asks about.
+    only = "What does the Philippines' statement say?"
+    assert without_naming_words(only, only, resolve(only, statements)) == only
 
 
 def test_a_text_without_a_masthead_is_of_the_kind_its_title_says():

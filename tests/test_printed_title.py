@@ -82,3 +82,13 @@ def test_who_said_a_statement_is_the_one_its_printed_title_names():
         "from the address by the Secretary-General"
     # A document with a masthead's facts speaks as its facts say, whatever its title.
     assert document_speaker({"title": "Statement by X", "author": "Y", "facts": {"kind": "note"}}) == "from Y"
+
+
+def test_a_title_the_layout_marked_as_a_heading_reads_as_a_title_line_in_the_title_block():
+    from retrieval.ingest.passages import split_passages
+
+    text = ("Check against delivery\n\n# Statement by the Republic of the Philippines\n\nNew York, 24 September 2025\n\n"
+            "Mr. President, the Philippines is a nation of seafarers.\n")
+    block = split_passages(text, "ph", "Statement by the Republic of the Philippines")[0]
+    assert block.paragraph == 0 and "#" not in block.text
+    assert block.text.startswith("Check against delivery Statement by the Republic of the Philippines")

@@ -9,6 +9,7 @@ against a list of known questions. Pure functions: the engine narrows its search
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..index.lexical import tokenize
@@ -101,14 +102,44 @@ def _by_whom(question: str) -> tuple[list[str], tuple[int, int]] | None:
 def _written_by(doc: dict, names: list[str]) -> bool:
     """Every name given is one of the document's: a sponsor by its whole name ("Niger" is not
     "Nigeria", "Sudan" not "South Sudan"); an author or body by whole words ("the Secretary-General"
-    of "Secretary-General of the United Nations")."""
+    of "Secretary-General of the United Nations"); a country by any of its names ("Mexico", "the
+    United Mexican States")."""
     authors, sponsors = _whose(doc)
 
     def words_in(a: str, b: str) -> bool:
         return re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", b) is not None
 
     return bool(authors or sponsors) and all(
-        n in sponsors or any(words_in(n, a) or words_in(a, n) for a in authors) for n in names)
+        any(v in sponsors or any(words_in(v, a) or words_in(a, v) for a in authors) for v in _country_variants(n))
+        for n in names)
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[str, frozenset[str]]:
+    """Each ISO 3166 country's names, lower-cased, by each of them: its short name, its official
+    name and its common name ("mexico", "united mexican states"; "philippines", "republic of the
+    philippines"), from pycountry's data; a short name with its qualifier after a comma ("Bolivia,
+    Plurinational State of") as UN documents write it too ("Bolivia (Plurinational State of)")."""
+    import pycountry
+
+    table: dict[str, frozenset[str]] = {}
+    for country in pycountry.countries:
+        names = {n for n in (country.name, getattr(country, "official_name", None),
+                             getattr(country, "common_name", None)) if n}
+        for n in list(names):
+            if "," in n:
+                short, qualifier = (part.strip() for part in n.split(",", 1))
+                names |= {short, f"{short} ({qualifier})"}
+        variants = frozenset(n.lower() for n in names)
+        for n in variants:
+            table.setdefault(n, variants)
+    return table
+
+
+def _country_variants(name: str) -> frozenset[str]:
+    """A name as given and, when it is a country's, its other names."""
+    key = re.sub(r"^the\s+", "", name.lower().strip())
+    return _country_table().get(key, frozenset()) | {name}
 
 
 @dataclass(frozen=True)
@@ -352,6 +383,27 @@ def without_reference(question: str, reference: Reference) -> str:
         before = re.sub(r"\b(?:General Assembly\s+)?(?:resolution|draft(?: resolution)?|document|report)\s*$", "",
                         before, flags=re.IGNORECASE)
         text = before + text[end:]
+    return " ".join(text.split())
+
+
+def without_naming_words(searched: str, question: str, reference: Reference, least_left: int = 2) -> str:
+    """``searched`` without the words of the kind and author by which ``question`` named its
+    documents ("What did the Philippines' statement say about remittances?" → "What did the say about
+    remittances?"); unchanged when fewer than ``least_left`` content words would remain (the
+    reference is then what is asked about)."""
+    names = reference_words(question, reference)
+    if not names:
+        return searched
+    words = list(_WORD_SPAN.finditer(searched))
+    cut = [m.span() for m in words if set(re.findall(r"[^\W_]+", m.group(0).lower())) & names]
+    from .coverage import question_terms
+
+    if not cut or sum(1 for t in question_terms(searched) if (t.start, t.end) not in cut) < least_left:
+        return searched
+    text = searched
+    for start, end in reversed(cut):
+        after = re.match(r"['’]s?\b|['’]", text[end:])  # "the Philippines' statement": its apostrophe goes too
+        text = text[:start] + text[end + (after.end() if after else 0):]
     return " ".join(text.split())
 
 

@@ -41,7 +41,8 @@ from .ranking import (
     text_key,
     token_best_matches,
 )
-from .document_reference import reference_words, resolve, without_document_words, without_reference
+from .document_reference import reference_words, resolve, without_document_words, without_naming_words, \
+    without_reference
 from .paragraph_reference import ParagraphReference, at_end, find_paragraph_reference, names_paragraph, \
     without_paragraph_reference
 from .versions import document_rank, preferred_version, version_groups
@@ -396,6 +397,9 @@ class Engine:
                 naming = reference_words(plain, reference)
                 if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
                     searched = without_document_words(searched, meant)
+                # "the Philippines' statement": who wrote it and what kind it is name the text; in
+                # it they would rank first the title block that prints them, not what is asked.
+                searched = without_naming_words(searched, plain, reference)
             unknown = reference.missing if not reference.found else ()
             within = documents
             if chosen is not None and reference.found:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .attribution import UNKNOWN, Attribution, attribute_paragraph
 
-SPLITTER_VERSION = "15"  # 15: a division after a division is a heading of its own, a wrapped first line no title, a numbered paragraph a table finder took keeps its number; 14: a line mostly of figures is no heading; 13: a table row's cells are its sentences, and it has no paragraph number; a treaty's "Article 6" and its title are one heading; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
+SPLITTER_VERSION = "16"  # 16: a title block's heading mark is no text of it; 15: a division after a division is a heading of its own, a wrapped first line no title, a numbered paragraph a table finder took keeps its number; 14: a line mostly of figures is no heading; 13: a table row's cells are its sentences, and it has no paragraph number; a treaty's "Article 6" and its title are one heading; 12: "12 ." spaced labels too, and a label opening a later window kept in its text; 11: a paragraph's number is not a sentence of its own; 9: a sentence longer than a passage is cut at its clauses; 8: a preambular paragraph's lettered items counted with it; 7: operative sub-paragraphs, preambular paragraphs and footnotes of UN documents
 MAX_PASSAGE_WORDS = 200
 MAX_HEADING_WORDS = 12
 
@@ -282,7 +282,8 @@ def split_sections(text: str, space_page_breaks: bool = True) -> tuple[list[str]
     for i, block in enumerate(blocks[:4]):
         if any(DATE_LINE.match(line) for line in block.lines):
             for b in blocks[: i + 1]:
-                front.extend(b.lines)
+                # A title the layout marked as a heading ("# Statement by …") is a title line.
+                front.extend(line.lstrip("#").strip() if _ATX_HEADING.match(line) else line for line in b.lines)
             blocks = blocks[i + 1 :]
             break
     sections: list[Section] = []
