@@ -92,3 +92,28 @@ def test_a_title_the_layout_marked_as_a_heading_reads_as_a_title_line_in_the_tit
     block = split_passages(text, "ph", "Statement by the Republic of the Philippines")[0]
     assert block.paragraph == 0 and "#" not in block.text
     assert block.text.startswith("Check against delivery Statement by the Republic of the Philippines")
+
+
+@pytest.mark.parametrize("first_lines", [
+    [("CHECK AGAINST DELIVERY", 18)],
+    [("PERMANENT MISSION OF THE REPUBLIC OF THE PHILIPPINES TO THE UNITED NATIONS", 18)],
+    [("24 September 2025", 18)],
+    [("unicef", 24)],
+    [("T", 30)],  # a drop cap
+])
+def test_a_note_a_letterhead_a_date_or_a_lone_word_in_large_type_is_no_title(first_lines):
+    page = Page(1, 612, 792, (
+        *(_line(text, 40 + 30 * k, size) for k, (text, size) in enumerate(first_lines)),
+        _line("Statement by the Republic of the Philippines", 120, 15),
+        *(_line(f"Mr. President, the Philippines is a nation of migrants and of seafarers ({k}).", 200 + 14 * k, 11)
+          for k in range(12)),
+    ))
+    assert printed_title(page) == "Statement by the Republic of the Philippines"
+
+
+def test_a_title_longer_than_a_few_lines_is_none_rather_than_a_piece():
+    page = Page(1, 612, 792, (
+        *(_line(f"A very long heading set in large type, line {k}", 60 + 20 * k, 16) for k in range(6)),
+        *(_line(f"Body text of the page, line {k}, set in the body's own size.", 200 + 14 * k, 11) for k in range(14)),
+    ))
+    assert printed_title(page) is None

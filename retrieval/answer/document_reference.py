@@ -118,21 +118,29 @@ def _written_by(doc: dict, names: list[str]) -> bool:
 def _country_table() -> dict[str, frozenset[str]]:
     """Each ISO 3166 country's names, lower-cased, by each of them: its short name, its official
     name and its common name ("mexico", "united mexican states"; "philippines", "republic of the
-    philippines"), from pycountry's data; a short name with its qualifier after a comma ("Bolivia,
-    Plurinational State of") as UN documents write it too ("Bolivia (Plurinational State of)")."""
+    philippines"), from pycountry's data; a name with its qualifier after a comma ("Korea, Republic
+    of") also as UN documents write it ("Republic of Korea", "Bolivia (Plurinational State of)"). A
+    name two countries share ("korea", "congo") names neither."""
     import pycountry
 
-    table: dict[str, frozenset[str]] = {}
+    owners: dict[str, set[str]] = {}
+    names_of: dict[str, set[str]] = {}
     for country in pycountry.countries:
         names = {n for n in (country.name, getattr(country, "official_name", None),
                              getattr(country, "common_name", None)) if n}
         for n in list(names):
             if "," in n:
                 short, qualifier = (part.strip() for part in n.split(",", 1))
-                names |= {short, f"{short} ({qualifier})"}
-        variants = frozenset(n.lower() for n in names)
-        for n in variants:
-            table.setdefault(n, variants)
+                names |= {short, f"{short} ({qualifier})", re.sub(r"^(?i:the)\s+", "", f"{qualifier} {short}")}
+        lowered = {n.lower() for n in names}
+        names_of[country.alpha_3] = lowered
+        for n in lowered:
+            owners.setdefault(n, set()).add(country.alpha_3)
+    table: dict[str, frozenset[str]] = {}
+    for code, names in names_of.items():
+        own = frozenset(n for n in names if len(owners[n]) == 1)
+        for n in own:
+            table[n] = own
     return table
 
 
@@ -386,21 +394,21 @@ def without_reference(question: str, reference: Reference) -> str:
     return " ".join(text.split())
 
 
-def without_naming_words(searched: str, question: str, reference: Reference, least_left: int = 2) -> str:
-    """``searched`` without the words of the kind and author by which ``question`` named its
-    documents ("What did the Philippines' statement say about remittances?" → "What did the say about
-    remittances?"); unchanged when fewer than ``least_left`` content words would remain (the
-    reference is then what is asked about)."""
-    names = reference_words(question, reference)
-    if not names:
-        return searched
-    words = list(_WORD_SPAN.finditer(searched))
-    cut = [m.span() for m in words if set(re.findall(r"[^\W_]+", m.group(0).lower())) & names]
+def without_naming_words(question: str, reference: Reference, least_left: int = 2) -> str:
+    """``question`` without the words by which it named who made its documents, where it wrote
+    them ("What did the Philippines' statement say about remittances?" →
+    "What did the statement say about remittances?"): the same words elsewhere in it are what it
+    asks about ("… about the Secretary-General's envoy?") and stay. Unchanged when fewer than
+    ``least_left`` words of a subject would remain (the reference is then what is asked about)."""
     from .coverage import question_terms
 
-    if not cut or sum(1 for t in question_terms(searched) if (t.start, t.end) not in cut) < least_left:
-        return searched
-    text = searched
+    cut = sorted(span for span, way in zip(reference.spans, reference.by) if way == "author")
+    if not cut:
+        return question
+    inside = lambda t: any(a <= t.start and t.end <= b for a, b in cut)  # noqa: E731
+    if sum(1 for t in question_terms(question) if not inside(t)) < least_left:
+        return question
+    text = question
     for start, end in reversed(cut):
         after = re.match(r"['’]s?\b|['’]", text[end:])  # "the Philippines' statement": its apostrophe goes too
         text = text[:start] + text[end + (after.end() if after else 0):]

@@ -395,11 +395,12 @@ class Engine:
                 # Words that only name the one text meant (its title, its committee) are in every
                 # passage searched: they would rank its preamble first, not what is asked of it.
                 naming = reference_words(plain, reference)
+                if searched == plain:
+                    # "the Philippines' statement": who made it names the text; in it those words
+                    # would rank first the title block that prints them, not what is asked.
+                    searched = without_naming_words(plain, reference)
                 if len({(d.get("facts") or {}).get("title") or d.get("title") for d in meant}) == 1:
                     searched = without_document_words(searched, meant)
-                # "the Philippines' statement": who wrote it and what kind it is name the text; in
-                # it they would rank first the title block that prints them, not what is asked.
-                searched = without_naming_words(searched, plain, reference)
             unknown = reference.missing if not reference.found else ()
             within = documents
             if chosen is not None and reference.found:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .passages import DATE_LINE
 from .pdf_layout import Line, Page, body_size
 
 TITLE_SCALE = 1.15  # a title is set at least this much larger than the body text
@@ -49,29 +50,49 @@ def is_a_title(title: str | None, file_stem: str) -> bool:
     return True
 
 
+# Lines in large type on a first page that are no title: a speech's delivery note, a mission's
+# letterhead, an embargo, a date.
+_NOT_A_TITLE = re.compile(r"^(?:check against delivery|embargo(?:ed)?\b|permanent mission\b|mission permanente\b|"
+                          r"please check against delivery|united nations$)", re.I)
+_DATE = re.compile(r"^(?:[\w .'-]*,\s*)?\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|"
+                   r"October|November|December)\s+\d{4}$|^(?:January|February|March|April|May|June|July|August|"
+                   r"September|October|November|December)\s+\d{1,2},?\s+\d{4}$", re.I)
+
+
+def _no_title(line: Line) -> bool:
+    text = " ".join(line.text.split())
+    return (bool(_NOT_A_TITLE.match(text)) or bool(_DATE.match(text)) or DATE_LINE.match(text) is not None
+            or len(text.split()) < 2)
+
+
 def printed_title(page: Page) -> str | None:
     """The title set in the largest type in the top half of ``page`` (its first page), if one is
-    set larger than its body text: up to four lines of that size, one after the other."""
+    set larger than its body text: the lines of that size one after the other, four at most. A
+    delivery note, a letterhead, a date or a lone word (a logo, a drop cap) in that type is passed
+    over for the next size down."""
     lines = [ln for ln in page.lines if any(c.isalpha() for c in ln.text)]
     if not lines:
         return None
     body = body_size(lines)
-    top = [ln for ln in lines if ln.top < page.height * TOP_PART and ln.size >= body * TITLE_SCALE]
-    if not top:
-        return None
-    size = max(ln.size for ln in top)
-    picked: list[Line] = []
-    for ln in lines:
-        if abs(ln.size - size) > 0.5 or ln.top >= page.height * TOP_PART:
-            if picked:
+    top = [ln for ln in lines if ln.top < page.height * TOP_PART and ln.size >= body * TITLE_SCALE
+           and not _no_title(ln)]
+    for size in sorted({ln.size for ln in top}, reverse=True):
+        picked: list[Line] = []
+        for ln in lines:
+            same = abs(ln.size - size) <= 0.5 and ln.top < page.height * TOP_PART
+            if not same or _no_title(ln):
+                if picked and same:
+                    break
+                if picked and ln.top - picked[-1].bottom > 1.5 * size:
+                    break
+                continue
+            if picked and ln.top - picked[-1].bottom > 1.5 * size:
                 break
+            picked.append(ln)
+        if not picked:
             continue
-        if picked and ln.top - picked[-1].bottom > 1.5 * size:
-            break
-        picked.append(ln)
-        if len(picked) == MAX_TITLE_LINES:
-            break
-    title = " ".join(" ".join(ln.text for ln in picked).split())
-    if not title or len(title.split()) > MAX_TITLE_WORDS:
-        return None
-    return title
+        title = " ".join(" ".join(ln.text for ln in picked).split())
+        if len(picked) > MAX_TITLE_LINES or len(title.split()) > MAX_TITLE_WORDS:
+            return None  # not a title that a few lines hold: none rather than a piece of one
+        return title
+    return None
