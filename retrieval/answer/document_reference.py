@@ -394,6 +394,14 @@ def without_reference(question: str, reference: Reference) -> str:
     return " ".join(text.split())
 
 
+def without_symbols(text: str) -> str:
+    """``text`` without the document symbols it writes ("A/RES/80/216", "80/216", "L.41"): they name
+    a document, no subject asked about."""
+    for _, (start, end) in sorted((span for span in _symbols_written(text)), key=lambda s: s[1], reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
 def without_naming_words(question: str, reference: Reference, least_left: int = 2) -> str:
     """``question`` without the words by which it named who made its documents, where it wrote
     them ("What did the Philippines' statement say about remittances?" →

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 from concurrent.futures import Future, ThreadPoolExecutor
 import logging
-import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Callable
@@ -42,7 +41,7 @@ from .ranking import (
     token_best_matches,
 )
 from .document_reference import reference_words, resolve, without_document_words, without_naming_words, \
-    without_reference
+    without_reference, without_symbols
 from .paragraph_reference import ParagraphReference, at_end, find_paragraph_reference, names_paragraph, \
     without_paragraph_reference
 from .versions import document_rank, preferred_version, version_groups
@@ -53,10 +52,6 @@ from ..index.store import Index, ProgressReport, StaleIndexError, load_all, load
 from ..index.writer import one_writer, pending
 
 log = logging.getLogger(__name__)
-
-# A document symbol as a question writes it ("A/RES/80/216", "80/216"): it names a document, no
-# subject asked about.
-_SYMBOL_WRITTEN = re.compile(r"\b[A-Z]+(?:/[A-Z0-9.]+)+\b|\b\d+/\d+\b")
 
 LATE_INTERACTION_POOL = 50
 APPROXIMATE_CANDIDATES = 1000
@@ -735,7 +730,7 @@ class Engine:
             # that asked for nothing but the paragraph ("What does article 12 say?") has no subject
             # for a box to answer, and no words the documents could fail to mention.
             missing = replace(answer, results=answer.results[page], paragraph_missing=paragraph.label, missing=())
-            subject = [t for t in question_terms(_SYMBOL_WRITTEN.sub(" ", searched)) if t.text.lower() not in naming]
+            subject = [t for t in question_terms(without_symbols(searched)) if t.text.lower() not in naming]
             if answer.confidence == "answer" and not subject:
                 missing = replace(missing, confidence="partial", confidence_score=None)
             return missing

@@ -27,7 +27,7 @@ import bisect
 import statistics
 from dataclasses import dataclass
 
-from .pdf_layout import Word
+from .pdf_layout import Word, _rows
 
 JOIN = 3.0  # segments closer than this end to end are one rule, joined where they meet
 SAME_SPAN = 8.0  # rules whose ends are this close span the same table
@@ -141,7 +141,9 @@ def _table_from(start: Rule, family: list[Rule], words: list[Word], taken: set[i
     header_end = header_rule.top
     inside = [i for i, w in enumerate(words) if i not in taken and w.top > start.top - 1
               and start.x0 - 2 <= _x(w) <= start.x1 + 2 and (foot is None or w.top < foot)]
-    lines = _lines([(i, words[i]) for i in inside])
+    # Lines as the layout reading groups words (a raised footnote mark on its line), as indices.
+    index = {id(words[i]): i for i in inside}
+    lines = [[(index[id(w)], w) for w in row] for row in _rows([words[i] for i in inside])]
     if not lines:
         return None
     # The table's line pitch, from baseline to baseline (cells whose baselines differ by a point or
@@ -220,18 +222,3 @@ def _column(x: float, edges: tuple[float, ...]) -> int:
 
 def _x(w: Word) -> float:
     return (w.x0 + w.x1) / 2
-
-
-def _lines(words: list[tuple[int, Word]]) -> list[list[tuple[int, Word]]]:
-    """Words on one baseline band, top to bottom, each line left to right."""
-    lines: list[list[tuple[int, Word]]] = []
-    for i, w in sorted(words, key=lambda iw: (round(iw[1].bottom, 1), iw[1].x0)):
-        if lines:
-            last = lines[-1]
-            ref = statistics.median(x.bottom for _, x in last)
-            height = max(x.bottom - x.top for _, x in last)
-            if abs(w.bottom - ref) <= 0.45 * height:
-                last.append((i, w))
-                continue
-        lines.append([(i, w)])
-    return [sorted(line, key=lambda iw: iw[1].x0) for line in lines]
